@@ -1,0 +1,89 @@
+"""The typed events every part of the kiosk speaks.
+
+A visitor turn flows one way: input adapters → dialogue → domain services → store, and comes back out as a
+stream of these events, which the UI and the voice loop both consume. An interruption is just another event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A stored passage an answer rests on; ``source`` is the document id (the corpus file name)."""
+
+    n: int
+    source: str
+    title: str
+    article: str
+    text: str
+    doc_number: str = ""
+    sample: bool = False
+
+
+@dataclass(frozen=True)
+class PartialTranscript:
+    text: str
+
+
+@dataclass(frozen=True)
+class FinalTranscript:
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerLead:
+    """A grounded first sentence emitted before any model runs, so speech can start at once."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    citations: tuple[int, ...] = ()
+    engine: str = "extractive"
+
+
+@dataclass(frozen=True)
+class AnswerDone:
+    answer: str
+    refused: bool
+    confidence: float
+    engine: str
+    citations: tuple[Citation, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SpeechChunk:
+    pcm: bytes
+    sample_rate: int
+
+
+@dataclass(frozen=True)
+class MouthFrame:
+    t_ms: int
+    openness: float
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    reason: str = "barge-in"
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    engine: str
+    state: str  # "loading" | "ready" | "missing" | "failed"
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A friendly message for the visitor (Chinese), e.g. when input could not be used."""
+
+    text: str
+    level: str = "info"

@@ -1,0 +1,96 @@
+"""The store's domain records: what `Store` hands to every other package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Department:
+    """A centre section (``kind='section'``), another unit (``'unit'``) or a town/street (``'street'``)."""
+
+    id: str
+    kind: str
+    name: str
+    phone: str = ""
+    window: str = ""
+    hours: str = ""
+    address: str = ""
+    duties: str = ""
+    keywords: tuple[str, ...] = ()
+
+    def contact(self) -> str:
+        """One line a visitor can act on: where to go and whom to call."""
+        parts = [self.name]
+        if self.window:
+            parts.append(self.window)
+        if self.phone:
+            parts.append(f"电话 {self.phone}")
+        return "，".join(parts)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A policy or law; ``id`` is the source file name, which answers cite."""
+
+    id: str
+    title: str
+    issuer: str = ""
+    level: str = ""  # 国家 | 省 | 市 | 区
+    doc_number: str = ""
+    published: str = ""
+    effective: str = ""
+    expires: str = ""
+    region: str = ""
+    department: str = ""
+    topics: tuple[str, ...] = ()
+    source: str = ""
+    sample: bool = False
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A citable unit: one article, one numbered Q&A or one paragraph of a document."""
+
+    id: int
+    doc_id: str
+    ord: int
+    article: str
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Faq:
+    id: int
+    question: str
+    answer: str
+    department: str = ""
+    refs: tuple[str, ...] = ()
+    source: str = ""
+    sample: bool = False
+
+
+@dataclass(frozen=True)
+class ServiceItem:
+    id: str
+    name: str
+    department: str
+    window: str = ""
+    materials: tuple[str, ...] = ()
+    legal_limit_days: int | None = None
+    promised_limit_days: int | None = None
+    fee: str = ""
+    online: str = ""
+    keywords: tuple[str, ...] = ()
+    sample: bool = False
+
+
+@dataclass
+class BuildReport:
+    """What `kiosk db build` did; ``errors`` are ``file:line: reason`` strings."""
+
+    read: list[str] = field(default_factory=list)
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
