@@ -1,0 +1,185 @@
+"""The extractive answer: the store's own sentences, each with its citation, or an honest referral.
+
+Facts are never generated here: every sentence of an answer is copied from a cited passage. When the best
+passages do not cover what was asked (or the question wants a number the passages do not state), the answer is a
+refusal that names the department to ask instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kiosk.events import Citation
+from kiosk.knowledge.normalize import clean
+from kiosk.knowledge.retrieve import Hit, Retriever, TermGroup
+from kiosk.knowledge.routing import referral_department
+from kiosk.knowledge.sentences import answers_type, has_quantity, split_sentences, wants_quantity
+from kiosk.store import Store
+from kiosk.store.records import Department
+
+MAX_CITATIONS = 3
+MAX_ANSWER_CHARS = 220
+MIN_COVERAGE = 0.3
+SENTENCE_POOL = 6
+_QUESTION_LINE_RE = re.compile(r"^[^\n]{2,80}[？?]\s*\n")
+_ANSWER_PREFIX_RE = re.compile(r"^答[：:]\s*")
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    refused: bool
+    confidence: float
+    engine: str = "extractive"
+    citations: list[Citation] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    lead: str = ""
+    department: Department | None = None
+    suggestions: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "refused": self.refused,
+            "confidence": round(self.confidence, 3),
+            "engine": self.engine,
+            "citations": [
+                {"n": c.n, "source": c.source, "title": c.title, "article": c.article, "text": c.text,
+                 "doc_number": c.doc_number, "sample": c.sample}
+                for c in self.citations
+            ],
+            "department": self.department.contact() if self.department else "",
+            "suggestions": self.suggestions,
+        }
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit: Hit
+    index: int
+    sentence: str
+    score: float
+
+
+def _body(hit: Hit) -> tuple[str, str]:
+    """(the question a Q&A passage answers, its answer text); plain passages have no question."""
+    if hit.kind == "faq":
+        return hit.question, hit.text
+    text = hit.text
+    if m := _QUESTION_LINE_RE.match(text):
+        return m.group(0).strip(), _ANSWER_PREFIX_RE.sub("", text[m.end():].strip())
+    return "", text
+
+
+def _sentence_score(groups: list[TermGroup], text: str) -> float:
+    total = sum(g.weight for g in groups) or 1.0
+    text = text.lower()
+    return sum(g.weight for g in groups if any(s.lower() in text for s in g.spellings)) / total
+
+
+def _length_penalty(sentence: str) -> float:
+    """Long sentences match more words by chance; among equals, prefer the one that says it briefly."""
+    return min(len(sentence), 300) / 3000
+
+
+def compose(question: str, hits: list[Hit], store: Store | None = None, retriever: Retriever | None = None,
+            groups: list[TermGroup] | None = None) -> Answer:
+    """Build the answer from ``hits`` (best first). ``groups`` (the question's weighted terms) sharpen sentence
+    choice; without them every content word counts the same."""
+    question = clean(question)
+    if groups is None:
+        groups = retriever.term_groups(question) if retriever else []
+    department = referral_department(question, hits, store) if store else None
+    if not question or not hits or not groups:
+        return _refusal(question, hits, department, 0.0)
+    quantity = wants_quantity(question)
+    top = hits[0]
+    candidates: list[_Candidate] = []
+    for hit in hits[:SENTENCE_POOL]:
+        if not hit.place_ok:
+            continue
+        asked, body = _body(hit)
+        context = f"{hit.title} {hit.heading} {hit.article} {asked}"
+        for i, sentence in enumerate(split_sentences(body)):
+            score = 0.4 * hit.score + 0.25 * _sentence_score(groups, f"{context} {sentence}") \
+                + 0.35 * _sentence_score(groups, sentence) - _length_penalty(sentence)
+            if quantity:
+                typed = answers_type(question, sentence)
+                score += 0.3 if typed else 0.1 if typed is None and has_quantity(sentence) else 0.0
+            candidates.append(_Candidate(hit, i, sentence, score))
+    if not candidates:
+        return _refusal(question, hits, department, 0.0)
+    candidates.sort(key=lambda c: -c.score)
+    best = candidates[0]
+    confidence = min(1.0, 0.5 * top.coverage + 0.5 * best.score)
+    if (best.hit.coverage < MIN_COVERAGE
+            or (quantity and not has_quantity(best.sentence)) or answers_type(question, best.sentence) is False):
+        return _refusal(question, hits, department, confidence)
+    chosen = [best]
+    for c in candidates[1:4]:
+        if (c.hit.passage_id == best.hit.passage_id and abs(c.index - best.index) == 1 and c.score >= 0.8 * best.score
+                and sum(len(x.sentence) for x in chosen) + len(c.sentence) <= MAX_ANSWER_CHARS):
+            chosen.append(c)
+            break
+    chosen.sort(key=lambda c: (c.hit.passage_id != best.hit.passage_id, c.index))
+    citations, numbers = _citations([best.hit, *hits])
+    sentences = []
+    for c in chosen:
+        n = numbers[c.hit.passage_id]
+        sentence = c.sentence if len(c.sentence) <= MAX_ANSWER_CHARS else c.sentence[:MAX_ANSWER_CHARS] + "……"
+        sentences.append(f"{sentence}[{n}]")
+    lead = _lead(best.hit)
+    return Answer(question, "".join(sentences), False, confidence, citations=citations, sentences=sentences,
+                  lead=lead, department=department, suggestions=_suggestions(hits, best.hit), hits=hits)
+
+
+def _citations(hits: list[Hit]) -> tuple[list[Citation], dict[int, int]]:
+    """Up to three distinct passages, numbered from 1, and each passage's number."""
+    out: list[Citation] = []
+    numbers: dict[int, int] = {}
+    for hit in hits:
+        if hit.passage_id in numbers:
+            continue
+        numbers[hit.passage_id] = len(out) + 1
+        text = f"{hit.question}\n{hit.text}" if hit.kind == "faq" else hit.text
+        article = hit.question if hit.kind == "faq" else hit.article
+        out.append(Citation(len(out) + 1, hit.doc_id, hit.title, article, text, hit.doc_number, hit.sample))
+        if len(out) == MAX_CITATIONS:
+            break
+    return out, numbers
+
+
+def _lead(hit: Hit) -> str:
+    """A grounded first sentence that can be spoken before anything else is ready."""
+    title = hit.title.replace("（样例）", "")
+    where = f"《{title}》{hit.article}" if hit.article and not hit.article.startswith("问") else f"《{title}》"
+    return f"这个问题，{where}有相关规定。"
+
+
+def _suggestions(hits: list[Hit], used: Hit) -> list[str]:
+    out: list[str] = []
+    for hit in hits:
+        if hit.kind == "faq" and hit.passage_id != used.passage_id and hit.question not in out:
+            out.append(hit.question)
+    if len(out) < 3:
+        title = used.title.replace("（样例）", "")
+        for follow in (f"《{title}》需要准备什么材料？", f"《{title}》到哪里办理？"):
+            if follow not in out:
+                out.append(follow)
+    return out[:3]
+
+
+def _refusal(question: str, hits: list[Hit], department: Department | None, confidence: float) -> Answer:
+    if not question:
+        text = "您好，请问有什么可以帮您？可以问我惠企政策、办事流程，或者扫描营业执照看看能享受哪些政策。"
+        return Answer(question, text, True, 0.0, department=department)
+    where = f"建议您咨询{department.contact()}" if department else "建议您到综合受理窗口咨询工作人员"
+    text = f"抱歉，政策库里没有找到能准确回答这个问题的依据，我不想给您不准确的信息。{where}。"
+    related = [h for h in hits[:MAX_CITATIONS] if h.place_ok and h.coverage >= MIN_COVERAGE / 2]
+    suggestions = [f"《{h.title.replace('（样例）', '')}》讲了什么？" for h in related][:2]
+    return Answer(question, text, True, confidence, citations=_citations(related)[0], department=department,
+                  suggestions=suggestions, hits=hits)

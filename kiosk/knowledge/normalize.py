@@ -1,0 +1,62 @@
+"""Query normalisation: the visitor's words, tidied, plus the official terms documents use for them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib import resources
+
+import yaml
+
+MAX_QUESTION_CHARS = 300
+
+_UNIT_RULES = [
+    (re.compile(r"(\d+(?:\.\d+)?)\s*[wW](?![a-zA-Z])"), r"\1万"),
+    (re.compile(r"(\d+(?:\.\d+)?万?)\s*块钱?"), r"\1元"),
+    (re.compile(r"(\d+(?:\.\d+)?)\s*个点"), r"\1%"),
+    (re.compile(r"百分之(\d+(?:\.\d+)?)"), r"\1%"),
+]
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMBER_RE = re.compile(r"([一二两三四五六七八九十]{1,3})(?=[万千百元年个天%岁人])")
+
+
+@cache
+def synonyms() -> dict[str, tuple[str, ...]]:
+    text = resources.files("kiosk.knowledge").joinpath("synonyms.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    return {k: tuple(v) for k, v in sorted(data.items(), key=lambda kv: -len(kv[0]))}
+
+
+def _cn_number(text: str) -> str:
+    """一 to 九十九 as digits ("两万" → "2万"), so spoken numbers meet written ones."""
+    if text == "十":
+        return "10"
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return str(_CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0))
+    if len(text) == 1:
+        return str(_CN_DIGITS[text])
+    return text
+
+
+def clean(question: str) -> str:
+    """Width-fold, drop emoji and control characters, collapse space, cap the length."""
+    text = unicodedata.normalize("NFKC", question)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LNPZ" or ch in "%+-.")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:MAX_QUESTION_CHARS]
+
+
+def normalize(question: str) -> str:
+    """The question as the index should see it: cleaned, units standardised, colloquial terms expanded."""
+    text = _CN_NUMBER_RE.sub(lambda m: _cn_number(m.group(1)), clean(question))
+    for pattern, repl in _UNIT_RULES:
+        text = pattern.sub(repl, text)
+    extra: list[str] = []
+    covered = text
+    for phrase, terms in synonyms().items():
+        if phrase in covered:
+            extra.extend(t for t in terms if t not in text and t not in extra)
+            covered = covered.replace(phrase, " ")
+    return f"{text} {' '.join(extra)}".strip() if extra else text

@@ -1,0 +1,50 @@
+"""Cutting text into sentences and recognising what kind of fact a question wants (its expected answer type)."""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
+_ENUMERATOR_RE = re.compile(r"^\s*(?:第[一二三四五六七八九十百\d]+[条章节步]|[（(]?[\d一二三四五六七八九十]{1,3}[)）.、．])\s*")
+NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两半]+)"
+QUANTITY_QUESTION_RE = re.compile(r"多少|几[个天年月日岁次套人项倍周]?|多久|多长|哪天|哪一天|哪年|什么时候|何时|比例|金额|最高|上限|期限")
+
+DURATION = r"(?:个?工作日|个?月|日|天|年|周|小时|个星期)"
+# expected answer type → what a sentence stating it looks like
+ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"哪天|哪一天|哪年|什么时候|何时|日期|从.{0,6}开始|起施行"), re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日")),
+    (re.compile(r"比例|百分之|几成"), re.compile(rf"{NUMBER}\s*%|百分之|{NUMBER}成")),
+    (re.compile(r"多久|多长时间|几天|多少天|几个月|几年|多少年|多少个?工作日|期限|多长"),
+     re.compile(rf"{NUMBER}\s*{DURATION}")),
+    (re.compile(r"多少钱|金额|奖.{0,4}多少|补.{0,4}多少|资助.{0,6}多少|给多少|多少万|贴多少|最高.{0,4}多少"),
+     re.compile(rf"{NUMBER}\s*(?:万|千|百)?元")),
+    (re.compile(r"多少岁|几岁|年龄|周岁"), re.compile(rf"{NUMBER}\s*周?岁")),
+]
+_MEASURE_RE = re.compile(r"(?:多少|几)个?([套人项次个名家户间张份批])")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_RE.findall(text) if len(s.strip()) > 1]
+
+
+def wants_quantity(question: str) -> bool:
+    """Whether the question asks for a number, amount, duration or date."""
+    return bool(QUANTITY_QUESTION_RE.search(question))
+
+
+def has_quantity(text: str) -> bool:
+    """A number that states something (list numbering and article numbers do not count)."""
+    body = _ENUMERATOR_RE.sub("", text)
+    return bool(re.search(rf"\d|{NUMBER}\s*(?:{DURATION}|周?岁|元|万|倍|次|人|套|%)", body))
+
+
+def answers_type(question: str, text: str) -> bool | None:
+    """True if ``text`` states the kind of quantity the question asks for, False if it does not, None if the
+    question's expected type is not recognised."""
+    body = _ENUMERATOR_RE.sub("", text)
+    checks = [answer for asked, answer in ANSWER_TYPES if asked.search(question)]
+    if m := _MEASURE_RE.search(question):
+        checks.append(re.compile(rf"{NUMBER}\s*(?:万)?个?{m.group(1)}"))
+    if not checks:
+        return None
+    return any(check.search(body) for check in checks)

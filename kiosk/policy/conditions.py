@@ -1,0 +1,390 @@
+"""Policy conditions as reviewable data: the model, the loader and the validator.
+
+A rule file (``policies_db/conditions/*.yaml``, format in its README) states what an enterprise must be or have
+for one policy, every condition tied to the clause it comes from. The loader reads the files directly (with line
+numbers, for `file:line` errors) or the dicts the store hands out; both pass through the same validator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kiosk import config
+from kiosk.policy.taxonomy import Taxonomy, is_place, load_taxonomy
+from kiosk.policy.values import parse_date, parse_number
+from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, strip_lines
+
+CONDITIONS_DIR = config.REPO_ROOT / "policies_db" / "conditions"
+OPS = (">=", ">", "<=", "<", "==", "!=")
+SMS_LIMIT = 70  # one Chinese SMS segment
+SMS_TEMPLATE = "【西小服】贵单位可能符合「{name}」条件。{apply}"
+
+_RULE_KEYS = {"policy", "id", "item", "title", "sms_name", "apply", "how_to_apply", "department", "sample",
+              "conditions", "examples", "note", LINE_KEY}
+_LEAF_KEYS = {"text", "clause", "doc", "question", "require", "require_any", "exclude", "fact", "op", "value",
+              "region", "established", "ask", "note", LINE_KEY}
+_GROUP_KEYS = {"all_of", "any_of", "text", "clause", "doc", "note", LINE_KEY}
+_TESTS = ("require", "require_any", "exclude", "fact", "region", "established", "ask")
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One checkable condition. Exactly one kind of test: tags, a fact comparison, region, date window or ask."""
+
+    text: str
+    clause: str
+    doc: str
+    kind: str  # tags | fact | region | established | ask
+    question: str = ""
+    require: tuple[str, ...] = ()
+    require_any: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    fact: str = ""
+    op: str = ""
+    value: float = 0.0
+    regions: tuple[str, ...] = ()
+    after: date | None = None  # established on or after
+    before: date | None = None  # established on or before
+    ask: str = ""
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """What a visitor's answer settles: a tag id, an ask id, or a description like 'rd_ratio>=3'.
+
+        For a single tag the answer is the tag itself; otherwise a yes/no answer says the condition holds.
+        """
+        if self.kind == "fact":
+            return f"{self.fact}{self.op}{self.value:g}"
+        if self.kind == "ask":
+            return self.ask
+        if self.kind == "tags":
+            tags = self.require + self.require_any + self.exclude
+            if len(tags) == 1:
+                return tags[0]
+            parts = [f"{name}:{','.join(ids)}" for name, ids in
+                     (("require", self.require), ("any", self.require_any), ("exclude", self.exclude)) if ids]
+            return "tags:" + ";".join(parts)
+        if self.kind == "region":
+            return "region:" + "|".join(self.regions)
+        return f"established:{self.after or ''}~{self.before or ''}"
+
+
+@dataclass(frozen=True)
+class Group:
+    mode: str  # all | any
+    children: tuple[Leaf | Group, ...]
+    text: str = ""
+    clause: str = ""
+    doc: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The conditions of one policy (or one support item of a policy document)."""
+
+    id: str
+    policy: str  # document id, as answers cite it
+    title: str
+    root: Group
+    item: str = ""
+    sms_name: str = ""
+    apply: str = ""  # short: where and when to apply, fits in the SMS
+    how_to_apply: str = ""  # full, for the kiosk screen
+    department: str = ""
+    sample: bool = False
+    examples: tuple[dict[str, Any], ...] = ()
+    source: str = ""
+    line: int = 0
+    digest: str = ""  # changes whenever the rule's content changes; drives incremental batch matching
+
+    def leaves(self) -> list[Leaf]:
+        out: list[Leaf] = []
+        stack: list[Leaf | Group] = [self.root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Group):
+                stack.extend(reversed(node.children))
+            else:
+                out.append(node)
+        return out
+
+    def sms(self) -> str:
+        return SMS_TEMPLATE.format(name=self.sms_name, apply=self.apply)
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+
+class _Errors:
+    """Collects `file:line: reason` messages for one source."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.items: list[str] = []
+
+    def add(self, node: Any, reason: str, fallback: int = 0) -> None:
+        line = node.get(LINE_KEY, fallback) if isinstance(node, dict) else fallback
+        where = f"{self.source}:{line}" if line else self.source
+        self.items.append(f"{where}: {reason}")
+
+
+def parse_rule(raw: dict[str, Any], source: str, taxonomy: Taxonomy | None = None,
+               known_docs: set[str] | None = None, titles: dict[str, str] | None = None) -> tuple[Rule | None, list[str]]:
+    """Validate one rule record; returns the rule (None if it has errors) and the error messages."""
+    taxonomy = taxonomy or load_taxonomy()
+    errors = _Errors(source)
+    line = raw.get(LINE_KEY, 0)
+    for key in raw:
+        if key not in _RULE_KEYS:
+            errors.add(raw, f"未知字段“{key}”（可用：policy, id, item, title, sms_name, apply, how_to_apply, conditions, examples）")
+    policy = str(raw.get("policy") or "").strip()
+    if not policy:
+        errors.add(raw, "缺少“policy”（政策文件名，如 xh_keji_yanfa_touru_buzhu.md）")
+    elif known_docs is not None and policy not in known_docs:
+        errors.add(raw, f"找不到政策文件“{policy}”")
+    title = str(raw.get("title") or (titles or {}).get(policy) or "").strip()
+    if not title:
+        errors.add(raw, "缺少“title”（政策名称）")
+    for key in ("sms_name", "apply", "how_to_apply"):
+        if not str(raw.get(key) or "").strip():
+            errors.add(raw, f"缺少“{key}”")
+    sms = SMS_TEMPLATE.format(name=raw.get("sms_name") or "", apply=raw.get("apply") or "")
+    if len(sms) > SMS_LIMIT:
+        errors.add(raw, f"短信共{len(sms)}字，超过{SMS_LIMIT}字，请缩短 sms_name 或 apply：{sms}")
+    conditions = raw.get("conditions")
+    root: Group | None = None
+    if not isinstance(conditions, list | dict) or not conditions:
+        errors.add(raw, "缺少“conditions”（条件列表，默认须全部满足）")
+    else:
+        node = conditions if isinstance(conditions, dict) and ("all_of" in conditions or "any_of" in conditions) \
+            else {"all_of": conditions if isinstance(conditions, list) else [conditions], LINE_KEY: line}
+        parsed = _parse_node(node, policy, taxonomy, errors, line)
+        root = parsed if isinstance(parsed, Group) else Group("all", (parsed,), line=line) if parsed else None
+    examples = raw.get("examples") or []
+    if not isinstance(examples, list):
+        errors.add(raw, "“examples”应为列表")
+        examples = []
+    for ex in examples:
+        if not isinstance(ex, dict) or "profile" not in ex or ex.get("expect") not in ("met", "one_step", "unknown",
+                                                                                       "not_met"):
+            errors.add(ex if isinstance(ex, dict) else raw,
+                       "每个示例需要 profile 和 expect（met / one_step / unknown / not_met）", line)
+    if errors.items or root is None:
+        return None, errors.items
+    item = str(raw.get("item") or "").strip()
+    rule_id = str(raw.get("id") or "").strip() or (Path(policy).stem + (f"/{item}" if item else ""))
+    clean = strip_lines(raw)
+    digest = hashlib.sha256(json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+    return Rule(
+        id=rule_id, policy=policy, title=title, root=root, item=item, sms_name=str(raw["sms_name"]).strip(),
+        apply=str(raw["apply"]).strip(), how_to_apply=str(raw["how_to_apply"]).strip(),
+        department=str(raw.get("department") or ""), sample=bool(raw.get("sample")),
+        examples=tuple(strip_lines(e) for e in examples), source=source, line=line, digest=digest[:16],
+    ), []
+
+
+def _parse_node(node: Any, doc: str, taxonomy: Taxonomy, errors: _Errors, parent_line: int) -> Leaf | Group | None:
+    if not isinstance(node, dict):
+        errors.add(None, f"条件应为映射（text/clause/…），不是“{node}”", parent_line)
+        return None
+    line = node.get(LINE_KEY, parent_line)
+    doc = str(node.get("doc") or doc)
+    groups = [k for k in ("all_of", "any_of") if k in node]
+    if groups:
+        if len(groups) > 1 or any(k in node for k in _TESTS):
+            errors.add(node, "一个条件只能是 all_of、any_of 或单项条件之一")
+            return None
+        for key in node:
+            if key not in _GROUP_KEYS:
+                errors.add(node, f"条件组中的未知字段“{key}”")
+        children_raw = node[groups[0]]
+        if not isinstance(children_raw, list) or not children_raw:
+            errors.add(node, f"“{groups[0]}”需要至少一个条件")
+            return None
+        children = [_parse_node(c, doc, taxonomy, errors, line) for c in children_raw]
+        if any(c is None for c in children):
+            return None
+        return Group("all" if groups[0] == "all_of" else "any", tuple(children), str(node.get("text") or ""),
+                     str(node.get("clause") or ""), doc, line)
+    return _parse_leaf(node, doc, taxonomy, errors, line)
+
+
+def _parse_leaf(node: dict[str, Any], doc: str, taxonomy: Taxonomy, errors: _Errors, line: int) -> Leaf | None:
+    before = len(errors.items)
+    for key in node:
+        if key not in _LEAF_KEYS:
+            errors.add(node, f"未知字段“{key}”")
+    text, clause = str(node.get("text") or "").strip(), str(node.get("clause") or "").strip()
+    if not text:
+        errors.add(node, "缺少“text”（条件的原文或概述）")
+    if not clause:
+        errors.add(node, "缺少“clause”（出自哪一条，如 第三条）")
+    tests = [k for k in _TESTS if k in node]
+    tag_tests = [k for k in tests if k in ("require", "require_any", "exclude")]
+    if not tests:
+        errors.add(node, "缺少检验项：require / require_any / exclude / fact / region / established / ask 之一")
+        return None
+    if len(tests) > len(tag_tests) and len(tests) > 1:
+        errors.add(node, f"一个条件只能有一种检验（现在有：{', '.join(tests)}），请拆成多个条件")
+        return None
+    fields: dict[str, Any] = {"text": text, "clause": clause, "doc": doc, "line": line,
+                              "question": str(node.get("question") or "").strip()}
+    if tag_tests:
+        fields["kind"] = "tags"
+        for key in tag_tests:
+            values = node[key] if isinstance(node[key], list) else [node[key]]
+            ids = []
+            for v in values:
+                tag_id = taxonomy.resolve_tag(str(v))
+                if tag_id is None:
+                    errors.add(node, f"“{key}”中的未知标签“{v}”（见 kiosk/policy/taxonomy.yaml）")
+                ids.append(tag_id or "")
+            if not ids:
+                errors.add(node, f"“{key}”不能为空")
+            fields[key] = tuple(ids)
+    elif tests[0] == "fact":
+        fields["kind"] = "fact"
+        fact = str(node["fact"])
+        if fact not in taxonomy.facts or taxonomy.facts[fact].kind != "number":
+            numeric = ", ".join(f for f, s in taxonomy.facts.items() if s.kind == "number")
+            errors.add(node, f"未知的数值事实“{fact}”（可用：{numeric}）")
+        op = str(node.get("op") or "")
+        if op not in OPS:
+            errors.add(node, f"“op”应为 {' '.join(OPS)} 之一，不是“{op}”")
+        try:
+            fields["value"] = parse_number(node.get("value"))
+        except ValueError:
+            errors.add(node, f"“value”不是数值：{node.get('value')!r}（可写 3%、2000万元、1亿元）")
+        fields.update(fact=fact, op=op)
+    elif tests[0] == "region":
+        fields["kind"] = "region"
+        values = node["region"] if isinstance(node["region"], list) else [node["region"]]
+        for v in values:
+            if not (is_place(str(v)) or (str(v) in taxonomy.tags and taxonomy.tags[str(v)].category == "street")):
+                errors.add(node, f"未知地区“{v}”（写镇街 id 如 street_xixi，或 西湖区 / 杭州市 等地名）")
+        fields["regions"] = tuple(str(v) for v in values)
+    elif tests[0] == "established":
+        fields["kind"] = "established"
+        window = node["established"]
+        if not isinstance(window, dict) or not ({"from", "to"} & set(window)):
+            errors.add(node, "“established”应写成 {from: 2023-01-01, to: 2025-12-31}（可只写一端）")
+        else:
+            for key, name in (("from", "after"), ("to", "before")):
+                if window.get(key) is not None:
+                    try:
+                        fields[name] = parse_date(window[key])
+                    except ValueError:
+                        errors.add(window, f"“{key}”不是日期：{window[key]!r}", line)
+    else:
+        fields["kind"] = "ask"
+        fields["ask"] = str(node["ask"]).strip()
+        if not fields["question"]:
+            errors.add(node, "“ask”条件必须写“question”（向企业提的问题）")
+    if len(errors.items) > before:
+        return None
+    return Leaf(**fields)
+
+
+def _known_docs() -> set[str]:
+    docs: set[str] = set()
+    for folder in config.sources_dirs():
+        docs.update(p.name for p in folder.glob("*") if p.suffix in (".md", ".txt"))
+        docs.update(p.name for p in (folder / "policies").glob("*.md"))
+    return docs
+
+
+def load_dir(directory: Path = CONDITIONS_DIR, taxonomy: Taxonomy | None = None,
+             known_docs: set[str] | None = None, check_docs: bool = True) -> RuleSet:
+    """Read every rule file in a folder, with `file:line` errors; rules with errors are left out."""
+    taxonomy = taxonomy or load_taxonomy()
+    if check_docs and known_docs is None:
+        known_docs = _known_docs()
+    result = RuleSet()
+    for path in sorted(Path(directory).glob("*.y*ml")):
+        rel = _display(path)
+        try:
+            data = load_yaml(path.read_text(encoding="utf-8"), rel)
+        except SourceError as exc:
+            result.errors.append(str(exc))
+            continue
+        except UnicodeDecodeError:
+            result.errors.append(f"{rel}:1: 不是 UTF-8 文本")
+            continue
+        for raw in _records(data, rel, result.errors):
+            rule, errs = parse_rule(raw, rel, taxonomy, known_docs)
+            result.errors.extend(errs)
+            if rule:
+                result.rules.append(rule)
+    _check_unique(result)
+    return result
+
+
+def load_store(store: Any, taxonomy: Taxonomy | None = None) -> RuleSet:
+    """Read the rules the store imported (`Store.policy_rules()`), checked against its documents."""
+    taxonomy = taxonomy or load_taxonomy()
+    titles = {d.id: d.title for d in store.documents()}
+    result = RuleSet()
+    for raw in store.policy_rules():
+        rule, errs = parse_rule(raw, f"conditions[{raw.get('policy')}]", taxonomy, set(titles), titles)
+        result.errors.extend(errs)
+        if rule:
+            result.rules.append(rule)
+    _check_unique(result)
+    return result
+
+
+def load_rules(store: Any = None, directory: Path | None = None) -> RuleSet:
+    """The default rule set: from the store when one is given, else straight from the conditions folder."""
+    if store is not None and directory is None:
+        return load_store(store)
+    return load_dir(directory or CONDITIONS_DIR)
+
+
+def _records(data: Any, source: str, errors: list[str]) -> list[dict[str, Any]]:
+    if isinstance(data, dict) and isinstance(data.get("policies"), list):
+        records = data["policies"]
+    elif isinstance(data, list):
+        records = data
+    elif isinstance(data, dict):
+        records = [data]
+    else:
+        errors.append(f"{source}:1: 文件应为一条规则（policy: …）或规则列表")
+        return []
+    good = []
+    for r in records:
+        if isinstance(r, dict):
+            good.append(r)
+        else:
+            errors.append(f"{source}:1: 规则应为映射，不是“{r}”")
+    return good
+
+
+def _check_unique(result: RuleSet) -> None:
+    seen: dict[str, Rule] = {}
+    for rule in list(result.rules):
+        if rule.id in seen:
+            result.errors.append(f"{rule.source}:{rule.line}: 规则 id“{rule.id}”与 {seen[rule.id].source} 重复"
+                                 "（同一政策有多项支持时请写 item）")
+            result.rules.remove(rule)
+        else:
+            seen[rule.id] = rule
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(config.REPO_ROOT))
+    except ValueError:
+        return str(path)

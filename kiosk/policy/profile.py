@@ -1,0 +1,244 @@
+"""An enterprise profile: tags and facts, each remembering where it came from.
+
+Provenance matters because the kiosk tells the visitor why it thinks a policy fits: "成立于2019年（营业执照）"
+reads differently from "研发占比4%（您的回答）". A profile built from the district register is *closed*: a tag
+the register does not list is known to be absent. A profile built at the kiosk is open: what nobody said is
+unknown, and the eligibility engine asks about it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kiosk.policy.taxonomy import DISTRICT, Taxonomy, is_place, load_taxonomy, place_chain
+from kiosk.policy.values import parse_bool, parse_date, parse_number, years_between
+
+SOURCES = ("document", "visitor", "register")
+SOURCE_NAMES = {"document": "证照", "visitor": "您的回答", "register": "企业登记信息"}
+
+_PLACE_RE = re.compile(r"([\u4e00-\u9fa5]{2,3}(?:省|市|区|县))")
+
+
+@dataclass
+class Fact:
+    value: Any  # bool for tags and answers, float for numbers, ISO date string for dates, name for places
+    source: str  # one of SOURCES
+    detail: str = ""  # which field or question it came from
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"value": self.value, "source": self.source}
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass
+class EnterpriseProfile:
+    name: str = ""
+    credit_code: str = ""
+    tags: dict[str, Fact] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    # answers to yes/no questions that settle one condition without the underlying number ("研发占比超过3%吗？")
+    answers: dict[str, Fact] = field(default_factory=dict)
+    closed: bool = False  # True for register rows: unlisted tags are known to be absent
+
+    # -- reading ------------------------------------------------------------------------------------------
+
+    def tag(self, tag_id: str, taxonomy: Taxonomy | None = None) -> bool | None:
+        """True/False when known, None when unknown. Exclusive categories settle their other tags."""
+        fact = self.tags.get(tag_id)
+        if fact is not None:
+            return bool(fact.value)
+        if self.closed:
+            return False
+        taxonomy = taxonomy or load_taxonomy()
+        if tag_id in taxonomy.tags:
+            category = taxonomy.category_of(tag_id)
+            if category.exclusive and any(
+                self.tags.get(other) is not None and self.tags[other].value for other in category.tags
+            ):
+                return False
+        return None
+
+    def tag_source(self, tag_id: str) -> str:
+        fact = self.tags.get(tag_id)
+        return fact.source if fact else ("register" if self.closed else "")
+
+    def number(self, fact_id: str, today: date | None = None) -> float | None:
+        if fact_id == "age_years":
+            established = self.facts.get("established")
+            if established is None:
+                return None
+            return years_between(parse_date(established.value), today or date.today())
+        fact = self.facts.get(fact_id)
+        return None if fact is None else float(fact.value)
+
+    def date(self, fact_id: str) -> date | None:
+        fact = self.facts.get(fact_id)
+        return None if fact is None else parse_date(fact.value)
+
+    def source_of(self, fact_id: str) -> str:
+        key = "established" if fact_id == "age_years" else fact_id
+        fact = self.facts.get(key)
+        return fact.source if fact else ""
+
+    def places(self, taxonomy: Taxonomy | None = None) -> list[str] | None:
+        """Where the enterprise is registered, innermost first (街道 id, 西湖区, 杭州市, 浙江省, 全国), or None."""
+        taxonomy = taxonomy or load_taxonomy()
+        for street in taxonomy.streets():
+            if self.tag(street, taxonomy):
+                return [street, *place_chain(DISTRICT)]
+        district = self.facts.get("district")
+        if district is not None:
+            return place_chain(str(district.value))
+        return None
+
+    # -- writing ------------------------------------------------------------------------------------------
+
+    def set_tag(self, tag_id: str, value: bool, source: str, detail: str = "", taxonomy: Taxonomy | None = None) -> None:
+        taxonomy = taxonomy or load_taxonomy()
+        _check_source(source)
+        if tag_id not in taxonomy.tags:
+            raise ValueError(f"未知标签：{tag_id}")
+        self.tags[tag_id] = Fact(bool(value), source, detail)
+        category = taxonomy.category_of(tag_id)
+        if value and category.exclusive:
+            # a new street or size replaces the old one rather than contradicting it
+            for other in category.tags:
+                if other != tag_id and other in self.tags and self.tags[other].value:
+                    del self.tags[other]
+        if value and category.id == "industry_division":
+            self.tags[taxonomy.section_of(tag_id)] = Fact(True, source, detail)
+        if value and category.id == "street":
+            self.facts["district"] = Fact(DISTRICT, source, detail)
+
+    def set_fact(self, fact_id: str, value: Any, source: str, detail: str = "", taxonomy: Taxonomy | None = None) -> None:
+        taxonomy = taxonomy or load_taxonomy()
+        _check_source(source)
+        if fact_id == "district":
+            if not is_place(str(value)):
+                raise ValueError(f"未知地区：{value}")
+            self.facts["district"] = Fact(str(value), source, detail)
+            return
+        spec = taxonomy.facts.get(fact_id)
+        if spec is None or spec.derived_from:
+            raise ValueError(f"未知事实：{fact_id}")
+        if spec.kind == "date":
+            established = parse_date(value)
+            self.facts[fact_id] = Fact(established.isoformat(), source, detail)
+            if fact_id == "established":
+                self._set_age_tag(established, source, detail, taxonomy)
+        else:
+            self.facts[fact_id] = Fact(parse_number(value), source, detail)
+
+    def set_answer(self, key: str, value: Any, detail: str = "") -> None:
+        self.answers[key] = Fact(parse_bool(value), "visitor", detail)
+
+    def _set_age_tag(self, established: date, source: str, detail: str, taxonomy: Taxonomy) -> None:
+        years = years_between(established, date.today())
+        band = "age_0_1" if years < 1 else "age_1_3" if years < 3 else "age_3_5" if years < 5 else (
+            "age_5_10" if years < 10 else "age_10p")
+        self.set_tag(band, True, source, detail, taxonomy)
+
+    # -- JSON -----------------------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "credit_code": self.credit_code,
+            "tags": {k: v.to_dict() for k, v in self.tags.items()},
+            "facts": {k: v.to_dict() for k, v in self.facts.items()},
+            "answers": {k: v.to_dict() for k, v in self.answers.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], taxonomy: Taxonomy | None = None) -> EnterpriseProfile:
+        """Read a profile file. Accepts this class's own JSON, a short hand-written form, or `kiosk scan --json`.
+
+        Short form: ``{"name": "…", "tags": ["qual_gaoxin", "高新技术企业"], "not_tags": [...],
+        "facts": {"revenue": "3000万", "rd_ratio": 4.2, "established": "2019-05-01", "district": "西湖区"}}``;
+        plain values count as the visitor's own statements.
+        """
+        taxonomy = taxonomy or load_taxonomy()
+        if "fields" in data and "kind" in data:
+            return profile_from_fields(data.get("fields") or {}, taxonomy)
+        profile = cls(name=str(data.get("name") or ""), credit_code=str(data.get("credit_code") or ""))
+        tags = data.get("tags") or {}
+        if isinstance(tags, list):
+            tags = {t: True for t in tags}
+        for t in data.get("not_tags") or []:
+            tags[t] = False
+        for key, raw in tags.items():
+            tag_id = taxonomy.resolve_tag(str(key))
+            if tag_id is None:
+                raise ValueError(f"未知标签：{key}")
+            value, source, detail = _unpack(raw)
+            profile.set_tag(tag_id, parse_bool(value), source, detail, taxonomy)
+        for key, raw in (data.get("facts") or {}).items():
+            value, source, detail = _unpack(raw)
+            profile.set_fact(str(key), value, source, detail, taxonomy)
+        for key, raw in (data.get("answers") or {}).items():
+            value, _, detail = _unpack(raw)
+            profile.set_answer(str(key), value, detail)
+        return profile
+
+
+def _unpack(raw: Any) -> tuple[Any, str, str]:
+    if isinstance(raw, dict) and "value" in raw:
+        return raw["value"], str(raw.get("source") or "visitor"), str(raw.get("detail") or "")
+    return raw, "visitor", ""
+
+
+def _check_source(source: str) -> None:
+    if source not in SOURCES:
+        raise ValueError(f"未知来源：{source}")
+
+
+# Licence 类型 wording → ownership tag; checked in order, so the specific forms come first.
+_OWNERSHIP_WORDS = (
+    ("个体", "own_individual"), ("农民专业合作社", "own_coop"), ("合伙", "own_partnership"),
+    ("港澳台", "own_hmt"), ("台港澳", "own_hmt"), ("外商", "own_foreign"), ("外国", "own_foreign"),
+    ("中外合资", "own_foreign"), ("国有", "own_state"), ("集体", "own_collective"),
+    ("自然人", "own_private"), ("私营", "own_private"), ("有限责任公司", "own_private"), ("股份有限公司", "own_private"),
+)
+
+
+def profile_from_fields(fields: dict[str, Any], taxonomy: Taxonomy | None = None) -> EnterpriseProfile:
+    """A profile from business-licence fields (as `kiosk scan --json` prints them); every fact is 'document'."""
+    taxonomy = taxonomy or load_taxonomy()
+    profile = EnterpriseProfile(name=str(fields.get("name") or ""), credit_code=str(fields.get("credit_code") or ""))
+    kind = str(fields.get("type") or "")
+    for word, tag in _OWNERSHIP_WORDS:
+        if word in kind:
+            profile.set_tag(tag, True, "document", f"营业执照·类型：{kind}", taxonomy)
+            break
+    capital = fields.get("registered_capital_yuan")
+    if capital not in (None, ""):
+        profile.set_fact("registered_capital", capital, "document", "营业执照·注册资本", taxonomy)
+    if fields.get("established"):
+        try:
+            profile.set_fact("established", fields["established"], "document", "营业执照·成立日期", taxonomy)
+        except ValueError:
+            pass  # an unreadable date stays unknown; the engine will ask for it
+    street = str(fields.get("street") or "")
+    if street in taxonomy.tags and taxonomy.tags[street].category == "street":
+        profile.set_tag(street, True, "document", "营业执照·住所", taxonomy)
+    else:
+        address = str(fields.get("address") or "")
+        for place in _PLACE_RE.findall(address):
+            if is_place(place) and place.endswith(("区", "县")):
+                profile.set_fact("district", place, "document", "营业执照·住所", taxonomy)
+                break
+    for raw in fields.get("industry_tags") or []:
+        tag_id = taxonomy.resolve_tag(str(raw))
+        if tag_id is not None:
+            profile.set_tag(tag_id, True, "document", "营业执照·经营范围", taxonomy)
+    return profile
+
+
+def profile_from_scan(result: Any, taxonomy: Taxonomy | None = None) -> EnterpriseProfile:
+    """A profile from a ScanResult of a business licence (``result.fields``)."""
+    return profile_from_fields(dict(getattr(result, "fields", None) or {}), taxonomy)

@@ -1,0 +1,1 @@
+"""Persistence of requests: their own durable SQLite file."""

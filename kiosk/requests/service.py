@@ -1,0 +1,407 @@
+"""The request service: what the dialogue, the staff console, the CLI and the benchmark call.
+
+A submission is validated, split, routed and linked to near-duplicates, then committed in one transaction (ticket,
+items, audit trail, outbox); only after the commit returns does the visitor hear "已受理". Every later change is a
+lifecycle transition recorded with who, when and a note, and queued for the district platform.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from kiosk.requests import lifecycle
+from kiosk.requests.intake import Intake, Splitter
+from kiosk.requests.lifecycle import OPEN_STATES, InvalidTransition, State, add_working_days, next_state
+from kiosk.requests.records import DepartmentStats, Event, Item, Ticket
+from kiosk.requests.repo.db import RequestDB
+from kiosk.requests.routing import Router
+from kiosk.requests.similarity import similarity
+from kiosk.requests.validate import (
+    RequestError,
+    check_last4,
+    clean_company,
+    clean_text,
+    normalize_phone,
+    parse_ref,
+)
+from kiosk.store.records import Department
+
+DEDUPE_DAYS = 7
+SAME_TOPIC_SIMILARITY = 0.45  # same category and this alike: the same matter told again
+ANY_TOPIC_SIMILARITY = 0.7
+AUTO_CLOSE_DAYS = 7  # a resolved item nobody rates is closed after this many days
+NOT_FOUND = "没有找到这个工单，或手机号后四位不符。请核对工单号和登记手机号的后四位。"
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+@dataclass
+class SubmitForm:
+    text: str
+    company: str
+    phone: str
+    address: str = ""
+    channel: str = "kiosk"  # kiosk-voice | kiosk-text | form | cli
+    consent: bool = True
+
+
+@dataclass
+class Receipt:
+    ticket: str
+    items: list[Item]
+    linked: dict[str, str] = field(default_factory=dict)  # new text → ref of the open item it joined
+    message: str = ""
+    qr_text: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "ticket": self.ticket,
+            "message": self.message,
+            "qr_text": self.qr_text,
+            "items": [
+                {"text": i.text, "section": i.section, "department": i.department, "due": i.due_at.isoformat(timespec="minutes"),
+                 "ref": i.ref, "category": i.category, "state": str(i.state)}
+                for i in self.items
+            ],
+            "linked": self.linked,
+        }
+
+
+@dataclass
+class StatusView:
+    ticket: str
+    company: str
+    phone_masked: str
+    created_at: datetime
+    items: list[Item]
+    events: list[Event]
+
+
+class RequestService:
+    def __init__(self, db: RequestDB, router: Router, splitter: Splitter | None = None,
+                 clock: Callable[[], datetime] = _now, status_url: str = ""):
+        self.db = db
+        self.router = router
+        self.intake = Intake(router, splitter)
+        self.clock = clock
+        self.status_url = status_url
+
+    @classmethod
+    def open(cls, departments: list[Department] | None = None, path: Path | None = None,
+             splitter: Splitter | None = None, status_url: str = "") -> RequestService:
+        """The service on the kiosk's own requests file, routing among the store's departments by default."""
+        if departments is None:
+            departments = _store_departments()
+        return cls(RequestDB(path), Router(departments), splitter, status_url=status_url)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def department_name(self, dept_id: str | None) -> str:
+        d = self.router.departments.get(dept_id or "")
+        return d.name if d else (dept_id or "")
+
+    # ── intake ──
+
+    def submit(self, form: SubmitForm) -> Receipt:
+        text, _ = clean_text(form.text)
+        company = clean_company(form.company)
+        phone = normalize_phone(form.phone)
+        if not form.consent:
+            raise RequestError("需要您同意我们记录联系方式并转交相关部门办理，才能受理这件事。")
+        address = (form.address or "").strip()[:200]
+        routed = self.intake.process(text, address)
+        now = self.clock()
+        company_key = company.replace("（", "(").replace("）", ")")
+        with self.db.transaction():
+            recent = [
+                i for i in self.db.recent_items_of_enterprise(phone, company_key, now - timedelta(days=DEDUPE_DAYS))
+                if i.state in OPEN_STATES
+            ]
+            fresh, linked, linked_items = [], {}, []
+            for it in routed:
+                original = _near_duplicate(it.text, it.route.category, recent)
+                if original is None:
+                    fresh.append(it)
+                    continue
+                linked[it.text] = original.ref
+                linked_items.append(original)
+                event_id = self.db.add_event(original, now, "企业", "linked", None, None, f"同一企业再次反映：{it.text}")
+                self._queue(original, event_id, "linked", now, "企业", f"同一企业再次反映：{it.text}")
+            if not fresh:
+                first = linked_items[0]
+                items = [i for i in self.db.items_of(first.ticket) if i.ref in set(linked.values())]
+                return Receipt(first.ticket, items, linked, self._linked_message(first.ticket), self._qr_text(first.ticket))
+            ticket = Ticket(self.db.next_ticket(now), now, company, phone, address, text, form.channel)
+            self.db.insert_ticket(ticket, company_key, form.consent)
+            for seq, it in enumerate(fresh, start=1):
+                r = it.route
+                item = Item(
+                    id=0, ticket=ticket.ticket, seq=seq, text=it.text, category=r.category, section=r.section,
+                    department=r.department, tier=r.tier, state=State.SUBMITTED, created_at=now,
+                    due_at=add_working_days(now, r.sla_days), updated_at=now, confident=r.confident,
+                )
+                self.db.insert_item(item)
+                event_id = self.db.add_event(item, now, "企业", "submit", None, State.SUBMITTED, form.channel)
+                self._queue(item, event_id, "submit", now, "企业", "", created=ticket)
+                self._transition(item, "dispatch", now, "系统", f"派至{self.department_name(item.department)}")
+                ticket.items.append(item)
+        return Receipt(ticket.ticket, ticket.items, linked, self._accepted_message(ticket), self._qr_text(ticket.ticket))
+
+    def _accepted_message(self, ticket: Ticket) -> str:
+        parts = [f"已受理，工单号 {ticket.ticket}。"]
+        for i in ticket.items:
+            due = i.due_at.strftime("%m月%d日")
+            parts.append(f"第{i.seq}项由{self.department_name(i.department)}办理，{due}前答复。")
+        parts.append("凭工单号和手机号后四位可随时查询进度。")
+        return "".join(parts)
+
+    def _linked_message(self, ticket: str) -> str:
+        return f"您反映的事项已在办理中（工单号 {ticket}），我们已把您这次补充的情况转给承办部门，不重复立单。"
+
+    def _qr_text(self, ticket: str) -> str:
+        if self.status_url:
+            sep = "&" if "?" in self.status_url else "?"
+            return f"{self.status_url}{sep}ticket={ticket}"
+        return f"西小服工单 {ticket}：在一体机“办件查询”输入工单号和手机号后四位查看进度"
+
+    # ── lifecycle ──
+
+    def _transition(self, item: Item, action: str, now: datetime, actor: str, note: str = "", **changes) -> None:
+        before = item.state
+        after = next_state(action, before)
+        self.db.update_item(item, state=after, updated_at=now, **changes)
+        event_id = self.db.add_event(item, now, actor, action, before, after, note)
+        self._queue(item, event_id, action, now, actor, note)
+
+    def _queue(self, item: Item, event_id: int, action: str, at: datetime, actor: str, note: str,
+               created: Ticket | None = None) -> None:
+        payload = {
+            "key": f"{item.ref}-e{event_id}",
+            "kind": "item.created" if created else "item.event",
+            "ticket": item.ticket,
+            "item": item.ref,
+            "action": action,
+            "state": str(item.state),
+            "category": item.category,
+            "section": item.section,
+            "department": item.department,
+            "due": item.due_at.isoformat(timespec="minutes"),
+            "at": at.isoformat(timespec="seconds"),
+            "actor": actor,
+            "note": note,
+        }
+        if created:
+            payload |= {"text": item.text, "company": created.company, "phone": created.phone,
+                        "address": created.address, "channel": created.channel}
+        self.db.add_outbox(payload["key"], payload["kind"], json.dumps(payload, ensure_ascii=False), at)
+
+    def _targets(self, ref: str, action: str) -> list[Item]:
+        """The items ``ref`` names: one item, or every item of a ticket that the action applies to."""
+        ticket, seq = parse_ref(ref)
+        if seq is not None:
+            item = self.db.item(ticket, seq)
+            if item is None:
+                raise RequestError(f"没有找到事项 {ticket}-{seq}。")
+            return [item]
+        items = self.db.items_of(ticket)
+        if not items:
+            raise RequestError(f"没有找到工单 {ticket}。")
+        if action not in lifecycle.TRANSITIONS:
+            return items
+        allowed = lifecycle.TRANSITIONS[action][0]
+        applicable = [i for i in items if i.state in allowed]
+        if not applicable:
+            raise InvalidTransition(action, items[0].state)
+        return applicable
+
+    def act(self, ref: str, action: str, actor: str = "工作人员", note: str = "") -> list[Item]:
+        """accept | start | resolve | close on an item or a whole ticket, as one transaction."""
+        if action not in ("accept", "start", "resolve", "close"):
+            raise RequestError(f"不支持的操作：{action}")
+        now = self.clock()
+        with self.db.transaction():
+            items = self._targets(ref, action)
+            for item in items:
+                changes = {"resolved_at": now} if action == "resolve" else {}
+                self._transition(item, action, now, actor, note, **changes)
+        return items
+
+    def transfer(self, ref: str, department: str, actor: str = "工作人员", note: str = "") -> list[Item]:
+        """Pass items on to another department or down to a street (tiered routing), with a fresh deadline."""
+        dept = self.router.departments.get(department)
+        if dept is None:
+            raise RequestError(f"没有找到部门“{department}”，请用部门编号，例如 street_xixi、unit_rsj。")
+        now = self.clock()
+        with self.db.transaction():
+            items = self._targets(ref, "transfer")
+            for item in items:
+                cat = self.router.category(item.category)
+                days = cat.sla_days if cat else lifecycle.ESCALATION_EXTRA_DAYS
+                section = None if dept.kind == "street" else (dept.id if dept.kind == "section" else item.section)
+                self._transition(
+                    item, "transfer", now, actor, note or f"转派至{dept.name}", department=dept.id, section=section,
+                    tier="street" if dept.kind == "street" else "section", due_at=add_working_days(now, days),
+                )
+        return items
+
+    def note(self, ref: str, text: str, actor: str = "工作人员") -> list[Item]:
+        text = (text or "").strip()
+        if not text:
+            raise RequestError("备注内容不能为空。")
+        now = self.clock()
+        with self.db.transaction():
+            items = self._targets(ref, "note")
+            for item in items:
+                event_id = self.db.add_event(item, now, actor, "note", None, None, text[:1000])
+                self._queue(item, event_id, "note", now, actor, text[:1000])
+        return items
+
+    def rate(self, ref: str, phone_last4: str, score: int, comment: str = "") -> list[Item]:
+        """The enterprise rates resolved items; 1–2 reopens them, 3–5 closes them."""
+        if not isinstance(score, int) or not 1 <= score <= 5:
+            raise RequestError("评分请选 1 到 5 分。")
+        ticket, _ = parse_ref(ref)
+        self._check_owner(ticket, phone_last4)
+        now = self.clock()
+        comment = (comment or "").strip()[:500]
+        with self.db.transaction():
+            items = self._targets(ref, "rate")
+            for item in items:
+                self._transition(item, "rate", now, "企业", f"{score}分 {comment}".strip(), rating=score,
+                                 rating_comment=comment)
+                if score <= lifecycle.POOR_RATING:
+                    cat = self.router.category(item.category)
+                    self._transition(
+                        item, "reopen", now, "系统", "评价不满意，重新办理", reopened=item.reopened + 1,
+                        resolved_at=None, due_at=add_working_days(now, cat.sla_days if cat else 3),
+                    )
+                else:
+                    self._transition(item, "close", now, "系统", "评价后关闭")
+        return items
+
+    def chase(self, ref: str, phone_last4: str) -> list[Item]:
+        """The enterprise asks for progress (催单): the handling department is told at once."""
+        ticket, _ = parse_ref(ref)
+        self._check_owner(ticket, phone_last4)
+        now = self.clock()
+        with self.db.transaction():
+            items = [i for i in self._targets(ref, "chase") if i.state in OPEN_STATES]
+            if not items:
+                raise RequestError("这个工单的事项都已办结，不需要催办。")
+            for item in items:
+                event_id = self.db.add_event(item, now, "企业", "chase", None, None, "企业催办")
+                self._queue(item, event_id, "chase", now, "企业", "企业催办")
+        return items
+
+    def sweep(self) -> list[tuple[str, str]]:
+        """Reminders for overdue items, escalation at the second reminder, closing of long-unrated items.
+
+        Returns (item ref, action) pairs. Safe to run as often as wanted: each step waits for its own condition.
+        """
+        now = self.clock()
+        done: list[tuple[str, str]] = []
+        with self.db.transaction():
+            for item in self.db.items(states=[str(s) for s in OPEN_STATES], due_before=now):
+                since_escalation = item.reminders - lifecycle.ESCALATE_AFTER_REMINDERS * item.escalation
+                if since_escalation >= 1 and item.last_reminded_at and now - item.last_reminded_at < lifecycle.REMINDER_GAP:
+                    continue
+                reminders = item.reminders + 1
+                if since_escalation + 1 >= lifecycle.ESCALATE_AFTER_REMINDERS:
+                    level = item.escalation + 1
+                    self.db.update_item(item, reminders=reminders, last_reminded_at=now, escalation=level,
+                                        due_at=add_working_days(now, lifecycle.ESCALATION_EXTRA_DAYS), updated_at=now)
+                    note = f"第{reminders}次催办仍未办结，升级至{self._escalation_target(item)}督办"
+                    action = "escalate"
+                else:
+                    self.db.update_item(item, reminders=reminders, last_reminded_at=now, updated_at=now)
+                    note = f"已超过办理时限，第{reminders}次催办"
+                    action = "remind"
+                event_id = self.db.add_event(item, now, "系统", action, None, None, note)
+                self._queue(item, event_id, action, now, "系统", note)
+                done.append((item.ref, action))
+            for item in self.db.items(states=[str(State.RESOLVED)]):
+                if item.resolved_at and now - item.resolved_at >= timedelta(days=AUTO_CLOSE_DAYS):
+                    self._transition(item, "close", now, "系统", f"办结{AUTO_CLOSE_DAYS}天未评价，自动关闭")
+                    done.append((item.ref, "close"))
+        return done
+
+    def _escalation_target(self, item: Item) -> str:
+        if item.escalation == 0:
+            return f"{self.department_name(item.section or item.department)}负责人"
+        return "中心分管领导"
+
+    # ── reading ──
+
+    def _check_owner(self, ticket: str, phone_last4: str) -> None:
+        last4 = check_last4(phone_last4)
+        t = self.db.ticket(ticket)
+        # The same answer for a missing ticket and a wrong phone: a stranger learns nothing either way.
+        if t is None or not t.phone.endswith(last4):
+            raise RequestError(NOT_FOUND)
+
+    def status(self, ticket_ref: str, phone_last4: str) -> StatusView:
+        ticket, _ = parse_ref(ticket_ref)
+        self._check_owner(ticket, phone_last4)
+        t = self.db.ticket(ticket)
+        return StatusView(t.ticket, t.company, t.phone_masked, t.created_at, t.items, self.db.events_of(ticket))
+
+    def list_items(self, state: str | None = None, section: str | None = None, department: str | None = None,
+                   overdue: bool = False) -> list[Item]:
+        states = None
+        if state:
+            try:
+                states = [str(State(state))]
+            except ValueError:
+                raise RequestError(f"没有“{state}”这个状态，可选：{'、'.join(s.value for s in State)}。") from None
+        elif overdue:
+            states = [str(s) for s in OPEN_STATES]
+        items = self.db.items(states=states, section=section, department=department,
+                              due_before=self.clock() if overdue else None)
+        return items
+
+    def stats(self) -> list[DepartmentStats]:
+        now = self.clock()
+        by_dept: dict[str, list[Item]] = {}
+        for item in self.db.items():
+            by_dept.setdefault(item.department, []).append(item)
+        out = []
+        for dept, items in sorted(by_dept.items()):
+            resolved = [i for i in items if i.resolved_at is not None]
+            ratings = [i.rating for i in items if i.rating is not None]
+            out.append(DepartmentStats(
+                department=dept,
+                total=len(items),
+                open=sum(i.state in OPEN_STATES for i in items),
+                overdue=sum(i.is_overdue(now) for i in items),
+                resolved=len(resolved),
+                on_time=sum(i.resolved_at <= i.due_at for i in resolved),
+                rated=len(ratings),
+                average_rating=sum(ratings) / len(ratings) if ratings else None,
+            ))
+        return out
+
+
+def _near_duplicate(text: str, category: str, candidates: list[Item]) -> Item | None:
+    best, best_sim = None, 0.0
+    for c in candidates:
+        sim = similarity(text, c.text)
+        threshold = SAME_TOPIC_SIMILARITY if c.category == category else ANY_TOPIC_SIMILARITY
+        if sim >= threshold and sim > best_sim:
+            best, best_sim = c, sim
+    return best
+
+
+def _store_departments() -> list[Department]:
+    from kiosk.store import Store
+
+    departments = Store.open().departments()
+    if not departments:
+        raise RequestError("部门目录还没有建立，请工作人员先运行 kiosk db build。")
+    return departments

@@ -1,0 +1,82 @@
+"""Splitting a document body into citable passages: by article, by numbered question, or by paragraph."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_NUM = "零〇一二三四五六七八九十百千"
+ARTICLE_RE = re.compile(rf"^(第[{CN_NUM}\d]+条)(?:之[{CN_NUM}]+)?[\s　]*")
+CHAPTER_RE = re.compile(rf"^#*\s*(第[{CN_NUM}\d]+[章节编](?:\s.*)?)$")
+QUESTION_RE = re.compile(r"^(\d{1,3})[.、．]\s*(\S.{1,80}[？?])\s*$")
+ANSWER_RE = re.compile(r"^答[：:]")
+SECTION_RE = re.compile(rf"^[{CN_NUM}]+、\S.{{0,30}}$")
+# Left-overs of web pages converted to text: breadcrumbs, font-size buttons, share bars.
+NOISE_RE = re.compile(r"(\s>\s|^A[+-]|^【?打印|^关闭|^分享|^字号|^浏览次数|^点击可返回|^扫一扫|\.(?:docx?|pdf|xlsx?|wps|zip|rar)$)")
+PARAGRAPH_CHUNK = 320
+
+
+@dataclass
+class Chunk:
+    article: str
+    heading: str
+    text: str
+    line: int
+
+
+def split_passages(lines: list[str], first_line: int = 1) -> list[Chunk]:
+    """Cut ``lines`` into passages; ``first_line`` is the file line number of ``lines[0]`` (for error messages)."""
+    chunks: list[Chunk] = []
+    chapter = section = ""
+    current: Chunk | None = None
+    in_article = False
+
+    def flush() -> None:
+        nonlocal current
+        if current and current.text.strip():
+            current.text = current.text.strip()
+            chunks.append(current)
+        current = None
+
+    for offset, raw in enumerate(lines):
+        line = raw.strip().lstrip("\ufeff")
+        number = first_line + offset
+        if not line:
+            if current and not in_article and len(current.text) >= PARAGRAPH_CHUNK:
+                flush()
+            continue
+        if NOISE_RE.search(line) or len(line) <= 2:
+            continue
+        if m := CHAPTER_RE.match(line):
+            flush()
+            chapter, section, in_article = m.group(1).strip(), "", False
+            continue
+        if line.startswith("#"):
+            flush()
+            section, in_article = line.lstrip("# ").strip(), False
+            continue
+        heading = " ".join(h for h in (chapter, section) if h)
+        if m := ARTICLE_RE.match(line):
+            flush()
+            in_article = True
+            current = Chunk(m.group(1), heading, line, number)
+            continue
+        if (m := QUESTION_RE.match(line)) and not in_article:
+            flush()
+            current = Chunk(f"问{m.group(1)}", heading, m.group(2), number)
+            continue
+        if current and current.article.startswith("问") and ANSWER_RE.match(line):
+            current.text += "\n" + line
+            continue
+        if SECTION_RE.match(line) and not in_article:
+            flush()
+            section = line
+            continue
+        if current is None:
+            current = Chunk("", heading, line, number)
+        else:
+            current.text += "\n" + line
+            if not current.article and len(current.text) >= PARAGRAPH_CHUNK * 2:
+                flush()
+    flush()
+    return chunks

@@ -1,0 +1,148 @@
+"""The content store: one SQLite file holding policies, passages, FAQs, services, departments, guides and
+eligibility conditions. It is rebuilt by the importer and read by everything else."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from kiosk import config
+from kiosk.store.records import Department, Document, Faq, Passage, ServiceItem
+
+_DOC_COLUMNS = "id, title, issuer, level, doc_number, published, effective, expires, region, department, topics, source, sample"
+
+
+class Store:
+    """Read access to the content store. Safe to share between threads (one connection per thread)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+
+    @classmethod
+    def open(cls, path: Path | None = None, build_if_missing: bool = True) -> Store:
+        """Open the store at ``path`` (default: the data directory), building it from the sources on first use."""
+        path = Path(path or config.store_path())
+        if not path.exists() and build_if_missing:
+            from kiosk.store.importer import build
+
+            build(path, config.sources_dirs())
+        return cls(path)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA query_only=ON")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # documents and passages -------------------------------------------------------------------------------
+    def documents(self, include_collections: bool = False) -> list[Document]:
+        """Policies and laws; with ``include_collections`` also the FAQ and service files."""
+        where = "" if include_collections else "WHERE kind IN ('corpus', 'policy')"
+        rows = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents {where} ORDER BY id")  # noqa: S608
+        return [_document(r) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id=?", (doc_id,)).fetchone()  # noqa: S608
+        return _document(row) if row else None
+
+    def document_text(self, doc_id: str) -> str:
+        row = self.conn.execute("SELECT full_text FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return row[0] if row else ""
+
+    def passages(self, doc_id: str) -> list[Passage]:
+        rows = self.conn.execute(
+            "SELECT id, doc_id, ord, article, heading, text FROM passages WHERE doc_id=? ORDER BY ord", (doc_id,)
+        )
+        return [Passage(*r) for r in rows]
+
+    def passage(self, passage_id: int) -> Passage | None:
+        row = self.conn.execute(
+            "SELECT id, doc_id, ord, article, heading, text FROM passages WHERE id=?", (passage_id,)
+        ).fetchone()
+        return Passage(*row) if row else None
+
+    # structured records -----------------------------------------------------------------------------------
+    def departments(self, kind: str | None = None) -> list[Department]:
+        sql = "SELECT id, kind, name, phone, window, hours, address, duties, keywords FROM departments"
+        rows = self.conn.execute(sql + (" WHERE kind=? ORDER BY id" if kind else " ORDER BY id"), (kind,) if kind else ())
+        return [_department(r) for r in rows]
+
+    def department(self, dep_id: str) -> Department | None:
+        row = self.conn.execute(
+            "SELECT id, kind, name, phone, window, hours, address, duties, keywords FROM departments WHERE id=?",
+            (dep_id,),
+        ).fetchone()
+        return _department(row) if row else None
+
+    def services(self) -> list[ServiceItem]:
+        rows = self.conn.execute(
+            "SELECT id, name, department, window, materials, legal_limit_days, promised_limit_days, fee, online, "
+            "keywords, sample FROM service_items ORDER BY id"
+        )
+        return [
+            ServiceItem(r[0], r[1], r[2], r[3] or "", tuple(json.loads(r[4] or "[]")), r[5], r[6], r[7] or "",
+                        r[8] or "", tuple(json.loads(r[9] or "[]")), bool(r[10]))
+            for r in rows
+        ]
+
+    def faqs(self) -> list[Faq]:
+        rows = self.conn.execute("SELECT id, question, answer, department, refs, source, sample FROM faqs ORDER BY id")
+        return [Faq(r[0], r[1], r[2], r[3] or "", tuple(json.loads(r[4] or "[]")), r[5], bool(r[6])) for r in rows]
+
+    def guides(self) -> list[dict[str, Any]]:
+        return [json.loads(r[0]) for r in self.conn.execute("SELECT data FROM guides ORDER BY id")]
+
+    def guide(self, guide_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT data FROM guides WHERE id=?", (guide_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def policy_rules(self) -> list[dict[str, Any]]:
+        return [json.loads(r[0]) for r in self.conn.execute("SELECT data FROM policy_conditions ORDER BY id")]
+
+    def vocabulary(self) -> list[str]:
+        """Domain terms a visitor may say: policy titles, departments, towns/streets, services and topics."""
+        terms: dict[str, None] = {}
+        for doc in self.documents():
+            terms.setdefault(doc.title.replace("（样例）", ""), None)
+            for topic in doc.topics:
+                terms.setdefault(topic, None)
+        for dep in self.departments():
+            terms.setdefault(dep.name, None)
+        for svc in self.services():
+            terms.setdefault(svc.name, None)
+            for kw in svc.keywords:
+                terms.setdefault(kw, None)
+        return list(terms)
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+
+def _document(r: sqlite3.Row) -> Document:
+    return Document(
+        id=r["id"], title=r["title"], issuer=r["issuer"] or "", level=r["level"] or "", doc_number=r["doc_number"] or "",
+        published=r["published"] or "", effective=r["effective"] or "", expires=r["expires"] or "",
+        region=r["region"] or "", department=r["department"] or "", topics=tuple(json.loads(r["topics"] or "[]")),
+        source=r["source"], sample=bool(r["sample"]),
+    )
+
+
+def _department(r: sqlite3.Row) -> Department:
+    return Department(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "", r[6] or "", r[7] or "",
+                      tuple(json.loads(r[8] or "[]")))

@@ -1,0 +1,43 @@
+"""What every screen shares: the context it works in, and the hooks the window calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from kiosk.config import Settings
+from kiosk.ui.services import Services
+from kiosk.ui.session import Session
+from kiosk.ui.theme import Theme
+
+
+@dataclass
+class Context:
+    services: Services
+    session: Session
+    settings: Settings
+    navigate: Callable[..., None]  # navigate(name, **kwargs)
+    toast: Callable[[str], None]
+    show_source: Callable[[str, str], None]  # (title, html) in the overlay
+    theme: Callable[[], Theme]
+    elderly: Callable[[], bool]
+
+
+class Screen(QWidget):
+    name = ""
+    title = ""
+
+    def __init__(self, ctx: Context):
+        super().__init__()
+        self.ctx = ctx
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(56, 36, 56, 28)
+        self.column.setSpacing(24)
+
+    def entered(self, **kwargs) -> None:
+        """Called each time the screen is shown; kwargs carry what the previous screen handed over."""
+
+    def reset(self) -> None:
+        """Forget everything about the visitor (idle reset or 结束服务)."""

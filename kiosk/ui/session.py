@@ -1,0 +1,109 @@
+"""One visitor's session at the public terminal, and the idle timer that wipes it.
+
+Everything personal the kiosk holds for a visitor lives here: the conversation, the enterprise profile, scanned
+images (bytes in memory) and any temporary files. `wipe()` forgets all of it; the idle watcher calls it after
+`Settings.idle_reset_seconds` without a touch, key or spoken word. ID and phone numbers are masked before display.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+
+ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
+PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def mask_id(number: str) -> str:
+    """Keep the first 3 and last 4 characters of an ID number."""
+    number = number.strip()
+    return number if len(number) < 8 else number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_phone(number: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    return digits if len(digits) < 7 else digits[:3] + "****" + digits[-4:]
+
+
+def mask_text(text: str) -> str:
+    """Mask every ID-card and mobile number inside free text."""
+    text = ID_RE.sub(lambda m: m.group(1)[:3] + "*" * 11 + m.group(3)[-4:], text)
+    return PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+
+
+@dataclass
+class Turn:
+    who: str  # "visitor" | "kiosk"
+    text: str
+
+
+@dataclass
+class Session:
+    conversation: list[Turn] = field(default_factory=list)
+    profile: dict[str, object] = field(default_factory=dict)
+    scan_image: bytes | None = None
+    scan_fields: dict[str, object] = field(default_factory=dict)
+    answers: dict[str, bool] = field(default_factory=dict)  # follow-up questions the visitor answered
+    ticket: str = ""
+    temp_files: list[Path] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.conversation or self.profile or self.scan_image or self.scan_fields or self.answers
+                    or self.ticket or self.temp_files)
+
+    def wipe(self) -> None:
+        for path in self.temp_files:
+            path.unlink(missing_ok=True)
+        self.conversation.clear()
+        self.profile.clear()
+        self.scan_image = None
+        self.scan_fields.clear()
+        self.answers.clear()
+        self.ticket = ""
+        self.temp_files.clear()
+
+
+ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin, QEvent.Type.Wheel,
+            QEvent.Type.TouchUpdate}
+
+
+class IdleWatcher(QObject):
+    """Counts down from the last activity; `warning` fires 10 s before `expired` so the visitor can stay."""
+
+    warning = Signal(int)
+    expired = Signal()
+
+    def __init__(self, seconds: int, parent: QObject | None = None):
+        super().__init__(parent)
+        self.seconds = max(5, int(seconds))
+        self._left = self.seconds
+        self.paused = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    def poke(self) -> None:
+        self._left = self.seconds
+
+    @property
+    def left(self) -> int:
+        return self._left
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in ACTIVITY:
+            self.poke()
+        return False
+
+    def _tick(self) -> None:
+        if self.paused:
+            return
+        self._left -= 1
+        if self._left == 10:
+            self.warning.emit(10)
+        if self._left <= 0:
+            self._left = self.seconds
+            self.expired.emit()

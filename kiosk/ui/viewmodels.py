@@ -1,0 +1,210 @@
+"""What the screens display, as plain records the service adapter fills from the domain packages.
+
+Screens only know these records, so each screen renders whether or not a service is installed, and
+`kiosk screenshot` can show every screen in a realistic state from `demo_*` data (marked as sample).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCAN_FIELDS = [
+    ("name", "企业名称"), ("credit_code", "统一社会信用代码"), ("type", "类型"), ("legal_representative", "法定代表人"),
+    ("registered_capital_yuan", "注册资本（元）"), ("established", "成立日期"), ("address", "住所"),
+    ("street", "所属街道"), ("business_scope", "经营范围"), ("industry_tags", "行业"),
+]
+
+
+@dataclass
+class CitationView:
+    n: int
+    title: str
+    article: str
+    text: str
+    doc_number: str = ""
+    source: str = ""
+    sample: bool = False
+
+
+@dataclass
+class ScanView:
+    kind: str  # business_licence | id_card | other
+    fields: dict[str, str] = field(default_factory=dict)
+    credit_code_valid: bool | None = None
+    text: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class ConditionView:
+    text: str
+    status: str  # met | not_met | unknown
+    explanation: str = ""
+    clause: str = ""
+    question: str = ""
+    key: str = ""  # what answering `question` fills in
+
+
+@dataclass
+class PolicyView:
+    id: str
+    title: str
+    status: str  # met | one_step | unknown | not_met
+    conditions: list[ConditionView] = field(default_factory=list)
+    benefit: str = ""
+    how_to_apply: str = ""
+    sample: bool = False
+
+
+@dataclass
+class TicketItemView:
+    text: str
+    section: str
+    department: str
+    due: str
+    state: str = "已派单"
+
+
+@dataclass
+class TicketView:
+    ticket: str
+    items: list[TicketItemView] = field(default_factory=list)
+    timeline: list[tuple[str, str, str]] = field(default_factory=list)  # (when, state, note)
+    state: str = "已受理"
+    rating: int | None = None
+
+
+@dataclass
+class GuideStep:
+    title: str
+    department: str = ""
+    window: str = ""
+    days: str = ""
+
+
+@dataclass
+class GuideMaterial:
+    name: str
+    note: str = ""
+    when: str = ""  # key of the tailoring question that makes it required; "" = always
+
+
+@dataclass
+class GuideView:
+    id: str
+    title: str
+    summary: str = ""
+    questions: list[tuple[str, str]] = field(default_factory=list)  # (key, question)
+    steps: list[GuideStep] = field(default_factory=list)
+    materials: list[GuideMaterial] = field(default_factory=list)
+    total_days: str = ""
+
+    def checklist(self, answers: dict[str, bool]) -> list[GuideMaterial]:
+        return [m for m in self.materials if not m.when or answers.get(m.when, False)]
+
+
+@dataclass
+class QueueRow:
+    ticket: str
+    text: str
+    section: str
+    department: str
+    state: str
+    due: str
+    overdue: bool = False
+
+
+@dataclass
+class Analytics:
+    days: list[str] = field(default_factory=list)
+    topics: dict[str, list[int]] = field(default_factory=dict)  # topic → count per day
+    by_section: dict[str, int] = field(default_factory=dict)
+    on_time_rate: float | None = None
+    ratings: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])  # how many 1..5 stars
+    sample: bool = False
+
+
+def demo_citations() -> list[CitationView]:
+    return [
+        CitationView(1, "西湖区关于支持企业研发创新的若干政策（示例）", "第五条",
+                     "对经认定的区级研发中心，给予一次性奖励20万元；企业研发费用占营业收入比例达到3%以上的，"
+                     "按年度研发投入增量的10%给予补助，最高不超过100万元。", "西政办〔2024〕12号", "sample-rd.md", True),
+        CitationView(2, "企业研发费用税前加计扣除政策问答（示例）", "问答 3",
+                     "科技型中小企业开展研发活动中实际发生的研发费用，可按100%在税前加计扣除。", "", "sample-faq.md", True),
+    ]
+
+
+def demo_scan() -> ScanView:
+    return ScanView("business_licence", {
+        "name": "杭州西溪云启科技有限公司", "credit_code": "91330106MA2KXY7F3A", "type": "有限责任公司（自然人投资或控股）",
+        "legal_representative": "林晓", "registered_capital_yuan": "5000000", "established": "2021-06-18",
+        "address": "浙江省杭州市西湖区文一西路 588 号 3 幢 1201 室", "street": "蒋村街道",
+        "business_scope": "技术开发、技术服务、技术咨询；软件开发；信息系统集成服务", "industry_tags": "软件和信息技术服务业",
+    }, True, [], 0.7)
+
+
+def demo_policies() -> list[PolicyView]:
+    c = ConditionView
+    return [
+        PolicyView("sample-rd", "区级研发中心认定奖励（示例）", "met", [
+            c("注册地在西湖区", "met", "住所位于蒋村街道", "第二条"),
+            c("成立满 1 年", "met", "成立于 2021-06-18，已满 4 年", "第二条"),
+            c("属于软件和信息技术服务业", "met", "经营范围含软件开发", "第三条")],
+          "一次性奖励 20 万元", "区科技局 · 企业服务中心 3 号窗口，或“浙里办”在线申报", True),
+        PolicyView("sample-smes", "科技型中小企业研发费用补助（示例）", "one_step", [
+            c("注册地在西湖区", "met", "住所位于蒋村街道", "第二条"),
+            c("研发费用占营收 3% 以上", "unknown", "营业执照上没有这项信息", "第五条",
+              "贵公司上年度研发费用占营业收入的比例是否超过 3%？", "rd_ratio_over_3")],
+          "按研发投入增量 10% 补助，最高 100 万元", "区科技局 · 3 号窗口", True),
+        PolicyView("sample-hire", "小微企业吸纳就业社保补贴（示例）", "one_step", [
+            c("小微企业", "met", "注册资本 500 万元，符合小微企业规模", "第一条"),
+            c("新招用高校毕业生并缴纳社保", "unknown", "需要您确认", "第二条",
+              "贵公司今年是否新招用了高校毕业生并为其缴纳社保？", "hired_graduates")],
+          "每人每月 1000 元，最长 1 年", "区人力社保局 · 企业服务中心 5 号窗口", True),
+        PolicyView("sample-green", "绿色工厂奖励（示例）", "not_met", [
+            c("属于制造业", "not_met", "经营范围为软件和信息技术服务，不属于制造业", "第二条")],
+          "最高 50 万元", "区经信局", True),
+    ]
+
+
+def demo_ticket() -> TicketView:
+    return TicketView("XH20261123-0042", [
+        TicketItemView("园区门口人行道路砖破损，影响员工通行", "属地街道", "蒋村街道城管科", "11月26日前", "处理中"),
+        TicketItemView("咨询高新技术企业认定的申报时间", "政策服务专区", "区科技局", "11月24日前", "已派单"),
+    ], [("11-23 09:41", "已受理", "自助一体机提交"), ("11-23 09:41", "已派单", "拆分为 2 项，分别派往 2 个部门"),
+        ("11-23 10:05", "处理中", "蒋村街道已接单，安排现场查看")], "处理中")
+
+
+def demo_guide() -> GuideView:
+    m = GuideMaterial
+    return GuideView(
+        "restaurant", "开一家餐馆（一件事）", "营业执照、食品经营许可、消防、招牌设置一次办，材料从 18 份减到 8 份。",
+        [("area_over_300", "经营面积是否超过 300 平方米？"), ("outdoor_sign", "是否要设置户外招牌？"),
+         ("liquor", "是否销售酒类？")],
+        [GuideStep("线上填报一张表", "企业服务中心", "“浙里办”一件事专区", "当天"),
+         GuideStep("窗口收件，并联审批", "市场监管局 · 消防救援大队 · 城管局", "综合受理 1 号窗口", "1 个工作日"),
+         GuideStep("领取营业执照和许可证", "企业服务中心", "综合出件窗口", "当场")],
+        [m("营业执照申请书", "一表通填"), m("法定代表人身份证", "原件，现场核验"), m("经营场所证明", "房产证或租赁合同"),
+         m("食品经营许可申请书"), m("厨房布局平面图"), m("消防安全检查申请", "面积超过 300 平方米时需要", "area_over_300"),
+         m("户外招牌设置申请", "含效果图", "outdoor_sign"), m("酒类经营备案表", when="liquor")],
+        "最快 1 个工作日")
+
+
+def demo_queue() -> list[QueueRow]:
+    return [
+        QueueRow("XH20261121-0013", "厂区周边夜间施工噪音", "属地街道", "留下街道", "处理中", "11-22", True),
+        QueueRow("XH20261122-0027", "申请人才公寓的条件", "人才服务专区", "区人才办", "已派单", "11-24"),
+        QueueRow("XH20261123-0042", "园区门口人行道路砖破损", "属地街道", "蒋村街道城管科", "处理中", "11-26"),
+        QueueRow("XH20261123-0045", "出口退税进度查询", "财税服务专区", "区税务局", "已受理", "11-25"),
+        QueueRow("XH20261120-0008", "知识产权质押融资咨询", "金融服务专区", "区金融办", "已派单", "11-21", True),
+    ]
+
+
+def demo_analytics() -> Analytics:
+    return Analytics(
+        ["11-17", "11-18", "11-19", "11-20", "11-21", "11-22", "11-23"],
+        {"惠企政策": [32, 41, 38, 45, 52, 20, 36], "开办企业": [18, 22, 25, 19, 24, 9, 21],
+         "人才服务": [10, 12, 9, 15, 14, 6, 11], "诉求办理": [7, 9, 12, 8, 10, 4, 9]},
+        {"政策服务": 46, "开办服务": 31, "人才服务": 22, "金融服务": 14, "财税服务": 19, "法律服务": 9,
+         "知识产权": 11, "属地街道": 27},
+        0.93, [1, 2, 6, 31, 88], True)

@@ -1,0 +1,239 @@
+"""The kiosk's main window: top bar, the screens, the privacy footer, overlays and the idle reset."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.config import Settings
+from kiosk.events import EngineStatus
+from kiosk.ui.avatar import Avatar
+from kiosk.ui.overlay import Overlay
+from kiosk.ui.screens.base import Context, Screen
+from kiosk.ui.services import ENGINE_NAMES, Services
+from kiosk.ui.session import IdleWatcher, Session
+from kiosk.ui.theme import Theme, style_sheet
+from kiosk.ui.widgets import IconButton, IconLabel, label
+
+PRIVACY_HTML = (
+    "<p>本机是公共设备。为保护您的信息：</p><ul>"
+    "<li>对话、扫描的证照图片和企业信息只保存在本次服务中，<b>{s} 秒无操作自动清除</b>，也可随时点“结束服务”。</li>"
+    "<li>身份证号、手机号在屏幕上只显示部分数字。</li>"
+    "<li>只有您点“提交诉求”并勾选同意后，诉求内容和联系电话才会交给相关部门办理。</li>"
+    "<li>本机离线运行，不会把您的信息上传到互联网。</li></ul>")
+
+
+class MainWindow(QWidget):
+    def __init__(self, services: Services, settings: Settings | None = None, screens: list[type[Screen]] | None = None):
+        super().__init__()
+        self.setObjectName("root")
+        self.setWindowTitle("西小服 · 西湖区企业综合服务中心")
+        self.settings = settings or Settings.load()
+        self.services = services
+        self.session = Session()
+        self.elderly = False
+        self.high_contrast = False
+        self.theme = Theme()
+        self.ctx = Context(services, self.session, self.settings, self.navigate, self.toast, self.show_source,
+                           lambda: self.theme, lambda: self.elderly)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._top_bar())
+        self.stack = QStackedWidget()
+        column.addWidget(self.stack, 1)
+        column.addWidget(self._footer())
+        self.screens: dict[str, Screen] = {}
+        for cls in screens or default_screens():
+            screen = cls(self.ctx)
+            self.screens[screen.name] = screen
+            self.stack.addWidget(screen)
+        self.overlay = Overlay(self)
+        self._toast = QLabel(self)
+        self._toast.setObjectName("toast")
+        self._toast.hide()
+        self._toast_timer = QTimer(self, singleShot=True, interval=4500, timeout=self._toast.hide)
+        self.idle = IdleWatcher(self.settings.idle_reset_seconds, self)
+        self.idle.warning.connect(self._idle_warning)
+        self.idle.expired.connect(self.end_session)
+        QApplication.instance().installEventFilter(self.idle)
+        self._resize_timer = QTimer(self, singleShot=True, interval=120, timeout=self.apply_theme)
+        services.status.connect(self._on_status)
+        self._shortcuts()
+        self.apply_theme()
+        self.navigate("attract")
+
+    # -- chrome --------------------------------------------------------------------------------------------
+    def _top_bar(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("topbar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(32, 12, 32, 12)
+        row.setSpacing(14)
+        self.logo = Avatar()
+        self.logo.setMinimumSize(56, 64)
+        self.logo.setMaximumSize(64, 72)
+        row.addWidget(self.logo)
+        title = QVBoxLayout()
+        title.setSpacing(0)
+        title.addWidget(label("西小服", "brand", wrap=False))
+        title.addWidget(label("西湖区企业综合服务中心", "muted", wrap=False))
+        row.addLayout(title)
+        row.addStretch(1)
+        self.status_icon = IconLabel("info", 28, "muted")
+        self.status_label = label("正在准备…", "muted", wrap=False)
+        row.addWidget(self.status_icon)
+        row.addWidget(self.status_label)
+        row.addSpacing(24)
+        self.home_button = IconButton("首页", "home", "ghost", self.go_home)
+        self.elderly_button = IconButton("长辈模式", "text-size", "ghost", self.toggle_elderly)
+        self.contrast_button = IconButton("高对比", "contrast", "ghost", self.toggle_contrast)
+        self.privacy_button = IconButton("隐私说明", "shield", "ghost", self.show_privacy)
+        for b in (self.elderly_button, self.contrast_button):
+            b.setCheckable(True)
+        for b in (self.home_button, self.elderly_button, self.contrast_button, self.privacy_button):
+            row.addWidget(b)
+        return bar
+
+    def _footer(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("footer")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(40, 4, 32, 10)
+        row.addWidget(IconLabel("shield", 26, "muted"))
+        self.privacy_line = label("", "muted", wrap=False)
+        row.addWidget(self.privacy_line)
+        row.addStretch(1)
+        self.end_button = IconButton("结束服务", "refresh", "ghost", self.end_session)
+        self.staff_button = IconButton("工作人员", "lock", "ghost", lambda: self.navigate("staff"))
+        row.addWidget(self.end_button)
+        row.addWidget(self.staff_button)
+        self._update_privacy_line()
+        return bar
+
+    def _update_privacy_line(self) -> None:
+        self.privacy_line.setText(f"本机不保存您的个人信息 · {self.idle_seconds} 秒无操作自动清除")
+
+    @property
+    def idle_seconds(self) -> int:
+        return self.settings.idle_reset_seconds
+
+    def _shortcuts(self) -> None:
+        for keys, action in (("Esc", self.go_home), ("Ctrl+Shift+S", lambda: self.navigate("staff")),
+                             ("Ctrl+E", self.toggle_elderly), ("Ctrl+H", self.toggle_contrast),
+                             ("F1", self.show_privacy)):
+            QShortcut(QKeySequence(keys), self, activated=action)
+        for i, name in enumerate(("conversation", "scan", "policies", "request", "guide"), start=1):
+            QShortcut(QKeySequence(f"Alt+{i}"), self, activated=lambda n=name: self.navigate(n))
+        self.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # Enter activates the focused button, as Space does, so the kiosk works from a keypad alone.
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focus = QApplication.focusWidget()
+            if focus is not None and focus.inherits("QAbstractButton") and self.isAncestorOf(focus):
+                focus.animateClick()
+                return True
+        return False
+
+    # -- navigation ----------------------------------------------------------------------------------------
+    def navigate(self, name: str, **kwargs) -> None:
+        screen = self.screens.get(name)
+        if screen is None:
+            return
+        self.stack.setCurrentWidget(screen)
+        self.home_button.setVisible(name != "attract")
+        screen.entered(**kwargs)
+
+    def current(self) -> Screen:
+        return self.stack.currentWidget()
+
+    def go_home(self) -> None:
+        if self.overlay.isVisible():
+            self.overlay.hide()
+            return
+        self.navigate("attract")
+
+    def end_session(self) -> None:
+        """Wipe everything about the visitor and return to the attract screen."""
+        self.services.interrupt("idle")
+        self.session.wipe()
+        for screen in self.screens.values():
+            screen.reset()
+        self.overlay.hide()
+        self.idle.poke()
+        self.navigate("attract")
+
+    def _idle_warning(self, seconds: int) -> None:
+        if self.current().name == "attract" and self.session.is_empty():
+            return
+        self.overlay.show_message("还在吗？", f"<p>{seconds} 秒后将清除本次服务的记录，回到首页。</p>"
+                                  "<p>需要继续，请点下面的按钮。</p>", "继续使用")
+
+    # -- feedback ------------------------------------------------------------------------------------------
+    def toast(self, text: str) -> None:
+        self._toast.setText(text)
+        self._toast.setWordWrap(True)
+        self._toast.setMaximumWidth(int(self.width() * 0.7))
+        self._toast.adjustSize()
+        self._toast.move((self.width() - self._toast.width()) // 2, self.height() - self._toast.height() - 110)
+        self._toast.show()
+        self._toast.raise_()
+        self._toast_timer.start()
+
+    def show_source(self, title: str, html: str) -> None:
+        self.overlay.show_message(title, html, "关闭")
+
+    def show_privacy(self) -> None:
+        self.overlay.show_message("隐私说明", PRIVACY_HTML.format(s=self.idle_seconds))
+
+    def _on_status(self, st: EngineStatus) -> None:
+        states = self.services.states
+        loading = [ENGINE_NAMES.get(k, k) for k, s in states.items() if s.state == "loading"]
+        missing = [ENGINE_NAMES.get(k, k) for k, s in states.items() if s.state in ("missing", "failed")]
+        if loading:
+            self.status_label.setText("正在准备：" + "、".join(loading))
+            self.status_icon.set_icon("clock", "muted")
+        elif missing:
+            self.status_label.setText("部分功能暂不可用：" + "、".join(missing))
+            self.status_icon.set_icon("info", "warn")
+        else:
+            self.status_label.setText("一切就绪")
+            self.status_icon.set_icon("check", "ok")
+
+    # -- theme ---------------------------------------------------------------------------------------------
+    def toggle_elderly(self) -> None:
+        self.elderly = not self.elderly
+        self.elderly_button.setChecked(self.elderly)
+        self.apply_theme()
+        self.toast("已切换到长辈模式：字更大，说话更慢" if self.elderly else "已恢复标准字号")
+
+    def toggle_contrast(self) -> None:
+        self.high_contrast = not self.high_contrast
+        self.contrast_button.setChecked(self.high_contrast)
+        self.apply_theme()
+
+    def apply_theme(self) -> None:
+        self.theme = Theme().with_modes(self.elderly, self.high_contrast).with_window(self.width(), self.height())
+        p = self.theme.palette
+        self.setStyleSheet(style_sheet(self.theme) + f"""
+QLabel#toast {{ background: {p.text}; color: {p.card}; border-radius: {self.theme.px(20)}px;
+  padding: {self.theme.px(18)}px {self.theme.px(30)}px; font-size: {self.theme.px(26)}px; }}""")
+        for w in self.findChildren(QWidget):
+            if hasattr(w, "retint"):
+                w.retint(self.theme)
+            if isinstance(w, Avatar):
+                w.contrast = self.high_contrast
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        scale = Theme().with_window(self.width(), self.height()).scale
+        if abs(scale - self.theme.scale) > 0.04:
+            self._resize_timer.start()
+
+
+def default_screens() -> list[type[Screen]]:
+    from kiosk.ui.screens.attract import AttractScreen
+
+    return [AttractScreen]

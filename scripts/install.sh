@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs everything the kiosk needs on a Debian-family machine and, unless --no-start is given, starts it.
+# Idempotent: re-running only fills in what is missing. Run as root (or with sudo) for the system packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+START=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-start) START=0 ;;
+    *) echo "usage: scripts/install.sh [--no-start]" >&2; exit 2 ;;
+  esac
+done
+CACHE="${KIOSK_CACHE:-$HOME/.cache/kiosk}"
+WHEELS="$CACHE/wheels"
+LLAMA_VERSION="0.3.36"
+
+step() { printf '\n\033[1;36m== %s\033[0m\n' "$*"; }
+
+# --- system packages -------------------------------------------------------------------------------------
+APT_PACKAGES=(
+  python3 python3-venv python3-dev build-essential cmake   # the virtualenv and the llama.cpp build
+  libportaudio2 pulseaudio                                   # microphone/speaker via PortAudio; virtual devices
+  fonts-noto-cjk                                             # Chinese glyphs in the UI and printed guides
+  xvfb xauth libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+  libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxcb-shape0 libxcb-randr0 libwayland-cursor0 libdbus-1-3
+  poppler-utils                                              # pdftotext, to check printed guides
+)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  step "Installing system packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# --- Python environment ----------------------------------------------------------------------------------
+if [ ! -x .venv/bin/python ]; then
+  step "Creating .venv"
+  python3 -m venv .venv
+fi
+PY="$ROOT/.venv/bin/python"
+"$PY" -m pip install -q --upgrade pip
+
+# llama.cpp compiles for ~10 minutes: build its wheel once into the cache and reuse it from then on.
+mkdir -p "$WHEELS"
+if ! ls "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl >/dev/null 2>&1; then
+  step "Building llama-cpp-python $LLAMA_VERSION (once, about 10 minutes)"
+  CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF" \
+    "$PY" -m pip wheel --no-deps -w "$WHEELS" "llama-cpp-python==$LLAMA_VERSION"
+fi
+
+step "Installing the kiosk and its Python packages"
+"$PY" -m pip install -q --find-links "$WHEELS" -e ".[llm,embed,test]"
+
+# --- models and content ----------------------------------------------------------------------------------
+step "Installing offline models"
+"$ROOT/.venv/bin/kiosk" models install --default || echo "部分模型未能安装，一体机将以降级模式运行（见上方说明）。"
+
+step "Building the policy store"
+"$ROOT/.venv/bin/kiosk" db build
+
+if ((START)); then
+  step "Starting 西小服"
+  exec "$ROOT/.venv/bin/kiosk" run
+fi

@@ -1,0 +1,40 @@
+"""Shared fixtures: every test runs with its own data directory; the default store is built once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def default_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default store (sample data + public corpus), built once for the whole session."""
+    from kiosk import config
+    from kiosk.store.importer import build
+
+    path = tmp_path_factory.mktemp("store") / "kiosk.db"
+    build(path, config.sources_dirs())
+    return path
+
+
+@pytest.fixture(autouse=True)
+def kiosk_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, default_store_path: Path) -> Path:
+    """A private data directory per test, reading the session's default store."""
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(data))
+    monkeypatch.setenv("KIOSK_DB", str(default_store_path))
+    return data
+
+
+@pytest.fixture
+def store(default_store_path: Path):
+    from kiosk.store import Store
+
+    s = Store(default_store_path)
+    yield s
+    s.close()
