@@ -1,8 +1,214 @@
-"""`kiosk match`: placeholder until its issue lands (owner replaces this file)."""
+"""`kiosk match`: which policies fit an enterprise and why; the district batch and its push outbox."""
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kiosk.cli.common import KioskError, print_json
+
 
 def register(sub) -> None:
-    p = sub.add_parser("match", help="(not yet available)")
-    p.set_defaults(func=lambda args: print("not yet available") or 2)
+    p = sub.add_parser("match", help="政策匹配：营业执照或企业画像 → 可享受的政策及原因；全区批量推送",
+                       description="按政策条件匹配企业，逐条说明满足、不满足或待确认，并给出追问。")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--scan", metavar="IMAGE", help="营业执照照片")
+    src.add_argument("--profile", metavar="FILE", help="企业画像 JSON（也可用 kiosk scan --json 的输出）")
+    src.add_argument("--batch", action="store_true", help="全区企业库批量匹配并生成推送短信")
+    src.add_argument("--outbox", action="store_true", help="查看推送发件箱")
+    src.add_argument("--check", action="store_true", help="检查 policies_db/conditions 中的条件文件")
+    p.add_argument("--answer", metavar="KEY=VALUE", action="append", default=[],
+                   help="回答追问，如 rd_ratio=4.2 或 qual_gaoxin=是（可重复）")
+    p.add_argument("--all", action="store_true", help="文本输出中也列出不符合的政策及原因")
+    p.add_argument("--rules", metavar="DIR", help="从条件文件夹读取（默认：内容库，未建库时读 policies_db/conditions）")
+    p.add_argument("--size", type=int, help="批量：企业数（默认 176000，生成的样例企业库）")
+    p.add_argument("--seed", type=int, default=2026, help="批量：样例企业库的随机种子")
+    p.add_argument("--full", action="store_true", help="批量：全部政策重新匹配（默认只匹配新增或修改的政策）")
+    p.add_argument("--no-notify", action="store_true", help="批量：只统计，不写推送发件箱")
+    p.add_argument("--limit", type=int, default=5, help="发件箱：显示最近几条")
+    p.add_argument("--json", action="store_true", help="JSON 输出")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.check:
+        return _check(args)
+    if args.outbox:
+        return _outbox(args)
+    rules = _rules(args)
+    if args.batch:
+        return _batch(args, rules)
+    return _match(args, rules)
+
+
+def _rules(args: argparse.Namespace):
+    from kiosk import config
+    from kiosk.policy.conditions import load_dir, load_store
+
+    if args.rules:
+        folder = Path(args.rules)
+        if not folder.is_dir():
+            raise KioskError(f"找不到条件文件夹：{folder}")
+        ruleset = load_dir(folder)
+    elif config.store_path().is_file():
+        from kiosk.store import Store
+
+        ruleset = load_store(Store.open())
+    else:
+        ruleset = load_dir()
+    for err in ruleset.errors:
+        print(f"警告：{err}", file=sys.stderr)
+    if not ruleset.rules:
+        raise KioskError("没有可用的政策条件。请检查 policies_db/conditions（kiosk match --check）。")
+    return ruleset
+
+
+def _load_profile(args: argparse.Namespace):
+    from kiosk.policy.profile import EnterpriseProfile, profile_from_scan
+
+    if args.scan:
+        path = Path(args.scan)
+        if not path.is_file():
+            raise KioskError(f"找不到图片：{path}")
+        from kiosk.documents.scan import scan_image
+
+        result = scan_image(path)
+        if getattr(result, "kind", "") != "business_licence":
+            raise KioskError("这张图片没有识别出营业执照。请把营业执照正本或副本平放、对准镜头后再试一次。")
+        return profile_from_scan(result)
+    path = Path(args.profile)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KioskError(f"找不到企业画像文件：{path}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise KioskError(f"企业画像文件不是有效的 JSON：{path}（{exc}）") from None
+    if not isinstance(data, dict):
+        raise KioskError("企业画像文件应是一个 JSON 对象，如 {\"tags\": [...], \"facts\": {...}}")
+    try:
+        return EnterpriseProfile.from_dict(data)
+    except ValueError as exc:
+        raise KioskError(f"企业画像文件有误：{exc}") from None
+
+
+def _match(args: argparse.Namespace, ruleset) -> int:
+    from kiosk.policy.eligibility import Matcher, answer
+
+    profile = _load_profile(args)
+    for item in args.answer:
+        key, sep, value = item.rpartition("=")
+        if not sep:
+            raise KioskError(f"--answer 的格式是 键=值，如 rd_ratio=4.2，不是“{item}”")
+        try:
+            answer(profile, key.strip(), value.strip())
+        except ValueError as exc:
+            raise KioskError(f"无法记录回答“{item}”：{exc}") from None
+    matches = Matcher(ruleset).match(profile)
+    if args.json:
+        print_json({"profile": profile.to_dict(), "matches": [m.to_dict() for m in matches]})
+        return 0
+    print(_render(profile, matches, args.all))
+    return 0
+
+
+_MARK = {"met": "✔", "not_met": "✘", "unknown": "?"}
+_HEAD = {"met": "符合条件", "one_step": "再回答一个问题即可确定", "unknown": "还需确认几项"}
+
+
+def _render(profile, matches, show_all: bool) -> str:
+    from kiosk.policy.profile import SOURCE_NAMES
+    from kiosk.policy.taxonomy import load_taxonomy
+    from kiosk.policy.values import show
+
+    tax = load_taxonomy()
+    lines = [f"企业：{profile.name or '（未填写名称）'}" + (f"（{profile.credit_code}）" if profile.credit_code else "")]
+    known = [f"{tax.tags[t].name}（{SOURCE_NAMES[f.source]}）" for t, f in profile.tags.items()
+             if f.value and t in tax.tags and tax.tags[t].category != "industry_section"]
+    for key, fact in profile.facts.items():
+        spec = tax.facts.get(key)
+        value = show(fact.value, spec.unit) if spec and spec.kind == "number" else fact.value
+        known.append(f"{spec.name if spec else '所在地区'} {value}（{SOURCE_NAMES[fact.source]}）")
+    lines.append("已知：" + ("、".join(known) if known else "暂无"))
+    for status in ("met", "one_step", "unknown"):
+        group = [m for m in matches if m.status == status]
+        if not group:
+            continue
+        lines += ["", f"【{_HEAD[status]}】{len(group)} 项"]
+        for k, m in enumerate(group, 1):
+            lines += _render_match(k, m, detail=status != "unknown")
+    failed = [m for m in matches if m.status == "not_met"]
+    if failed:
+        lines += ["", f"【不符合】{len(failed)} 项" + ("" if show_all else "（加 --all 查看原因）")]
+        if show_all:
+            for k, m in enumerate(failed, 1):
+                lines += _render_match(k, m, detail=True, only_failed=True)
+    return "\n".join(lines)
+
+
+def _render_match(k: int, m, detail: bool, only_failed: bool = False) -> list[str]:
+    sample = "" if not m.sample or "样例" in m.title else "（样例）"
+    lines = [f"{k}. {m.title}{sample}" + (f" · {m.item}" if m.item else "")]
+    if detail:
+        for c in m.conditions:
+            if only_failed and c.status != "not_met":
+                continue
+            lines.append(f"   {_MARK[str(c.status)]} {c.text}：{c.explanation or c.status}")
+    for q in m.questions:
+        lines.append(f"   问：{q.text}  （回答：--answer {q.key}=…）")
+    if m.status in ("met", "one_step"):
+        lines.append(f"   怎么申请：{m.how_to_apply}")
+    return lines
+
+
+def _batch(args: argparse.Namespace, ruleset) -> int:
+    from kiosk.policy.batch import BatchMatcher, load_or_generate
+
+    if args.size is not None and args.size < 1:
+        raise KioskError("--size 应为正整数")
+    register = load_or_generate(size=args.size, seed=args.seed)
+    report = BatchMatcher(register).run(ruleset.rules, full=args.full, notify=not args.no_notify)
+    if args.json:
+        print_json(report.to_dict())
+        return 0
+    print(f"企业库：{report.enterprises} 家（{report.register}）；政策 {len(report.rules)} 项，"
+          f"重新匹配 {report.rematched} 项，沿用上次结果 {report.reused} 项，移除 {report.removed} 项；"
+          f"用时 {report.seconds:.2f} 秒；新增推送 {report.notified} 条")
+    print(f"{'符合':>8} {'差一问':>8} {'待确认':>8} {'新推送':>8}  政策")
+    for r in sorted(report.rules, key=lambda r: -r.met):
+        print(f"{r.met:>8} {r.one_step:>8} {r.unknown:>8} {r.notified:>8}  {r.title}"
+              + ("" if r.rematched else "（未改动）"))
+    return 0
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    from kiosk.policy.outbox import Outbox
+
+    box = Outbox()
+    stats = box.stats()
+    recent = box.read(limit=max(args.limit, 0) or None) if args.limit else []
+    if args.json:
+        print_json({**stats, "recent": recent})
+        return 0
+    print(f"发件箱：{stats['path']}，共 {stats['total']} 条，待发送 {stats['pending']} 条")
+    for note in recent:
+        print(f"  → {note.get('enterprise', '')}：{note.get('text', '')}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kiosk.policy.conditions import load_dir
+    from kiosk.policy.eligibility import check_examples
+
+    ruleset = load_dir(Path(args.rules)) if args.rules else load_dir()
+    ruleset.errors.extend(check_examples(ruleset.rules))
+    if args.json:
+        print_json({"rules": len(ruleset.rules), "conditions": sum(len(r.leaves()) for r in ruleset.rules),
+                    "errors": ruleset.errors})
+    else:
+        for err in ruleset.errors:
+            print(err)
+        print(f"{len(ruleset.rules)} 项政策、{sum(len(r.leaves()) for r in ruleset.rules)} 个条件通过检查，"
+              f"{len(ruleset.errors)} 处错误")
+    return 1 if ruleset.errors else 0

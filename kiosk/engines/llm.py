@@ -27,10 +27,8 @@ class LlmUnavailable(Exception):
     """The model cannot be used; the message says why in Chinese, and the kiosk answers extractively."""
 
 
-@dataclass(frozen=True)
-class Turn:
-    role: str  # "system" | "user" | "assistant"
-    text: str
+# One chat message: (role, text), role being "system" | "user" | "assistant".
+Message = tuple[str, str]
 
 
 @dataclass
@@ -114,12 +112,12 @@ class LlmEngine:
     def _tokens(self, text: str, special: bool) -> list[int]:
         return self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=special)
 
-    def prompt_tokens(self, turns: Sequence[Turn]) -> list[int]:
+    def prompt_tokens(self, turns: Sequence[Message]) -> list[int]:
         """ChatML (Qwen's template) from token pieces; only the template's own markers count as special."""
         tokens: list[int] = []
-        for turn in turns:
-            tokens += self._tokens(f"<|im_start|>{turn.role}\n", special=True)
-            tokens += self._tokens(_plain(turn.text), special=False)
+        for role, text in turns:
+            tokens += self._tokens(f"<|im_start|>{role}\n", special=True)
+            tokens += self._tokens(_plain(text), special=False)
             tokens += self._tokens("<|im_end|>\n", special=True)
         tokens += self._tokens("<|im_start|>assistant\n", special=True)
         return tokens
@@ -127,7 +125,7 @@ class LlmEngine:
     def warm(self, system: str) -> float:
         """Read the fixed system turn once so later prompts that start with it reuse its KV cache."""
         started = time.perf_counter()
-        for _ in self.stream([Turn("system", system), Turn("user", "你好")], max_tokens=1):
+        for _ in self.stream([("system", system), ("user", "你好")], max_tokens=1):
             pass
         return time.perf_counter() - started
 
@@ -135,7 +133,7 @@ class LlmEngine:
 
     def stream(
         self,
-        turns: Sequence[Turn],
+        turns: Sequence[Message],
         *,
         max_tokens: int = 160,
         temperature: float = 0.2,
@@ -180,7 +178,7 @@ class LlmEngine:
                 pieces.close()
                 stats.total_s = time.perf_counter() - started
 
-    def complete_json(self, turns: Sequence[Turn], grammar: str, max_tokens: int = 48) -> dict:
+    def complete_json(self, turns: Sequence[Message], grammar: str, max_tokens: int = 48) -> dict:
         """A JSON object constrained by a GBNF grammar; raises ValueError if the model still fails to close it."""
         text = "".join(self.stream(turns, max_tokens=max_tokens, temperature=0.0, grammar=grammar))
         return json.loads(text)

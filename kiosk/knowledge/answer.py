@@ -14,7 +14,15 @@ from kiosk.events import Citation
 from kiosk.knowledge.normalize import clean
 from kiosk.knowledge.retrieve import Hit, Retriever, TermGroup
 from kiosk.knowledge.routing import referral_department
-from kiosk.knowledge.sentences import answers_type, has_quantity, split_sentences, wants_quantity
+from kiosk.knowledge.sentences import (
+    answers_type,
+    char_overlap,
+    has_quantity,
+    question_focus,
+    split_sentences,
+    typed_clauses,
+    wants_quantity,
+)
 from kiosk.store import Store
 from kiosk.store.records import Department
 
@@ -75,15 +83,56 @@ def _body(hit: Hit) -> tuple[str, str]:
     return "", text
 
 
-def _sentence_score(groups: list[TermGroup], text: str) -> float:
-    total = sum(g.weight for g in groups) or 1.0
+def _sentence_score(groups: list[TermGroup], text: str, focus: str = "") -> float:
+    """IDF-weighted share of the question's terms in ``text``; terms of the question's focus count double."""
+    def weight(g: TermGroup) -> float:
+        return g.weight * (2 if focus and any(s in focus for s in g.spellings) else 1)
+
+    total = sum(weight(g) for g in groups) or 1.0
     text = text.lower()
-    return sum(g.weight for g in groups if any(s.lower() in text for s in g.spellings)) / total
+    return sum(weight(g) for g in groups if any(s.lower() in text for s in g.spellings)) / total
+
+
+def _bigram_overlap(question: str, text: str) -> float:
+    """Share of the question's character pairs found in ``text``: robust to words cut differently."""
+    chars = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", question)
+    pairs = {chars[i:i + 2] for i in range(len(chars) - 1)} - _FILLER_PAIRS
+    return sum(p in text for p in pairs) / len(pairs) if pairs else 0.0
+
+
+_FILLER_PAIRS = {"多少", "多久", "什么", "怎么", "哪些", "可以", "需要", "一共", "是否", "能不", "不能", "我们", "请问"}
 
 
 def _length_penalty(sentence: str) -> float:
     """Long sentences match more words by chance; among equals, prefer the one that says it briefly."""
-    return min(len(sentence), 300) / 3000
+    return min(len(sentence), 300) / 1000
+
+
+def rank_sentences(question: str, pool: list[Hit], groups: list[TermGroup]) -> list[_Candidate]:
+    """Every sentence of the pooled passages, best answer first."""
+    quantity = wants_quantity(question)
+    focus = question_focus(question)
+    candidates: list[_Candidate] = []
+    for hit in pool:
+        if not hit.place_ok:
+            continue
+        asked, body = _body(hit)
+        context = f"{hit.title} {hit.heading} {hit.article} {asked}"
+        for i, sentence in enumerate(split_sentences(body)):
+            score = 0.4 * hit.score + 0.25 * _sentence_score(groups, f"{context} {sentence}") \
+                + 0.35 * _sentence_score(groups, sentence, focus) - _length_penalty(sentence)
+            if quantity:
+                typed = answers_type(question, sentence)
+                if typed:
+                    clauses = typed_clauses(question, sentence) or [sentence]
+                    local = max(_bigram_overlap(question, c) for c in clauses)
+                    focused = max(char_overlap(focus, c) for c in clauses)
+                    score += 0.15 + 0.15 * local + 0.25 * focused
+                elif typed is None and has_quantity(sentence):
+                    score += 0.1
+            candidates.append(_Candidate(hit, i, sentence, score))
+    candidates.sort(key=lambda c: -c.score)
+    return candidates
 
 
 def compose(question: str, hits: list[Hit], store: Store | None = None, retriever: Retriever | None = None,
@@ -98,22 +147,10 @@ def compose(question: str, hits: list[Hit], store: Store | None = None, retrieve
         return _refusal(question, hits, department, 0.0)
     quantity = wants_quantity(question)
     top = hits[0]
-    candidates: list[_Candidate] = []
-    for hit in hits[:SENTENCE_POOL]:
-        if not hit.place_ok:
-            continue
-        asked, body = _body(hit)
-        context = f"{hit.title} {hit.heading} {hit.article} {asked}"
-        for i, sentence in enumerate(split_sentences(body)):
-            score = 0.4 * hit.score + 0.25 * _sentence_score(groups, f"{context} {sentence}") \
-                + 0.35 * _sentence_score(groups, sentence) - _length_penalty(sentence)
-            if quantity:
-                typed = answers_type(question, sentence)
-                score += 0.3 if typed else 0.1 if typed is None and has_quantity(sentence) else 0.0
-            candidates.append(_Candidate(hit, i, sentence, score))
+    pool = retriever.expand(question, hits[:SENTENCE_POOL]) if retriever else hits[:SENTENCE_POOL]
+    candidates = rank_sentences(question, pool, groups)
     if not candidates:
         return _refusal(question, hits, department, 0.0)
-    candidates.sort(key=lambda c: -c.score)
     best = candidates[0]
     confidence = min(1.0, 0.5 * top.coverage + 0.5 * best.score)
     if (best.hit.coverage < MIN_COVERAGE

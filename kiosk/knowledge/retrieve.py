@@ -21,6 +21,8 @@ from kiosk.store.records import Document
 CANDIDATES = 60
 BM25_WEIGHTS = (5.0, 2.0, 1.0)  # title (or FAQ question / service name), heading + article, body
 WRONG_PLACE_FACTOR = 0.5
+UNKNOWN_TERM_WEIGHT = 2.0
+SAME_DOCUMENT_FACTOR = 0.85
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,10 @@ class Retriever:
         marks = ",".join("?" * len(terms))
         df = dict(self.store.conn.execute(f"SELECT term, doc FROM passage_vocab WHERE term IN ({marks})", terms))  # noqa: S608
         n = self._total
-        return {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
+        # a word no passage uses is more often a colloquialism or a recognition slip than the heart of the
+        # question, so it counts, but not as much as the rarest word the store does know
+        return {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) if df.get(t) else UNKNOWN_TERM_WEIGHT
+                for t in terms}
 
     def term_groups(self, question: str) -> list[TermGroup]:
         """What the question asks about, weighted by rarity; colloquial phrases count once, in any spelling."""
@@ -126,6 +131,30 @@ class Retriever:
         if self.reranker:
             hits = self.reranker.rerank(question, hits[: max(k, 10)])
         return hits[:k]
+
+    def expand(self, question: str, hits: list[Hit], documents: int = 2) -> list[Hit]:
+        """``hits`` plus every other passage of the best documents, so the answering sentence can be found
+        even where the question's wording matched another part of the document better."""
+        groups = self.term_groups(question)
+        seen = {h.passage_id for h in hits}
+        out = list(hits)
+        best_docs: list[Hit] = []
+        for hit in hits:
+            if hit.kind == "passage" and hit.place_ok and hit.doc_id not in {h.doc_id for h in best_docs}:
+                best_docs.append(hit)
+            if len(best_docs) == documents:
+                break
+        for lead in best_docs:
+            doc = self._documents.get(lead.doc_id)
+            for p in self.store.passages(lead.doc_id):
+                if p.id in seen:
+                    continue
+                haystack = f"{lead.title} {p.heading} {p.article} {p.text}".lower()
+                coverage = _coverage(groups, haystack)
+                out.append(Hit(p.id, p.doc_id, lead.title, p.article, p.heading, p.text, lead.doc_number, lead.level,
+                               bool(doc and doc.sample), round(lead.score * SAME_DOCUMENT_FACTOR, 4), "passage",
+                               round(max(coverage, lead.coverage * SAME_DOCUMENT_FACTOR), 4), True))
+        return out
 
     def _faq_questions(self, passage_ids: list[int]) -> dict[int, str]:
         if not passage_ids:

@@ -9,7 +9,7 @@ _ENUMERATOR_RE = re.compile(r"^\s*(?:第[一二三四五六七八九十百\d]+[�
 NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两半]+)"
 QUANTITY_QUESTION_RE = re.compile(r"多少|几[个天年月日岁次套人项倍周]?|多久|多长|哪天|哪一天|哪年|什么时候|何时|比例|金额|最高|上限|期限")
 
-DURATION = r"(?:个?工作日|个?月|日|天|年|周|小时|个星期)"
+DURATION = r"(?:个?工作日|个?月(?!\d)|(?<!月)(?<!月\d)(?<!月\d\d)日|天|年(?!\d)|周|小时|个星期)"
 # expected answer type → what a sentence stating it looks like
 ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"哪天|哪一天|哪年|什么时候|何时|日期|从.{0,6}开始|起施行"), re.compile(r"\d{4}年|\d{1,2}月\d{1,2}日")),
@@ -38,13 +38,46 @@ def has_quantity(text: str) -> bool:
     return bool(re.search(rf"\d|{NUMBER}\s*(?:{DURATION}|周?岁|元|万|倍|次|人|套|%)", body))
 
 
+_CLAUSE_RE = re.compile(r"[^，,：:]+[，,：:]?")
+
+
+def typed_clauses(question: str, text: str) -> list[str]:
+    """The neighbourhoods (a clause and the clauses either side) where ``text`` states the asked-for quantity."""
+    clauses = _CLAUSE_RE.findall(text) or [text]
+    out = []
+    for i, clause in enumerate(clauses):
+        if answers_type(question, clause):
+            out.append("".join(clauses[max(0, i - 1): i + 2]))
+    return out
+
+
 def answers_type(question: str, text: str) -> bool | None:
     """True if ``text`` states the kind of quantity the question asks for, False if it does not, None if the
     question's expected type is not recognised."""
     body = _ENUMERATOR_RE.sub("", text)
     checks = [answer for asked, answer in ANSWER_TYPES if asked.search(question)]
+    if re.search(r"多少天|几天", question):
+        checks = [re.compile(rf"{NUMBER}\s*个?(?:工作)?[天日](?!\d)")]
     if m := _MEASURE_RE.search(question):
         checks.append(re.compile(rf"{NUMBER}\s*(?:万)?个?{m.group(1)}"))
     if not checks:
         return None
     return any(check.search(body) for check in checks)
+
+
+_FOCUS_RE = re.compile(r"([^，,。？?！!的]{0,8}?)(?:一般|大概|一共|总共|最长|最多|最高|要|需要|能|可以|是|有)*"
+                       r"(?:多少|几|多久|多长时间|多长|哪天|哪一天|什么时候|何时)(?:个|时间)?([^，,。？?！!]{0,8})")
+_FOCUS_FILLER = set("的了吗呢是有在要能会可以一般大概个我们你您请问")
+
+
+def question_focus(question: str) -> str:
+    """The words around the question word: what the asked-for quantity is about ("见习期" in
+    "见习基地的见习期一般是多久", "审完" in "提交以后多久能审完")."""
+    m = _FOCUS_RE.search(question)
+    return (m.group(1) + " " + m.group(2)).strip() if m else question
+
+
+def char_overlap(focus: str, text: str) -> float:
+    """Share of the focus's meaningful characters that ``text`` contains."""
+    chars = {c for c in focus if "\u4e00" <= c <= "\u9fff" and c not in _FOCUS_FILLER}
+    return sum(c in text for c in chars) / len(chars) if chars else 0.0

@@ -346,6 +346,24 @@ def _is_date(value: Any) -> bool:
     return True
 
 
+def check_examples(rules: list[Rule]) -> list[str]:
+    """Run each rule's example enterprises; a message for every example whose status differs from `expect`."""
+    matcher = Matcher(rules)
+    errors: list[str] = []
+    for rule in rules:
+        for k, example in enumerate(rule.examples, 1):
+            label = example.get("name") or f"第{k}个"
+            try:
+                profile = EnterpriseProfile.from_dict(example["profile"], matcher.taxonomy)
+            except (ValueError, TypeError, AttributeError) as exc:
+                errors.append(f"{rule.source}:{rule.line}: 示例“{label}”的企业画像有误：{exc}")
+                continue
+            got = matcher.evaluate(rule, profile).status
+            if got != example["expect"]:
+                errors.append(f"{rule.source}:{rule.line}: 示例“{label}”应为 {example['expect']}，实际为 {got}")
+    return errors
+
+
 _default: Matcher | None = None
 
 

@@ -314,10 +314,9 @@ class RequestService:
                     continue
                 reminders = item.reminders + 1
                 if since_escalation + 1 >= lifecycle.ESCALATE_AFTER_REMINDERS:
-                    level = item.escalation + 1
-                    self.db.update_item(item, reminders=reminders, last_reminded_at=now, escalation=level,
-                                        due_at=add_working_days(now, lifecycle.ESCALATION_EXTRA_DAYS), updated_at=now)
                     note = f"第{reminders}次催办仍未办结，升级至{self._escalation_target(item)}督办"
+                    self.db.update_item(item, reminders=reminders, last_reminded_at=now, escalation=item.escalation + 1,
+                                        due_at=add_working_days(now, lifecycle.ESCALATION_EXTRA_DAYS), updated_at=now)
                     action = "escalate"
                 else:
                     self.db.update_item(item, reminders=reminders, last_reminded_at=now, updated_at=now)

@@ -7,9 +7,11 @@ left untouched. Only files whose content changed are re-read; the rest is carrie
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
+from importlib import resources
 from pathlib import Path
 
 from kiosk.knowledge.segment import add_vocabulary, index_text
@@ -40,6 +42,16 @@ def discover(dirs: Iterable[Path]) -> list[tuple[str, Path, str]]:
     return list(found.values())
 
 
+def parser_version() -> str:
+    """A fingerprint of the code that turns sources into rows: when it changes, every source is re-read."""
+    digest = hashlib.sha256()
+    for module in ("kiosk.store.chunking", "kiosk.store.sources", "kiosk.store.importer", "kiosk.store.schema",
+                   "kiosk.knowledge.segment"):
+        digest.update(Path(importlib.import_module(module).__file__).read_bytes())
+    digest.update(resources.files("kiosk.knowledge").joinpath("domain_words.txt").read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -51,7 +63,8 @@ def build(store: Path, dirs: Iterable[Path], full: bool = False,
     hashes = {key: _sha256(path) for key, path, _ in files}
     tmp = store.with_name(store.name + ".building")
     tmp.unlink(missing_ok=True)
-    conn = _start_from(store, tmp, full)
+    version = parser_version()
+    conn = _start_from(store, tmp, full, version)
     try:
         old = dict(conn.execute("SELECT path, sha256 FROM sources"))
         changed = [(k, p, kind) for k, p, kind in files if old.get(k) != hashes[k]]
@@ -75,6 +88,7 @@ def build(store: Path, dirs: Iterable[Path], full: bool = False,
             if report.errors:
                 raise BuildError(report)
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('built_files', ?)", (str(len(files)),))
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('parser_version', ?)", (version,))
         report.counts = counts(conn)
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.close()
@@ -88,16 +102,17 @@ def build(store: Path, dirs: Iterable[Path], full: bool = False,
         raise
 
 
-def _start_from(store: Path, tmp: Path, full: bool) -> sqlite3.Connection:
-    """A connection to ``tmp``, seeded with the current store unless a full rebuild is asked for."""
+def _start_from(store: Path, tmp: Path, full: bool, version: str) -> sqlite3.Connection:
+    """A connection to ``tmp``, seeded with the current store unless a full rebuild is asked for or the store
+    was made by different parsing code."""
     conn = sqlite3.connect(tmp)
     if store.exists() and not full:
         try:
             source = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
             source.backup(conn)
             source.close()
-            version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if version and int(version[0]) <= len(MIGRATIONS):
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+            if int(meta.get("schema_version", 0)) <= len(MIGRATIONS) and meta.get("parser_version") == version:
                 migrate(conn)
                 conn.execute("PRAGMA foreign_keys=ON")
                 return conn

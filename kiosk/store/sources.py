@@ -261,7 +261,7 @@ def service_text(service: ServiceItem) -> str:
         parts.append(f"收费：{service.fee}")
     if service.online:
         parts.append(f"网上办理：{service.online}")
-    return "，".join(parts) + "。"
+    return "。".join(parts) + "。"
 
 
 def _parse_departments(parsed: ParsedSource, text: str) -> None:

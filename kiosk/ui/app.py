@@ -66,6 +66,7 @@ def screenshot(screen: str, out: Path, size: tuple[int, int] = (1920, 1080), eld
     window = build_window()
     window.resize(*size)
     window.show()
+    window.apply_theme()
     if elderly:
         window.toggle_elderly()
     if high_contrast:

@@ -131,5 +131,15 @@ QHeaderView::section {{ font-size: {px(22)}px; font-weight: 700; background: {p.
 QScrollBar:vertical {{ width: {px(14)}px; background: transparent; }}
 QScrollBar::handle:vertical {{ background: {p.line}; border-radius: {px(7)}px; min-height: {px(40)}px; }}
 QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}
+QFrame[role="visitor"] {{ background: {p.visitor_bubble}; border-radius: {px(26)}px;
+  border-bottom-right-radius: {px(6)}px; }}
+QFrame[role="visitor"] QLabel {{ color: {p.visitor_text}; font-size: {px(28)}px; }}
+QFrame[role="visitor"][draft="true"] {{ background: {p.brand_soft}; border: {px(2)}px dashed {p.brand}; }}
+QFrame[role="visitor"][draft="true"] QLabel {{ color: {p.brand_dark}; }}
+QPushButton[role="source"] {{ text-align: left; background: {p.bg}; border: {border}px solid {p.line};
+  border-radius: {px(14)}px; font-size: {px(23)}px; font-weight: 500; min-height: {px(54)}px;
+  padding: 0 {px(18)}px; color: {p.text}; }}
+QPushButton[role="source"]:focus {{ border: {px(3)}px solid {p.warn}; }}
+QLabel[role="caption"] {{ font-size: {px(30)}px; font-weight: 700; color: {p.brand_dark}; }}
 QToolTip {{ font-size: {px(22)}px; }}
 """

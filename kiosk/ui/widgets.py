@@ -46,7 +46,8 @@ class IconButton(QPushButton):
         if role:
             self.setProperty("role", role)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Tab reaches every button, a tap does not leave a focus ring behind (the ring is for keyboard users)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setAccessibleName(text.replace("\n", " "))
         if on_click:
             self.clicked.connect(lambda _=False: on_click())

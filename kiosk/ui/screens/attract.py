@@ -72,4 +72,3 @@ class AttractScreen(Screen):
 
     def entered(self, **kwargs) -> None:
         self.avatar.set_state("waving")
-        self.talk.setFocus()

@@ -1,0 +1,195 @@
+"""Turning an extractive answer into a spoken, streamed one, with the language model only around the facts.
+
+Order of what a visitor gets:
+
+1. ``AnswerLead``: a grounded sentence naming the document, the moment the passages are known;
+2. one ``AnswerSentence`` per fact sentence, copied from the passages with its [n] marker;
+3. the model's sentences (a practical reminder, a follow-up question) as they are generated, each checked
+   against the cited passages and dropped when it states a number, date or organisation they do not;
+4. ``AnswerDone`` with the whole text, which path answered and the timings.
+
+If the model is missing, misses its first-token budget or fails, the answer simply ends after step 2, which is
+the extractive composer's answer: the facts never depend on the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from kiosk.dialogue import prompts
+from kiosk.dialogue.grounding import CITE_RE, SentenceCutter, leaks, numbers_grounded, unsupported
+from kiosk.dialogue.protocols import LanguageModel
+from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Citation, Notice
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("auto", "llm", "extractive")
+GENERIC_LEAD = "这个问题，我在政策库里查到了依据。"
+MAX_MODEL_SENTENCES = 2
+_DONE = object()
+
+
+@dataclass
+class Extracted:
+    """The extractive answer the composer made (``kiosk.knowledge.answer.Answer`` has these fields)."""
+
+    question: str
+    text: str
+    refused: bool
+    confidence: float
+    citations: list[Citation] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    lead: str = ""
+    suggestions: list[str] = field(default_factory=list)
+
+
+class FirstTokenTimeout(Exception):
+    pass
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _similar(a: str, b: str) -> bool:
+    """Whether a model sentence mostly repeats a fact sentence (shared character bigrams)."""
+    grams = {a[i:i + 2] for i in range(len(a) - 1)}
+    if not grams:
+        return True
+    other = {b[i:i + 2] for i in range(len(b) - 1)}
+    return len(grams & other) / len(grams) > 0.6
+
+
+class GroundedAnswerer:
+    """Streams answers; holds the language model (optional) and its time budget."""
+
+    def __init__(self, llm: LanguageModel | None = None, first_token_budget_s: float = 6.0, max_tokens: int = 80):
+        self.llm = llm
+        self.first_token_budget_s = first_token_budget_s
+        self.max_tokens = max_tokens
+
+    def engine_for(self, requested: str) -> str:
+        if requested not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}")
+        return "extractive" if requested == "extractive" or self.llm is None else "llm"
+
+    def stream(
+        self,
+        answer: Extracted,
+        engine: str = "auto",
+        cancel: threading.Event | None = None,
+        started: float | None = None,
+    ) -> Iterator[object]:
+        """Events for one answer; ``started`` is when the visitor's question arrived (perf_counter)."""
+        started = started if started is not None else time.perf_counter()
+        cancel = cancel or threading.Event()
+        use_llm = self.engine_for(engine) == "llm" and not answer.refused and bool(answer.sentences)
+        timings: dict[str, float] = {}
+        spoken: list[str] = []
+        if not use_llm:
+            for sentence in answer.sentences or [answer.text]:
+                yield AnswerSentence(sentence, _markers(sentence), "extractive")
+            timings["total"] = _ms(time.perf_counter() - started)
+            yield AnswerDone(answer.text, answer.refused, answer.confidence, "extractive", tuple(answer.citations),
+                             tuple(answer.suggestions), timings)
+            return
+        sources = [c.text for c in answer.citations]
+        found, total = numbers_grounded(answer.lead, sources)
+        # A title's year or issue number is often not in the passage text; a lead must not carry ungrounded digits.
+        lead = answer.lead if answer.lead and found == total else GENERIC_LEAD
+        yield AnswerLead(lead)
+        timings["lead"] = _ms(time.perf_counter() - started)
+        spoken.append(lead)
+        for sentence in answer.sentences:
+            yield AnswerSentence(sentence, _markers(sentence), "extractive")
+            spoken.append(sentence)
+        added: list[str] = []
+        messages = prompts.answer_messages(answer.question, answer.sentences, answer.citations)
+        generated_at = time.perf_counter()
+        try:
+            for sentence in self._model_sentences(messages, cancel, timings, started):
+                if cancel.is_set() or len(added) == MAX_MODEL_SENTENCES:
+                    break
+                checked = self._accept(sentence, answer, sources)
+                if checked:
+                    added.append(checked)
+                    yield AnswerSentence(checked, _markers(checked), "llm")
+        except FirstTokenTimeout:
+            yield Notice("语言模型响应较慢，这次先用政策原文回答。", "info")
+        except Exception:  # noqa: BLE001 - a failing model must never cost the visitor the answer
+            log.warning("language model failed; answering from passages only", exc_info=True)
+        timings["generate"] = _ms(time.perf_counter() - generated_at)
+        timings["total"] = _ms(time.perf_counter() - started)
+        text = "".join([lead, *answer.sentences, *added])
+        if answer.text.startswith("（"):  # the composer's note about a truncated question stays in front
+            text = answer.text.split("）", 1)[0] + "）" + text
+        yield AnswerDone(text, False, answer.confidence, "llm" if added else "extractive", tuple(answer.citations),
+                         tuple(answer.suggestions), timings)
+
+    def _accept(self, sentence: str, answer: Extracted, sources: list[str]) -> str:
+        """The sentence if it is grounded, new and harmless; else ''."""
+        valid = {c.n for c in answer.citations}
+        sentence = CITE_RE.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", sentence).strip()
+        plain = CITE_RE.sub("", sentence)
+        if len(plain) < 4 or any(mark in plain for mark in ("【", "】", "资料", "《")) or leaks(plain, prompts.PERSONA):
+            return ""
+        if any(_similar(plain, CITE_RE.sub("", f)) for f in answer.sentences):
+            return ""
+        missing = unsupported(plain, sources + [prompts.SELF_FACTS])
+        if missing:
+            log.info("dropped ungrounded model sentence %r (unsupported: %s)", plain, missing)
+            return ""
+        return sentence
+
+    def _model_sentences(self, messages, cancel: threading.Event, timings: dict[str, float],
+                         started: float) -> Iterator[str]:
+        cutter = SentenceCutter()
+        stop = threading.Event()  # ends the worker when this generator is closed, cancelled or times out
+        try:
+            for piece in self._pieces(messages, stop):
+                if cancel.is_set():
+                    return
+                if "first_token" not in timings:
+                    timings["first_token"] = _ms(time.perf_counter() - started)
+                yield from cutter.feed(piece)
+            yield from cutter.flush()
+        finally:
+            stop.set()
+
+    def _pieces(self, messages, stop: threading.Event) -> Iterator[str]:
+        """The model's text pieces from a worker thread, so the first-token budget can be enforced here."""
+        out: queue.Queue = queue.Queue()
+        llm = self.llm
+
+        def work() -> None:
+            try:
+                for piece in llm.stream(messages, max_tokens=self.max_tokens, temperature=0.2, cancel=stop):
+                    out.put(piece)
+            except Exception as exc:  # noqa: BLE001 - handed to the consumer, which decides
+                out.put(exc)
+            out.put(_DONE)
+
+        threading.Thread(target=work, name="llm-answer", daemon=True).start()
+        deadline = time.perf_counter() + self.first_token_budget_s
+        first = True
+        while True:
+            try:
+                item = out.get(timeout=max(0.01, deadline - time.perf_counter()) if first else None)
+            except queue.Empty:
+                stop.set()
+                raise FirstTokenTimeout from None
+            if item is _DONE:
+                return
+            if isinstance(item, Exception):
+                raise item
+            first = False
+            yield item
+
+
+def _markers(sentence: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in CITE_RE.findall(sentence))

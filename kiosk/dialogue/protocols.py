@@ -1,0 +1,59 @@
+"""What the dialogue needs from the outside, as small protocols handed in by whoever builds the manager.
+
+The dialogue imports no model library and no other service's internals: the CLI or the UI passes in a language
+model (``kiosk.engines.llm.LlmEngine`` fits :class:`LanguageModel`) and adapters for policy matching, requests
+and one-thing guides. Each may be absent; the manager then answers from the knowledge base and says where to go.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kiosk.events import Citation
+
+# (role, text), role being "system" | "user" | "assistant"
+Message = tuple[str, str]
+
+
+class LanguageModel(Protocol):
+    def stream(
+        self,
+        turns: Sequence[Message],
+        *,
+        max_tokens: int = 160,
+        temperature: float = 0.2,
+        cancel: threading.Event | None = None,
+        grammar: str | None = None,
+    ) -> Iterator[str]: ...
+
+
+@dataclass
+class ServiceReply:
+    """What a service wants said: sentences in order, their citations, and what to offer next."""
+
+    sentences: list[str]
+    citations: list[Citation] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    follow_up: str = ""  # a question the service needs answered next; the session remembers it
+    data: dict[str, object] = field(default_factory=dict)  # structured result for the UI (cards, ticket, ...)
+
+
+class PolicyAdvisor(Protocol):
+    """"Which policies fit my company": ``facts`` are what the visitor said about the enterprise so far."""
+
+    def advise(self, text: str, facts: dict[str, str]) -> ServiceReply: ...
+
+
+class RequestDesk(Protocol):
+    """Takes a request or complaint and returns the receipt to read out (ticket number, where it went)."""
+
+    def take(self, text: str, facts: dict[str, str]) -> ServiceReply: ...
+
+
+class GuideDesk(Protocol):
+    """A one-thing procedure ("开餐馆要办什么"); ``None`` when no guide fits the text."""
+
+    def guide(self, text: str) -> ServiceReply | None: ...

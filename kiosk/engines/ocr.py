@@ -1,0 +1,279 @@
+"""Text recognition on images: PP-OCR detection, orientation and recognition models.
+
+The default backend runs the PP-OCRv4 ONNX models that ship inside ``rapidocr-onnxruntime`` on onnxruntime, fully
+offline. PaddleOCR is an optional backend, used only when it is installed *and* its model folders are present
+under ``<models>/paddleocr/`` (it cannot download models here). Both are built once and reused: loading takes
+about a second, reading a licence-sized photo well under two on two cores.
+
+``read()`` takes an RGB array and returns one ``OcrLine`` per detected text box, in reading order, with the box in
+the array's coordinates so that callers can rebuild rows and columns.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from kiosk.config import models_dir
+
+log = logging.getLogger(__name__)
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    text: str
+    score: float
+    box: tuple[Point, Point, Point, Point]  # top-left, top-right, bottom-right, bottom-left
+
+
+@dataclass
+class OcrReading:
+    lines: list[OcrLine]
+    seconds: float
+    engine: str
+    complete: bool = True  # False when the time budget cut recognition short
+    notes: list[str] = field(default_factory=list)
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def read(self, image: np.ndarray, budget_s: float | None = None) -> OcrReading: ...
+
+
+class OcrUnavailable(RuntimeError):
+    """No OCR backend can be loaded; ``friendly`` says what the deployer should do."""
+
+    def __init__(self, friendly: str):
+        super().__init__(friendly)
+        self.friendly = friendly
+
+
+# Below this recognition confidence a line is noise (the PP-OCR default drop threshold).
+MIN_SCORE = 0.5
+# A crop the classifier calls upside down, or read with less confidence than this, is also read turned round.
+RECHECK_SCORE = 0.85
+DEFAULT_BUDGET_S = 6.0
+
+
+class RapidOcrEngine:
+    """PP-OCRv4 det + cls + rec on onnxruntime, with the pipeline steps arranged for photos of documents."""
+
+    name = "rapidocr-ppocrv4"
+
+    def __init__(self, ocr) -> None:
+        self._ocr = ocr
+
+    @classmethod
+    def load(cls, threads: int | None = None) -> RapidOcrEngine:
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError as exc:
+            raise OcrUnavailable("文字识别组件未安装：请安装 rapidocr-onnxruntime（pip install rapidocr-onnxruntime）。") from exc
+        kwargs = {"intra_op_num_threads": threads, "inter_op_num_threads": 1} if threads else {}
+        return cls(RapidOCR(**kwargs))
+
+    def read(self, image: np.ndarray, budget_s: float | None = None) -> OcrReading:
+        start = time.perf_counter()
+        deadline = start + (budget_s or DEFAULT_BUDGET_S)
+        bgr = np.ascontiguousarray(image[:, :, ::-1])
+        notes: list[str] = []
+        boxes = self._detect(bgr)
+        if boxes and _mostly_vertical(boxes) and time.perf_counter() < deadline:
+            # Lines standing on end: the photo was taken sideways. Turn it and detect again.
+            turned = np.ascontiguousarray(np.rot90(bgr, k=-1))
+            turned_boxes = self._detect(turned)
+            if len(turned_boxes) >= len(boxes) // 2 and not _mostly_vertical(turned_boxes):
+                bgr, boxes = turned, turned_boxes
+                notes.append("rotated_90")
+        lines, complete = self._recognise(bgr, boxes, deadline)
+        if _line_shaped(bgr) and time.perf_counter() < deadline:
+            whole = self._read_whole(bgr)
+            if whole and (not lines or whole.score > max(RECHECK_SCORE, _mean_score(lines))):
+                lines = [whole]
+        if lines and _mostly_upside_down(lines):
+            lines = _turn_round(lines, bgr.shape[1], bgr.shape[0])
+            notes.append("rotated_180")
+        lines = [ln for ln in lines if ln.text.strip() and ln.score >= MIN_SCORE]
+        return OcrReading(lines, time.perf_counter() - start, self.name, complete, notes)
+
+    def _detect(self, bgr: np.ndarray) -> list[np.ndarray]:
+        boxes, _ = self._ocr.text_det(bgr)
+        if boxes is None or len(boxes) == 0:
+            return []
+        return list(self._ocr.sorted_boxes(boxes))
+
+    def _recognise(self, bgr: np.ndarray, boxes: list[np.ndarray], deadline: float) -> tuple[list[_Read], bool]:
+        if not boxes:
+            return [], True
+        crops = self._ocr.get_crop_img_list(bgr, boxes)
+        _, cls_res, _ = self._ocr.text_cls(crops)
+        results: list[_Read] = []
+        complete = True
+        batch = 12
+        for begin in range(0, len(crops), batch):
+            if time.perf_counter() > deadline and results:
+                complete = False
+                break
+            chunk = crops[begin : begin + batch]
+            upright, _ = self._ocr.text_rec(chunk)
+            for offset, (text, score) in enumerate(upright):
+                i = begin + offset
+                label, label_score = cls_res[i]
+                flipped = "180" in label and label_score > 0.5
+                results.append(_Read(text, float(score), _box(boxes[i]), flipped))
+        # The orientation classifier is wrong on coloured or stylised text often enough (red on black signs)
+        # that its verdict is checked: read those crops both ways and keep the more confident reading.
+        recheck = [i for i, r in enumerate(results) if r.flipped or r.score < RECHECK_SCORE]
+        if recheck and time.perf_counter() < deadline:
+            turned = [np.ascontiguousarray(np.rot90(crops[i], 2)) for i in recheck]
+            for i, (text, score) in zip(recheck, self._ocr.text_rec(turned)[0], strict=True):
+                current = results[i]
+                if float(score) > current.score:
+                    results[i] = _Read(text, float(score), current.box, True)
+                else:
+                    results[i] = _Read(current.text, current.score, current.box, False)
+        return results, complete
+
+    def _read_whole(self, bgr: np.ndarray) -> _Read | None:
+        """Small single-line images (a word, a label) read as one line: detection fragments them."""
+        h, w = bgr.shape[:2]
+        box = ((0.0, 0.0), (float(w), 0.0), (float(w), float(h)), (0.0, float(h)))
+        upright, turned = self._ocr.text_rec([bgr, np.ascontiguousarray(np.rot90(bgr, 2))])[0]
+        best = max((upright, False), (turned, True), key=lambda r: float(r[0][1]))
+        (text, score), flipped = best
+        return _Read(text, float(score), box, flipped) if text.strip() else None
+
+
+class PaddleOcrEngine:
+    """PaddleOCR 3.x with local model folders (``<models>/paddleocr/<model name>/``), when installed."""
+
+    name = "paddleocr"
+
+    def __init__(self, ocr) -> None:
+        self._ocr = ocr
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> PaddleOcrEngine:
+        folder = folder or models_dir() / "paddleocr"
+        det = _model_folder(folder, "_det")
+        rec = _model_folder(folder, "_rec")
+        if det is None or rec is None:
+            raise OcrUnavailable(f"PaddleOCR 模型目录不完整：请把检测(_det)和识别(_rec)模型文件夹放到 {folder}。")
+        try:
+            from paddleocr import PaddleOCR
+        except ImportError as exc:
+            raise OcrUnavailable("未安装 PaddleOCR；将使用内置的 ONNX 文字识别。") from exc
+        orientation = _model_folder(folder, "textline_ori")
+        kwargs = {
+            "text_detection_model_name": det.name,
+            "text_detection_model_dir": str(det),
+            "text_recognition_model_name": rec.name,
+            "text_recognition_model_dir": str(rec),
+            "use_doc_orientation_classify": False,
+            "use_doc_unwarping": False,
+            "use_textline_orientation": orientation is not None,
+        }
+        if orientation is not None:
+            kwargs |= {"textline_orientation_model_name": orientation.name, "textline_orientation_model_dir": str(orientation)}
+        return cls(PaddleOCR(**kwargs))
+
+    def read(self, image: np.ndarray, budget_s: float | None = None) -> OcrReading:
+        start = time.perf_counter()
+        lines: list[OcrLine] = []
+        for page in self._ocr.predict(np.ascontiguousarray(image[:, :, ::-1])):
+            for text, score, poly in zip(page["rec_texts"], page["rec_scores"], page["rec_polys"], strict=False):
+                if text.strip() and float(score) >= MIN_SCORE:
+                    lines.append(OcrLine(text, float(score), _box(np.asarray(poly))))
+        return OcrReading(lines, time.perf_counter() - start, self.name)
+
+
+@dataclass(frozen=True)
+class _Read(OcrLine):
+    flipped: bool = False  # the crop was read turned round
+
+
+def _box(points: np.ndarray) -> tuple[Point, Point, Point, Point]:
+    p = [(float(x), float(y)) for x, y in np.asarray(points).reshape(-1, 2)[:4]]
+    return (p[0], p[1], p[2], p[3])
+
+
+def _size(box: np.ndarray) -> tuple[float, float]:
+    pts = np.asarray(box, dtype=float).reshape(-1, 2)
+    width = float(np.linalg.norm(pts[1] - pts[0]))
+    height = float(np.linalg.norm(pts[3] - pts[0]))
+    return width, height
+
+
+def _mostly_vertical(boxes: Sequence[np.ndarray]) -> bool:
+    """Most text (by count, at least three boxes) is in boxes much taller than wide."""
+    sizes = [_size(b) for b in boxes]
+    tall = sum(1 for w, h in sizes if h > 1.5 * w and h > 20)
+    return len(sizes) >= 3 and tall > 0.6 * len(sizes)
+
+
+def _mostly_upside_down(lines: Sequence[OcrLine]) -> bool:
+    reads = [ln for ln in lines if isinstance(ln, _Read)]
+    weight = sum(len(r.text) for r in reads)
+    flipped = sum(len(r.text) for r in reads if r.flipped)
+    return len(reads) >= 2 and weight > 0 and flipped > 0.6 * weight
+
+
+def _turn_round(lines: Sequence[OcrLine], width: int, height: int) -> list[OcrLine]:
+    """Boxes of a page read upside down, mapped into the page turned the right way up (so rows order right)."""
+    out: list[OcrLine] = []
+    for ln in lines:
+        pts = [(width - x, height - y) for x, y in ln.box]
+        # The top-left corner of the turned box is the old bottom-right.
+        out.append(_Read(ln.text, ln.score, (pts[2], pts[3], pts[0], pts[1]), False))
+    return out
+
+
+def _line_shaped(bgr: np.ndarray) -> bool:
+    h, w = bgr.shape[:2]
+    return h <= 160 and w >= 1.2 * h
+
+
+def _mean_score(lines: Sequence[OcrLine]) -> float:
+    weight = sum(len(ln.text) for ln in lines) or 1
+    return sum(ln.score * len(ln.text) for ln in lines) / weight
+
+
+def _model_folder(folder: Path, marker: str) -> Path | None:
+    if not folder.is_dir():
+        return None
+    return next((p for p in sorted(folder.iterdir()) if p.is_dir() and marker in p.name), None)
+
+
+_engine: OcrEngine | None = None
+_engine_lock = threading.Lock()
+
+
+def load_engine(backend: str = "auto") -> OcrEngine:
+    """A new engine: 'paddle' (PaddleOCR with local models), 'rapidocr', or 'auto' (PaddleOCR if usable)."""
+    if backend in ("auto", "paddle"):
+        try:
+            return PaddleOcrEngine.load()
+        except OcrUnavailable:
+            if backend == "paddle":
+                raise
+            log.debug("PaddleOCR not usable here; using the ONNX models")
+    return RapidOcrEngine.load()
+
+
+def shared_engine() -> OcrEngine:
+    """The process-wide engine, loaded on first use (about a second) and reused by every scan."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = load_engine()
+        return _engine

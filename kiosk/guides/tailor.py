@@ -1,0 +1,123 @@
+"""Tailor a guide to one enterprise: ask the few questions, keep the steps and materials that apply."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from kiosk.guides.conditions import evaluate_answers
+from kiosk.guides.model import Guide, Material, Question, Step
+
+YES = ("是", "是的", "有", "要", "需要", "会", "对", "租", "租的", "y", "yes", "true", "1", "已", "已经")
+NO = ("否", "不", "不是", "没有", "没", "无", "不要", "不需要", "不会", "n", "no", "false", "0", "未")
+Answer = bool | float
+
+
+class AnswerError(ValueError):
+    def __init__(self, friendly: str):
+        super().__init__(friendly)
+        self.friendly = friendly
+
+
+def parse_answer(question: Question, text: str) -> Answer:
+    """A spoken or typed answer read for its question: yes/no, or a number (units and 约/大概 allowed)."""
+    t = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    t = t.strip("。.!！ ")
+    if question.type == "number":
+        m = re.search(r"-?\d+(?:\.\d+)?", t.replace(",", ""))
+        if not m:
+            raise AnswerError(f"请回答一个数字，例如 120{question.unit}。")
+        return float(m.group())
+    if t in YES or t.startswith(("是", "有", "需要", "要", "会", "已")):
+        return True
+    if t in NO or t.startswith(("不", "没", "无", "否", "未")):
+        return False
+    raise AnswerError("请回答“是”或“否”。")
+
+
+def parse_answers(guide: Guide, spec: str) -> dict[str, Answer]:
+    """``area=320,rented=yes`` (the CLI's ``--answers``); unknown question ids are refused by name."""
+    answers: dict[str, Answer] = {}
+    for part in re.split(r"[,，;；]", spec or ""):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise AnswerError(f"答案格式应为 问题编号=答案，例如 area=320：{part.strip()}")
+        key, value = (s.strip() for s in part.split("=", 1))
+        q = guide.question(key)
+        if q is None:
+            ids = "、".join(q.id for q in guide.questions)
+            raise AnswerError(f"《{guide.name}》没有问题 {key}，可用的有：{ids}")
+        answers[key] = parse_answer(q, value)
+    return answers
+
+
+@dataclass
+class Checklist:
+    guide: Guide
+    answers: dict[str, Answer]
+    steps: list[Step]
+    materials: list[Material]
+    pending: list[Material] = field(default_factory=list)  # depend on a question not answered yet
+    unanswered: list[Question] = field(default_factory=list)
+
+    @property
+    def promised_days(self) -> int:
+        """Working days end to end: steps that run alongside the one before add nothing."""
+        total, block = 0, 0
+        for step in self.steps:
+            if step.parallel:
+                block = max(block, step.limit_days)
+            else:
+                total += block
+                block = step.limit_days
+        return total + block
+
+    def to_dict(self, department_names: dict[str, str] | None = None) -> dict:
+        names = department_names or {}
+        return {
+            "guide": self.guide.id,
+            "name": self.guide.name,
+            "sample": self.guide.sample,
+            "summary": {"text": self.guide.summary.text, "before": self.guide.summary.before,
+                        "after": self.guide.summary.after},
+            "answers": self.answers,
+            "unanswered": [q.id for q in self.unanswered],
+            "steps": [
+                {"id": s.id, "name": s.name, "department": s.department,
+                 "department_name": names.get(s.department, s.department), "window": s.window,
+                 "limit_days": s.limit_days, "legal_days": s.legal_days, "parallel": s.parallel, "note": s.note}
+                for s in self.steps
+            ],
+            "materials": [{"name": m.name, "step": m.step, "note": m.note} for m in self.materials],
+            "pending_materials": [{"name": m.name, "when": m.when} for m in self.pending],
+            "documents": len(self.materials),
+            "promised_days": self.promised_days,
+        }
+
+
+def questions_to_ask(guide: Guide, answers: dict[str, Answer] | None = None) -> list[Question]:
+    """The questions still open, in the guide's order (each one changes the list, or it would not be there)."""
+    answers = answers or {}
+    return [q for q in guide.questions if q.id not in answers]
+
+
+def tailor(guide: Guide, answers: dict[str, Answer]) -> Checklist:
+    thresholds = guide.thresholds
+    steps, skipped = [], set()
+    for s in guide.steps:
+        if evaluate_answers(s.when, answers, thresholds) is False:
+            skipped.add(s.id)
+        else:
+            steps.append(s)
+    materials, pending = [], []
+    for m in guide.materials:
+        if m.step in skipped:
+            continue
+        applies = evaluate_answers(m.when, answers, thresholds)
+        if applies is True:
+            materials.append(m)
+        elif applies is None:
+            pending.append(m)
+    return Checklist(guide, dict(answers), steps, materials, pending, questions_to_ask(guide, answers))

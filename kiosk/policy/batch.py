@@ -1,0 +1,230 @@
+"""District-scale matching: every policy against every enterprise in the register, vectorised with numpy.
+
+Each condition becomes boolean arrays over all enterprises (tag rows, numeric comparisons); groups combine them
+with the same three-valued logic as the per-enterprise engine in `eligibility`, so both always agree (a test
+checks it). Results are kept per rule with the rule's digest: a later run re-matches only new or changed rules and
+notifies only enterprises that newly qualify.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from kiosk import config
+from kiosk.policy.conditions import Group, Leaf, Rule
+from kiosk.policy.outbox import Notification, Outbox
+from kiosk.policy.register import EPOCH, Register
+from kiosk.policy.taxonomy import place_chain
+
+STATUS_CODES = ("met", "one_step", "unknown", "not_met")
+_INFEASIBLE = 127  # popcount placeholder for a branch that cannot be met
+
+_CMP = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "==": np.equal,
+        "!=": np.not_equal}
+
+
+def default_dir() -> Path:
+    return config.data_dir() / "policy"
+
+
+@dataclass
+class _Vec:
+    met: np.ndarray  # bool
+    not_met: np.ndarray  # bool
+    need: np.ndarray  # uint64 bitmask of the answers that could make it met (where not not_met)
+
+
+def evaluate_rule(rule: Rule, register: Register, today: date | None = None) -> np.ndarray:
+    """Status codes (index into STATUS_CODES) for every enterprise, as uint8."""
+    today = today or register.as_of
+    keys: dict[str, int] = {}
+    vec = _node(rule.root, register, today, keys)
+    if len(keys) > 64:
+        raise ValueError(f"规则 {rule.id} 的待问条件超过64个")
+    count = np.bitwise_count(vec.need)
+    status = np.where(vec.met, 0, np.where(vec.not_met, 3, np.where(count == 1, 1, 2)))
+    return status.astype(np.uint8)
+
+
+def _node(node: Leaf | Group, reg: Register, today: date, keys: dict[str, int]) -> _Vec:
+    if isinstance(node, Leaf):
+        return _leaf(node, reg, today, keys)
+    kids = [_node(c, reg, today, keys) for c in node.children]
+    if node.mode == "all":
+        met = np.logical_and.reduce([k.met for k in kids])
+        not_met = np.logical_or.reduce([k.not_met for k in kids])
+        need = np.bitwise_or.reduce([k.need for k in kids])
+        return _Vec(met, not_met, need)
+    met = np.logical_or.reduce([k.met for k in kids])
+    not_met = np.logical_and.reduce([k.not_met for k in kids])
+    counts = np.stack([np.where(k.not_met, _INFEASIBLE, np.bitwise_count(k.need)) for k in kids])
+    best = np.argmin(counts, axis=0)  # first cheapest branch, as the per-enterprise engine picks
+    need = np.take_along_axis(np.stack([k.need for k in kids]), best[None, :], axis=0)[0]
+    return _Vec(met, not_met, need)
+
+
+def _leaf(leaf: Leaf, reg: Register, today: date, keys: dict[str, int]) -> _Vec:
+    n = len(reg)
+    bit = np.uint64(1 << keys.setdefault(leaf.key, len(keys)))
+    zero = np.zeros(n, dtype=np.uint64)
+    if leaf.kind == "tags":
+        met = np.ones(n, dtype=bool)
+        for t in leaf.require:
+            met &= reg.tag(t)
+        if leaf.require_any:
+            met &= np.logical_or.reduce([reg.tag(t) for t in leaf.require_any])
+        for t in leaf.exclude:
+            met &= ~reg.tag(t)
+        return _Vec(met, ~met, zero)  # the register is closed-world: a tag it lacks is a no
+    if leaf.kind == "fact":
+        if leaf.fact == "age_years":
+            values = ((today - EPOCH).days - reg.numbers["established"]) / 365.25
+        else:
+            values = reg.numbers.get(leaf.fact)
+        if values is None:
+            return _Vec(np.zeros(n, bool), np.zeros(n, bool), np.full(n, bit))
+        known = ~np.isnan(values)
+        with np.errstate(invalid="ignore"):
+            ok = _CMP[leaf.op](values, leaf.value)
+        met = known & ok
+        not_met = known & ~ok
+        return _Vec(met, not_met, np.where(met | not_met, np.uint64(0), bit))
+    if leaf.kind == "region":
+        chain = place_chain(reg.district)
+        if any(r in chain for r in leaf.regions):
+            met = np.ones(n, dtype=bool)
+        else:
+            streets = [r for r in leaf.regions if r in reg.column]
+            met = np.logical_or.reduce([reg.tag(s) for s in streets]) if streets else np.zeros(n, dtype=bool)
+        return _Vec(met, ~met, zero)
+    if leaf.kind == "established":
+        days = reg.numbers["established"]
+        met = np.ones(n, dtype=bool)
+        if leaf.after is not None:
+            met &= days >= (leaf.after - EPOCH).days
+        if leaf.before is not None:
+            met &= days <= (leaf.before - EPOCH).days
+        return _Vec(met, ~met, zero)
+    return _Vec(np.zeros(n, bool), np.zeros(n, bool), np.full(n, bit))  # ask: only the enterprise can say
+
+
+@dataclass
+class RuleCounts:
+    rule: str
+    title: str
+    met: int
+    one_step: int
+    unknown: int
+    not_met: int
+    notified: int = 0
+    rematched: bool = True
+
+
+@dataclass
+class BatchReport:
+    enterprises: int
+    register: str
+    seconds: float
+    rematched: int
+    reused: int
+    removed: int
+    notified: int
+    rules: list[RuleCounts] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class BatchMatcher:
+    """Runs the batch and keeps its state (per-rule digests and met sets) in a folder of the data dir."""
+
+    def __init__(self, register: Register, state_dir: Path | None = None, outbox: Outbox | None = None):
+        self.register = register
+        self.dir = state_dir or default_dir() / "batch"
+        self.outbox = outbox if outbox is not None else Outbox(self.dir.parent / "outbox.jsonl")
+
+    def run(self, rules: list[Rule], full: bool = False, notify: bool = True) -> BatchReport:
+        start = time.perf_counter()
+        state = self._load_state()
+        if state.get("register") != self.register.fingerprint:
+            state = {"register": self.register.fingerprint, "rules": {}}
+        previous: dict[str, dict] = state["rules"]
+        current: dict[str, dict] = {}
+        report = BatchReport(len(self.register), self.register.fingerprint, 0.0, 0, 0, 0, 0)
+        for rule in rules:
+            old = previous.get(rule.id)
+            if old and old.get("digest") == rule.digest and not full:
+                current[rule.id] = old
+                report.reused += 1
+                report.rules.append(RuleCounts(rule.id, rule.title, *old["counts"], rematched=False))
+                continue
+            status = evaluate_rule(rule, self.register)
+            counts = [int(c) for c in np.bincount(status, minlength=4)]
+            met = np.flatnonzero(status == 0).astype(np.int32)
+            notified = self._notify(rule, met, self._met_before(rule.id) if old else None) if notify else 0
+            np.save(self._met_path(rule.id), met)
+            current[rule.id] = {"digest": rule.digest, "counts": counts}
+            report.rematched += 1
+            report.notified += notified
+            report.rules.append(RuleCounts(rule.id, rule.title, *counts, notified=notified))
+        for gone in set(previous) - set(current):
+            self._met_path(gone).unlink(missing_ok=True)
+            report.removed += 1
+        self._save_state({"register": self.register.fingerprint, "rules": current})
+        report.seconds = round(time.perf_counter() - start, 3)
+        return report
+
+    def met(self, rule_id: str) -> np.ndarray:
+        """Indices of the enterprises that met a rule in the last run."""
+        return self._met_before(rule_id)
+
+    def _notify(self, rule: Rule, met: np.ndarray, before: np.ndarray | None) -> int:
+        fresh = met if before is None else np.setdiff1d(met, before, assume_unique=True)
+        reg, text = self.register, rule.sms()
+        return self.outbox.append(
+            Notification(reg.enterprise_id(int(i)), reg.name(int(i)), rule.id, rule.policy, text) for i in fresh)
+
+    def _met_before(self, rule_id: str) -> np.ndarray:
+        path = self._met_path(rule_id)
+        return np.load(path) if path.is_file() else np.zeros(0, dtype=np.int32)
+
+    def _met_path(self, rule_id: str) -> Path:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        return self.dir / f"met_{rule_id.replace('/', '__')}.npy"
+
+    def _load_state(self) -> dict:
+        path = self.dir / "state.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return {}
+
+    def _save_state(self, state: dict) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.dir / "state.json.tmp"
+        tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.dir / "state.json")
+
+
+def load_or_generate(path: Path | None = None, size: int | None = None, seed: int = 2026) -> Register:
+    """The saved register, or a freshly generated (and saved) one when none exists or the size differs."""
+    from kiosk.policy.register import DISTRICT_SIZE, generate
+
+    path = path or default_dir() / "register.npz"
+    want = size or DISTRICT_SIZE
+    if path.is_file():
+        try:
+            reg = Register.load(path)
+            if len(reg) == want and reg.seed == seed:
+                return reg
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged or old-format file is regenerated below
+    reg = generate(want, seed)
+    reg.save(path)
+    return reg

@@ -1,0 +1,139 @@
+"""The on-screen keyboard: pinyin to Chinese with a candidate bar, letters, digits, and keys big enough to tap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+
+from kiosk.ui.pinyin import Candidate
+from kiosk.ui.widgets import Card, IconButton, clear, label
+
+ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+DIGITS = "1234567890"
+PUNCT = "，。？！、"
+
+
+class Keyboard(Card):
+    """Types into `target` (a QLineEdit or QPlainTextEdit); `submit` fires on 发送."""
+
+    submit = Signal()
+
+    def __init__(self, index: Callable[[], object | None]):
+        super().__init__(margins=18, spacing=10)
+        self._index = index
+        self.target: QWidget | None = None
+        self.chinese = True
+        self.letters = ""
+        top = QHBoxLayout()
+        self.composing = label("", "h3", wrap=False)
+        self.composing.setMinimumWidth(160)
+        top.addWidget(self.composing)
+        self.candidates = QHBoxLayout()
+        self.candidates.setSpacing(6)
+        top.addLayout(self.candidates, 1)
+        self.box.addLayout(top)
+        self.box.addLayout(self._row(DIGITS))
+        self.box.addLayout(self._row(ROWS[0], extra_right=[self._key("", self.backspace, "backspace", 2)]))
+        self.box.addLayout(self._row(ROWS[1], extra_right=[self._key("发送", self.submit.emit, "send", 2)]))
+        self.mode_key = self._key("中/英", self.toggle_mode, None, 2)
+        self.box.addLayout(self._row(ROWS[2], extra_left=[self.mode_key]))
+        bottom = QHBoxLayout()
+        bottom.setSpacing(8)
+        for ch in PUNCT:
+            bottom.addWidget(self._key(ch, lambda c=ch: self.type_text(c)), 1)
+        bottom.addWidget(self._key("空格", self.space), 5)
+        bottom.addWidget(self._key("收起", self.hide), 2)
+        self.box.addLayout(bottom)
+        self._refresh()
+
+    def _key(self, text: str, action: Callable[[], None], icon_name: str | None = None, stretch: int = 1):
+        key = IconButton(text, icon_name, "key", action, icon_px=30)
+        key.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys must not steal focus from the text field
+        key.setAutoRepeat(text == "")
+        key.setProperty("stretch", stretch)
+        return key
+
+    def _row(self, keys: str, extra_left: list | None = None, extra_right: list | None = None) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        for key in extra_left or []:
+            row.addWidget(key, key.property("stretch"))
+        for ch in keys:
+            row.addWidget(self._key(ch, lambda c=ch: self.press(c)), 1)
+        for key in extra_right or []:
+            row.addWidget(key, key.property("stretch"))
+        return row
+
+    def attach(self, target: QWidget) -> None:
+        self.target = target
+
+    # -- typing --------------------------------------------------------------------------------------------
+    def press(self, ch: str) -> None:
+        if self.chinese and ch.isalpha():
+            self.letters += ch
+            self._refresh()
+        else:
+            self.type_text(ch)
+
+    def type_text(self, text: str) -> None:
+        if self.letters and not self.chinese:
+            self.letters = ""
+        if self.letters:  # punctuation or a digit ends the composition with the first candidate
+            self.commit_first()
+        if isinstance(self.target, QLineEdit):
+            self.target.insert(text)
+        elif isinstance(self.target, QPlainTextEdit):
+            self.target.insertPlainText(text)
+
+    def choose(self, cand: Candidate) -> None:
+        self.letters = self.letters[cand.consumed:]
+        self._refresh()
+        self.type_text(cand.text)
+
+    def commit_first(self) -> None:
+        cands = self.lookup()
+        letters, self.letters = self.letters, ""
+        self._refresh()
+        self.type_text(cands[0].text if cands else letters)
+
+    def backspace(self) -> None:
+        if self.letters:
+            self.letters = self.letters[:-1]
+            self._refresh()
+        elif isinstance(self.target, QLineEdit):
+            self.target.backspace()
+        elif isinstance(self.target, QPlainTextEdit):
+            self.target.textCursor().deletePreviousChar()
+
+    def space(self) -> None:
+        if self.letters:
+            self.commit_first()
+        else:
+            self.type_text(" ")
+
+    def toggle_mode(self) -> None:
+        if self.letters:
+            self.commit_first()
+        self.chinese = not self.chinese
+        self.mode_key.setText("中/英" if self.chinese else "英/中")
+        self._refresh()
+
+    def lookup(self) -> list[Candidate]:
+        index = self._index()
+        if not self.letters:
+            return []
+        if index is None:
+            return [Candidate(self.letters, len(self.letters))]
+        return index.lookup(self.letters, limit=9)
+
+    def _refresh(self) -> None:
+        self.composing.setText(self.letters or ("拼音" if self.chinese else "ABC"))
+        clear(self.candidates)
+        for i, cand in enumerate(self.lookup()):
+            b = IconButton(f"{i + 1} {cand.text}" if i < 9 else cand.text, None, "candidate",
+                           lambda c=cand: self.choose(c))
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.candidates.addWidget(b)
+        self.candidates.addStretch(1)

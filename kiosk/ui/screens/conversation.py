@@ -1,0 +1,236 @@
+"""The conversation: the visitor speaks or types, 西小服 answers sentence by sentence with its sources."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
+
+from kiosk.events import (
+    AnswerDone,
+    AnswerLead,
+    AnswerSentence,
+    Citation,
+    FinalTranscript,
+    Interrupted,
+    Notice,
+    PartialTranscript,
+)
+from kiosk.ui.avatar import Avatar
+from kiosk.ui.chat import KioskBubble, VisitorBubble, source_html
+from kiosk.ui.keyboard import Keyboard
+from kiosk.ui.mouth import MonotonicClock, MouthTimeline, text_timeline
+from kiosk.ui.screens.base import Context, Screen
+from kiosk.ui.session import Turn
+from kiosk.ui.widgets import IconButton, clear, label, scroll_column
+
+CAPTIONS = {"idle": "有问题随时问我", "listening": "我在听，请说…", "thinking": "让我想一想…", "speaking": "正在回答"}
+GREETING = "您好！请问有什么可以帮您？可以问我政策、办事材料、办理进度，也可以提诉求。"
+CHARS_PER_SECOND = 4.5
+
+
+class ConversationScreen(Screen):
+    name = "conversation"
+    title = "问答"
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        body = QHBoxLayout()
+        body.setSpacing(40)
+        self.column.addLayout(body, 1)
+        side = QVBoxLayout()
+        self.avatar = Avatar()
+        self.avatar.speech_finished.connect(lambda: self._set_state("idle"))
+        side.addWidget(self.avatar, 1)
+        self.caption = label(CAPTIONS["idle"], "caption")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        side.addWidget(self.caption)
+        body.addLayout(side, 3)
+
+        main = QVBoxLayout()
+        main.setSpacing(18)
+        self.area, self.chat = scroll_column(22)
+        main.addWidget(self.area, 1)
+        self.suggestions = QHBoxLayout()
+        self.suggestions.setSpacing(12)
+        main.addLayout(self.suggestions)
+        bar = QHBoxLayout()
+        bar.setSpacing(14)
+        self.mic = IconButton(" 按住说话", "mic", "primary", icon_px=40)
+        self.mic.pressed.connect(self.start_listening)
+        self.mic.released.connect(self.stop_listening)
+        self.input = QLineEdit()
+        self.input.setPlaceholderText("在这里输入问题，例如：开公司要准备哪些材料？")
+        self.input.setAccessibleName("问题输入框")
+        self.input.returnPressed.connect(self.send_typed)
+        self.kb_button = IconButton("键盘", "keyboard", None, self.toggle_keyboard)
+        self.send_button = IconButton("发送", "send", None, self.send_typed)
+        bar.addWidget(self.mic)
+        bar.addWidget(self.input, 1)
+        bar.addWidget(self.kb_button)
+        bar.addWidget(self.send_button)
+        main.addLayout(bar)
+        self.keyboard = Keyboard(lambda: ctx.services.backends.pinyin)
+        self.keyboard.attach(self.input)
+        self.keyboard.submit.connect(self.send_typed)
+        self.keyboard.hide()
+        main.addWidget(self.keyboard)
+        body.addLayout(main, 8)
+
+        self._turn = -1
+        self._bubble: KioskBubble | None = None
+        self._draft: VisitorBubble | None = None
+        self._timeline = MouthTimeline()
+        self._clock = MonotonicClock()
+        self._scroll_timer = QTimer(self, singleShot=True, interval=30, timeout=self._scroll_to_end)
+        ctx.services.answer_event.connect(self.on_event)
+        self.reset()
+
+    # -- entering ------------------------------------------------------------------------------------------
+    def entered(self, listen: bool = False, keyboard: bool = False, ask: str = "", **_) -> None:
+        if ask:
+            self.ask(ask)
+        elif listen:
+            self.start_listening()
+        if keyboard:
+            self.keyboard.show()
+            self.input.setFocus()
+
+    def reset(self) -> None:
+        self._turn = -1
+        self._bubble = self._draft = None
+        clear(self.chat)
+        self.chat.addStretch(1)
+        clear(self.suggestions)
+        self.input.clear()
+        self.keyboard.letters = ""
+        self.keyboard.hide()
+        self._set_state("idle")
+        self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand)).append(GREETING)
+
+    # -- visitor input -------------------------------------------------------------------------------------
+    def toggle_keyboard(self) -> None:
+        self.keyboard.setVisible(not self.keyboard.isVisible())
+        self.input.setFocus()
+
+    def send_typed(self) -> None:
+        if self.keyboard.letters:
+            self.keyboard.commit_first()
+        text = self.input.text().strip()
+        if not text:
+            self.ctx.toast("请先输入您的问题")
+            return
+        self.input.clear()
+        self.ask(text)
+
+    def start_listening(self) -> None:
+        voice = getattr(self.ctx.services, "listen", None)
+        if voice is None or not self.ctx.services.ready("voice"):
+            self.ctx.toast("语音功能暂不可用，请用键盘输入您的问题")
+            self.keyboard.show()
+            self.input.setFocus()
+            return
+        self.ctx.services.interrupt("barge-in")
+        self._set_state("listening")
+        voice()
+
+    def stop_listening(self) -> None:
+        if self.avatar.state == "listening":
+            self.ctx.services.end_listening()
+            self._set_state("thinking")
+
+    def ask(self, text: str) -> None:
+        text = text.strip()[:500]
+        if self._draft is None:
+            self._add(VisitorBubble(text))
+        else:
+            self._draft.set_text(text)
+            self._draft = None
+        self.ctx.session.conversation.append(Turn("visitor", text))
+        clear(self.suggestions)
+        self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
+        self._bubble.set_placeholder("让我查一查…")
+        self._set_state("thinking")
+        self._turn = self.ctx.services.ask(text)
+
+    # -- answer events -------------------------------------------------------------------------------------
+    def on_event(self, turn: int, event: object) -> None:
+        if isinstance(event, PartialTranscript):
+            if self._draft is None:
+                self._draft = self._add(VisitorBubble(event.text, draft=True))
+            else:
+                self._draft.set_text(event.text, draft=True)
+            return
+        if isinstance(event, FinalTranscript):
+            self.ask(event.text)
+            return
+        if turn != self._turn or self._bubble is None:
+            return  # a late event from an answer the visitor already interrupted
+        if isinstance(event, AnswerLead | AnswerSentence | Notice):
+            self._bubble.append(event.text)
+            self._speak(event.text)
+        elif isinstance(event, AnswerDone):
+            self._finish(event)
+        elif isinstance(event, Interrupted):
+            self._bubble.note("（已停止回答）")
+            self._timeline.closed = True
+            self._set_state("idle")
+        self._scroll_timer.start()
+
+    def _finish(self, done: AnswerDone) -> None:
+        bubble = self._bubble
+        if not bubble.text and done.answer:
+            bubble.append(done.answer)
+            self._speak(done.answer)
+        bubble.add_citations(done.citations)
+        self.ctx.session.conversation.append(Turn("kiosk", bubble.text))
+        for q in done.suggestions[:3]:
+            self.suggestions.addWidget(IconButton(q, None, "chip", lambda q=q: self.ask(q)))
+        if done.suggestions:
+            self.suggestions.addStretch(1)
+        self._timeline.closed = True
+        if self.avatar.state != "speaking":
+            self._set_state("idle")
+
+    def _speak(self, text: str) -> None:
+        """Animate the mouth for text the visitor reads (used when no synthesised voice drives the avatar)."""
+        if self.avatar.state != "speaking" or self._timeline.closed:
+            self._timeline = MouthTimeline()
+            self._clock.start()
+            self.avatar.speak(self._timeline, self._clock)
+            self.caption.setText(CAPTIONS["speaking"])
+        cps = CHARS_PER_SECOND * (self.ctx.settings.elderly_speed if self.ctx.elderly() else 1.0)
+        start = int(max(self._timeline.end_ms, self._clock()))
+        self._timeline.extend(text_timeline(text, cps, start))
+
+    def open_source(self, c: Citation) -> None:
+        self.ctx.show_source(*source_html(c))
+
+    # -- helpers -------------------------------------------------------------------------------------------
+    def _set_state(self, state: str) -> None:
+        self.avatar.set_state(state)
+        self.caption.setText(CAPTIONS[state])
+
+    def _add(self, widget):
+        self.chat.insertWidget(self.chat.count() - 1, widget)
+        self._scroll_timer.start()
+        return widget
+
+    def _scroll_to_end(self) -> None:
+        bar = self.area.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def stage_demo(self, vm) -> None:
+        cites = tuple(Citation(c.n, c.source, c.title, c.article, c.text, c.doc_number, c.sample)
+                      for c in vm.demo_citations())
+        self._add(VisitorBubble("我们是做软件的小公司，有没有研发方面的补贴？"))
+        self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
+        self._bubble.append("有的。经认定的区级研发中心，可以拿到一次性奖励 20 万元[1]；研发费用占营业收入 3% 以上的，"
+                            "按年度研发投入增量的 10% 补助，最高 100 万元[1]。科技型中小企业的研发费用还可以按 100% "
+                            "在税前加计扣除[2]。")
+        self._bubble.add_citations(cites)
+        for q in ("怎么申请区级研发中心？", "需要准备哪些材料？", "我的公司符合条件吗？"):
+            self.suggestions.addWidget(IconButton(q, None, "chip", lambda q=q: self.ask(q)))
+        self.suggestions.addStretch(1)
+        self.avatar.set_state("speaking")
+        self.avatar.openness = 0.7
+        self.caption.setText(CAPTIONS["speaking"])
