@@ -49,7 +49,7 @@ class Settings:
     """Deployer-tunable settings; see README for what each one does."""
 
     idle_reset_seconds: int = 60
-    refusal_threshold: float = 0.35
+    refusal_threshold: float = 0.45
     llm_model: str = "qwen2.5-0.5b-instruct"
     llm_first_token_budget_s: float = 6.0
     tts_pitch_cents: int = 250

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from kiosk.cli.common import KioskError, print_json
-
-log = logging.getLogger(__name__)
 
 
 def register(sub) -> None:
@@ -25,24 +22,14 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def store_vocabulary() -> list[str]:
-    """The hall's domain terms for recognition; recognition still works, unbiased, without a store."""
-    try:
-        from kiosk.store import Store
-
-        return Store.open().vocabulary()
-    except Exception:  # noqa: BLE001 - a missing or broken store must not stop speech recognition
-        log.warning("store vocabulary unavailable; recognising without it", exc_info=True)
-        return []
-
-
 def run(args) -> int:
     from kiosk.engines.asr import AsrEngine
     from kiosk.engines.audio import AudioDeviceError, AudioInputError
     from kiosk.engines.modelpath import ModelMissing
+    from kiosk.voice.vocabulary import core_terms, store_vocabulary
 
     try:
-        asr = AsrEngine(vocabulary=[] if args.no_bias else store_vocabulary())
+        asr = AsrEngine() if args.no_bias else AsrEngine(vocabulary=store_vocabulary(), core=core_terms())
         if args.live:
             return _live(args, asr)
         if not args.input:

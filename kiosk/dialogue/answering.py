@@ -92,10 +92,14 @@ class GroundedAnswerer:
         timings: dict[str, float] = {}
         spoken: list[str] = []
         if not use_llm:
-            for sentence in answer.sentences or [answer.text]:
+            sentences = list(answer.sentences or [answer.text])
+            if answer.refused and engine != "extractive" and (hint := related_hint(answer.citations)):
+                sentences.append(hint)
+            for sentence in sentences:
                 yield AnswerSentence(sentence, _markers(sentence), "extractive")
             timings["total"] = _ms(time.perf_counter() - started)
-            yield AnswerDone(answer.text, answer.refused, answer.confidence, "extractive", tuple(answer.citations),
+            text = answer.text if len(sentences) == 1 else "".join(sentences)
+            yield AnswerDone(text, answer.refused, answer.confidence, "extractive", tuple(answer.citations),
                              tuple(answer.suggestions), timings)
             return
         sources = [c.text for c in answer.citations]
@@ -138,7 +142,7 @@ class GroundedAnswerer:
         plain = CITE_RE.sub("", sentence)
         if len(plain) < 4 or any(mark in plain for mark in ("【", "】", "资料", "《")) or leaks(plain, prompts.PERSONA):
             return ""
-        if any(_similar(plain, CITE_RE.sub("", f)) for f in answer.sentences):
+        if any(_similar(plain, CITE_RE.sub("", f)) for f in [*answer.sentences, answer.question]):
             return ""
         missing = unsupported(plain, sources + [prompts.SELF_FACTS])
         if missing:
@@ -189,6 +193,18 @@ class GroundedAnswerer:
                 raise item
             first = False
             yield item
+
+
+def related_hint(citations: list[Citation]) -> str:
+    """When nothing answers directly, name the related documents, plainly as a suggestion."""
+    titles = []
+    for c in citations[:2]:
+        title = f"《{c.title.replace('（样例）', '')}》"
+        if title not in titles:
+            titles.append(title)
+    if not titles:
+        return ""
+    return f"这只是我的建议，仅供参考：可以先看看{'和'.join(titles)}，里面可能有和您的情况相关的内容。"
 
 
 def _markers(sentence: str) -> tuple[int, ...]:

@@ -65,12 +65,16 @@ EXAMPLE_USER = "【资料】申请人可通过“浙里办”APP在线提交申�
 EXAMPLE_ANSWER = "如果不方便跑窗口，也可以在“浙里办”APP上在线提交申请哦。您还想了解需要准备哪些材料吗？"
 
 
+def answer_prefix() -> list[tuple[str, str]]:
+    """The fixed opening of every answer prompt; warming the model with it makes the first answer fast too."""
+    return [("system", f"{PERSONA}\n{ANSWER_TASK}"), ("user", EXAMPLE_USER), ("assistant", EXAMPLE_ANSWER)]
+
+
 def answer_messages(question: str, facts: list[str], citations: list[Citation]) -> list[tuple[str, str]]:
     """Fixed prefix (persona, task, example) + the short variable part: nearby passage text and the question."""
     material = "".join(context_sentences(c, facts) for c in citations[:1]) or "（无更多资料）"
     user = f"【资料】{material}\n【访客问题】{question[:MAX_QUESTION_CHARS]}"
-    return [("system", f"{PERSONA}\n{ANSWER_TASK}"), ("user", EXAMPLE_USER), ("assistant", EXAMPLE_ANSWER),
-            ("user", user)]
+    return [*answer_prefix(), ("user", user)]
 
 
 def intent_messages(text: str) -> list[tuple[str, str]]:

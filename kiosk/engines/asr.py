@@ -12,6 +12,7 @@ Greedy decoding (beam 1) is both faster and, measured on this model, more accura
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,9 +27,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "whisper-base"
 MODEL_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.json")
-# A plain, punctuated simplified-Chinese sentence steers Whisper to simplified characters and punctuation.
-STYLE_PROMPT = "您好，请问惠企政策怎么申请？"
-HOTWORD_BUDGET_CHARS = 160  # Whisper allows about 220 prompt tokens; leave room for the style prompt
+# Whisper allows about 220 prompt tokens; a longer list also pulls unrelated speech towards the domain.
+HOTWORD_BUDGET_CHARS = 100
 # Phrases Whisper invents on silence or noise, learnt from subtitled video.
 _HALLUCINATIONS = ("字幕", "订阅", "点赞", "谢谢观看", "Amara", "优优独播剧场", "请不吝")
 
@@ -52,22 +52,35 @@ def to_simplified(text: str) -> str:
     return zhconv.convert(text, "zh-cn")
 
 
-def select_hotwords(vocabulary: Iterable[str], budget_chars: int = HOTWORD_BUDGET_CHARS) -> list[str]:
-    """The vocabulary terms that fit Whisper's prompt: short, distinctive terms first.
+def select_hotwords(vocabulary: Iterable[str], core: Sequence[str] = (),
+                    budget_chars: int = HOTWORD_BUDGET_CHARS) -> list[str]:
+    """The terms that fit Whisper's prompt: ``core`` terms in their order, then the vocabulary's core words.
 
-    Long titles are left to the pinyin correction pass; a term contained in another chosen term adds nothing.
+    A vocabulary term's weight is how many vocabulary entries contain it (知识产权 recurs across many titles, a single
+    long title does not); long titles are left to the pinyin correction pass.
     """
-    terms = sorted({t.strip() for t in vocabulary if 2 <= len(t.strip()) <= 8}, key=lambda t: (len(t), t))
+    entries = [t.strip() for t in vocabulary if t.strip()]
+    candidates = {t for t in entries if 2 <= len(t) <= 6 and all(map(_is_hanzi, t))}
+    weight = {t: sum(t in e for e in entries) for t in candidates}
     chosen: list[str] = []
     used = 0
-    for term in terms:
+    for term in [*core, *sorted(candidates, key=lambda t: (-weight[t], len(t), t))]:
         if used + len(term) + 1 > budget_chars:
             break
-        if any(term in c for c in chosen):
+        if any(term in c or c in term for c in chosen):
             continue
         chosen.append(term)
         used += len(term) + 1
     return chosen
+
+
+_HALF_TO_FULL = str.maketrans({",": "，", "?": "？", "!": "！", ";": "；", ":": "："})
+
+
+def tidy(text: str) -> str:
+    """Chinese punctuation, and no spaces between characters (Whisper spaces out prompted speech)."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip())
+    return text.translate(_HALF_TO_FULL)
 
 
 # --- pinyin correction ----------------------------------------------------------------------------------------
@@ -170,17 +183,18 @@ class PinyinCorrector:
 class AsrEngine:
     """Load once with :meth:`load`; :meth:`transcribe` takes 16 kHz mono float32 samples."""
 
-    def __init__(self, model_dir: Path | None = None, vocabulary: Sequence[str] = (), threads: int = 2,
-                 beam_size: int = 1):
+    def __init__(self, model_dir: Path | None = None, vocabulary: Sequence[str] = (), core: Sequence[str] = (),
+                 threads: int = 2, beam_size: int = 1):
         self.model_dir = model_dir
         self.threads = threads
         self.beam_size = beam_size
         self._model = None
-        self.set_vocabulary(vocabulary)
+        self.set_vocabulary(vocabulary, core)
 
-    def set_vocabulary(self, vocabulary: Sequence[str]) -> None:
-        self.vocabulary = list(vocabulary)
-        self.hotwords = select_hotwords(self.vocabulary)
+    def set_vocabulary(self, vocabulary: Sequence[str], core: Sequence[str] = ()) -> None:
+        """``core`` terms are always among the hotwords; every term takes part in the pinyin correction."""
+        self.vocabulary = list(dict.fromkeys([*core, *vocabulary]))
+        self.hotwords = select_hotwords(vocabulary, core)
         self.corrector = PinyinCorrector(self.vocabulary)
 
     @staticmethod
@@ -210,11 +224,10 @@ class AsrEngine:
             condition_on_previous_text=False,
             without_timestamps=True,
             vad_filter=False,
-            initial_prompt=STYLE_PROMPT,
-            hotwords="，".join(self.hotwords) if bias and self.hotwords else None,
+            hotwords=" ".join(self.hotwords) if bias and self.hotwords else None,
         )
         pieces = [s.text.strip() for s in segments if not (s.no_speech_prob > 0.6 and s.avg_logprob < -1.0)]
-        raw = to_simplified("".join(pieces)).strip()
+        raw = tidy(to_simplified("".join(pieces)))
         if any(h in raw for h in _HALLUCINATIONS):
             raw = ""
         text, corrections = self.corrector.correct(raw) if bias else (raw, [])

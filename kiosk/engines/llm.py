@@ -122,10 +122,10 @@ class LlmEngine:
         tokens += self._tokens("<|im_start|>assistant\n", special=True)
         return tokens
 
-    def warm(self, system: str) -> float:
-        """Read the fixed system turn once so later prompts that start with it reuse its KV cache."""
+    def warm(self, prefix: Sequence[Message]) -> float:
+        """Read the fixed opening turns once so later prompts that start with them reuse their KV cache."""
         started = time.perf_counter()
-        for _ in self.stream([("system", system), ("user", "你好")], max_tokens=1):
+        for _ in self.stream([*prefix, ("user", "你好")], max_tokens=1):
             pass
         return time.perf_counter() - started
 

@@ -10,6 +10,7 @@ import yaml
 from kiosk import config
 from kiosk.guides.model import Guide, GuideError, parse_guide
 from kiosk.requests.similarity import similarity
+from kiosk.store.records import Department
 
 GUIDES_DIR = config.REPO_ROOT / "policies_db" / "guides"
 
@@ -49,7 +50,7 @@ class Catalog:
             if name in (g.id, g.name) or name in g.aliases:
                 return g
         for g in self.guides:
-            if any(a in name for a in g.aliases) or g.name.split("“")[0] in name:
+            if any(_loosely_in(a, name) for a in g.aliases) or g.name.split("“")[0] in name:
                 return g
         best, best_score = None, 0.0
         for g in self.guides:
@@ -62,15 +63,42 @@ class Catalog:
         return [g.name for g in self.guides]
 
 
-def load_catalog() -> Catalog:
-    """The store's guides when the store is built, else the folder (a fresh checkout can print guides at once)."""
-    if config.store_path().exists():
-        from kiosk.store import Store
+def _loosely_in(alias: str, text: str, slack: int = 2) -> bool:
+    """``alias`` appears in ``text`` in order, allowing a couple of extra characters (开饭店 in 开个饭店)."""
+    if alias in text:
+        return True
+    if len(alias) < 3:
+        return False
+    start = text.find(alias[0])
+    while start != -1:
+        pos = start
+        for ch in alias[1:]:
+            pos = text.find(ch, pos + 1)
+            if pos == -1:
+                break
+        else:
+            if pos - start + 1 <= len(alias) + slack:
+                return True
+        start = text.find(alias[0], start + 1)
+    return False
 
-        try:
-            catalog = Catalog.from_store(Store.open(build_if_missing=False))
-        except sqlite3.Error:  # a store from before guides existed, or mid-rebuild: the files are the truth
-            catalog = Catalog([])
-        if catalog.guides:
-            return catalog
-    return Catalog.from_folder()
+
+def load_catalog() -> Catalog:
+    """The store's guides (the store is built on first use); the folder itself if the store has none."""
+    from kiosk.store import Store
+
+    try:
+        catalog = Catalog.from_store(Store.open())
+    except sqlite3.Error:  # a store from before guides existed, or mid-rebuild: the files are the truth
+        catalog = Catalog([])
+    return catalog if catalog.guides else Catalog.from_folder()
+
+
+def store_departments() -> dict[str, Department]:
+    """Department records by id, for names and windows on the checklist."""
+    from kiosk.store import Store
+
+    try:
+        return {d.id: d for d in Store.open().departments()}
+    except sqlite3.Error:
+        return {}

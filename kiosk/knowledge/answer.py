@@ -29,6 +29,7 @@ from kiosk.store.records import Department
 MAX_CITATIONS = 3
 MAX_ANSWER_CHARS = 220
 MIN_COVERAGE = 0.3
+MIN_CONFIDENCE = 0.45
 SENTENCE_POOL = 6
 _QUESTION_LINE_RE = re.compile(r"^[^\n]{2,80}[？?]\s*\n")
 _ANSWER_PREFIX_RE = re.compile(r"^答[：:]\s*")
@@ -136,7 +137,7 @@ def rank_sentences(question: str, pool: list[Hit], groups: list[TermGroup]) -> l
 
 
 def compose(question: str, hits: list[Hit], store: Store | None = None, retriever: Retriever | None = None,
-            groups: list[TermGroup] | None = None) -> Answer:
+            groups: list[TermGroup] | None = None, min_confidence: float = MIN_CONFIDENCE) -> Answer:
     """Build the answer from ``hits`` (best first). ``groups`` (the question's weighted terms) sharpen sentence
     choice; without them every content word counts the same."""
     question = clean(question)
@@ -153,7 +154,7 @@ def compose(question: str, hits: list[Hit], store: Store | None = None, retrieve
         return _refusal(question, hits, department, 0.0)
     best = candidates[0]
     confidence = min(1.0, 0.5 * top.coverage + 0.5 * best.score)
-    if (best.hit.coverage < MIN_COVERAGE
+    if (best.hit.coverage < MIN_COVERAGE or confidence < min_confidence
             or (quantity and not has_quantity(best.sentence)) or answers_type(question, best.sentence) is False):
         return _refusal(question, hits, department, confidence)
     chosen = [best]

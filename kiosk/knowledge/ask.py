@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from kiosk.config import Settings
 from kiosk.knowledge.answer import Answer, compose
 from kiosk.knowledge.followup import contextualize
 from kiosk.knowledge.normalize import MAX_QUESTION_CHARS
@@ -28,6 +29,7 @@ class AskService:
     store: Store
     retriever: Retriever | None = None
     history: list[Turn] = field(default_factory=list)
+    min_confidence: float = field(default_factory=lambda: Settings.load().refusal_threshold)
 
     def __post_init__(self) -> None:
         self.retriever = self.retriever or Retriever(self.store)
@@ -42,7 +44,7 @@ class AskService:
         hits = self.retriever.search(resolved, k=TOP_K)
         timings["retrieve"] = round((time.perf_counter() - start) * 1000, 2)
         mid = time.perf_counter()
-        answer = compose(resolved, hits, self.store, self.retriever)
+        answer = compose(resolved, hits, self.store, self.retriever, min_confidence=self.min_confidence)
         answer.question = question[:MAX_QUESTION_CHARS]
         if truncated:
             answer.text = f"（您的问题较长，我只看了前{MAX_QUESTION_CHARS}个字。）" + answer.text

@@ -10,6 +10,14 @@ PARENT = {
     "西湖": "杭州", "滨江": "杭州", "萧山": "杭州", "余杭": "杭州", "上城": "杭州", "拱墅": "杭州",
     "天河": "广州", "越秀": "广州", "海珠": "广州", "白云": "广州", "黄埔": "广州", "番禺": "广州",
 }
+# Places the store has nothing about: naming one of them means the question is about somewhere else.
+OTHER_PLACES = (
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "安徽", "福建", "江西", "山东", "河南",
+    "湖北", "湖南", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆",
+    "香港", "澳门", "深圳", "南京", "苏州", "宁波", "温州", "绍兴", "嘉兴", "湖州", "金华", "台州", "衢州", "丽水", "舟山",
+    "武汉", "成都", "西安", "长沙", "郑州", "青岛", "厦门", "合肥", "东莞", "佛山", "珠海", "无锡", "济南", "沈阳", "大连",
+)
+PARENT.update({p: "外地" for p in OTHER_PLACES})
 XIHU_STREETS = ("北山", "西溪", "灵隐", "翠苑", "文新", "古荡", "留下", "转塘", "蒋村", "三墩", "双浦")
 PARENT.update({s: "西湖" for s in XIHU_STREETS})
 # how places appear in questions and titles ("西湖" alone is also the lake: require 西湖区 for the district)

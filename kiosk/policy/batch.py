@@ -3,7 +3,7 @@
 Each condition becomes boolean arrays over all enterprises (tag rows, numeric comparisons); groups combine them
 with the same three-valued logic as the per-enterprise engine in `eligibility`, so both always agree (a test
 checks it). Results are kept per rule with the rule's digest: a later run re-matches only new or changed rules and
-notifies only enterprises that newly qualify.
+notifies only enterprises that newly qualify (met, or one answer away).
 """
 
 from __future__ import annotations
@@ -166,37 +166,40 @@ class BatchMatcher:
                 continue
             status = evaluate_rule(rule, self.register)
             counts = [int(c) for c in np.bincount(status, minlength=4)]
-            met = np.flatnonzero(status == 0).astype(np.int32)
-            notified = self._notify(rule, met, self._met_before(rule.id) if old else None) if notify else 0
-            np.save(self._met_path(rule.id), met)
+            # met, or one answer away: the message says "可能符合" and the kiosk asks the one question
+            reached = np.flatnonzero(status <= 1).astype(np.int32)
+            notified = self._notify(rule, reached, status, self._reached_before(rule.id) if old else None) \
+                if notify else 0
+            np.save(self._reached_path(rule.id), reached)
             current[rule.id] = {"digest": rule.digest, "counts": counts}
             report.rematched += 1
             report.notified += notified
             report.rules.append(RuleCounts(rule.id, rule.title, *counts, notified=notified))
         for gone in set(previous) - set(current):
-            self._met_path(gone).unlink(missing_ok=True)
+            self._reached_path(gone).unlink(missing_ok=True)
             report.removed += 1
         self._save_state({"register": self.register.fingerprint, "rules": current})
         report.seconds = round(time.perf_counter() - start, 3)
         return report
 
-    def met(self, rule_id: str) -> np.ndarray:
-        """Indices of the enterprises that met a rule in the last run."""
-        return self._met_before(rule_id)
+    def reached(self, rule_id: str) -> np.ndarray:
+        """Indices of the enterprises a rule reached (met or one answer away) in the last run."""
+        return self._reached_before(rule_id)
 
-    def _notify(self, rule: Rule, met: np.ndarray, before: np.ndarray | None) -> int:
-        fresh = met if before is None else np.setdiff1d(met, before, assume_unique=True)
+    def _notify(self, rule: Rule, reached: np.ndarray, status: np.ndarray, before: np.ndarray | None) -> int:
+        fresh = reached if before is None else np.setdiff1d(reached, before, assume_unique=True)
         reg, text = self.register, rule.sms()
         return self.outbox.append(
-            Notification(reg.enterprise_id(int(i)), reg.name(int(i)), rule.id, rule.policy, text) for i in fresh)
+            Notification(reg.enterprise_id(int(i)), reg.name(int(i)), rule.id, rule.policy, text,
+                         STATUS_CODES[status[i]]) for i in fresh)
 
-    def _met_before(self, rule_id: str) -> np.ndarray:
-        path = self._met_path(rule_id)
+    def _reached_before(self, rule_id: str) -> np.ndarray:
+        path = self._reached_path(rule_id)
         return np.load(path) if path.is_file() else np.zeros(0, dtype=np.int32)
 
-    def _met_path(self, rule_id: str) -> Path:
+    def _reached_path(self, rule_id: str) -> Path:
         self.dir.mkdir(parents=True, exist_ok=True)
-        return self.dir / f"met_{rule_id.replace('/', '__')}.npy"
+        return self.dir / f"reached_{rule_id.replace('/', '__')}.npy"
 
     def _load_state(self) -> dict:
         path = self.dir / "state.json"

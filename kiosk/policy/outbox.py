@@ -29,6 +29,7 @@ class Notification:
     rule: str
     policy: str
     text: str
+    match: str  # met | one_step: one_step means the kiosk still has one question to ask
 
 
 class Outbox:
@@ -45,7 +46,7 @@ class Outbox:
             for note in notes:
                 buf.append(json.dumps({
                     "id": f"{note.rule}:{note.enterprise_id}", "enterprise_id": note.enterprise_id,
-                    "enterprise": note.enterprise, "rule": note.rule, "policy": note.policy, "text": note.text,
+                    "enterprise": note.enterprise, "rule": note.rule, "policy": note.policy, "text": note.text, "match": note.match,
                     "created": created, "status": "pending",
                 }, ensure_ascii=False))
                 count += 1

@@ -41,8 +41,6 @@ class ConditionView:
     status: str  # met | not_met | unknown
     explanation: str = ""
     clause: str = ""
-    question: str = ""
-    key: str = ""  # what answering `question` fills in
 
 
 @dataclass
@@ -54,6 +52,7 @@ class PolicyView:
     benefit: str = ""
     how_to_apply: str = ""
     sample: bool = False
+    questions: list[tuple[str, str]] = field(default_factory=list)  # (key, question) that settle the unknowns
 
 
 @dataclass
@@ -71,7 +70,8 @@ class TicketView:
     items: list[TicketItemView] = field(default_factory=list)
     timeline: list[tuple[str, str, str]] = field(default_factory=list)  # (when, state, note)
     state: str = "已受理"
-    rating: int | None = None
+    qr_text: str = ""
+    can_rate: bool = False  # some item is resolved and waits for the visitor's rating
 
 
 @dataclass
@@ -94,12 +94,15 @@ class GuideView:
     id: str
     title: str
     summary: str = ""
-    questions: list[tuple[str, str]] = field(default_factory=list)  # (key, question)
+    questions: list[tuple[str, str]] = field(default_factory=list)  # (key, yes/no question)
     steps: list[GuideStep] = field(default_factory=list)
     materials: list[GuideMaterial] = field(default_factory=list)
     total_days: str = ""
 
+    sample: bool = False
+
     def checklist(self, answers: dict[str, bool]) -> list[GuideMaterial]:
+        """Materials needed given the visitor's answers (guides from the service arrive already tailored)."""
         return [m for m in self.materials if not m.when or answers.get(m.when, False)]
 
 
@@ -153,14 +156,14 @@ def demo_policies() -> list[PolicyView]:
           "一次性奖励 20 万元", "区科技局 · 企业服务中心 3 号窗口，或“浙里办”在线申报", True),
         PolicyView("sample-smes", "科技型中小企业研发费用补助（示例）", "one_step", [
             c("注册地在西湖区", "met", "住所位于蒋村街道", "第二条"),
-            c("研发费用占营收 3% 以上", "unknown", "营业执照上没有这项信息", "第五条",
-              "贵公司上年度研发费用占营业收入的比例是否超过 3%？", "rd_ratio_over_3")],
-          "按研发投入增量 10% 补助，最高 100 万元", "区科技局 · 3 号窗口", True),
+            c("研发费用占营收 3% 以上", "unknown", "营业执照上没有这项信息", "第五条")],
+          "按研发投入增量 10% 补助，最高 100 万元", "区科技局 · 3 号窗口", True,
+          [("rd_ratio_over_3", "贵公司上年度研发费用占营业收入的比例是否超过 3%？")]),
         PolicyView("sample-hire", "小微企业吸纳就业社保补贴（示例）", "one_step", [
             c("小微企业", "met", "注册资本 500 万元，符合小微企业规模", "第一条"),
-            c("新招用高校毕业生并缴纳社保", "unknown", "需要您确认", "第二条",
-              "贵公司今年是否新招用了高校毕业生并为其缴纳社保？", "hired_graduates")],
-          "每人每月 1000 元，最长 1 年", "区人力社保局 · 企业服务中心 5 号窗口", True),
+            c("新招用高校毕业生并缴纳社保", "unknown", "需要您确认", "第二条")],
+          "每人每月 1000 元，最长 1 年", "区人力社保局 · 企业服务中心 5 号窗口", True,
+          [("hired_graduates", "贵公司今年是否新招用了高校毕业生并为其缴纳社保？")]),
         PolicyView("sample-green", "绿色工厂奖励（示例）", "not_met", [
             c("属于制造业", "not_met", "经营范围为软件和信息技术服务，不属于制造业", "第二条")],
           "最高 50 万元", "区经信局", True),
@@ -169,10 +172,11 @@ def demo_policies() -> list[PolicyView]:
 
 def demo_ticket() -> TicketView:
     return TicketView("XH20261123-0042", [
-        TicketItemView("园区门口人行道路砖破损，影响员工通行", "属地街道", "蒋村街道城管科", "11月26日前", "处理中"),
+        TicketItemView("园区门口人行道路砖破损，影响员工通行", "属地街道", "蒋村街道城管科", "11月26日前", "已办结"),
         TicketItemView("咨询高新技术企业认定的申报时间", "政策服务专区", "区科技局", "11月24日前", "已派单"),
     ], [("11-23 09:41", "已受理", "自助一体机提交"), ("11-23 09:41", "已派单", "拆分为 2 项，分别派往 2 个部门"),
-        ("11-23 10:05", "处理中", "蒋村街道已接单，安排现场查看")], "处理中")
+        ("11-23 10:05", "处理中", "蒋村街道已接单，安排现场查看"), ("11-23 15:20", "已办结", "路砖已更换，请您评价")],
+        "部分办结", "XH20261123-0042", True)
 
 
 def demo_guide() -> GuideView:
@@ -187,7 +191,7 @@ def demo_guide() -> GuideView:
         [m("营业执照申请书", "一表通填"), m("法定代表人身份证", "原件，现场核验"), m("经营场所证明", "房产证或租赁合同"),
          m("食品经营许可申请书"), m("厨房布局平面图"), m("消防安全检查申请", "面积超过 300 平方米时需要", "area_over_300"),
          m("户外招牌设置申请", "含效果图", "outdoor_sign"), m("酒类经营备案表", when="liquor")],
-        "最快 1 个工作日")
+        "最快 1 个工作日", True)
 
 
 def demo_queue() -> list[QueueRow]:

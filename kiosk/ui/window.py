@@ -236,5 +236,10 @@ QLabel#toast {{ background: {p.text}; color: {p.card}; border-radius: {self.them
 def default_screens() -> list[type[Screen]]:
     from kiosk.ui.screens.attract import AttractScreen
     from kiosk.ui.screens.conversation import ConversationScreen
+    from kiosk.ui.screens.guide import GuideScreen
+    from kiosk.ui.screens.policies import PoliciesScreen
+    from kiosk.ui.screens.request import RequestScreen
+    from kiosk.ui.screens.scan import ScanScreen
+    from kiosk.ui.screens.staff import StaffScreen
 
-    return [AttractScreen, ConversationScreen]
+    return [AttractScreen, ConversationScreen, ScanScreen, PoliciesScreen, RequestScreen, GuideScreen, StaffScreen]

@@ -1,0 +1,168 @@
+"""The dialogue manager: one visitor turn in, a stream of events out. No UI, no model library.
+
+Per turn: tidy the text, note enterprise facts the visitor states, resolve a short "yes" to the last offer and a
+follow-up ("那需要什么材料？") against the topic, route by intent, and answer through the knowledge base (with
+the language model around the facts), or through the policy advisor, request desk or guide desk when those are
+handed in. Whatever happens, the turn ends with ``AnswerDone``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+
+from kiosk.dialogue import intent as intents
+from kiosk.dialogue.answering import GroundedAnswerer
+from kiosk.dialogue.protocols import GuideDesk, LanguageModel, PolicyAdvisor, RequestDesk, ServiceReply
+from kiosk.dialogue.session import Session, is_yes, profile_facts
+from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Notice
+from kiosk.knowledge.ask import AskService
+from kiosk.knowledge.followup import contextualize, is_follow_up
+from kiosk.knowledge.normalize import MAX_QUESTION_CHARS, clean
+from kiosk.knowledge.retrieve import Retriever
+from kiosk.knowledge.routing import referral_department
+from kiosk.store import Store
+
+log = logging.getLogger(__name__)
+
+GREETING = "您好，我是西小服！可以问我惠企政策、办事流程，也可以反映企业的诉求。"
+SMALLTALK_REPLIES = {
+    "谢": "不客气！还有什么可以帮您的吗？",
+    "再见": "再见，祝您生意兴隆！",
+    "拜拜": "再见，祝您生意兴隆！",
+    "你是谁": "我是西小服，西湖区企业服务中心的数字人助手，专门帮企业查政策、问流程、提诉求。",
+    "名字": "我叫西小服，是企业服务中心的数字人助手。",
+    "做什么": "我可以帮您查惠企政策和办事指南，看看您的企业能享受哪些政策，还可以帮您登记诉求。",
+    "能干什么": "我可以帮您查惠企政策和办事指南，看看您的企业能享受哪些政策，还可以帮您登记诉求。",
+    "机器人": "我是数字人助手西小服，回答都来自政策原文，拿不准的会请您咨询窗口工作人员。",
+}
+OUT_OF_SCOPE = "这个我帮不上忙啦，我只懂企业服务方面的事：政策、办事流程和企业诉求。您有这方面的问题吗？"
+REQUEST_FALLBACK = "您反映的情况很重要。诉求登记暂时不能在这里办理，请到综合受理窗口登记，工作人员会跟进。"
+TOO_LONG = f"您的内容比较长，我先看前{MAX_QUESTION_CHARS}个字。"
+
+
+class DialogueManager:
+    """Shared services for every session; :meth:`respond` is safe to call from a worker thread per session."""
+
+    def __init__(
+        self,
+        store: Store,
+        retriever: Retriever | None = None,
+        llm: LanguageModel | None = None,
+        advisor: PolicyAdvisor | None = None,
+        requests: RequestDesk | None = None,
+        guides: GuideDesk | None = None,
+        engine: str = "auto",
+        first_token_budget_s: float = 6.0,
+    ):
+        self.store = store
+        self.retriever = retriever or Retriever(store)
+        self.ask_service = AskService(store, self.retriever)
+        self.answerer = GroundedAnswerer(llm, first_token_budget_s=first_token_budget_s)
+        self.router = intents.IntentRouter(llm)
+        self.advisor = advisor
+        self.requests = requests
+        self.guides = guides
+        self.engine = engine
+        self._streets = tuple(d.name for d in store.departments("street"))
+        self._lock = threading.Lock()
+
+    def new_session(self) -> Session:
+        return Session()
+
+    def respond(self, session: Session, text: str, cancel: threading.Event | None = None,
+                engine: str | None = None) -> Iterator[object]:
+        """Events for one visitor turn, ending with ``AnswerDone``."""
+        started = time.perf_counter()
+        cancel = cancel or threading.Event()
+        session.touch()
+        raw = text or ""
+        if len(raw) > MAX_QUESTION_CHARS:
+            yield Notice(TOO_LONG)
+        text = clean(raw)
+        session.facts.update(profile_facts(text, self._streets))
+        if session.offer and is_yes(text):
+            text, session.offer = session.offer, ""
+        intent = self._intent(session, text)
+        log.info("turn %s intent=%s (%s)", session.id, intent.name, intent.source)
+        if intent.name == intents.SMALLTALK:
+            yield from self._say([_smalltalk(text)], started, engine="dialogue")
+        elif intent.name == intents.OUT_OF_SCOPE:
+            yield from self._say([OUT_OF_SCOPE], started, engine="dialogue")
+        elif intent.name == intents.REQUEST:
+            yield from self._request(session, text, started)
+        elif intent.name == intents.ELIGIBILITY and self.advisor is not None:
+            yield from self._service(session, intent.name, self.advisor.advise(text, dict(session.facts)), started)
+        elif intent.name == intents.GUIDE and self.guides is not None and (reply := self.guides.guide(text)):
+            yield from self._service(session, intent.name, reply, started)
+        else:
+            yield from self._answer(session, text, cancel, engine or self.engine, started)
+
+    # ------------------------------------------------------------------------------------------ routes
+
+    def _intent(self, session: Session, text: str) -> intents.Intent:
+        if session.pending_intent:
+            # The last service asked the visitor something; a short reply answers it.
+            pending, session.pending_intent = session.pending_intent, ""
+            if len(text) <= 20 and intents.by_rules(text) in (None, intents.Intent(intents.POLICY_QUESTION, "rules")):
+                return intents.Intent(pending, "session")
+        return self.router.route(text)
+
+    def _answer(self, session: Session, text: str, cancel: threading.Event, engine: str,
+                started: float) -> Iterator[object]:
+        follow = bool(session.topic) and is_follow_up(text)
+        resolved = contextualize(text, session.topic) if follow else text
+        with self._lock:  # the retriever's segmenter and the store connection are shared
+            answer, _ = self.ask_service.ask(resolved)
+        answer.question = resolved
+        done = None
+        for event in self.answerer.stream(answer, engine, cancel=cancel, started=started):
+            if isinstance(event, AnswerDone):
+                done = event
+            yield event
+        if done is not None and not done.refused:
+            session.topic = session.topic if follow else text
+            session.topic_title = done.citations[0].title if done.citations else ""
+            session.last_citations = list(done.citations)
+            session.offer = done.suggestions[0] if done.suggestions else ""
+
+    def _request(self, session: Session, text: str, started: float) -> Iterator[object]:
+        if self.requests is not None:
+            yield from self._service(session, intents.REQUEST, self.requests.take(text, dict(session.facts)), started)
+            return
+        department = referral_department(text, [], self.store)
+        where = f"也可以直接联系{department.contact()}。" if department else ""
+        yield from self._say([REQUEST_FALLBACK + where], started, engine="dialogue")
+
+    def _service(self, session: Session, intent_name: str, reply: ServiceReply, started: float) -> Iterator[object]:
+        sentences = list(reply.sentences)
+        if reply.follow_up:
+            sentences.append(reply.follow_up)
+            session.pending_intent = intent_name
+        yield from self._say(sentences, started, engine="dialogue", reply=reply)
+
+    def _say(self, sentences: list[str], started: float, engine: str,
+             reply: ServiceReply | None = None) -> Iterator[object]:
+        if sentences:
+            yield AnswerLead(sentences[0])
+        for sentence in sentences[1:]:
+            yield AnswerSentence(sentence, (), engine)
+        timings = {"total": round((time.perf_counter() - started) * 1000, 1)}
+        yield AnswerDone(
+            "".join(sentences),
+            False,
+            1.0,
+            engine,
+            tuple(reply.citations) if reply else (),
+            tuple(reply.suggestions) if reply else (),
+            timings,
+        )
+
+
+def _smalltalk(text: str) -> str:
+    for key, reply in SMALLTALK_REPLIES.items():
+        if key in text:
+            return reply
+    return GREETING

@@ -1,0 +1,160 @@
+"""One-thing guides: pick a procedure, answer a few questions, get the tailored checklist and print it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+from kiosk.ui.screens.base import Context, Screen
+from kiosk.ui.viewmodels import GuideView
+from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label, scroll_column
+
+
+class GuideScreen(Screen):
+    name = "guide"
+    title = "一件事指南"
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        self.column.addWidget(label("一件事指南：一次告知，一次办好", "h1"))
+        body = QHBoxLayout()
+        body.setSpacing(32)
+        self.column.addLayout(body, 1)
+        self.menu_area, self.menu = scroll_column(14)
+        body.addWidget(self.menu_area, 3)
+        self.area, self.detail = scroll_column(18)
+        body.addWidget(self.area, 8)
+        self.guides: list[GuideView] = []
+        self.current: GuideView | None = None
+        self.answers: dict[str, bool] = {}
+        self._menu_buttons: dict[str, IconButton] = {}
+
+    def entered(self, **_) -> None:
+        if not self.guides:
+            self.ctx.services.run(self.ctx.services.backends.guides, self.show_menu, self._unavailable)
+
+    def reset(self) -> None:
+        self.answers.clear()
+        self.current = None
+        clear(self.detail)
+        self.detail.addStretch(1)
+        for b in self._menu_buttons.values():
+            b.setChecked(False)
+
+    def _unavailable(self, message: str) -> None:
+        clear(self.detail)
+        card = Card(margins=36)
+        card.box.addWidget(label(message))
+        self.detail.addWidget(card)
+        self.detail.addStretch(1)
+
+    def show_menu(self, guides: list[GuideView]) -> None:
+        self.guides = guides
+        clear(self.menu)
+        self._menu_buttons.clear()
+        for g in guides:
+            b = IconButton(g.title, "checklist", "tile", lambda g=g: self.open(g.id), icon_px=40)
+            b.setCheckable(True)
+            b.setMinimumHeight(1)
+            self._menu_buttons[g.id] = b
+            self.menu.addWidget(b)
+        self.menu.addStretch(1)
+        if guides and self.current is None:
+            self._intro()
+
+    def _intro(self) -> None:
+        clear(self.detail)
+        card = Card("soft", margins=36)
+        card.box.addWidget(label("请在左边选一件要办的事", "h2"))
+        card.box.addWidget(label("我会问您两三个问题，然后列出需要准备的材料、去哪些窗口、多久能办好。"))
+        self.detail.addWidget(card)
+        self.detail.addStretch(1)
+
+    def open(self, guide_id: str) -> None:
+        for gid, b in self._menu_buttons.items():
+            b.setChecked(gid == guide_id)
+        self.answers.clear()
+        self._tailor(guide_id)
+
+    def _tailor(self, guide_id: str) -> None:
+        answers = dict(self.answers)
+        self.ctx.services.run(lambda: self.ctx.services.backends.tailor(guide_id, answers), self.show_guide,
+                              self._unavailable)
+
+    def set_answer(self, key: str, value: bool) -> None:
+        self.answers[key] = value
+        if self.current:
+            self._tailor(self.current.id)
+
+    def show_guide(self, g: GuideView) -> None:
+        self.current = g
+        clear(self.detail)
+        head = Card(margins=30, spacing=10)
+        head.box.addWidget(label(g.title, "h2"))
+        if g.summary:
+            head.box.addWidget(label(g.summary, "muted"))
+        if g.total_days:
+            line = QHBoxLayout()
+            line.addWidget(IconLabel("clock", 32))
+            line.addWidget(label(f"办理时间：{g.total_days}"), 1)
+            head.box.addLayout(line)
+        self.detail.addWidget(head)
+        if g.questions:
+            qs = Card("soft", margins=26, spacing=10)
+            qs.box.addWidget(label("先回答几个问题，清单会随之调整", "h3"))
+            for key, text in g.questions:
+                row = QHBoxLayout()
+                row.addWidget(label(text), 1)
+                for value, word in ((True, "是"), (False, "否")):
+                    b = IconButton(word, None, "chip", lambda k=key, v=value: self.set_answer(k, v))
+                    b.setCheckable(True)
+                    b.setChecked(self.answers.get(key) is value)
+                    row.addWidget(b)
+                qs.box.addLayout(row)
+            self.detail.addWidget(qs)
+        materials = g.checklist(self.answers)
+        mats = Card(margins=28, spacing=8)
+        mats.box.addWidget(label(f"需要准备的材料（{len(materials)} 份）", "h3"))
+        for m in materials:
+            row = QHBoxLayout()
+            row.addWidget(IconLabel("check", 30, "ok"))
+            row.addWidget(label(m.name + (f"　<span style='color:#56676A'>{m.note}</span>" if m.note else "")), 1)
+            mats.box.addLayout(row)
+        self.detail.addWidget(mats)
+        steps = Card(margins=28, spacing=8)
+        steps.box.addWidget(label("办理步骤", "h3"))
+        for i, s in enumerate(g.steps, 1):
+            col = QVBoxLayout()
+            col.setSpacing(2)
+            col.addWidget(label(f"{i}. {s.title}"))
+            where = " · ".join(x for x in (s.department, s.window, s.days) if x)
+            if where:
+                col.addWidget(label(where, "muted"))
+            steps.box.addLayout(col)
+        self.detail.addWidget(steps)
+        actions = QHBoxLayout()
+        actions.addWidget(IconButton(" 打印办事清单", "print", "primary", self.print_checklist))
+        actions.addStretch(1)
+        self.detail.addLayout(actions)
+        if g.sample:
+            self.detail.addWidget(label("示例指南，仅供演示", "muted"))
+        self.detail.addStretch(1)
+
+    def print_checklist(self) -> None:
+        if not self.current:
+            return
+        guide_id, answers = self.current.id, dict(self.answers)
+
+        def done(path) -> None:
+            self.ctx.session.temp_files.append(path)
+            self.ctx.toast("办事清单已生成，请在打印机出口取件")
+
+        self.ctx.services.run(lambda: self.ctx.services.backends.print_guide(guide_id, answers), done, self.ctx.toast)
+
+    def stage_demo(self, vm) -> None:
+        g = vm.demo_guide()
+        self.show_menu([g, vm.GuideView("relocation", "企业跨省迁移（一件事）"),
+                        vm.GuideView("startup", "项目开工审批（一件事）"),
+                        vm.GuideView("housing", "公租房申请（一件事）"), vm.GuideView("deregister", "企业注销（一件事）")])
+        self._menu_buttons[g.id].setChecked(True)
+        self.answers = {"area_over_300": True, "outdoor_sign": False}
+        self.show_guide(g)

@@ -1,0 +1,136 @@
+"""Matched policies: fully met first, then those one answer away, each condition ticked, crossed or questioned."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+from kiosk.ui.screens.base import Context, Screen
+from kiosk.ui.viewmodels import PolicyView
+from kiosk.ui.widgets import Card, Helper, IconButton, IconLabel, badge, clear, label, scroll_column
+
+MARK = {"met": ("check", "ok"), "not_met": ("cross", "bad"), "unknown": ("question", "warn")}
+
+
+class PoliciesScreen(Screen):
+    name = "policies"
+    title = "可享政策"
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        self.heading = label("可享政策", "h1")
+        self.summary = label("", "muted")
+        self.column.addWidget(self.heading)
+        self.column.addWidget(self.summary)
+        body = QHBoxLayout()
+        body.setSpacing(36)
+        self.column.addLayout(body, 1)
+        self.helper = Helper("扫描营业执照后，我来帮您看看能享受哪些政策。")
+        body.addWidget(self.helper, 3)
+        self.area, self.list = scroll_column(22)
+        body.addWidget(self.area, 9)
+        self.fields: dict[str, str] = {}
+        self.results: list[PolicyView] = []
+
+    def entered(self, fields: dict[str, str] | None = None, **_) -> None:
+        if fields is not None:
+            self.fields = dict(fields)
+            self.ctx.session.answers.clear()
+        if not self.fields:
+            self.fields = dict(self.ctx.session.scan_fields)
+        if not self.fields:
+            self._message("还没有企业信息", "请先扫描营业执照，我再为您匹配政策。", "scan", "去扫描营业执照")
+            return
+        self.rematch()
+
+    def reset(self) -> None:
+        self.fields, self.results = {}, []
+        clear(self.list)
+        self.list.addStretch(1)
+        self.summary.setText("")
+
+    def rematch(self) -> None:
+        self.helper.avatar.set_state("thinking")
+        self.summary.setText("正在逐条核对政策条件…")
+        fields, answers = dict(self.fields), dict(self.ctx.session.answers)
+        self.ctx.services.run(lambda: self.ctx.services.backends.match(fields, answers), self.show_results,
+                              lambda msg: self._message("暂时无法匹配政策", msg, "conversation", "改为直接提问"))
+
+    def answer(self, key: str, value: bool) -> None:
+        self.ctx.session.answers[key] = value
+        self.rematch()
+
+    # -- rendering -----------------------------------------------------------------------------------------
+    def show_results(self, results: list[PolicyView]) -> None:
+        self.results = results
+        self.helper.avatar.set_state("idle")
+        name = self.fields.get("name") or "贵单位"
+        self.heading.setText(f"为「{name}」找到的政策")
+        met = sum(r.status == "met" for r in results)
+        near = sum(r.status in ("one_step", "unknown") for r in results)
+        self.summary.setText(f"完全符合 {met} 项 · 回答几个问题就可能符合 {near} 项 · 共核对 {len(results)} 项政策")
+        if near:
+            self.helper.say(f"有 {near} 项还差一点信息。回答“是”或“否”，我马上重新判断。")
+        elif met:
+            self.helper.say("这些政策您都符合！点“怎么申请”看办理地点。")
+        else:
+            self.helper.say("暂时没有完全符合的政策。可以问问我，或到政策服务窗口咨询。")
+        clear(self.list)
+        for r in [r for r in results if r.status != "not_met"][:12]:
+            self.list.addWidget(self._card(r))
+        rest = [r for r in results if r.status == "not_met"]
+        if rest:
+            self.list.addWidget(label(f"另有 {len(rest)} 项暂不符合：" + "、".join(r.title for r in rest[:6])
+                                      + ("等" if len(rest) > 6 else ""), "muted"))
+        self.list.addStretch(1)
+
+    def _card(self, r: PolicyView) -> Card:
+        card = Card(margins=28, spacing=12)
+        head = QHBoxLayout()
+        head.addWidget(badge(r.status))
+        head.addWidget(label(r.title, "h3"), 1)
+        if r.benefit:
+            head.addWidget(label(r.benefit, "h3", wrap=False))
+        card.box.addLayout(head)
+        for c in r.conditions:
+            row = QHBoxLayout()
+            icon, tone = MARK.get(c.status, MARK["unknown"])
+            mark = IconLabel(icon, 34, tone)
+            row.addWidget(mark)
+            text = QVBoxLayout()
+            text.setSpacing(2)
+            text.addWidget(label(c.text))
+            if c.explanation:
+                text.addWidget(label(c.explanation, "muted"))
+            row.addLayout(text, 1)
+            card.box.addLayout(row)
+        for key, question in r.questions[:2]:
+            ask = Card("soft", margins=18, horizontal=True)
+            ask.box.addWidget(IconLabel("question", 34, "warn"))
+            ask.box.addWidget(label(question), 1)
+            ask.box.addWidget(IconButton("是", "check", "primary", lambda k=key: self.answer(k, True)))
+            ask.box.addWidget(IconButton("否", "cross", None, lambda k=key: self.answer(k, False)))
+            card.box.addWidget(ask)
+        if r.how_to_apply:
+            card.box.addWidget(label(f"怎么申请：{r.how_to_apply}", "muted"))
+        if r.sample:
+            card.box.addWidget(label("示例政策，仅供演示", "muted"))
+        return card
+
+    def _message(self, title: str, text: str, go: str, button: str) -> None:
+        self.helper.avatar.set_state("idle")
+        self.heading.setText(title)
+        self.summary.setText("")
+        self.helper.say(text)
+        clear(self.list)
+        card = Card(margins=36)
+        card.box.addWidget(label(text))
+        row = QHBoxLayout()
+        row.addWidget(IconButton(button, "scan" if go == "scan" else "chat", "primary", lambda: self.ctx.navigate(go)))
+        row.addStretch(1)
+        card.box.addLayout(row)
+        self.list.addWidget(card)
+        self.list.addStretch(1)
+
+    def stage_demo(self, vm) -> None:
+        self.fields = dict(vm.demo_scan().fields)
+        self.show_results(vm.demo_policies())

@@ -1,0 +1,239 @@
+"""Requests: tell us what you need (split and sent to the right departments), then track it like an order."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.keyboard import Keyboard
+from kiosk.ui.qr import QrCode
+from kiosk.ui.screens.base import Context, Screen
+from kiosk.ui.session import mask_phone
+from kiosk.ui.viewmodels import TicketView
+from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label, scroll_column
+
+
+class RequestScreen(Screen):
+    name = "request"
+    title = "办事诉求"
+
+    def __init__(self, ctx: Context):
+        super().__init__(ctx)
+        tabs = QHBoxLayout()
+        self.tab_submit = IconButton("提交诉求", "clipboard", "ghost", lambda: self.show_page(0))
+        self.tab_track = IconButton("查询进度", "search", "ghost", lambda: self.show_page(1))
+        for b in (self.tab_submit, self.tab_track):
+            b.setCheckable(True)
+            tabs.addWidget(b)
+        tabs.addStretch(1)
+        self.column.addLayout(tabs)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._submit_page())
+        self.pages.addWidget(self._track_page())
+        self.pages.addWidget(self._result_page())
+        self.column.addWidget(self.pages, 1)
+        self.keyboard = Keyboard(lambda: ctx.services.backends.pinyin)
+        self.keyboard.hide()
+        self.keyboard.submit.connect(lambda: self.keyboard.hide())
+        self.column.addWidget(self.keyboard)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self.show_page(0)
+
+    # -- pages ---------------------------------------------------------------------------------------------
+    def _submit_page(self) -> QWidget:
+        page = QWidget()
+        row = QHBoxLayout(page)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(36)
+        form = Card(margins=34, spacing=14)
+        form.box.addWidget(label("遇到什么困难？说给我们听", "h1"))
+        form.box.addWidget(label("可以一次说几件事，我们会拆开分别交给对应部门，并告诉您办理时限。", "muted"))
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText("例如：园区门口人行道砖坏了好几块；另外想问高新技术企业认定什么时候申报。")
+        self.text.setAccessibleName("诉求内容")
+        form.box.addWidget(self.text, 1)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        self.company = QLineEdit()
+        self.company.setPlaceholderText("企业名称")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("手机号（仅用于联系和查询）")
+        self.phone.setMaxLength(13)
+        grid.addWidget(label("企业名称", "muted", wrap=False), 0, 0)
+        grid.addWidget(self.company, 0, 1)
+        grid.addWidget(label("联系电话", "muted", wrap=False), 1, 0)
+        grid.addWidget(self.phone, 1, 1)
+        form.box.addLayout(grid)
+        self.consent = QCheckBox("我同意把诉求内容和联系电话交给相关部门办理")
+        form.box.addWidget(self.consent)
+        buttons = QHBoxLayout()
+        buttons.addWidget(IconButton(" 提交诉求", "send", "primary", self.submit))
+        buttons.addWidget(IconButton("键盘", "keyboard", None, self.toggle_keyboard))
+        buttons.addStretch(1)
+        form.box.addLayout(buttons)
+        row.addWidget(form, 3)
+        info = Card("soft", margins=30)
+        info.box.addWidget(label("像点外卖一样跟踪办理", "h3"))
+        for icon_name, text in (("clipboard", "提交后拿到受理号和二维码"), ("person", "分派到对应部门，专人办理"),
+                                ("clock", "每项都有办理时限，超时自动催办"), ("star", "办完请您打分评价")):
+            line = QHBoxLayout()
+            line.addWidget(IconLabel(icon_name, 36))
+            line.addWidget(label(text), 1)
+            info.box.addLayout(line)
+        info.box.addStretch(1)
+        row.addWidget(info, 2)
+        return page
+
+    def _track_page(self) -> QWidget:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        col.setContentsMargins(0, 0, 0, 0)
+        card = Card(margins=34, spacing=16)
+        card.box.addWidget(label("查询办理进度", "h1"))
+        card.box.addWidget(label("请输入受理号和登记手机号的后 4 位。", "muted"))
+        row = QHBoxLayout()
+        self.ticket_in = QLineEdit()
+        self.ticket_in.setPlaceholderText("受理号，例如 XH20261123-0042")
+        self.last4 = QLineEdit()
+        self.last4.setPlaceholderText("手机后 4 位")
+        self.last4.setMaxLength(4)
+        self.last4.setEchoMode(QLineEdit.EchoMode.Password)
+        row.addWidget(self.ticket_in, 3)
+        row.addWidget(self.last4, 1)
+        row.addWidget(IconButton(" 查询", "search", "primary", self.track))
+        card.box.addLayout(row)
+        col.addWidget(card)
+        col.addStretch(1)
+        return page
+
+    def _result_page(self) -> QWidget:
+        page = QWidget()
+        row = QHBoxLayout(page)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(36)
+        left = Card(margins=34, spacing=12)
+        self.result_title = label("已受理", "h2")
+        left.box.addWidget(self.result_title)
+        left.box.addWidget(label("受理号", "muted"))
+        self.ticket_label = label("", "big-number", selectable=True)
+        left.box.addWidget(self.ticket_label)
+        self.qr = QrCode("", 240)
+        left.box.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        left.box.addWidget(label("用手机扫码，随时查看进度；\n在本机查询需要受理号和手机后 4 位。", "muted"))
+        left.box.addStretch(1)
+        row.addWidget(left, 2)
+        right = QVBoxLayout()
+        self.area, self.details = scroll_column(16)
+        right.addWidget(self.area, 1)
+        done = QHBoxLayout()
+        done.addWidget(IconButton(" 完成，回到首页", "home", "primary", lambda: self.ctx.navigate("attract")))
+        done.addStretch(1)
+        right.addLayout(done)
+        row.addLayout(right, 3)
+        return page
+
+    def show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.tab_submit.setChecked(index == 0)
+        self.tab_track.setChecked(index == 1)
+
+    def entered(self, track: bool = False, **_) -> None:
+        self.show_page(1 if track else 0)
+        name = self.ctx.session.scan_fields.get("name")
+        if name and not self.company.text():
+            self.company.setText(str(name))
+
+    def reset(self) -> None:
+        for w in (self.text, self.company, self.phone, self.ticket_in, self.last4):
+            w.clear()
+        self.consent.setChecked(False)
+        self.keyboard.hide()
+        clear(self.details)
+        self.details.addStretch(1)
+        self.show_page(0)
+
+    # -- keyboard ------------------------------------------------------------------------------------------
+    def toggle_keyboard(self) -> None:
+        self.keyboard.setVisible(not self.keyboard.isVisible())
+        if self.keyboard.target is None:
+            self.keyboard.attach(self.text)
+            self.text.setFocus()
+
+    def _focus_changed(self, _old, new) -> None:
+        if new in (self.text, self.company, self.phone, self.ticket_in, self.last4):
+            self.keyboard.attach(new)
+
+    # -- actions -------------------------------------------------------------------------------------------
+    def submit(self) -> None:
+        text, company, phone = self.text.toPlainText().strip(), self.company.text().strip(), self.phone.text().strip()
+        if not text:
+            self.ctx.toast("请先写下您要反映的事情")
+            return
+        if not self.consent.isChecked():
+            self.ctx.toast("请勾选同意后再提交，我们才能把诉求交给部门办理")
+            return
+        self.ctx.toast("正在提交…")
+        self.ctx.services.run(lambda: self.ctx.services.backends.submit(text, company, phone),
+                              lambda view: self.show_ticket(view, phone), self.ctx.toast)
+
+    def track(self) -> None:
+        ticket, last4 = self.ticket_in.text().strip().upper(), self.last4.text().strip()
+        if not ticket or len(last4) != 4 or not last4.isdigit():
+            self.ctx.toast("请填写受理号和手机号后 4 位数字")
+            return
+        self.ctx.services.run(lambda: self.ctx.services.backends.track(ticket, last4),
+                              lambda view: self.show_ticket(view, ""), self.ctx.toast)
+
+    def rate(self, stars: int) -> None:
+        ticket, last4 = self.ticket_label.text(), self.last4.text().strip() or self.phone.text().strip()[-4:]
+        self.ctx.services.run(lambda: self.ctx.services.backends.rate(ticket, last4, stars),
+                              lambda _=None: self.ctx.toast(f"谢谢您的评价：{stars} 星"), self.ctx.toast)
+
+    def show_ticket(self, view: TicketView, phone: str) -> None:
+        self.ctx.session.ticket = view.ticket
+        self.result_title.setText(f"{view.state}" + (f" · 联系电话 {mask_phone(phone)}" if phone else ""))
+        self.ticket_label.setText(view.ticket)
+        self.qr.set_text(view.qr_text or view.ticket)
+        clear(self.details)
+        items = Card(margins=28, spacing=12)
+        items.box.addWidget(label(f"拆分为 {len(view.items)} 项，分别办理", "h3"))
+        for i, item in enumerate(view.items, 1):
+            line = QVBoxLayout()
+            line.setSpacing(2)
+            line.addWidget(label(f"{i}. {item.text}"))
+            line.addWidget(label(f"{item.section} · {item.department} · {item.state} · 时限：{item.due}", "muted"))
+            items.box.addLayout(line)
+        self.details.addWidget(items)
+        if view.timeline:
+            steps = Card(margins=28, spacing=8)
+            steps.box.addWidget(label("办理进度", "h3"))
+            for when, state, note in view.timeline:
+                line = QHBoxLayout()
+                line.addWidget(IconLabel("check", 30, "ok"))
+                line.addWidget(label(f"{when}　{state}", wrap=False))
+                line.addWidget(label(note, "muted"), 1)
+                steps.box.addLayout(line)
+            self.details.addWidget(steps)
+        if view.can_rate:
+            stars = Card("soft", margins=24, horizontal=True)
+            stars.box.addWidget(label("办得怎么样？请打分", "h3"), 1)
+            for n in range(1, 6):
+                stars.box.addWidget(IconButton(str(n), "star", None, lambda n=n: self.rate(n)))
+            self.details.addWidget(stars)
+        self.details.addStretch(1)
+        self.pages.setCurrentIndex(2)
+        self.tab_submit.setChecked(False)
+        self.tab_track.setChecked(False)
+
+    def stage_demo(self, vm) -> None:
+        self.show_ticket(vm.demo_ticket(), "13812345678")
