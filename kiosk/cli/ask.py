@@ -1,9 +1,15 @@
-"""`kiosk ask`: answer one question, or a file of them, from the store, with citations."""
+"""`kiosk ask`: answer one question, or a file of them, from the store, with citations.
+
+``--engine auto`` (default) uses the local language model when one is installed and loads, ``llm`` asks for it
+(and says so on stderr when it cannot be had), ``extractive`` never loads it. Either way the facts come from the
+passages; the JSON's ``engine`` says which path answered and ``timings_ms.first_token`` when the model spoke.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from kiosk.cli.common import KioskError, print_json
@@ -14,10 +20,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("question", nargs="?", help="问题；与 --batch 二选一")
     p.add_argument("--batch", type=Path, help="每行一个问题的文本文件")
     p.add_argument("--json", action="store_true", help="输出 JSON（批量时每行一个对象）")
+    p.add_argument("--engine", choices=["auto", "llm", "extractive"], default="auto",
+                   help="auto：装了语言模型就用；llm：要求用语言模型；extractive：只用政策原文")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from kiosk.config import Settings
+    from kiosk.dialogue.answering import GroundedAnswerer
+    from kiosk.events import AnswerDone, AnswerLead, AnswerSentence
     from kiosk.knowledge.ask import AskService
     from kiosk.store import Store
 
@@ -31,19 +42,43 @@ def run(args: argparse.Namespace) -> int:
         questions = [args.question]
     else:
         raise KioskError("请给出一个问题，例如：kiosk ask \"开公司需要什么材料？\"")
+    settings = Settings.load()
     service = AskService(Store.open())
+    answerer = GroundedAnswerer(_language_model(args.engine, settings.llm_model),
+                                first_token_budget_s=settings.llm_first_token_budget_s)
     for question in questions:
+        started = time.perf_counter()
         answer, timings = service.ask(question)
+        done = None
+        for event in answerer.stream(answer, args.engine, started=started):
+            if isinstance(event, AnswerDone):
+                done = event
+            elif not args.json and isinstance(event, AnswerLead | AnswerSentence):
+                sys.stdout.write(event.text)
+                sys.stdout.flush()
+        timings = {**timings, "first_token": None, **done.timings_ms}
         if args.json:
-            print_json({**answer.to_json(), "timings_ms": timings})
+            print_json({**answer.to_json(), "answer": done.answer, "engine": done.engine, "timings_ms": timings})
         else:
-            _print(answer)
+            sys.stdout.write("\n")
+            _print_sources(answer)
     return 0
 
 
-def _print(answer) -> None:
+def _language_model(engine: str, name: str):
+    if engine == "extractive":
+        return None
+    from kiosk.dialogue.prompts import answer_prefix
+    from kiosk.engines.llm import try_load
+
+    llm, reason = try_load(name, warm=answer_prefix())
+    if llm is None and engine == "llm":
+        sys.stderr.write(f"语言模型不可用（{reason}），改用政策原文回答。\n")
+    return llm
+
+
+def _print_sources(answer) -> None:
     out = sys.stdout
-    out.write(answer.text + "\n")
     for c in answer.citations:
         label = "相关文件" if answer.refused else "出处"
         sample = "（样例数据）" if c.sample else ""

@@ -53,9 +53,15 @@ def _rules(args: argparse.Namespace):
             raise KioskError(f"找不到条件文件夹：{folder}")
         ruleset = load_dir(folder)
     elif config.store_path().is_file():
+        from kiosk.policy.conditions import CONDITIONS_DIR
         from kiosk.store import Store
 
         ruleset = load_store(Store.open())
+        if CONDITIONS_DIR.is_dir():
+            folder = load_dir(CONDITIONS_DIR, check_docs=False)
+            if {r.digest for r in folder.rules} != {r.digest for r in ruleset.rules}:
+                print("提示：内容库中的政策条件与 policies_db/conditions 不一致，请运行 kiosk db build 更新"
+                      "（或用 --rules policies_db/conditions 直接读取文件夹）。", file=sys.stderr)
     else:
         ruleset = load_dir()
     for err in ruleset.errors:
@@ -72,11 +78,19 @@ def _load_profile(args: argparse.Namespace):
         path = Path(args.scan)
         if not path.is_file():
             raise KioskError(f"找不到图片：{path}")
-        from kiosk.documents.scan import scan_image
+        from kiosk.documents.scan import ScanError, scan_image
+        from kiosk.engines.ocr import OcrUnavailable
 
-        result = scan_image(path)
-        if getattr(result, "kind", "") != "business_licence":
+        try:
+            result = scan_image(path)
+        except (ScanError, OcrUnavailable) as exc:
+            raise KioskError(exc.friendly) from exc
+        if result.kind != "business_licence":
             raise KioskError("这张图片没有识别出营业执照。请把营业执照正本或副本平放、对准镜头后再试一次。")
+        for warning in result.warnings:
+            print(f"提示：{warning}", file=sys.stderr)
+        if not result.credit_code_valid:
+            print("提示：统一社会信用代码校验未通过，请核对执照；以下结果仅供参考。", file=sys.stderr)
         return profile_from_scan(result)
     path = Path(args.profile)
     try:

@@ -165,11 +165,27 @@ def _list(args: argparse.Namespace) -> int:
     if not items:
         print("没有符合条件的事项。")
         return 0
+    table = _table("事项号", "状态", "专区", "承办部门", "时限", "内容")
     for i in items:
-        late = " 超期" if i.is_overdue(now) else ""
-        esc = f" 督办{i.escalation}级" if i.escalation else ""
-        print(f"{i.ref}  {i.state_label}{late}{esc}  {i.section or '-'} → {i.department}  时限 {_date(i.due_at)}  {i.text[:40]}")
+        state = i.state_label + (" 超期" if i.is_overdue(now) else "") + (f" 督办{i.escalation}级" if i.escalation else "")
+        table.add_row(i.ref, state, i.section or "-", svc.department_name(i.department), _date(i.due_at), i.text[:30])
+    _print_table(table)
     return 0
+
+
+def _table(*columns: str):
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False)
+    for c in columns:
+        table.add_column(c)
+    return table
+
+
+def _print_table(table) -> None:
+    from rich.console import Console
+
+    Console(width=160).print(table)
 
 
 def _print_items(items, as_json: bool, now: datetime) -> None:
@@ -240,11 +256,13 @@ def _stats(args: argparse.Namespace) -> int:
     if args.json:
         print_json([r.to_dict() | {"name": svc.department_name(r.department)} for r in rows])
         return 0
-    print(f"{'部门':<24}{'总数':>5}{'在办':>5}{'超期':>5}{'办结':>5}{'按时率':>8}{'评分':>6}")
+    table = _table("部门", "总数", "在办", "超期", "办结", "按时办结率", "平均评分")
     for r in rows:
         rate = "-" if r.on_time_rate is None else f"{r.on_time_rate:.0%}"
         avg = "-" if r.average_rating is None else f"{r.average_rating:.1f}"
-        print(f"{svc.department_name(r.department)[:22]:<24}{r.total:>5}{r.open:>5}{r.overdue:>5}{r.resolved:>5}{rate:>8}{avg:>6}")
+        table.add_row(svc.department_name(r.department), *(str(x) for x in (r.total, r.open, r.overdue, r.resolved)),
+                      rate, avg)
+    _print_table(table)
     return 0
 
 
@@ -258,11 +276,12 @@ def _export(args: argparse.Namespace) -> int:
 
 def _push(args: argparse.Namespace) -> int:
     from kiosk.config import Settings
-    from kiosk.requests.outbox import push
+    from kiosk.requests.outbox import pending, push
 
     endpoint = args.endpoint or Settings.load().push_endpoint
-    report = push(_service(), endpoint)
-    print(f"推送成功 {report.sent} 条，失败 {report.failed} 条（失败的下次再推）。")
+    svc = _service()
+    report = push(svc, endpoint)
+    print(f"推送成功 {report.sent} 条，失败 {report.failed} 条，仍待推送 {pending(svc)['unpushed']} 条（下次再推）。")
     for e in report.errors[:10]:
         print(f"  {e}")
     return 0 if not report.failed else 1

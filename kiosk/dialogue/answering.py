@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kiosk.dialogue import prompts
-from kiosk.dialogue.grounding import CITE_RE, SentenceCutter, leaks, numbers_grounded, unsupported
+from kiosk.dialogue.grounding import CITE_RE, SentenceCutter, leaks, numbers_grounded, support, unsupported
 from kiosk.dialogue.protocols import LanguageModel
 from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Citation, Notice
 
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 ENGINES = ("auto", "llm", "extractive")
 GENERIC_LEAD = "这个问题，我在政策库里查到了依据。"
 MAX_MODEL_SENTENCES = 2
+MIN_SUPPORT = 0.7
 _DONE = object()
 
 
@@ -144,9 +145,14 @@ class GroundedAnswerer:
             return ""
         if any(_similar(plain, CITE_RE.sub("", f)) for f in [*answer.sentences, answer.question]):
             return ""
-        missing = unsupported(plain, sources + [prompts.SELF_FACTS])
+        known = [*sources, prompts.SELF_FACTS]
+        missing = unsupported(plain, known)
         if missing:
             log.info("dropped ungrounded model sentence %r (unsupported: %s)", plain, missing)
+            return ""
+        # A question back to the visitor states nothing; a statement must be mostly the passages' own words.
+        if not plain.rstrip().endswith(("？", "?")) and support(plain, [*known, prompts.SAFE_PHRASES]) < MIN_SUPPORT:
+            log.info("dropped model sentence %r: not in the passages' words", plain)
             return ""
         return sentence
 

@@ -12,10 +12,14 @@ import re
 from collections.abc import Iterable, Iterator
 
 CITE_RE = re.compile(r"\[(\d+)\]")
-# Digits with their unit, so "5个工作日" must be found as written, not just "5".
 DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
+# Digits with their unit, so "10套" must be found as written, not just a "10" somewhere else.
+NUMBER_RE = re.compile(
+    r"\d+(?:[.,]\d+)*\s*(?:%|‰|万元|亿元|元|万|亿|千|个工作日|工作日|个月|月|年|日|天|周岁|岁|小时|名|人|套|项|次|倍|平方米|㎡|家|户)?"
+)
 CN_QUANTITY_RE = re.compile(
-    r"[零一二两三四五六七八九十百千万亿半]+(?:个)?(?:万元|元|万|亿|%|个工作日|工作日|个月|月|年|天|日|周|小时|岁|人|倍|套|项|次|批)"
+    r"[零一二两三四五六七八九十半][零一二两三四五六七八九十百千万亿]*(?:个)?(?:万元|元|万|亿|%|个工作日|工作日|个月|月|年|天|日|周|"
+    r"小时|岁|人|倍|套|项|次)"
 )
 PERCENT_WORD_RE = re.compile(r"百分之[零一二两三四五六七八九十百点]+")
 ORG_RE = re.compile(
@@ -35,7 +39,7 @@ def _squash(text: str) -> str:
 def claims(sentence: str) -> list[str]:
     """The checkable facts in a sentence: numbers (with digits), Chinese quantities, organisation names."""
     body = CITE_RE.sub("", sentence)
-    found = DIGITS_RE.findall(body)
+    found = NUMBER_RE.findall(body)
     found += CN_QUANTITY_RE.findall(body)
     found += PERCENT_WORD_RE.findall(body)
     for m in ORG_RE.finditer(body):
@@ -57,12 +61,33 @@ def unsupported(sentence: str, sources: Iterable[str]) -> list[str]:
     missing = []
     for claim in claims(sentence):
         c = _squash(claim)
-        if c in source:
+        if c[0].isdigit():
+            # "6套" must not be found inside "66套", nor "10" inside "100"
+            tail = r"(?![\d.])" if c[-1].isdigit() else ""
+            if re.search(rf"(?<![\d.]){re.escape(c)}{tail}", source):
+                continue
+        elif c in source:
             continue
         if ORG_RE.fullmatch(c) and _org_supported(c, source):
             continue
         missing.append(claim)
     return missing
+
+
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def support(sentence: str, sources: Iterable[str]) -> float:
+    """Share of the sentence's Chinese character pairs that occur in the sources (1.0 for no Chinese).
+
+    Catches what the number check cannot: a model listing "身份证、户口簿" as required materials when the
+    passages never mention them.
+    """
+    grams = [run[i:i + 2] for run in _HAN_RE.findall(CITE_RE.sub("", sentence)) for i in range(len(run) - 1)]
+    if not grams:
+        return 1.0
+    source = _squash("\n".join(sources))
+    return sum(g in source for g in grams) / len(grams)
 
 
 def numbers_grounded(text: str, sources: Iterable[str]) -> tuple[int, int]:
@@ -88,6 +113,8 @@ class SentenceCutter:
 
     LIST_ITEM_RE = re.compile(r"\n\s*(?:\d{1,2}[.、．)]|[（(][一二三四五六七八九十\d]{1,2}[)）]|[-•·])\s*")
 
+    _PARTIAL_MARKER_RE = re.compile(r"\s*(?:\[\d*)?")
+
     def __init__(self) -> None:
         self._buf = ""
 
@@ -105,9 +132,8 @@ class SentenceCutter:
             end = cut + 1
             if m := re.match(r"\s*(?:\[\d+\])+", self._buf[end:]):
                 end += m.end()
-            elif end == len(self._buf) and self._buf[cut] in "。！？；!?;":
-                # a marker may still be coming in the next piece
-                return
+            if self._buf[cut] in "。！？；!?;" and self._PARTIAL_MARKER_RE.fullmatch(self._buf[end:]):
+                return  # a marker may still be coming in the next piece
             sentence, self._buf = self._buf[:end].strip(), self._buf[end:]
             if sentence:
                 yield sentence

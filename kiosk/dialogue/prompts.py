@@ -21,6 +21,9 @@ PERSONA = (
 # Identity facts the kiosk may state about itself; connecting sentences may name these without a citation.
 SELF_FACTS = "西小服 杭州市西湖区企业服务中心 企业服务中心 服务中心 窗口 工作人员"
 
+# Connecting words a reminder may use freely; everything else in a statement must come from the passages.
+SAFE_PHRASES = "如果您也可以还可以需要的话记得提醒一下建议您可以先别忘了另外注意温馨提示方便的话直接到现场办理哦呢吧"
+
 MAX_PASSAGE_CHARS = 100
 MAX_QUESTION_CHARS = 80
 _CITE_RE = re.compile(r"\[\d+\]")

@@ -20,7 +20,8 @@ MAX_SIDE = 2000  # long side handed to OCR: licence text stays > 25 px high, det
 MIN_SIDE = 400  # smaller images are enlarged: detection splits tiny text into fragments
 MAX_DECODED_PIXELS = 120_000_000  # formats that cannot decode at reduced scale (PNG, BMP) above this are refused
 LOW_CONTRAST = 110  # luminance spread (2nd to 98th percentile) below which contrast is stretched
-BLANK_STD = 2.5  # luminance standard deviation of an image with nothing on it
+BLANK_STD = 2.5
+ORIENTATION_TAG = 0x0112  # luminance standard deviation of an image with nothing on it
 
 
 class ScanError(Exception):
@@ -100,12 +101,11 @@ def prepare_image(source: str | Path | bytes) -> PreparedImage:
     original = image.size
     notes: list[str] = []
     try:
-        upright = ImageOps.exif_transpose(image)
+        if image.getexif().get(ORIENTATION_TAG, 1) != 1:
+            image = ImageOps.exif_transpose(image)
+            notes.append("exif_orientation")
     except (OSError, ValueError, KeyError, TypeError, SyntaxError):
-        upright = None  # a corrupt EXIF block: keep the pixels as stored
-    if upright is not None and upright is not image:
-        notes.append("exif_orientation")
-        image = upright
+        pass  # a corrupt EXIF block: keep the pixels as stored
     image = _flatten(image)
     long_side = max(image.size)
     if long_side > MAX_SIDE:

@@ -30,7 +30,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "business_scope": ("经营范围", "业务范围"),
 }
 # Labels that end the field before them without starting one of ours.
-STOP_LABELS = ("登记机关", "组成形式", "注册号", "副本编号")
+STOP_LABELS = ("营业执照", "登记机关", "组成形式", "注册号", "副本编号")
 # Labels printed in the right-hand column of the current (2016+) landscape licence.
 RIGHT_COLUMN_LABELS = (
     FIELD_LABELS["registered_capital"] + FIELD_LABELS["established"] + FIELD_LABELS["business_term"]
@@ -51,10 +51,12 @@ _ALL_LABELS = sorted(_LABEL_TO_FIELD, key=len, reverse=True)
 # A label may be printed with wide letter spacing ("名　　称") and followed by a colon; it counts only at the
 # start of a line or after a space, so words inside a business scope are not taken for labels.
 _LABEL_RE = re.compile(
-    r"(?:^|(?<=\s))(" + "|".join(r"\s*".join(map(re.escape, label)) for label in _ALL_LABELS) + r")\s*:?\s*"
+    r"(?:^|(?<=\s))(" + "|".join(r"\s*".join(map(re.escape, label)) for label in _ALL_LABELS) + r")\s*[:：]?\s*"
 )
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff（）()·])\s+(?=[\u3400-\u9fff（）()·])")
 _CODE_RUN = re.compile(r"[0-9A-Z]{18,}")
+_PERSON_RE = re.compile(r"[\u3400-\u9fff][\u3400-\u9fff·]*[\u3400-\u9fff]|[A-Za-z][A-Za-z .\-]*[A-Za-z]")
+_LEADING_MARKS = " :：、，,.。·;；"
 
 
 @dataclass
@@ -65,7 +67,7 @@ class LicenceReading:
 
 
 def normalise_line(line: str) -> str:
-    return line.replace("：", ":").replace("\u3000", " ").strip()
+    return line.replace("\u3000", " ").strip()
 
 
 def compact(text: str) -> str:
@@ -97,7 +99,9 @@ def split_fields(lines: list[str]) -> tuple[dict[str, list[str]], list[str]]:
             continue
         pos = 0
         for match in [*_LABEL_RE.finditer(line), None]:
-            text = line[pos : match.start() if match else len(line)].strip(" :")
+            text = line[pos : match.start() if match else len(line)].strip()
+            if current is not None and not values[current]:
+                text = text.lstrip(_LEADING_MARKS)  # a value starts after the label's colon and spacing
             if text:
                 if current is None:
                     preamble.append(text)
@@ -158,7 +162,10 @@ def read_licence(lines: list[str]) -> LicenceReading:
     for name in ("name", "type", "legal_representative", "address", "business_scope"):
         fields[name] = joined.get(name) or None
     if fields["legal_representative"]:
-        fields["legal_representative"] = fields["legal_representative"].split(" ")[0]
+        # A person's name: the first run of Chinese characters (with the "·" of transliterated names); OCR
+        # sometimes prefixes a stray mark from the label's spacing.
+        person = _PERSON_RE.search(fields["legal_representative"])
+        fields["legal_representative"] = person.group(0) if person else fields["legal_representative"]
 
     capital_text = joined.get("registered_capital", "")
     if capital_text:

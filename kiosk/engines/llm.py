@@ -199,6 +199,17 @@ def _common_prefix(llama, tokens: Sequence[int]) -> int:
     return n
 
 
+def try_load(name: str | None = None, warm: Sequence[Message] = ()) -> tuple[LlmEngine | None, str]:
+    """(the loaded and warmed model, "") or (None, the reason in Chinese): callers then answer extractively."""
+    try:
+        engine = LlmEngine.load(default_model_path(name))
+    except LlmUnavailable as exc:
+        return None, str(exc)
+    if warm:
+        engine.warm(warm)
+    return engine, ""
+
+
 def default_model_path(name: str | None = None) -> Path | None:
     """The GGUF to use: ``name`` if installed, else the manifest's preferred installed LLM."""
     if name:

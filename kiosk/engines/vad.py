@@ -16,6 +16,7 @@ import numpy as np
 from kiosk.engines.audio import BLOCK, SAMPLE_RATE
 
 _CONTEXT = 64  # samples of the previous block the v6 model expects in front of each block
+HOLD_MARGIN = 0.2
 
 
 def silero_path() -> Path:
@@ -108,12 +109,17 @@ class Endpointer:
 
     def push(self, block: np.ndarray) -> Utterance | None:
         cfg = self.config
-        voiced = self.vad(block) >= cfg.threshold
+        probability = self.vad(block)
+        voiced = probability >= cfg.threshold
         if not self.speaking:
             self._pre.append(block)
             keep = int((cfg.pre_roll_s + cfg.min_speech_s) / self._block_s) + 1
             del self._pre[:-keep]
-            self._voiced_run = self._voiced_run + 1 if voiced else 0
+            # Hysteresis: a brief dip inside a syllable holds the onset count instead of restarting it.
+            if voiced:
+                self._voiced_run += 1
+            elif probability < cfg.threshold - HOLD_MARGIN:
+                self._voiced_run = 0
             if self._voiced_run * self._block_s >= cfg.min_speech_s:
                 self.speaking = True
                 self._speech = list(self._pre)

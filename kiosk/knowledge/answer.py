@@ -16,8 +16,10 @@ from kiosk.knowledge.retrieve import Hit, Retriever, TermGroup
 from kiosk.knowledge.routing import referral_department
 from kiosk.knowledge.sentences import (
     answers_type,
+    bigram_similarity,
     char_overlap,
     has_quantity,
+    kind_match,
     question_focus,
     split_sentences,
     typed_clauses,
@@ -30,6 +32,7 @@ MAX_CITATIONS = 3
 MAX_ANSWER_CHARS = 220
 MIN_COVERAGE = 0.3
 MIN_CONFIDENCE = 0.45
+SAME_QUESTION = 0.7  # similarity above which a stored question is taken to be the visitor's question
 SENTENCE_POOL = 6
 _QUESTION_LINE_RE = re.compile(r"^[^\n]{2,80}[？?]\s*\n")
 _ANSWER_PREFIX_RE = re.compile(r"^答[：:]\s*")
@@ -119,18 +122,24 @@ def rank_sentences(question: str, pool: list[Hit], groups: list[TermGroup]) -> l
             continue
         asked, body = _body(hit)
         context = f"{hit.title} {hit.heading} {hit.article} {asked}"
-        for i, sentence in enumerate(split_sentences(body)):
+        # a service item's description is one short unit: window, materials, time limit and fee belong together
+        units = [body] if hit.kind in ("service", "department") else split_sentences(body)
+        for i, sentence in enumerate(units):
             score = 0.4 * hit.score + 0.25 * _sentence_score(groups, f"{context} {sentence}") \
-                + 0.35 * _sentence_score(groups, sentence, focus) - _length_penalty(sentence)
+                + 0.35 * _sentence_score(groups, sentence, focus)
+            if hit.kind not in ("service", "department"):
+                score -= _length_penalty(sentence)
             if quantity:
                 typed = answers_type(question, sentence)
                 if typed:
                     clauses = typed_clauses(question, sentence) or [sentence]
                     local = max(_bigram_overlap(question, c) for c in clauses)
-                    focused = max(char_overlap(focus, c) for c in clauses)
+                    focused = max(char_overlap(focus, f"{asked} {c}") for c in clauses)
                     score += 0.15 + 0.15 * local + 0.25 * focused
                 elif typed is None and has_quantity(sentence):
                     score += 0.1
+            if kind_match(question, sentence):
+                score += 0.2
             candidates.append(_Candidate(hit, i, sentence, score))
     candidates.sort(key=lambda c: -c.score)
     return candidates
@@ -146,6 +155,8 @@ def compose(question: str, hits: list[Hit], store: Store | None = None, retrieve
     department = referral_department(question, hits, store) if store else None
     if not question or not hits or not groups:
         return _refusal(question, hits, department, 0.0)
+    if same := _same_question(question, hits, department):
+        return same
     quantity = wants_quantity(question)
     top = hits[0]
     pool = retriever.expand(question, hits[:SENTENCE_POOL]) if retriever else hits[:SENTENCE_POOL]
@@ -164,15 +175,36 @@ def compose(question: str, hits: list[Hit], store: Store | None = None, retrieve
             chosen.append(c)
             break
     chosen.sort(key=lambda c: (c.hit.passage_id != best.hit.passage_id, c.index))
-    citations, numbers = _citations([best.hit, *hits])
+    citations, numbers = _citations([*(c.hit for c in chosen), *hits])
     sentences = []
     for c in chosen:
         n = numbers[c.hit.passage_id]
-        sentence = c.sentence if len(c.sentence) <= MAX_ANSWER_CHARS else c.sentence[:MAX_ANSWER_CHARS] + "……"
+        limit = MAX_ANSWER_CHARS * 2 if c.hit.kind in ("service", "department") else MAX_ANSWER_CHARS
+        sentence = c.sentence if len(c.sentence) <= limit else c.sentence[:limit] + "……"
         sentences.append(f"{sentence}[{n}]")
     lead = _lead(best.hit)
     return Answer(question, "".join(sentences), False, confidence, citations=citations, sentences=sentences,
                   lead=lead, department=department, suggestions=_suggestions(hits, best.hit), hits=hits)
+
+
+def _same_question(question: str, hits: list[Hit], department: Department | None) -> Answer | None:
+    """When a stored FAQ (or a numbered Q&A) asks what the visitor asked, its whole answer is the answer."""
+    best, best_sim = None, 0.0
+    for hit in hits:
+        asked, body = _body(hit)
+        if asked and hit.place_ok:
+            sim = bigram_similarity(question, asked)
+            if sim > best_sim:
+                best, best_sim = hit, sim
+    if best is None or best_sim < SAME_QUESTION:
+        return None
+    _, body = _body(best)
+    citations, numbers = _citations([best, *hits])
+    text = body if len(body) <= MAX_ANSWER_CHARS * 2 else body[: MAX_ANSWER_CHARS * 2] + "……"
+    sentences = [f"{s}[{numbers[best.passage_id]}]" for s in split_sentences(text)]
+    return Answer(question, "".join(sentences), False, min(1.0, best_sim), citations=citations,
+                  sentences=sentences, lead=_lead(best), department=department,
+                  suggestions=_suggestions(hits, best), hits=hits)
 
 
 def _citations(hits: list[Hit]) -> tuple[list[Citation], dict[int, int]]:

@@ -37,7 +37,7 @@ class Hit:
     level: str
     sample: bool
     score: float
-    kind: str  # passage | faq | service
+    kind: str  # passage | faq | service | department
     coverage: float = 0.0
     place_ok: bool = True
     question: str = ""  # the FAQ question when kind == "faq"

@@ -38,7 +38,7 @@ def has_quantity(text: str) -> bool:
     return bool(re.search(rf"\d|{NUMBER}\s*(?:{DURATION}|周?岁|元|万|倍|次|人|套|%)", body))
 
 
-_CLAUSE_RE = re.compile(r"[^，,：:]+[，,：:]?")
+_CLAUSE_RE = re.compile(r"[^，,：:。；;]+[，,：:。；;]?")
 
 
 def typed_clauses(question: str, text: str) -> list[str]:
@@ -81,3 +81,35 @@ def char_overlap(focus: str, text: str) -> float:
     """Share of the focus's meaningful characters that ``text`` contains."""
     chars = {c for c in focus if "\u4e00" <= c <= "\u9fff" and c not in _FOCUS_FILLER}
     return sum(c in text for c in chars) / len(chars) if chars else 0.0
+
+
+# non-numeric answer types: what a "带什么/去哪办/电话多少/什么条件" question wants to hear
+ANSWER_KINDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"材料|带什么|带啥|准备什么|准备啥|提交什么|要什么|需要哪些|证件"),
+     re.compile(r"材料|准备|提交|提供|携带|身份证|营业执照|申请表|证明|原件|复印件")),
+    (re.compile(r"哪里|哪儿|哪个窗口|去哪|在哪|地址|找谁|哪个部门|怎么去|几楼|网上"),
+     re.compile(r"窗口|[一二三四五六\d]楼|大厅|地址|路\d+号|平台|网上|浙里办|政务服务网|APP|小程序|专区|服务中心")),
+    (re.compile(r"电话|联系方式|热线|怎么联系"), re.compile(r"\d{3,4}-?\d{7,8}|电话|热线")),
+    (re.compile(r"条件|资格|要求|哪些企业|谁可以|能不能申请|符合"),
+     re.compile(r"条件|符合|应当|须|满\d|以上|以下|不低于|不超过|具备")),
+    (re.compile(r"怎么办|怎么申请|如何申请|流程|步骤|怎么弄|怎么操作|手续"),
+     re.compile(r"申请|办理|提交|登录|通过|流程|步骤|第[一二三四五]步|受理|审核")),
+]
+
+
+def kind_match(question: str, text: str) -> bool | None:
+    """Whether ``text`` gives the kind of (non-numeric) information asked for; None if no kind is recognised."""
+    kinds = [answer for asked, answer in ANSWER_KINDS if asked.search(question)]
+    if not kinds:
+        return None
+    return any(k.search(text) for k in kinds)
+
+
+def bigram_similarity(a: str, b: str) -> float:
+    """Dice similarity of two short texts' character pairs (punctuation and spaces ignored)."""
+    def pairs(text: str) -> set[str]:
+        chars = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", text)
+        return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+    pa, pb = pairs(a), pairs(b)
+    return 2 * len(pa & pb) / (len(pa) + len(pb)) if pa and pb else 0.0

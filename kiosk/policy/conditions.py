@@ -60,7 +60,8 @@ class Leaf:
         For a single tag the answer is the tag itself; otherwise a yes/no answer says the condition holds.
         """
         if self.kind == "fact":
-            return f"{self.fact}{self.op}{self.value:g}"
+            value = int(self.value) if float(self.value).is_integer() else self.value
+            return f"{self.fact}{self.op}{value}"
         if self.kind == "ask":
             return self.ask
         if self.kind == "tags":

@@ -203,28 +203,23 @@ class Matcher:
 
     def _check_tags(self, leaf: Leaf, profile: EnterpriseProfile) -> tuple[Status, str, str]:
         tax = self.taxonomy
-        name = {t: tax.tags[t].name for t in leaf.require + leaf.require_any + leaf.exclude}
         parts: list[tuple[Status, str, str]] = []
         for t in leaf.require:
             v = profile.tag(t, tax)
-            parts.append((_tri(v), f"是{name[t]}" if v else f"不是{name[t]}" if v is False else f"是否{name[t]}",
-                          profile.tag_source(t)))
+            parts.append((_tri(v), _phrase(tax, t, v), profile.tag_source(t)))
         if leaf.require_any:
             values = {t: profile.tag(t, tax) for t in leaf.require_any}
             hit = [t for t, v in values.items() if v]
-            listing = "、".join(name[t] for t in leaf.require_any)
+            listing = "、".join(tax.tags[t].name for t in leaf.require_any)
             if hit:
-                parts.append((Status.MET, f"是{name[hit[0]]}", profile.tag_source(hit[0])))
+                parts.append((Status.MET, _phrase(tax, hit[0], True), profile.tag_source(hit[0])))
             elif all(v is False for v in values.values()):
                 parts.append((Status.NOT_MET, f"不属于{listing}中的任何一项", profile.tag_source(leaf.require_any[0])))
             else:
                 parts.append((Status.UNKNOWN, f"是否属于{listing}之一", ""))
         for t in leaf.exclude:
             v = profile.tag(t, tax)
-            kind_of = tax.tags[t].category not in ("status", "operation", "founder")
-            has, lacks = (f"是{name[t]}", f"不是{name[t]}") if kind_of else (f"有“{name[t]}”的情况", f"没有“{name[t]}”的情况")
-            parts.append((_tri(None if v is None else not v), has if v else lacks if v is False else f"是否{name[t]}",
-                          profile.tag_source(t)))
+            parts.append((_tri(None if v is None else not v), _phrase(tax, t, v), profile.tag_source(t)))
         bad = [p for p in parts if p[0] is Status.NOT_MET]
         if bad:
             return Status.NOT_MET, f"贵单位{bad[0][1]}", bad[0][2]
@@ -247,6 +242,17 @@ class Matcher:
         if leaf.kind == "established":
             return Question(leaf.key, leaf.question or tax.facts["established"].ask, "date", "established")
         return Question(leaf.key, leaf.question or f"请问贵单位是否符合：{leaf.text}？", "yesno")
+
+
+def _phrase(tax: Taxonomy, tag_id: str, value: bool | None) -> str:
+    """How a tag reads after 贵单位: 是高新技术企业 / 属于软件和信息技术服务业 / 位于西溪街道 / 租赁场地经营."""
+    tag = tax.tags[tag_id]
+    if tag.category in ("status", "operation", "founder"):
+        return {True: tag.name, False: f"没有“{tag.name}”的情况", None: f"是否{tag.name}"}[value]
+    verb = {"industry_section": "属于", "industry_division": "属于", "sector": "属于", "street": "位于"}.get(
+        tag.category, "是")
+    negative = {"属于": "不属于", "位于": "不在", "是": "不是"}[verb]
+    return {True: f"{verb}{tag.name}", False: f"{negative}{tag.name}", None: f"是否{verb}{tag.name}"}[value]
 
 
 def _tri(value: bool | None) -> Status:
@@ -309,9 +315,7 @@ def answer(profile: EnterpriseProfile, key: str, value: Any, taxonomy: Taxonomy 
     detail = f"回答：{value}"
     if key in tax.tags:
         profile.set_tag(key, parse_bool(value), "visitor", detail, tax)
-    elif key in tax.facts and tax.facts[key].kind == "number" and not tax.facts[key].derived_from:
-        profile.set_fact(key, value, "visitor", detail, tax)
-    elif key in ("established", "district"):
+    elif key in ("established", "district") or (key in tax.facts and not tax.facts[key].derived_from):
         profile.set_fact(key, value, "visitor", detail, tax)
     elif key.startswith("established:") and not isinstance(value, bool) and _is_date(value):
         profile.set_fact("established", value, "visitor", detail, tax)

@@ -8,6 +8,7 @@ unknown, and the eligibility engine asks about it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -209,6 +210,9 @@ _OWNERSHIP_WORDS = (
 def profile_from_fields(fields: dict[str, Any], taxonomy: Taxonomy | None = None) -> EnterpriseProfile:
     """A profile from business-licence fields (as `kiosk scan --json` prints them); every fact is 'document'."""
     taxonomy = taxonomy or load_taxonomy()
+    # a field that overlaps text printed to look like an instruction is left unknown: the engine asks instead
+    untrusted = set(fields.get("untrusted_fields") or [])
+    fields = {k: v for k, v in fields.items() if k not in untrusted}
     profile = EnterpriseProfile(name=str(fields.get("name") or ""), credit_code=str(fields.get("credit_code") or ""))
     kind = str(fields.get("type") or "")
     for word, tag in _OWNERSHIP_WORDS:
@@ -219,10 +223,8 @@ def profile_from_fields(fields: dict[str, Any], taxonomy: Taxonomy | None = None
     if capital not in (None, ""):
         profile.set_fact("registered_capital", capital, "document", "营业执照·注册资本", taxonomy)
     if fields.get("established"):
-        try:
+        with contextlib.suppress(ValueError):  # an unreadable date stays unknown; the engine will ask for it
             profile.set_fact("established", fields["established"], "document", "营业执照·成立日期", taxonomy)
-        except ValueError:
-            pass  # an unreadable date stays unknown; the engine will ask for it
     street = str(fields.get("street") or "")
     if street in taxonomy.tags and taxonomy.tags[street].category == "street":
         profile.set_tag(street, True, "document", "营业执照·住所", taxonomy)

@@ -218,6 +218,7 @@ def generate(n: int = DISTRICT_SIZE, seed: int = 2026, as_of: date = date(2026, 
     employees = np.clip(np.round(np.exp(rng.normal(np.log(median_staff), 1.1))), 1, 20000)
     revenue = employees * np.exp(rng.normal(np.log(3.5e5), 0.8, n))
     revenue[rng.random(n) < 0.1] = np.nan
+    revenue_growth = np.where(np.isnan(revenue), np.nan, np.round(rng.normal(8.0, 20.0, n), 1))
     age = np.clip(rng.exponential(6.0, n), 0.02, 40.0)
     established = (as_of - EPOCH).days - np.round(age * 365.25)
     capital = np.where(individual, np.exp(rng.normal(np.log(5e4), 1.0, n)), np.exp(rng.normal(np.log(1e6), 1.3, n)))
@@ -282,7 +283,7 @@ def generate(n: int = DISTRICT_SIZE, seed: int = 2026, as_of: date = date(2026, 
     insured = np.where(tags[col["op_social_insurance"]], np.round(employees * rng.uniform(0.6, 1.0, n)), 0.0)
 
     numbers = {
-        "revenue": np.round(revenue, -2), "rd_ratio": rd_ratio, "rd_growth": rd_growth, "rd_staff_ratio": rd_staff,
+        "revenue": np.round(revenue, -2), "revenue_growth": revenue_growth, "rd_ratio": rd_ratio, "rd_growth": rd_growth, "rd_staff_ratio": rd_staff,
         "employees": employees, "insured_employees": insured, "tax_paid": np.round(tax_paid, -2),
         "registered_capital": np.round(capital, -3), "gaoxin_year": gaoxin_year,
         "established": established.astype(np.float64),

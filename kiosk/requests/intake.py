@@ -126,5 +126,5 @@ class Intake:
         self.splitter = splitter or RuleSplitter(router)
 
     def process(self, text: str, address: str = "") -> list[IntakeItem]:
-        items = self.splitter.split(text) or [text]
+        items = self.splitter.split(text)
         return [IntakeItem(item, self.router.route(item, address)) for item in items]

@@ -8,6 +8,7 @@ enterprise's address, found from the street's name and the place names among its
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +23,7 @@ FALLBACK_SECTION = "sec_market"  # the section that takes in enterprise requests
 DEFAULT_SLA_DAYS = 3
 # The district's own name contains a street's short name (西湖区 ⊃ 西湖), so it is removed before matching.
 REGION_PREFIXES = ("浙江省", "杭州市", "西湖区")
+_ROAD = re.compile(r"([\u4e00-\u9fff]{2,4}(?:路|街|大道))\d")
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,6 @@ class Router:
         self.departments = {d.id: d for d in departments}
         self.categories, self.place_cues = load_categories(categories_path)
         self._by_id = {c.id: c for c in self.categories}
-
-    @classmethod
-    def from_store(cls, store) -> Router:
-        return cls(store.departments())
 
     def category_of(self, text: str) -> Category | None:
         """The best-matching category, or None when no keyword matches."""
@@ -143,6 +141,18 @@ class Router:
         counts = Counter(k for d in self.departments.values() if d.kind == "street" for k in set(d.keywords))
         return frozenset(k for k, n in counts.items() if n >= 3)
 
+    @cached_property
+    def _office_roads(self) -> dict[str, tuple[str, ...]]:
+        """The road each street office stands on (紫金港路 for 蒋村街道): a place name the data gives for free."""
+        roads = {}
+        for d in self.departments.values():
+            if d.kind == "street" and d.address:
+                address = d.address.replace(d.name, " ")
+                for prefix in REGION_PREFIXES:
+                    address = address.replace(prefix, " ")
+                roads[d.id] = tuple(_ROAD.findall(address))
+        return roads
+
     def street_for(self, place: str, is_address: bool = True) -> Department | None:
         """The town/street whose name or local place names appear in ``place`` (an address or the request).
 
@@ -161,6 +171,7 @@ class Router:
             if is_address and len(short) >= 2:
                 names.add(short)
             names.update(k for k in d.keywords if k not in self._generic_keywords)
+            names.update(self._office_roads.get(d.id, ()))
             score = _score(place, tuple(names))
             if score > best_score:
                 best, best_score = d, score

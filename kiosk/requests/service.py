@@ -31,9 +31,12 @@ from kiosk.requests.validate import (
 from kiosk.store.records import Department
 
 DEDUPE_DAYS = 7
-SAME_TOPIC_SIMILARITY = 0.45  # same category and this alike: the same matter told again
+SAME_TOPIC_SIMILARITY = 0.3  # same topic and thing, and this alike: the same matter told again
 ANY_TOPIC_SIMILARITY = 0.7
 AUTO_CLOSE_DAYS = 7  # a resolved item nobody rates is closed after this many days
+MAX_FAILED_CHECKS = 5  # wrong phone digits per ticket within LOCKOUT before checks pause
+LOCKOUT = timedelta(minutes=15)
+LOCKED = "这个工单号的查询尝试次数过多，请15分钟后再试，或携带身份证到服务窗口查询。"
 NOT_FOUND = "没有找到这个工单，或手机号后四位不符。请核对工单号和登记手机号的后四位。"
 
 
@@ -117,6 +120,8 @@ class RequestService:
             raise RequestError("需要您同意我们记录联系方式并转交相关部门办理，才能受理这件事。")
         address = (form.address or "").strip()[:200]
         routed = self.intake.process(text, address)
+        if not routed:
+            raise RequestError("请说一说具体遇到了什么问题或想办什么事，我们帮您转给对应的部门。")
         now = self.clock()
         company_key = company.replace("（", "(").replace("）", ")")
         with self.db.transaction():
@@ -126,7 +131,7 @@ class RequestService:
             ]
             fresh, linked, linked_items = [], {}, []
             for it in routed:
-                original = _near_duplicate(it.text, it.route.category, recent)
+                original = _near_duplicate(it.text, it.route.category, recent, self.router)
                 if original is None:
                     fresh.append(it)
                     continue
@@ -340,9 +345,14 @@ class RequestService:
 
     def _check_owner(self, ticket: str, phone_last4: str) -> None:
         last4 = check_last4(phone_last4)
+        now = self.clock()
+        if self.db.failed_checks_since(ticket, now - LOCKOUT) >= MAX_FAILED_CHECKS:
+            raise RequestError(LOCKED)
         t = self.db.ticket(ticket)
         # The same answer for a missing ticket and a wrong phone: a stranger learns nothing either way.
         if t is None or not t.phone.endswith(last4):
+            with self.db.transaction():
+                self.db.add_failed_check(ticket, now)
             raise RequestError(NOT_FOUND)
 
     def status(self, ticket_ref: str, phone_last4: str) -> StatusView:
@@ -387,12 +397,20 @@ class RequestService:
         return out
 
 
-def _near_duplicate(text: str, category: str, candidates: list[Item]) -> Item | None:
+def _near_duplicate(text: str, category: str, candidates: list[Item], router: Router) -> Item | None:
+    """The open item this one repeats: same topic naming the same thing (路灯 and 路灯, not 路灯 and 井盖) and
+    worded alike, or worded almost the same whatever the topic."""
+    cat = router.category(category)
+    terms = {k for k in cat.keywords if k in text} if cat else set()
     best, best_sim = None, 0.0
     for c in candidates:
+        their_terms = {k for k in cat.keywords if k in c.text} if cat else set()
+        if terms and their_terms and not terms & their_terms:
+            continue  # both name a thing, and not the same one
         sim = similarity(text, c.text)
-        threshold = SAME_TOPIC_SIMILARITY if c.category == category else ANY_TOPIC_SIMILARITY
-        if sim >= threshold and sim > best_sim:
+        same_thing = c.category == category and bool(terms & their_terms)
+        alike = (same_thing and sim >= SAME_TOPIC_SIMILARITY) or sim >= ANY_TOPIC_SIMILARITY
+        if alike and sim > best_sim:
             best, best_sim = c, sim
     return best
 

@@ -261,11 +261,12 @@ def service_text(service: ServiceItem) -> str:
         parts.append(f"收费：{service.fee}")
     if service.online:
         parts.append(f"网上办理：{service.online}")
-    return "。".join(parts) + "。"
+    return "。".join(p.rstrip("。；;，, ") for p in parts) + "。"
 
 
 def _parse_departments(parsed: ParsedSource, text: str) -> None:
-    _, items = _items(parsed, text, "departments")
+    data, items = _items(parsed, text, "departments")
+    sample = bool(data.get("sample"))
     for item in items:
         _require(item, ("id", "kind", "name"), parsed.path)
         line = item[LINE_KEY]
@@ -277,6 +278,26 @@ def _parse_departments(parsed: ParsedSource, text: str) -> None:
             address=str(item.get("address") or ""), duties=str(item.get("duties") or ""),
             keywords=_str_list(item.get("keywords"), parsed.path, line, "keywords"),
         ))
+    passages = [ParsedPassage("department", d.name, "部门与镇街", department_text(d), title=" ".join((d.name, *d.keywords)))
+                for d in parsed.departments]
+    _collection_document(parsed, "部门与镇街联系方式（样例）" if sample else "部门与镇街联系方式", sample,
+                         "\n".join(p.text for p in passages), passages)
+
+
+def department_text(dep: Department) -> str:
+    """The citable contact card of a department or town/street."""
+    parts = [f"{dep.name}"]
+    if dep.address:
+        parts.append(f"地址：{dep.address}")
+    if dep.window:
+        parts.append(f"窗口：{dep.window}")
+    if dep.phone:
+        parts.append(f"电话：{dep.phone}")
+    if dep.hours:
+        parts.append(f"办公时间：{dep.hours}")
+    if dep.duties:
+        parts.append(f"负责：{dep.duties}")
+    return "。".join(p.rstrip("。；;，, ") for p in parts) + "。"
 
 
 def _records(parsed: ParsedSource, text: str, plural: str, key: str) -> list[dict[str, Any]]:

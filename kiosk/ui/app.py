@@ -7,8 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-SCREENS = ("attract", "conversation", "scan", "policies", "request", "guide", "staff")
-
 
 def display_available() -> bool:
     """Whether Qt can open a window here (Qt aborts the process when it cannot, so ask first)."""
@@ -71,6 +69,12 @@ def screenshot(screen: str, out: Path, size: tuple[int, int] = (1920, 1080), eld
         window.toggle_elderly()
     if high_contrast:
         window.toggle_contrast()
+    window.services.start()  # the status line shows what really loaded on this machine
+    window.services.wait(30000)
+    app.processEvents()
+    window.navigate(screen)
+    window.services.wait(5000)  # let the screen's own loading finish, so the demo state is what stays
+    app.processEvents()
     window._toast.hide()
     stage(window, screen)
     for _ in range(5):

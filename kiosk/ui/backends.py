@@ -6,14 +6,20 @@ with a message fit for a visitor; the screen shows it and stays usable.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import re
+import shutil
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
-from kiosk.events import AnswerDone, AnswerSentence, Citation
+from kiosk.events import AnswerDone, AnswerSentence
+from kiosk.ui import convert
+from kiosk.ui.viewmodels import Analytics, GuideView, PolicyView, QueueRow, ScanView, TicketView
 
 log = logging.getLogger(__name__)
 CITE_RE = re.compile(r"\[(\d+)\]")
@@ -35,16 +41,23 @@ def need(module: str, friendly: str) -> Any:
 
 
 class Backends:
+    """The services one kiosk window uses, loaded lazily on worker threads; see `loaders()` for start-up order."""
+
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self.store: Any = None
         self.retriever: Any = None
         self.dialogue: Any = None
+        self.dialogue_session: Any = None
         self.vocabulary: list[str] = []
         self.pinyin: Any = None
+        self._requests: Any = None
+        self._catalog: Any = None
+        self.voice: Any = None  # kiosk.ui.voice.VoiceBridge once a microphone and the models are found
 
     def loaders(self) -> list[tuple[str, Callable[[], str]]]:
-        return [("knowledge", self.load_knowledge), ("pinyin", self.load_pinyin)]
+        return [("knowledge", self.load_knowledge), ("dialogue", self.load_dialogue), ("pinyin", self.load_pinyin),
+                ("ocr", self.load_ocr)]
 
     # -- loading -------------------------------------------------------------------------------------------
     def load_knowledge(self) -> str:
@@ -59,10 +72,29 @@ class Backends:
                 log.warning("store vocabulary unavailable", exc_info=True)
         return f"已载入 {len(self.store.documents())} 份政策文件"
 
+    def load_dialogue(self) -> str:
+        manager = need("kiosk.dialogue.manager", "对话模块尚未安装，将直接从政策库回答。")
+        with self._lock:
+            if self.store is None:
+                self.load_knowledge()
+            self.dialogue = manager.DialogueManager(self.store, self.retriever)
+            self.dialogue_session = self.dialogue.new_session()
+        return "就绪（从政策原文作答）"
+
     def load_pinyin(self) -> str:
         from kiosk.ui.pinyin import PinyinIndex
 
-        self.pinyin = PinyinIndex.build(self.vocabulary)
+        with self._lock:
+            vocabulary = list(self.vocabulary)
+        self.pinyin = PinyinIndex.build(vocabulary)
+        return "就绪"
+
+    def load_ocr(self) -> str:
+        ocr = need("kiosk.engines.ocr", "证照识别模块尚未安装，可以手动填写企业信息。")
+        try:
+            ocr.shared_engine()
+        except ocr.OcrUnavailable as exc:
+            raise Unavailable(exc.friendly) from exc
         return "就绪"
 
     def reload(self) -> str:
@@ -70,14 +102,32 @@ class Backends:
         with self._lock:
             if self.store is not None and hasattr(self.store, "close"):
                 self.store.close()
-            self.store = self.retriever = None
-        return self.load_knowledge()
+            self.store = self.retriever = self.dialogue = self._catalog = None
+            message = self.load_knowledge()
+            with contextlib.suppress(Unavailable):  # without the dialogue, answers come from the store directly
+                self.load_dialogue()
+        return message
+
+    def new_visitor(self) -> None:
+        """Forget the dialogue's memory of the last visitor (idle reset)."""
+        with self._lock:
+            if self.dialogue is not None:
+                self.dialogue_session = self.dialogue.new_session()
+        self.stop_speaking()
 
     def stop_speaking(self) -> None:
         """Cut any speech in progress (barge-in, idle reset)."""
+        if self.voice is not None:
+            self.voice.barge_in()
 
     # -- answering -----------------------------------------------------------------------------------------
     def answer(self, text: str, cancelled: threading.Event) -> Iterator[object]:
+        if self.dialogue is not None:
+            for event in self.dialogue.respond(self.dialogue_session, text, cancel=cancelled):
+                if isinstance(event, AnswerDone):
+                    self._count_topic(event)
+                yield event
+            return
         if self.retriever is None:
             raise Unavailable("我还在准备政策知识库，请稍等几秒再问我。")
         compose = need("kiosk.knowledge.answer", "回答模块尚未安装，请咨询服务窗口。").compose
@@ -88,10 +138,137 @@ class Backends:
         sentences = list(getattr(answer, "sentences", None) or [answer.text])
         for sentence in sentences:
             yield AnswerSentence(sentence, tuple(int(n) for n in CITE_RE.findall(sentence)), answer.engine)
-        yield AnswerDone(answer.text, answer.refused, answer.confidence, answer.engine,
-                         tuple(answer.citations), tuple(getattr(answer, "suggestions", ()) or ()))
+        done = AnswerDone(answer.text, answer.refused, answer.confidence, answer.engine,
+                          tuple(answer.citations), tuple(getattr(answer, "suggestions", ()) or ()))
+        self._count_topic(done)
+        yield done
+
+    def _count_topic(self, done: AnswerDone) -> None:
+        """Count the question under its topic for the staff charts (only the topic and the day are kept)."""
+        from kiosk.ui import analytics
+
+        topic = "其他"
+        if done.citations and self.store is not None:
+            doc = self.store.document(done.citations[0].source)
+            if doc is not None and doc.topics:
+                topic = doc.topics[0]
+        try:
+            analytics.record_question(topic)
+        except OSError:
+            log.warning("question count not saved", exc_info=True)
+
+    # -- documents and policies ----------------------------------------------------------------------------
+    def scan(self, path: Path) -> ScanView:
+        scan = need("kiosk.documents.scan", "证照识别暂不可用，请在右边手动填写企业信息。")
+        try:
+            return convert.scan_view(scan.scan_image(path))
+        except scan.ScanError as exc:
+            raise Unavailable(getattr(exc, "friendly", None) or str(exc)) from exc
+
+    def match(self, fields: dict[str, str], answers: dict[str, bool]) -> list[PolicyView]:
+        profile = need("kiosk.policy.profile", "政策匹配暂不可用，请到政策服务窗口咨询。")
+        eligibility = need("kiosk.policy.eligibility", "政策匹配暂不可用，请到政策服务窗口咨询。")
+        try:
+            enterprise = profile.profile_from_fields(dict(fields))
+        except ValueError as exc:
+            raise Unavailable(f"企业信息有误：{exc}，请返回修改。") from exc
+        for key, value in answers.items():
+            try:
+                eligibility.answer(enterprise, key, value)
+            except ValueError:
+                log.info("answer %s not applied", key)
+        return [convert.policy_view(m) for m in eligibility.match(enterprise)]
+
+    # -- requests ------------------------------------------------------------------------------------------
+    def requests(self) -> Any:
+        mod = need("kiosk.requests", "诉求受理暂不可用，请到 8 号诉求窗口登记。")
+        with self._lock:
+            if self._requests is None:
+                self._requests = mod.RequestService.open()
+        return self._requests
+
+    def _request_call(self, fn: Callable[[], Any]) -> Any:
+        from kiosk.requests import RequestError
+
+        try:
+            return fn()
+        except RequestError as exc:
+            raise Unavailable(getattr(exc, "friendly", None) or str(exc)) from exc
+
+    def submit(self, text: str, company: str, phone: str) -> TicketView:
+        from kiosk.requests import SubmitForm
+
+        svc = self.requests()
+        receipt = self._request_call(lambda: svc.submit(SubmitForm(text, company, phone, channel="kiosk-text")))
+        status = self._request_call(lambda: svc.status(receipt.ticket, phone[-4:]))
+        return convert.ticket_view(receipt.ticket, status.items, status.events, svc.department_name, receipt.qr_text)
+
+    def track(self, ticket: str, last4: str) -> TicketView:
+        svc = self.requests()
+        status = self._request_call(lambda: svc.status(ticket, last4))
+        return convert.ticket_view(status.ticket, status.items, status.events, svc.department_name)
+
+    def rate(self, ticket: str, last4: str, stars: int) -> None:
+        svc = self.requests()
+        self._request_call(lambda: svc.rate(ticket, last4, stars))
+
+    def queue(self, overdue_only: bool = False) -> list[QueueRow]:
+        svc = self.requests()
+        items = svc.list_items(overdue=overdue_only)
+        return convert.queue_rows(items, svc.department_name, svc.clock())
+
+    def analytics(self) -> Analytics:
+        from kiosk.ui import analytics
+
+        return analytics.collect(self.requests() if _importable("kiosk.requests") else None)
+
+    # -- guides --------------------------------------------------------------------------------------------
+    def catalog(self) -> Any:
+        mod = need("kiosk.guides.catalog", "一件事指南暂不可用，请到 1 号综合窗口咨询。")
+        with self._lock:
+            if self._catalog is None:
+                self._catalog = mod.load_catalog()
+        return self._catalog
+
+    def guides(self) -> list[GuideView]:
+        return [GuideView(g.id, g.name, g.summary.text, sample=bool(g.sample)) for g in self.catalog().guides]
+
+    def _checklist(self, guide_id: str, answers: dict[str, bool]) -> Any:
+        tailor = need("kiosk.guides.tailor", "一件事指南暂不可用，请到 1 号综合窗口咨询。")
+        guide = self.catalog().find(guide_id)
+        if guide is None:
+            raise Unavailable("没有找到这项指南，请重新选择。")
+        typed: dict[str, bool | float] = {}
+        for key, yes in answers.items():
+            q = guide.question(key)
+            if q is not None and q.type == "number" and q.threshold is not None:
+                typed[key] = q.threshold + 1 if yes else q.threshold  # "more than the threshold?" as a number
+            elif q is not None:
+                typed[key] = yes
+        return tailor.tailor(guide, typed)
+
+    def tailor(self, guide_id: str, answers: dict[str, bool]) -> GuideView:
+        from kiosk.guides.catalog import store_departments
+
+        names = {k: d.name for k, d in store_departments().items()}
+        return convert.guide_view(self._checklist(guide_id, answers), names)
+
+    def print_guide(self, guide_id: str, answers: dict[str, bool]) -> Path:
+        from kiosk.config import data_dir
+        from kiosk.guides.catalog import store_departments
+        from kiosk.guides.printout import render_pdf
+
+        folder = data_dir() / "tmp"
+        folder.mkdir(parents=True, exist_ok=True)
+        out = render_pdf(self._checklist(guide_id, answers), folder / f"guide-{guide_id}.pdf", store_departments())
+        if shutil.which("lp"):
+            subprocess.run(["lp", str(out)], check=False, capture_output=True, timeout=20)
+        return out
 
 
-def citation_text(c: Citation) -> str:
-    head = f"《{c.title}》" + (f" {c.article}" if c.article else "")
-    return head + (f"（{c.doc_number}）" if c.doc_number else "")
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True

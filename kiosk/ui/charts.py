@@ -20,7 +20,7 @@ class Chart(QWidget):
 
     def font_px(self, px: int, bold: bool = False) -> QFont:
         f = QFont(self.font())
-        f.setPixelSize(max(11, int(px * max(0.7, min(1.6, self.height() / 360)))))
+        f.setPixelSize(max(12, int(px * max(0.8, min(1.6, self.height() / 330)))))
         f.setBold(bold)
         return f
 
@@ -55,19 +55,19 @@ class LineChart(Chart):
             return
         top = max(values) * 1.15 or 1
         legend_h = 36
-        plot = QRectF(r.left() + 44, r.top() + 6, r.width() - 56, r.height() - 44 - legend_h)
-        p.setFont(self.font_px(16))
+        plot = QRectF(r.left() + 48, r.top() + 6, r.width() - 84, r.height() - 44 - legend_h)
+        p.setFont(self.font_px(19))
         p.setPen(QPen(QColor("#D5E2DF"), 1))
         for i in range(5):
             y = plot.bottom() - plot.height() * i / 4
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(self.muted)
-            p.drawText(QRectF(r.left(), y - 10, 38, 20), Qt.AlignmentFlag.AlignRight, f"{top * i / 4:.0f}")
+            p.drawText(QRectF(r.left(), y - 12, 40, 24), Qt.AlignmentFlag.AlignRight, f"{top * i / 4:.0f}")
             p.setPen(QPen(QColor("#D5E2DF"), 1))
         step = plot.width() / (len(self.days) - 1)
         p.setPen(self.muted)
         for i, d in enumerate(self.days):
-            p.drawText(QRectF(plot.left() + i * step - 40, plot.bottom() + 6, 80, 24), Qt.AlignmentFlag.AlignCenter, d)
+            p.drawText(QRectF(plot.left() + i * step - 40, plot.bottom() + 6, 80, 28), Qt.AlignmentFlag.AlignCenter, d)
         x_legend = plot.left()
         for k, (name, vals) in enumerate(self.series.items()):
             colour = QColor(SERIES[k % len(SERIES)])
@@ -99,7 +99,7 @@ class BarChart(Chart):
         items = sorted(self.data.items(), key=lambda kv: -kv[1])[:8]
         top = max(v for _, v in items) or 1
         row_h = r.height() / len(items)
-        p.setFont(self.font_px(18))
+        p.setFont(self.font_px(20))
         label_w = min(r.width() * 0.35, max(p.fontMetrics().horizontalAdvance(k) for k, _ in items) + 12)
         for i, (name, v) in enumerate(items):
             y = r.top() + i * row_h
@@ -133,7 +133,7 @@ class RingChart(Chart):
         p.setFont(self.font_px(40, True))
         p.setPen(self.text_colour)
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, f"{self.rate * 100:.0f}%")
-        p.setFont(self.font_px(18))
+        p.setFont(self.font_px(20))
         p.setPen(self.muted)
         p.drawText(QRectF(r.left(), box.bottom() + 6, r.width(), 28), Qt.AlignmentFlag.AlignCenter, self.caption)
 
@@ -149,7 +149,7 @@ class RatingChart(Chart):
             self.empty(p, r)
             return
         mean = sum((i + 1) * c for i, c in enumerate(self.counts)) / total
-        p.setFont(self.font_px(18))
+        p.setFont(self.font_px(20))
         col_w = (r.width() - 20) / 5
         plot_h = r.height() - 70
         top = max(self.counts)

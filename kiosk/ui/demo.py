@@ -6,7 +6,6 @@ from kiosk.ui import viewmodels as vm
 
 
 def stage(window, screen: str) -> None:
-    window.navigate(screen)
     current = window.current()
     if hasattr(current, "stage_demo"):
         current.stage_demo(vm)

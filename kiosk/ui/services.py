@@ -24,7 +24,9 @@ ENGINE_NAMES = {"knowledge": "知识库", "dialogue": "对话", "voice": "语音
 
 
 class _Job(QObject):
-    done = Signal(object)
+    # Results travel boxed in a 1-tuple: a bare None through a queued Signal(object) unbalances None's refcount
+    # in PySide6 on Python 3.11, which aborts the interpreter at exit.
+    done = Signal(tuple)
     failed = Signal(str)
 
 
@@ -44,13 +46,12 @@ class _Runnable(QRunnable):
                 log.exception("service call failed")
             self.job.failed.emit(friendly or "抱歉，这项服务暂时出了点问题，请稍后再试或咨询服务窗口。")
         else:
-            self.job.done.emit(result)
+            self.job.done.emit((result,))
 
 
 class Services(QObject):
     status = Signal(object)  # EngineStatus
     answer_event = Signal(int, object)  # (turn, event)
-    mic_level = Signal(float)
 
     def __init__(self, backends: Backends | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -60,6 +61,7 @@ class Services(QObject):
         self.states: dict[str, EngineStatus] = {}
         self._jobs: set[_Job] = set()
         self._turn = 0
+        self.voice_turn = -1
         self._cancel: dict[int, threading.Event] = {}
         self.status.connect(self._remember)
 
@@ -74,7 +76,7 @@ class Services(QObject):
             job.deleteLater()
 
         if on_done:
-            job.done.connect(on_done)
+            job.done.connect(lambda boxed: on_done(boxed[0]))
         if on_fail:
             job.failed.connect(on_fail)
         job.done.connect(finish)
@@ -85,9 +87,10 @@ class Services(QObject):
         return self.pool.waitForDone(ms)
 
     # -- start-up ------------------------------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, voice: bool = True) -> None:
         """Load every engine in the background, knowledge first since most visitors start by asking."""
-        for key, loader in self.backends.loaders():
+        loaders = self.backends.loaders() + ([("voice", self._load_voice)] if voice else [])
+        for key, loader in loaders:
             self._emit(key, "loading", "正在加载…")
             self.run(loader, lambda msg, k=key: self._emit(k, "ready", msg or "就绪"),
                      lambda msg, k=key: self._emit(k, "missing", msg))
@@ -101,6 +104,38 @@ class Services(QObject):
     def ready(self, key: str) -> bool:
         st = self.states.get(key)
         return bool(st and st.state == "ready")
+
+    # -- voice ---------------------------------------------------------------------------------------------
+    def _load_voice(self) -> str:
+        from kiosk.ui.voice import load_voice
+
+        backends = self.backends
+        if backends.store is None:
+            backends.load_knowledge()
+        backends.voice = load_voice(backends.vocabulary, lambda text: backends.answer(text, threading.Event()),
+                                    self._voice_event)
+        return "就绪（按住说话）"
+
+    def _voice_event(self, event: object) -> None:
+        self.answer_event.emit(self.voice_turn, event)
+
+    def listen(self) -> None:
+        """Push-to-talk pressed: stop any answer, open a new turn, record."""
+        self.interrupt("barge-in")
+        self._turn += 1
+        self.voice_turn = self._turn
+        self.backends.voice.press()
+
+    def end_listening(self) -> None:
+        if self.backends.voice is not None:
+            self.backends.voice.release()
+
+    def mic_level(self) -> float:
+        return self.backends.voice.level() if self.backends.voice is not None else 0.0
+
+    def playback_clock(self):
+        """The clock the avatar's mouth follows while the voice speaks (None without a voice)."""
+        return self.backends.voice.sync if self.backends.voice is not None else None
 
     # -- conversation --------------------------------------------------------------------------------------
     def ask(self, text: str) -> int:

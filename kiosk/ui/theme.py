@@ -97,9 +97,15 @@ QPushButton[role="ghost"] {{ border: 0; background: transparent; min-height: {px
 QPushButton[role="ghost"]:checked {{ background: {p.brand_soft}; color: {p.brand_dark}; }}
 QPushButton[role="ghost"]:focus {{ border: {px(3)}px solid {p.warn}; }}
 QPushButton[role="chip"] {{ min-height: {px(56)}px; border-radius: {px(28)}px; font-size: {px(24)}px;
-  background: {p.brand_soft}; border: {border if theme.high_contrast else 0}px solid {p.brand_dark};
-  color: {p.brand_dark}; padding: 0 {px(22)}px; }}
+  background: {p.card}; border: {max(2, border)}px solid {p.brand}; color: {p.brand_dark}; padding: 0 {px(22)}px; }}
+QPushButton[role="chip"]:checked {{ background: {p.brand}; color: white; }}
 QPushButton[role="chip"]:focus {{ border: {px(4)}px solid {p.warn}; }}
+QPushButton[role="menu"] {{ text-align: left; min-height: {px(76)}px; border-radius: {px(18)}px; font-size: {px(26)}px;
+  font-weight: 700; background: {p.card}; border: {max(1, border)}px solid {p.line}; color: {p.text};
+  padding: 0 {px(20)}px; }}
+QPushButton[role="menu"]:checked {{ background: {p.brand_soft}; border: {px(3)}px solid {p.brand};
+  color: {p.brand_dark}; }}
+QPushButton[role="menu"]:focus {{ border: {px(4)}px solid {p.warn}; }}
 QPushButton[role="key"] {{ min-height: {px(62)}px; min-width: {px(62)}px; padding: 0; border-radius: {px(12)}px;
   font-size: {px(28)}px; border: {border}px solid {p.line}; color: {p.text}; }}
 QPushButton[role="candidate"] {{ min-height: {px(56)}px; padding: 0 {px(16)}px; border-radius: {px(10)}px;

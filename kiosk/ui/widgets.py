@@ -58,7 +58,7 @@ class IconButton(QPushButton):
             return
         role = self.property("role") or ""
         colour = "#FFFFFF" if role in ("primary", "tile-primary") else theme.palette.brand_dark
-        if role in ("ghost", "key"):
+        if role in ("ghost", "key", "menu"):
             colour = theme.palette.text
         size = theme.px(self.icon_px)
         self.setIcon(icons.icon(self.icon_name, colour, size * 2))
@@ -108,6 +108,7 @@ def clear(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget():
+            item.widget().hide()  # gone from the screen now, not at the next idle moment
             item.widget().deleteLater()
         elif item.layout():
             clear(item.layout())
@@ -116,7 +117,7 @@ def clear(layout: QLayout) -> None:
 class Helper(QFrame):
     """西小服 in small, with a speech bubble that says what to do on this screen."""
 
-    def __init__(self, text: str, avatar_height: int = 300):
+    def __init__(self, text: str, avatar_height: int = 420):
         super().__init__()
         self.avatar = Avatar()
         self.avatar.setMinimumHeight(avatar_height // 2)
@@ -129,6 +130,7 @@ class Helper(QFrame):
         box.setSpacing(12)
         box.addWidget(self.bubble)
         box.addWidget(self.avatar, 1)
+        box.addStretch(0)
 
     def say(self, text: str) -> None:
         self.text.setText(text)

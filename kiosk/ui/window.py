@@ -144,6 +144,7 @@ class MainWindow(QWidget):
             return
         self.stack.setCurrentWidget(screen)
         self.home_button.setVisible(name != "attract")
+        screen.setFocus()
         screen.entered(**kwargs)
 
     def current(self) -> Screen:

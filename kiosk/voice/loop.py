@@ -41,7 +41,7 @@ from kiosk.voice.speech import SpeechQueue
 log = logging.getLogger(__name__)
 
 PARTIAL_EVERY_S = 1.0
-BARGE_IN = EndpointConfig(threshold=0.8, min_speech_s=0.4)  # stricter while the kiosk itself is talking
+BARGE_IN = EndpointConfig(threshold=0.8, min_speech_s=0.35)  # stricter while the kiosk itself is talking
 
 
 class Turn:

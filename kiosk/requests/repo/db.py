@@ -51,6 +51,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE imported (key TEXT PRIMARY KEY, at TEXT NOT NULL);
     """,
+    # 2: failed status checks, so the last four phone digits cannot be guessed by trying all 10,000
+    """
+    CREATE TABLE failed_checks (id INTEGER PRIMARY KEY, ticket TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE INDEX failed_checks_ticket ON failed_checks(ticket, at);
+    """,
 ]
 
 _ITEM_COLUMNS = (
@@ -260,6 +265,14 @@ class RequestDB:
                   r["note"])
             for r in rows
         ]
+
+    def failed_checks_since(self, ticket: str, since: datetime) -> int:
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM failed_checks WHERE ticket = ? AND at >= ?", (ticket, _ts(since))
+        ).fetchone()[0]
+
+    def add_failed_check(self, ticket: str, at: datetime) -> None:
+        self.conn.execute("INSERT INTO failed_checks (ticket, at) VALUES (?, ?)", (ticket, _ts(at)))
 
     def count_tickets(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.config import Settings
@@ -32,6 +33,7 @@ class Screen(QWidget):
     def __init__(self, ctx: Context):
         super().__init__()
         self.ctx = ctx
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # holds focus on arrival, so no button shows a ring
         self.column = QVBoxLayout(self)
         self.column.setContentsMargins(56, 36, 56, 28)
         self.column.setSpacing(24)

@@ -12,6 +12,7 @@ from kiosk.events import (
     Citation,
     FinalTranscript,
     Interrupted,
+    MouthFrame,
     Notice,
     PartialTranscript,
 )
@@ -80,7 +81,10 @@ class ConversationScreen(Screen):
         self._bubble: KioskBubble | None = None
         self._draft: VisitorBubble | None = None
         self._timeline = MouthTimeline()
+        self._voice_timeline: MouthTimeline | None = None
         self._clock = MonotonicClock()
+        self._level_timer = QTimer(self, interval=50, timeout=lambda: self.avatar.set_mic_level(
+            self.ctx.services.mic_level()))
         self._scroll_timer = QTimer(self, singleShot=True, interval=30, timeout=self._scroll_to_end)
         ctx.services.answer_event.connect(self.on_event)
         self.reset()
@@ -123,22 +127,29 @@ class ConversationScreen(Screen):
         self.ask(text)
 
     def start_listening(self) -> None:
-        voice = getattr(self.ctx.services, "listen", None)
-        if voice is None or not self.ctx.services.ready("voice"):
+        if not self.ctx.services.ready("voice"):
             self.ctx.toast("语音功能暂不可用，请用键盘输入您的问题")
             self.keyboard.show()
             self.input.setFocus()
             return
-        self.ctx.services.interrupt("barge-in")
+        self.ctx.services.listen()
+        self._turn = self.ctx.services.voice_turn
+        self._bubble = None
         self._set_state("listening")
-        voice()
+        self._level_timer.start()
 
     def stop_listening(self) -> None:
+        self._level_timer.stop()
         if self.avatar.state == "listening":
             self.ctx.services.end_listening()
             self._set_state("thinking")
 
     def ask(self, text: str) -> None:
+        self.ctx.services.interrupt("new-question")  # the answer still streaming stops before the new one shows
+        self._visitor_said(text)
+        self._turn = self.ctx.services.ask(text.strip()[:500])
+
+    def _visitor_said(self, text: str) -> None:
         text = text.strip()[:500]
         if self._draft is None:
             self._add(VisitorBubble(text))
@@ -150,22 +161,25 @@ class ConversationScreen(Screen):
         self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
         self._bubble.set_placeholder("让我查一查…")
         self._set_state("thinking")
-        self._turn = self.ctx.services.ask(text)
 
     # -- answer events -------------------------------------------------------------------------------------
     def on_event(self, turn: int, event: object) -> None:
+        if turn != self._turn:
+            return  # a late event from an answer the visitor already interrupted
         if isinstance(event, PartialTranscript):
             if self._draft is None:
                 self._draft = self._add(VisitorBubble(event.text, draft=True))
             else:
                 self._draft.set_text(event.text, draft=True)
-            return
-        if isinstance(event, FinalTranscript):
-            self.ask(event.text)
-            return
-        if turn != self._turn or self._bubble is None:
-            return  # a late event from an answer the visitor already interrupted
-        if isinstance(event, AnswerLead | AnswerSentence | Notice):
+        elif isinstance(event, FinalTranscript):
+            self._visitor_said(event.text)  # the voice loop answers it; its events follow on this turn
+        elif isinstance(event, MouthFrame):
+            self._follow_voice(event)
+        elif self._bubble is None:
+            if isinstance(event, Notice):
+                self.ctx.toast(event.text)
+                self._set_state("idle")
+        elif isinstance(event, AnswerLead | AnswerSentence | Notice):
             self._bubble.append(event.text)
             self._speak(event.text)
         elif isinstance(event, AnswerDone):
@@ -188,11 +202,27 @@ class ConversationScreen(Screen):
         if done.suggestions:
             self.suggestions.addStretch(1)
         self._timeline.closed = True
+        if self._voice_timeline is not None:
+            self._voice_timeline.closed = True
         if self.avatar.state != "speaking":
             self._set_state("idle")
 
+    def _follow_voice(self, frame: MouthFrame) -> None:
+        """Synthesised speech drives the mouth: frames go on the voice timeline, read against the speaker."""
+        clock = self.ctx.services.playback_clock()
+        if clock is None:
+            return
+        if self._voice_timeline is None or frame.t_ms < self._voice_timeline.end_ms - 2000:
+            self._voice_timeline = MouthTimeline()  # a new answer (the voice restarts its times after a barge-in)
+        self._voice_timeline.extend([frame])
+        if self.avatar.state != "speaking":
+            self.avatar.speak(self._voice_timeline, clock)
+            self.caption.setText(CAPTIONS["speaking"])
+
     def _speak(self, text: str) -> None:
-        """Animate the mouth for text the visitor reads (used when no synthesised voice drives the avatar)."""
+        """Animate the mouth for text the visitor reads, unless a synthesised voice drives the avatar."""
+        if self.ctx.services.ready("voice"):
+            return
         if self.avatar.state != "speaking" or self._timeline.closed:
             self._timeline = MouthTimeline()
             self._clock.start()

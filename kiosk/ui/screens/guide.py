@@ -52,9 +52,8 @@ class GuideScreen(Screen):
         clear(self.menu)
         self._menu_buttons.clear()
         for g in guides:
-            b = IconButton(g.title, "checklist", "tile", lambda g=g: self.open(g.id), icon_px=40)
+            b = IconButton(g.title, "checklist", "menu", lambda g=g: self.open(g.id), icon_px=34)
             b.setCheckable(True)
-            b.setMinimumHeight(1)
             self._menu_buttons[g.id] = b
             self.menu.addWidget(b)
         self.menu.addStretch(1)

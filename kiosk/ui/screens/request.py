@@ -131,6 +131,13 @@ class RequestScreen(Screen):
         left.box.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
         left.box.addWidget(label("用手机扫码，随时查看进度；\n在本机查询需要受理号和手机后 4 位。", "muted"))
         left.box.addStretch(1)
+        self.rating = Card("soft", margins=20, spacing=10)
+        self.rating.box.addWidget(label("办得怎么样？请打分", "h3"))
+        stars = QHBoxLayout()
+        for n in range(1, 6):
+            stars.addWidget(IconButton(str(n), "star", None, lambda n=n: self.rate(n), icon_px=28))
+        self.rating.box.addLayout(stars)
+        left.box.addWidget(self.rating)
         row.addWidget(left, 2)
         right = QVBoxLayout()
         self.area, self.details = scroll_column(16)
@@ -224,12 +231,7 @@ class RequestScreen(Screen):
                 line.addWidget(label(note, "muted"), 1)
                 steps.box.addLayout(line)
             self.details.addWidget(steps)
-        if view.can_rate:
-            stars = Card("soft", margins=24, horizontal=True)
-            stars.box.addWidget(label("办得怎么样？请打分", "h3"), 1)
-            for n in range(1, 6):
-                stars.box.addWidget(IconButton(str(n), "star", None, lambda n=n: self.rate(n)))
-            self.details.addWidget(stars)
+        self.rating.setVisible(view.can_rate)
         self.details.addStretch(1)
         self.pages.setCurrentIndex(2)
         self.tab_submit.setChecked(False)

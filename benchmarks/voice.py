@@ -1,0 +1,181 @@
+"""Voice benchmark: recognition accuracy and speed, voice speed, and voice-to-voice latency by stage.
+
+    .venv/bin/python benchmarks/voice.py [--questions N]
+
+1. ASR on ../shared/eval/speech (real recordings, general Mandarin): character error rate and real-time factor,
+   without and with the hall's vocabulary biasing (hotwords + pinyin correction), side by side.
+2. ASR on domain questions (the dev questions of ../shared/eval, spoken by the Chinese voice without styling):
+   the same two columns; this is where biasing matters (专精特新, 加计扣除, street names).
+3. TTS: time to the first audio of an answer sentence and real-time factor, with the cartoon style applied.
+4. Voice to voice: from the end of the visitor's speech to the first answer audio, by stage (recognition, the
+   answer's first sentence, synthesis of its first clause), over the domain questions; and, when the dialogue
+   produces model-written sentences, until the first of them is audible.
+Prints a table and writes benchmarks/results/voice.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import EVAL, median, percentile, report  # noqa: E402
+
+from kiosk.engines.asr import AsrEngine  # noqa: E402
+from kiosk.engines.audio import load_audio, resample  # noqa: E402
+from kiosk.engines.tts import load_speaker  # noqa: E402
+from kiosk.engines.tts.style import VoiceStyle  # noqa: E402
+from kiosk.events import AnswerLead, AnswerSentence  # noqa: E402
+from kiosk.voice.answer import default_source  # noqa: E402
+from kiosk.voice.vocabulary import core_terms, store_vocabulary  # noqa: E402
+
+ANSWERS = [
+    "您好，我是西小服，请问有什么可以帮您？",
+    "研发费用加计扣除，是指企业研发费用可以按实际发生额的百分之百在税前加计扣除。",
+    "根据西政办〔2025〕12号文件，符合条件的企业最高可获得2万元补贴。",
+    "请您携带营业执照和法定代表人身份证，到企业综合服务中心二号窗口办理。",
+]
+
+
+def _norm(s: str) -> str:
+    return "".join(c for c in s if unicodedata.category(c)[0] in "LN")
+
+
+def _edits(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def score(pairs: list[tuple[str, str]]) -> float:
+    """Corpus CER: all edits over all reference characters."""
+    return sum(_edits(_norm(r), _norm(h)) for r, h in pairs) / max(1, sum(len(_norm(r)) for r, _ in pairs))
+
+
+def run_asr(clips: list[tuple[str, np.ndarray]], plain: AsrEngine, biased: AsrEngine) -> dict:
+    out = {"plain": [], "biased": [], "rtf": [], "examples": []}
+    for ref, samples in clips:
+        p = plain.transcribe(samples)
+        b = biased.transcribe(samples)
+        out["plain"].append((ref, p.text))
+        out["biased"].append((ref, b.text))
+        out["rtf"] += [p.rtf, b.rtf]
+        out["examples"].append({"reference": ref, "plain": p.text, "biased": b.text, "seconds": round(p.audio_s, 2)})
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--questions", type=int, default=8, help="domain questions to speak and answer")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    plain = AsrEngine().load()
+    asr_load_s = time.perf_counter() - started
+    biased = AsrEngine(vocabulary=store_vocabulary(), core=core_terms())
+    biased._model = plain._model  # one loaded model, two configurations
+    started = time.perf_counter()
+    speaker = load_speaker()
+    tts_load_s = time.perf_counter() - started
+    reader = load_speaker(speaker.engine.name, style=VoiceStyle.plain())
+
+    # 1. shipped recordings
+    rows = [line.split("\t") for line in (EVAL / "speech" / "transcripts.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    shipped = [(ref, load_audio(EVAL / "speech" / name).samples) for name, ref, *_ in rows]
+    plain.transcribe(shipped[0][1])  # warm-up: the first decode pays one-off allocation
+    real = run_asr(shipped, plain, biased)
+
+    # 2. domain questions, spoken by the unstyled voice
+    questions = [line.split("\t")[0] for line in (EVAL / "dev_questions.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    questions = questions[: args.questions]
+    spoken = []
+    for q in questions:
+        audio, rate = reader.render(q)
+        spoken.append((q, resample(audio, rate, 16000)))
+    domain = run_asr(spoken, plain, biased)
+
+    # 3. TTS with the cartoon style
+    first_ms, tts_rtf = [], []
+    for text in ANSWERS:
+        t0 = time.perf_counter()
+        pieces = []
+        for piece in speaker.speak(text):
+            if not pieces:
+                first_ms.append((time.perf_counter() - t0) * 1000)
+            pieces.append(piece)
+        total = time.perf_counter() - t0
+        tts_rtf.append(total / sum(p.seconds for p in pieces))
+
+    # 4. voice to voice, stage by stage, from the end of the visitor's speech
+    source = default_source()
+    stages = {"asr": [], "answer_first_sentence": [], "tts_first_clause": [], "first_audio": [], "model_sentence": []}
+    for _q, samples in spoken:
+        t0 = time.perf_counter()
+        text = biased.transcribe(samples).text
+        t_asr = time.perf_counter()
+        first_sentence_at = first_audio_at = model_audio_at = None
+        for event in source(text):
+            if not isinstance(event, AnswerLead | AnswerSentence):
+                continue
+            if first_sentence_at is None:
+                first_sentence_at = time.perf_counter()
+            model_written = isinstance(event, AnswerSentence) and event.engine not in ("extractive", "")
+            if first_audio_at is None or (model_written and model_audio_at is None):
+                next(iter(speaker.speak(event.text)), None)  # the first clause is what the visitor hears first
+                now = time.perf_counter()
+                first_audio_at = first_audio_at or now
+                if model_written:
+                    model_audio_at = now
+        if first_sentence_at is None or first_audio_at is None:
+            continue
+        stages["asr"].append((t_asr - t0) * 1000)
+        stages["answer_first_sentence"].append((first_sentence_at - t_asr) * 1000)
+        stages["tts_first_clause"].append((first_audio_at - first_sentence_at) * 1000)
+        stages["first_audio"].append((first_audio_at - t0) * 1000)
+        if model_audio_at is not None:
+            stages["model_sentence"].append((model_audio_at - t0) * 1000)
+
+    metrics = [
+        ("asr load (s)", round(asr_load_s, 2), ""),
+        ("tts load (s)", round(tts_load_s, 2), ""),
+        ("ASR CER shipped clips, no biasing", round(score(real["plain"]), 3), "report"),
+        ("ASR CER shipped clips, with biasing", round(score(real["biased"]), 3), "report"),
+        ("ASR CER domain questions, no biasing", round(score(domain["plain"]), 3), "report"),
+        ("ASR CER domain questions, with biasing", round(score(domain["biased"]), 3), "report"),
+        ("ASR RTF median (shipped clips)", round(median(real["rtf"]), 3), "<= 0.3"),
+        ("ASR RTF median (domain questions)", round(median(domain["rtf"]), 3), "<= 0.3"),
+        ("TTS first audio median (ms)", round(median(first_ms), 1), "< 300"),
+        ("TTS RTF median (styled)", round(median(tts_rtf), 3), ""),
+        ("voice-to-voice first audio p50 (ms)", round(median(stages["first_audio"]), 1), "< 1500"),
+        ("voice-to-voice first audio p90 (ms)", round(percentile(stages["first_audio"], 90), 1), ""),
+        ("  stage: recognition p50 (ms)", round(median(stages["asr"]), 1), ""),
+        ("  stage: answer first sentence p50 (ms)", round(median(stages["answer_first_sentence"]), 1), ""),
+        ("  stage: first clause synthesis p50 (ms)", round(median(stages["tts_first_clause"]), 1), ""),
+        ("first model-written sentence audible p50 (ms)",
+         round(median(stages["model_sentence"]), 1) if stages["model_sentence"] else "n/a (no model sentences)",
+         "< 4500"),
+    ]
+    report("voice", metrics, {
+        "voice": speaker.engine.name,
+        "style": {"pitch_cents": speaker.style.pitch_cents, "speed": speaker.style.speed},
+        "shipped_clips": real["examples"],
+        "domain_questions": domain["examples"],
+        "stages_ms": {k: [round(v, 1) for v in vs] for k, vs in stages.items()},
+    })
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

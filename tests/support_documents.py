@@ -1,0 +1,46 @@
+"""Helpers for the document tests: an OCR stand-in that returns given rows of text, and image bytes."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from kiosk.engines.ocr import OcrLine, OcrReading
+
+
+class ScriptedOcr:
+    """Returns the given rows as OCR boxes (each row's pieces side by side) and records what it was shown."""
+
+    name = "scripted"
+
+    def __init__(self, rows: list[list[str]] | None = None):
+        self.rows = rows or []
+        self.seen: list[np.ndarray] = []
+
+    def read(self, image: np.ndarray, budget_s: float | None = None) -> OcrReading:
+        self.seen.append(image)
+        lines = []
+        for r, pieces in enumerate(self.rows):
+            x = 10.0
+            for text in pieces:
+                width = 30.0 * len(text)
+                y = 20.0 + 50 * r
+                lines.append(OcrLine(text, 0.99, ((x, y), (x + width, y), (x + width, y + 30), (x, y + 30))))
+                x += width + 60
+        return OcrReading(lines, 0.01, self.name)
+
+
+def image_bytes(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def text_image(size: tuple[int, int] = (400, 200)) -> Image.Image:
+    """A white image with dark strokes (not blank), for pipeline tests that do not need real text."""
+    image = Image.new("RGB", size, "white")
+    pixels = np.asarray(image).copy()
+    pixels[size[1] // 3 : size[1] // 3 + 10, 20 : size[0] - 20] = 0
+    return Image.fromarray(pixels)

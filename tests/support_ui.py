@@ -1,0 +1,95 @@
+"""Helpers for the UI tests: a window on fast, scripted services, and a way to wait for the worker threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from kiosk.config import Settings
+from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Citation
+from kiosk.ui import viewmodels as vm
+from kiosk.ui.backends import Backends
+from kiosk.ui.pinyin import PinyinIndex
+from kiosk.ui.services import Services
+
+CITATION = Citation(1, "sample-rd.md", "西湖区关于支持企业研发创新的若干政策（示例）", "第五条",
+                    "对经认定的区级研发中心，给予一次性奖励20万元。", "西政办〔2024〕12号", True)
+
+
+class ScriptedBackends(Backends):
+    """Every service answers at once from the sample view records; `answer` streams two sentences."""
+
+    def __init__(self, sentence_delay_s: float = 0.0):
+        super().__init__()
+        self.sentence_delay_s = sentence_delay_s
+        self.submitted: list[tuple[str, str, str]] = []
+        self.pinyin = PinyinIndex.build(["开办企业", "西湖区"], common=[("开", 100), ("办", 90)])
+
+    def loaders(self):
+        return [("knowledge", lambda: "已载入 3 份政策文件")]
+
+    def answer(self, text: str, cancelled: threading.Event) -> Iterator[object]:
+        yield AnswerLead("关于研发补贴，《西湖区关于支持企业研发创新的若干政策》第五条有规定。")
+        for sentence in ("经认定的区级研发中心，给予一次性奖励20万元[1]。", "可以到3号窗口申报。"):
+            if cancelled.is_set():
+                return
+            time.sleep(self.sentence_delay_s)
+            yield AnswerSentence(sentence, (1,))
+        yield AnswerDone("……", False, 0.8, "extractive", (CITATION,), ("需要什么材料？",))
+
+    def scan(self, path: Path) -> vm.ScanView:
+        return vm.demo_scan()
+
+    def match(self, fields, answers):
+        return vm.demo_policies()
+
+    def submit(self, text: str, company: str, phone: str) -> vm.TicketView:
+        self.submitted.append((text, company, phone))
+        return vm.demo_ticket()
+
+    def track(self, ticket: str, last4: str) -> vm.TicketView:
+        return vm.demo_ticket()
+
+    def queue(self, overdue_only: bool = False):
+        return [r for r in vm.demo_queue() if r.overdue or not overdue_only]
+
+    def analytics(self):
+        return vm.demo_analytics()
+
+    def guides(self):
+        return [vm.demo_guide()]
+
+    def tailor(self, guide_id: str, answers):
+        return vm.demo_guide()
+
+
+def make_window(qtbot, backends: Backends | None = None, settings: Settings | None = None, size=(1920, 1080)):
+    from kiosk.ui.app import application
+    from kiosk.ui.window import MainWindow
+
+    application()
+    services = Services(backends or ScriptedBackends())
+    window = MainWindow(services, settings or Settings(staff_pin="246810"))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    window.apply_theme()
+    services.start(voice=False)
+    settle(window)
+    return window
+
+
+def settle(window, timeout_s: float = 5.0) -> None:
+    """Let the worker threads finish and their results reach the screen."""
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        QApplication.processEvents()
+        if window.services.pool.activeThreadCount() == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    for _ in range(3):
+        QApplication.processEvents()
