@@ -50,6 +50,9 @@ class Settings:
 
     idle_reset_seconds: int = 60
     refusal_threshold: float = 0.45
+    # re-rank candidates with the embedding model when it is installed (measured: no gain on the development
+    # questions, +~300 ms per question on 2 cores; see README)
+    dense_rerank: bool = False
     llm_model: str = "qwen2.5-0.5b-instruct"
     llm_first_token_budget_s: float = 6.0
     tts_pitch_cents: int = 250

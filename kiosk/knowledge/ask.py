@@ -9,7 +9,7 @@ from kiosk.config import Settings
 from kiosk.knowledge.answer import Answer, compose
 from kiosk.knowledge.followup import contextualize
 from kiosk.knowledge.normalize import MAX_QUESTION_CHARS
-from kiosk.knowledge.retrieve import Retriever
+from kiosk.knowledge.retrieve import Reranker, Retriever
 from kiosk.store import Store
 
 TOP_K = 6
@@ -32,7 +32,7 @@ class AskService:
     min_confidence: float = field(default_factory=lambda: Settings.load().refusal_threshold)
 
     def __post_init__(self) -> None:
-        self.retriever = self.retriever or Retriever(self.store)
+        self.retriever = self.retriever or Retriever(self.store, reranker=_reranker())
 
     def ask(self, question: str, use_history: bool = False) -> tuple[Answer, dict[str, float]]:
         """The extractive answer and the time each stage took, in milliseconds."""
@@ -56,3 +56,12 @@ class AskService:
 
     def reset(self) -> None:
         self.history.clear()
+
+
+def _reranker() -> Reranker | None:
+    """The dense re-ranker, when it is switched on and its model is installed."""
+    if not Settings.load().dense_rerank:
+        return None
+    from kiosk.engines import embed
+
+    return embed.DenseReranker() if embed.available() else None
