@@ -16,7 +16,6 @@ from kiosk.guides.fonts import FontMissing, find_cjk_font
 from kiosk.guides.printout import qr_text, render_pdf
 
 
-
 def _have_cjk_font() -> bool:
     try:
         find_cjk_font()
@@ -27,17 +26,6 @@ def _have_cjk_font() -> bool:
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not _have_cjk_font(),
                                    reason="needs pdftotext (poppler-utils) and a Chinese font (fonts-noto-cjk)")
-
-
-@pytest.fixture
-def kiosk_env(tmp_path, monkeypatch):
-    sources = tmp_path / "sources"
-    shutil.copytree(REPO / "policies_db" / "guides", sources / "guides")
-    shutil.copy(REPO / "policies_db" / "departments.yaml", sources)
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("KIOSK_SOURCES", str(sources))
-    monkeypatch.delenv("KIOSK_DB", raising=False)
-    return tmp_path
 
 
 @needs_poppler

@@ -1,25 +1,12 @@
-"""`kiosk request …` end to end, in-process, against a small store built from the departments file."""
+"""`kiosk request …` end to end, in-process, against the session's sample store and a private data directory."""
 
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
-from support_requests import REPO
 
 from kiosk.cli import main
-
-
-@pytest.fixture
-def kiosk_env(tmp_path, monkeypatch):
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    shutil.copy(REPO / "policies_db" / "departments.yaml", sources)
-    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("KIOSK_SOURCES", str(sources))
-    monkeypatch.delenv("KIOSK_DB", raising=False)
-    return tmp_path
 
 
 def run(capsys, *argv):

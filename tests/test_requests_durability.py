@@ -10,9 +10,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from support_requests import REPO, departments
 
 from kiosk.requests.repo.db import RequestDB, requests_path
+from kiosk.requests.validate import RequestError
 
 SUBMITTER = textwrap.dedent(
     """
@@ -105,3 +107,11 @@ def test_rebuilding_the_store_leaves_requests_alone(tmp_path, monkeypatch):
     db = RequestDB()
     assert db.ticket(ticket) is not None
     db.close()
+
+
+def test_a_damaged_file_is_reported_not_overwritten(tmp_path):
+    path = tmp_path / "requests.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(RequestError, match="无法打开"):
+        RequestDB(path)
+    assert path.read_bytes() == b"this is not a database" * 100

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support_requests import departments
 
-from kiosk.requests.intake import Intake, LlmSplitter, RuleSplitter
+from kiosk.requests.intake import SPLIT_GRAMMAR, Intake, LlmSplitter, RuleSplitter
 from kiosk.requests.routing import Router
 from kiosk.requests.validate import RequestError, clean_company, clean_text, normalize_phone, parse_ref
 from kiosk.store.records import Department
@@ -147,3 +147,34 @@ def test_company_and_refs():
     assert parse_ref("XH20261123-0042-2") == ("XH20261123-0042", 2)
     with pytest.raises(RequestError, match="工单号格式不对"):
         parse_ref("12345")
+
+
+def test_llm_splitter_that_drops_a_matter_is_overruled(router):
+    # Seen from the 0.5B model: the shop-sign question silently vanished.
+    reply = json.dumps({"items": ["想开一家奶茶店", "食品经营许可怎么办"]}, ensure_ascii=False)
+    splitter = LlmSplitter(lambda prompt: reply, RuleSplitter(router))
+    assert splitter.split("想开一家奶茶店，食品经营许可怎么办，门头店招要不要审批") == [
+        "想开一家奶茶店，食品经营许可怎么办", "门头店招要不要审批"]
+
+
+def test_llm_splitter_from_a_chat_model_uses_the_grammar(router):
+    class FakeModel:
+        def stream(self, turns, *, max_tokens=160, temperature=0.2, grammar=None):
+            self.turns, self.grammar = turns, grammar
+            yield '{"items": ["想贷款"'
+            yield "]}"
+
+    model = FakeModel()
+    splitter = LlmSplitter.from_model(model, RuleSplitter(router))
+    assert splitter.split("想贷款") == ["想贷款"]
+    assert model.grammar == SPLIT_GRAMMAR and model.turns[-1][1].endswith("想贷款")
+
+
+def test_split_grammar_compiles_for_llama_cpp():
+    llama_cpp = pytest.importorskip("llama_cpp")
+    assert llama_cpp.LlamaGrammar.from_string(SPLIT_GRAMMAR, verbose=False) is not None
+
+
+def test_ordinals_that_are_not_a_list_do_not_split(router):
+    assert RuleSplitter(router).split("第一次来办事，想问营业执照怎么办") == ["第一次来办事，想问营业执照怎么办"]
+    assert len(RuleSplitter(router).split("第一，营业执照怎么办；第二，发票怎么领")) == 2

@@ -138,6 +138,7 @@ def test_mixed_request_links_old_matter_and_opens_new_one(svc):
     assert mixed.ticket != first.ticket
     assert [i.category for i in mixed.items] == ["provident"]
     assert list(mixed.linked.values()) == [first.items[0].ref]
+    assert "另有1项已在办理中" in mixed.message
 
 
 def test_other_enterprise_or_old_matter_is_not_linked(svc, clock):

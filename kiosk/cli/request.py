@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def register(sub) -> None:
     s.add_argument("--channel", default="cli", help="来源：kiosk-voice | kiosk-text | form | cli")
     s.add_argument("--no-consent", action="store_true", help="企业不同意记录联系方式并转交部门")
     s.add_argument("--qr", type=Path, metavar="PNG", help="把工单二维码存为 PNG")
+    s.add_argument("--llm", action="store_true", help="用本地大模型拆分事项（较慢；未安装时用规则）")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=_submit)
 
@@ -93,12 +95,19 @@ def register(sub) -> None:
     s.set_defaults(func=_import)
 
 
-def _service():
+def _service(use_llm: bool = False):
     from kiosk.config import Settings
     from kiosk.requests.service import RequestService
 
     settings = Settings.load()
-    return RequestService.open(status_url=str(settings.extra.get("status_url", "")))
+    llm = None
+    if use_llm:
+        from kiosk.engines.llm import try_load
+
+        llm, why = try_load(settings.llm_model)
+        if llm is None:
+            print(f"大模型不可用（{why}），改用规则拆分。", file=sys.stderr)
+    return RequestService.open(llm=llm, status_url=str(settings.extra.get("status_url", "")))
 
 
 def _date(dt: datetime) -> str:
@@ -109,7 +118,7 @@ def _submit(args: argparse.Namespace) -> int:
     from kiosk.requests.service import SubmitForm
     from kiosk.requests.ticket_qr import qr_ascii, qr_png
 
-    svc = _service()
+    svc = _service(use_llm=args.llm)
     form = SubmitForm(args.text, args.company, args.phone, args.address, args.channel, consent=not args.no_consent)
     receipt = svc.submit(form)
     if args.qr:

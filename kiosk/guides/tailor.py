@@ -12,6 +12,31 @@ from kiosk.guides.model import Guide, Material, Question, Step
 YES = ("是", "是的", "有", "要", "需要", "会", "对", "租", "租的", "y", "yes", "true", "1", "已", "已经")
 NO = ("否", "不", "不是", "没有", "没", "无", "不要", "不需要", "不会", "n", "no", "false", "0", "未")
 Answer = bool | float
+_DIGITS = "零〇一二两三四五六七八九"
+_UNITS = "十百千万"
+
+
+def _chinese_number(text: str) -> int | None:
+    """三百二十 → 320, 两千五 → 2500, 一百零五 → 105: how people say a floor area or a head count."""
+    values = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+    units = {"十": 10, "百": 100, "千": 1000}
+    total, section, digit, last_unit, zero = 0, 0, None, 1, False
+    for ch in text:
+        if ch in "零〇":
+            zero, digit = True, None
+        elif ch in values:
+            digit = values[ch]
+        elif ch == "万":
+            total += (section + (digit or 0)) * 10000
+            section, digit, last_unit, zero = 0, None, 10000, False
+        else:
+            section += (1 if digit is None else digit) * units[ch]
+            digit, last_unit, zero = None, units[ch], False
+    if digit is not None:
+        # 两千五 is 2500: a trailing digit counts in the unit below the last one said, unless 零 came between.
+        section += digit if zero or last_unit <= 10 else digit * (last_unit // 10)
+    result = total + section
+    return result if result or zero else None
 
 
 class AnswerError(ValueError):
@@ -26,9 +51,13 @@ def parse_answer(question: Question, text: str) -> Answer:
     t = t.strip("。.!！ ")
     if question.type == "number":
         m = re.search(r"-?\d+(?:\.\d+)?", t.replace(",", ""))
-        if not m:
+        if m:
+            return float(m.group())
+        spoken = re.search(f"[{_DIGITS}{_UNITS}]+", t)
+        value = _chinese_number(spoken.group()) if spoken else None
+        if value is None:
             raise AnswerError(f"请回答一个数字，例如 120{question.unit}。")
-        return float(m.group())
+        return float(value)
     if t in YES or t.startswith(("是", "有", "需要", "要", "会", "已")):
         return True
     if t in NO or t.startswith(("不", "没", "无", "否", "未")):

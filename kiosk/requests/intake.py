@@ -1,15 +1,16 @@
 """Intake: split a request into items and route each one.
 
 The rule-based splitter is the default and needs nothing installed. A language model can do the splitting instead
-when one is handed in (`LlmSplitter` around any ``prompt -> JSON text`` callable, e.g. one constrained by a JSON
-grammar); whatever it returns is checked against the visitor's own words and the rules take over if it strays.
+when one is handed in (`LlmSplitter.from_model` around a chat model held to SPLIT_GRAMMAR, or around any
+``prompt -> JSON text`` callable); whatever it returns is checked against the visitor's own words, and the rules
+take over if it invents or drops a matter.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,14 +23,18 @@ PLEASANTRIES = re.compile(
     r"^(你好|您好|你们好|喂|请问|麻烦(你们|您)?(了|一下)?|谢谢(你们|您)?|多谢|辛苦(了|你们了)?|感谢|就这些|没有了|好的|嗯+|啊+)[。！，]?$"
 )
 _SENTENCE_END = re.compile(r"(?<=[。！？；\n])")
-_ENUMERATION = re.compile(r"(?:^|(?<=[，。；\s]))(?:[一二三四五六七八九十]|\d{1,2})[、.．)）]|第[一二三四五六七八九十]+[，、:：]?")
+# "1、" "二." "第三件事，": not "第一次", which is no list.
+_ENUMERATION = re.compile(
+    r"(?:^|(?<=[，。；\s]))(?:(?:[一二三四五六七八九十]|\d{1,2})[、.．)）](?!\d)|第[一二三四五六七八九十]+(?:件事|个问题|点)?[，、:：])"
+)
 _CONNECTOR = re.compile("(?:^|(?<=[，。；！？\\s]))(" + "|".join(CONNECTORS) + ")[，,]?")
 
-SPLIT_SCHEMA = {
-    "type": "object",
-    "properties": {"items": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 8}},
-    "required": ["items"],
-}
+# The same shape as a llama.cpp GBNF grammar: a model constrained by it cannot answer anything but the list.
+SPLIT_GRAMMAR = (
+    'root ::= "{\\"items\\": [" item ("," " "? item){0,7} "]}"\n'
+    'item ::= "\\"" [^"\\\\\\n]{1,120} "\\""'
+)
+SPLIT_SYSTEM = "你是企业服务中心的诉求登记员，只输出JSON。"
 SPLIT_PROMPT = (
     "把企业的诉求拆分成相互独立的事项，每项一句话，保留原话中的关键信息，不要编造。"
     "只输出JSON：{{\"items\": [\"事项1\", \"事项2\"]}}。\n诉求：{text}"
@@ -47,7 +52,7 @@ def _clauses(text: str) -> list[str]:
         marked = _ENUMERATION.sub(lambda m: "\x00", sentence)
         marked = _CONNECTOR.sub(lambda m: "\x00", marked)
         for part in marked.split("\x00"):
-            pieces.extend(c for c in re.split(r"(?<=[，,])", part))
+            pieces.extend(re.split(r"(?<=[，,])", part))
     out = []
     for p in pieces:
         p = p.strip(" ，,。；;！？\n")
@@ -88,12 +93,29 @@ class RuleSplitter:
         return ["，".join(clauses) for _, clauses in groups if clauses]
 
 
+class ChatModel(Protocol):
+    """What the splitter needs of a language model (``kiosk.engines.llm.LlmEngine`` fits)."""
+
+    def stream(self, turns: Sequence[tuple[str, str]], *, max_tokens: int = 160, temperature: float = 0.2,
+               grammar: str | None = None) -> Iterator[str]: ...
+
+
 class LlmSplitter:
-    """Splitting by a language model; ``complete(prompt)`` returns JSON text matching SPLIT_SCHEMA."""
+    """Splitting by a language model; ``complete(prompt)`` returns JSON text ``{"items": ["…", …]}``."""
 
     def __init__(self, complete: Callable[[str], str], fallback: Splitter):
         self.complete = complete
         self.fallback = fallback
+
+    @classmethod
+    def from_model(cls, model: ChatModel, fallback: Splitter, max_tokens: int = 200) -> LlmSplitter:
+        """Around a chat model, its output held to SPLIT_GRAMMAR."""
+
+        def complete(prompt: str) -> str:
+            turns = [("system", SPLIT_SYSTEM), ("user", prompt)]
+            return "".join(model.stream(turns, max_tokens=max_tokens, temperature=0.0, grammar=SPLIT_GRAMMAR))
+
+        return cls(complete, fallback)
 
     def split(self, text: str) -> list[str]:
         try:
@@ -101,15 +123,29 @@ class LlmSplitter:
             items = [str(i).strip() for i in raw["items"] if str(i).strip()]
         except (ValueError, KeyError, TypeError):
             return self.fallback.split(text)
-        if items and all(_grounded(i, text) for i in items):
+        if items and all(_grounded(i, text) for i in items) and _covered(items, text):
             return items
         return self.fallback.split(text)
 
 
+def _meaningful(text: str) -> list[str]:
+    return [c for c in text if c.isalnum()]
+
+
 def _grounded(item: str, source: str) -> bool:
     # A model may paraphrase, but most characters of each item must come from what the visitor said.
-    chars = [c for c in item if not c.isspace() and c not in "，。；、"]
+    chars = _meaningful(item)
     return bool(chars) and sum(c in source for c in chars) / len(chars) >= 0.7
+
+
+def _covered(items: list[str], source: str) -> bool:
+    # Nor may it drop a matter: every clause of substance the visitor said must be mostly in some item.
+    said = set("".join(items))
+    for clause in _clauses(source):
+        chars = _meaningful(clause)
+        if len(chars) >= 4 and sum(c in said for c in chars) / len(chars) < 0.5:
+            return False
+    return True
 
 
 @dataclass(frozen=True)

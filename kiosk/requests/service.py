@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from kiosk.requests import lifecycle
-from kiosk.requests.intake import Intake, Splitter
+from kiosk.requests.intake import ChatModel, Intake, LlmSplitter, RuleSplitter, Splitter
 from kiosk.requests.lifecycle import OPEN_STATES, InvalidTransition, State, add_working_days, next_state
 from kiosk.requests.records import DepartmentStats, Event, Item, Ticket
 from kiosk.requests.repo.db import RequestDB
@@ -97,11 +97,16 @@ class RequestService:
 
     @classmethod
     def open(cls, departments: list[Department] | None = None, path: Path | None = None,
-             splitter: Splitter | None = None, status_url: str = "") -> RequestService:
-        """The service on the kiosk's own requests file, routing among the store's departments by default."""
+             llm: ChatModel | None = None, status_url: str = "") -> RequestService:
+        """The service on the kiosk's own requests file, routing among the store's departments by default.
+
+        With ``llm`` a language model splits requests (the rules check it and take over when it strays).
+        """
         if departments is None:
             departments = _store_departments()
-        return cls(RequestDB(path), Router(departments), splitter, status_url=status_url)
+        router = Router(departments)
+        splitter = LlmSplitter.from_model(llm, RuleSplitter(router)) if llm is not None else None
+        return cls(RequestDB(path), router, splitter, status_url=status_url)
 
     def close(self) -> None:
         self.db.close()
@@ -140,9 +145,9 @@ class RequestService:
                 event_id = self.db.add_event(original, now, "企业", "linked", None, None, f"同一企业再次反映：{it.text}")
                 self._queue(original, event_id, "linked", now, "企业", f"同一企业再次反映：{it.text}")
             if not fresh:
-                first = linked_items[0]
-                items = [i for i in self.db.items_of(first.ticket) if i.ref in set(linked.values())]
-                return Receipt(first.ticket, items, linked, self._linked_message(first.ticket), self._qr_text(first.ticket))
+                items = list({i.ref: i for i in linked_items}.values())
+                first = items[0].ticket
+                return Receipt(first, items, linked, self._linked_message(first), self._qr_text(first))
             ticket = Ticket(self.db.next_ticket(now), now, company, phone, address, text, form.channel)
             self.db.insert_ticket(ticket, company_key, form.consent)
             for seq, it in enumerate(fresh, start=1):
@@ -157,13 +162,17 @@ class RequestService:
                 self._queue(item, event_id, "submit", now, "企业", "", created=ticket)
                 self._transition(item, "dispatch", now, "系统", f"派至{self.department_name(item.department)}")
                 ticket.items.append(item)
-        return Receipt(ticket.ticket, ticket.items, linked, self._accepted_message(ticket), self._qr_text(ticket.ticket))
+        message = self._accepted_message(ticket, linked)
+        return Receipt(ticket.ticket, ticket.items, linked, message, self._qr_text(ticket.ticket))
 
-    def _accepted_message(self, ticket: Ticket) -> str:
+    def _accepted_message(self, ticket: Ticket, linked: dict[str, str]) -> str:
         parts = [f"已受理，工单号 {ticket.ticket}。"]
         for i in ticket.items:
             due = i.due_at.strftime("%m月%d日")
             parts.append(f"第{i.seq}项由{self.department_name(i.department)}办理，{due}前答复。")
+        if linked:
+            refs = "、".join(sorted(set(linked.values())))
+            parts.append(f"另有{len(linked)}项已在办理中（{refs}），已把您的补充转给承办部门。")
         parts.append("凭工单号和手机号后四位可随时查询进度。")
         return "".join(parts)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from kiosk import config
 from kiosk.requests.lifecycle import State
 from kiosk.requests.records import Event, Item, Ticket
+from kiosk.requests.validate import RequestError
 
 MIGRATIONS: list[str] = [
     """
@@ -113,10 +114,14 @@ class RequestDB:
         # Autocommit mode: transactions are opened explicitly with BEGIN IMMEDIATE.
         self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise RequestError(f"工单数据库 {self.path} 无法打开（{exc}）。文件未被改动，请联系管理员处理。") from None
 
     def close(self) -> None:
         self.conn.close()
