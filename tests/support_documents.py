@@ -11,7 +11,11 @@ from kiosk.engines.ocr import OcrLine, OcrReading
 
 
 class ScriptedOcr:
-    """Returns the given rows as OCR boxes (each row's pieces side by side) and records what it was shown."""
+    """Returns the given rows as OCR boxes and records what it was shown.
+
+    Piece i of a row starts at x = 10 + 350·i (30 px per character), so pieces form columns like a printed
+    form; an empty piece is a gap.
+    """
 
     name = "scripted"
 
@@ -23,12 +27,11 @@ class ScriptedOcr:
         self.seen.append(image)
         lines = []
         for r, pieces in enumerate(self.rows):
-            x = 10.0
-            for text in pieces:
-                width = 30.0 * len(text)
-                y = 20.0 + 50 * r
-                lines.append(OcrLine(text, 0.99, ((x, y), (x + width, y), (x + width, y + 30), (x, y + 30))))
-                x += width + 60
+            y = 20.0 + 50 * r
+            for i, text in enumerate(pieces):
+                if text:
+                    x, width = 10.0 + 350 * i, 30.0 * len(text)
+                    lines.append(OcrLine(text, 0.99, ((x, y), (x + width, y), (x + width, y + 30), (x, y + 30))))
         return OcrReading(lines, 0.01, self.name)
 
 

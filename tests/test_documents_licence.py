@@ -215,3 +215,12 @@ def test_printed_instructions_stay_data():
 def test_boilerplate_approval_wording_is_not_suspicious():
     result = read_document(COLUMN_LINES + ["（依法须经批准的项目，经相关部门批准后方可开展经营活动）"])
     assert "suspicious_text" not in result.fields
+
+
+def test_value_run_into_the_next_label():
+    lines = ["名称 杭州某某有限公司", "类型 股份有限公司(非上市、自然人投资或控股)成立日期 2013年10月01日",
+             "经营范围 餐饮服务（不得在经营场所内吸烟）"]
+    f = parse_licence(lines)
+    assert f["type"] == "股份有限公司(非上市、自然人投资或控股)"
+    assert f["established"] == "2013-10-01"
+    assert f["address"] is None and f["business_scope"] == "餐饮服务（不得在经营场所内吸烟）"

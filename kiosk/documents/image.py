@@ -8,6 +8,7 @@ here is Pillow + numpy; nothing is written to disk, so an ID card photo never ou
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,8 +80,10 @@ def open_image(data: bytes) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             width, height = image.size
-            if image.format == "JPEG":
-                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+            if image.format == "JPEG" and max(width, height) > MAX_SIDE:
+                # The decoder scales by 1/2, 1/4 or 1/8 while keeping at least the requested size.
+                scale = MAX_SIDE / max(width, height)
+                image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
             elif width * height > MAX_DECODED_PIXELS:
                 raise ScanError(f"图片像素过多（{width}×{height}），请换一张较小的照片，或改用 JPG 格式。")
             image.load()

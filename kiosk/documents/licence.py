@@ -30,7 +30,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "business_scope": ("经营范围", "业务范围"),
 }
 # Labels that end the field before them without starting one of ours.
-STOP_LABELS = ("营业执照", "登记机关", "组成形式", "注册号", "副本编号")
+STOP_LABELS = ("登记机关", "组成形式", "注册号", "副本编号")
 # Labels printed in the right-hand column of the current (2016+) landscape licence.
 RIGHT_COLUMN_LABELS = (
     FIELD_LABELS["registered_capital"] + FIELD_LABELS["established"] + FIELD_LABELS["business_term"]
@@ -39,6 +39,8 @@ RIGHT_COLUMN_LABELS = (
 MULTILINE = {"address", "business_scope"}
 # Footer lines of the licence (annual-report notice, QR caption, printer's mark) end whatever field is open.
 FOOTER_WORDS = ("国家企业信用信息公示系统", "年度报告", "gsxt", "监制", "二维码", "http")
+# Title lines end a field too; only as a whole line, since 营业执照 also occurs inside every business scope.
+TITLES = ("营业执照", "(副本)", "（副本）", "(正本)", "（正本）")
 
 FIELD_KEYS = (
     "credit_code", "name", "type", "legal_representative", "registered_capital", "registered_capital_yuan",
@@ -48,10 +50,19 @@ FIELD_KEYS = (
 _LABEL_TO_FIELD = {label: name for name, labels in FIELD_LABELS.items() for label in labels}
 _LABEL_TO_FIELD |= dict.fromkeys(STOP_LABELS)
 _ALL_LABELS = sorted(_LABEL_TO_FIELD, key=len, reverse=True)
-# A label may be printed with wide letter spacing ("名　　称") and followed by a colon; it counts only at the
-# start of a line or after a space, so words inside a business scope are not taken for labels.
+# A label may be printed with wide letter spacing ("名　　称") and followed by a colon. Most labels count only at
+# the start of a line or after a space, so words inside a business scope (名称, 住所, 经营场所) are not taken for
+# labels; these never occur in a value, so they also split a value that OCR ran into them.
+_UNMISTAKABLE = {
+    "统一社会信用代码", "法定代表人", "执行事务合伙人", "注册资本", "注册资金", "成员出资总额", "成立日期", "注册日期",
+    "营业期限", "合伙期限", "经营期限", "主要经营场所", "经营范围", "业务范围", "登记机关", "组成形式", "副本编号",
+}
 _LABEL_RE = re.compile(
-    r"(?:^|(?<=\s))(" + "|".join(r"\s*".join(map(re.escape, label)) for label in _ALL_LABELS) + r")\s*[:：]?\s*"
+    "|".join(
+        ("" if label in _UNMISTAKABLE else r"(?:^|(?<=\s))") + "(" + r"\s*".join(map(re.escape, label)) + ")"
+        for label in _ALL_LABELS
+    )
+    + r"\s*[:：]?\s*"
 )
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff（）()·])\s+(?=[\u3400-\u9fff（）()·])")
 _CODE_RUN = re.compile(r"[0-9A-Z]{18,}")
@@ -94,7 +105,7 @@ def split_fields(lines: list[str]) -> tuple[dict[str, list[str]], list[str]]:
     current: str | None = None
     for raw in lines:
         line = normalise_line(raw)
-        if any(word in line for word in FOOTER_WORDS):
+        if any(word in line for word in FOOTER_WORDS) or label_of(line) in TITLES:
             current = None
             continue
         pos = 0
@@ -109,7 +120,7 @@ def split_fields(lines: list[str]) -> tuple[dict[str, list[str]], list[str]]:
                     values[current].append(text)
             if match is None:
                 break
-            current = _LABEL_TO_FIELD[label_of(match.group(1))]
+            current = _LABEL_TO_FIELD[label_of(next(g for g in match.groups() if g))]
             if current is not None:
                 values.setdefault(current, [])
             pos = match.end()

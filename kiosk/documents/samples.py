@@ -2,13 +2,15 @@
 
 The layout follows the current (2016+) landscape licence: title, credit code top left, QR box top right, a left
 column (名称, 类型, 法定代表人, 经营范围) and a right column (注册资本, 成立日期, 营业期限, 住所), the registration
-authority with its seal, and the footer notice. ``photo=True`` adds what a phone photo does: a slight turn,
-uneven light, blur, noise and JPEG compression. Every credit code is well-formed (both check characters).
+authority with its seal, and the footer notice. ``style="photo"`` adds what a phone photo does: a slight turn,
+uneven light, blur, noise and JPEG compression; ``style="angled"`` also tilts the paper away from the camera
+(perspective). Every credit code is well-formed (both check characters).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,19 +147,26 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     return [*lines, current] if current else lines
 
 
-def render_licence(sample: SampleLicence, *, photo: bool = False, seed: int = 0, extra_line: str = "") -> Image.Image:
+STYLES = ("scan", "photo", "angled")
+
+
+def render_licence(sample: SampleLicence, *, style: str = "scan", seed: int = 0, extra_line: str = "") -> Image.Image:
     """The licence as an image (1600×1130, like a 150 dpi scan); ``extra_line`` is printed in the scope column."""
     found = cjk_font_path()
     if found is None:
         raise RuntimeError("no CJK font installed (apt-get install fonts-noto-cjk)")
     path, index = found
-    font = ImageFont.truetype(path, 30, index=index)
+    font = ImageFont.truetype(path, 28, index=index)
     label_font = ImageFont.truetype(path, 30, index=index)
     title_font = ImageFont.truetype(path, 92, index=index)
     small = ImageFont.truetype(path, 22, index=index)
     width, height = 1600, 1130
     page = Image.new("RGB", (width, height), (250, 246, 236))
     draw = ImageDraw.Draw(page)
+    # Security-paper background: faint interlaced waves under the print, as on the real certificate.
+    for k in range(0, height + 40, 14):
+        points = [(x, k + 9 * math.sin(x / 37 + k / 23)) for x in range(0, width + 8, 8)]
+        draw.line(points, fill=(238, 226, 208), width=2)
     for inset, colour in ((18, (176, 120, 70)), (30, (200, 150, 90))):
         draw.rectangle((inset, inset, width - inset, height - inset), outline=colour, width=6)
     draw.text((width // 2, 120), "营 业 执 照", font=title_font, fill=(150, 20, 20), anchor="mm")
@@ -168,14 +177,14 @@ def render_licence(sample: SampleLicence, *, photo: bool = False, seed: int = 0,
         for j in range(6):
             if (i * 7 + j * 3) % 4 == 0:
                 draw.rectangle((1345 + i * 25, 85 + j * 25, 1365 + i * 25, 105 + j * 25), fill=(30, 30, 30))
-    left_x, value_dx, right_x = 90, 175, 860
+    left_x, value_dx, right_x = 90, 200, 905
     y = 320
     for label, value in (("名　　称", sample.name), ("类　　型", sample.type), ("法定代表人", sample.legal_representative)):
         draw.text((left_x, y), label, font=label_font, fill=(20, 20, 20))
         draw.text((left_x + value_dx, y), value, font=font, fill=(20, 20, 20))
         y += 62
     draw.text((left_x, y), "经营范围", font=label_font, fill=(20, 20, 20))
-    scope_lines = _wrap(draw, sample.business_scope, font, 560)
+    scope_lines = _wrap(draw, sample.business_scope, font, 540)
     if extra_line:
         scope_lines.append(extra_line)
     for line in scope_lines:
@@ -188,7 +197,7 @@ def render_licence(sample: SampleLicence, *, photo: bool = False, seed: int = 0,
         draw.text((right_x + value_dx, y), value, font=font, fill=(20, 20, 20))
         y += 62
     draw.text((right_x, y), "住　　所", font=label_font, fill=(20, 20, 20))
-    for line in _wrap(draw, sample.address, font, 500):
+    for line in _wrap(draw, sample.address, font, 440):
         draw.text((right_x + value_dx, y), line, font=font, fill=(20, 20, 20))
         y += 46
     draw.text((1000, 900), "登记机关", font=label_font, fill=(20, 20, 20))
@@ -198,13 +207,17 @@ def render_licence(sample: SampleLicence, *, photo: bool = False, seed: int = 0,
     draw.text((90, 1030), "国家企业信用信息公示系统网址：http://www.gsxt.gov.cn", font=small, fill=(60, 60, 60))
     draw.text((90, 1062), "市场主体应当于每年1月1日至6月30日通过国家企业信用信息公示系统报送公示年度报告。", font=small,
               fill=(60, 60, 60))
-    return _as_photo(page, seed) if photo else page
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {STYLES}")
+    return page if style == "scan" else _as_photo(page, seed, angled=style == "angled")
 
 
-def _as_photo(page: Image.Image, seed: int) -> Image.Image:
+def _as_photo(page: Image.Image, seed: int, angled: bool) -> Image.Image:
     import numpy as np
 
     rng = random.Random(seed)
+    if angled:
+        page = _tilted(page, rng.uniform(0.08, 0.16), rng.random() < 0.5)
     turned = page.rotate(rng.uniform(-4, 4), resample=Image.BICUBIC, expand=True, fillcolor=(90, 85, 80))
     canvas = Image.new("RGB", (turned.width + 160, turned.height + 120), (90, 85, 80))
     canvas.paste(turned, (80, 60))
@@ -219,3 +232,20 @@ def _as_photo(page: Image.Image, seed: int) -> Image.Image:
     buffer = io.BytesIO()
     photo.save(buffer, "JPEG", quality=80)
     return Image.open(io.BytesIO(buffer.getvalue()))
+
+
+def _tilted(page: Image.Image, shrink: float, far_top: bool) -> Image.Image:
+    """The page seen at an angle: the far edge (top or bottom) narrower by ``shrink`` of the width on each side."""
+    import numpy as np
+
+    w, h = page.size
+    inset = shrink * w
+    corners = [(inset, 0), (w - inset, 0), (w, h), (0, h)] if far_top else [(0, 0), (w, 0), (w - inset, h), (inset, h)]
+    # Coefficients mapping each output pixel back to the page (Pillow's PERSPECTIVE transform).
+    rows, rhs = [], []
+    for (x, y), (u, v) in zip(corners, [(0, 0), (w, 0), (w, h), (0, h)], strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        rhs.extend([u, v])
+    coeffs = np.linalg.solve(np.array(rows, dtype=float), np.array(rhs, dtype=float))
+    return page.transform((w, h), Image.PERSPECTIVE, tuple(coeffs), Image.BICUBIC, fillcolor=(90, 85, 80))

@@ -62,7 +62,10 @@ def parse_capital(text: str) -> Amount:
     return Amount(round(value, 2), currency)
 
 
-_DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+# OCR reads a printed 0 as O and a 1 as I or l now and then; inside a date they can only be digits.
+_D = r"[\dOoIl]"
+_DATE_RE = re.compile(rf"({_D}{{4}})\s*[年\-/.]\s*({_D}{{1,2}})\s*[月\-/.]\s*({_D}{{1,2}})\s*日?")
+_DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")
 _CN_DATE_RE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 
 
@@ -75,7 +78,8 @@ def parse_date(text: str) -> str | None:
 def _first_date(text: str) -> tuple[str, int, int] | None:
     """(iso, start, end) of the first valid date in the text."""
     for m in _DATE_RE.finditer(text):
-        iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        year, month, day = (int(g.translate(_DIGIT_LOOKALIKES)) for g in m.groups())
+        iso = _iso(year, month, day)
         if iso:
             return iso, m.start(), m.end()
     for m in _CN_DATE_RE.finditer(text):
