@@ -53,7 +53,7 @@ class Settings:
     # re-rank candidates with the embedding model when it is installed (measured: no gain on the development
     # questions, +~300 ms per question on 2 cores; see README)
     dense_rerank: bool = False
-    llm_model: str = "qwen2.5-0.5b-instruct"
+    llm_model: str = "qwen2.5-coder-0.5b"
     llm_first_token_budget_s: float = 6.0
     tts_pitch_cents: int = 250
     tts_speed: float = 1.05

@@ -87,3 +87,14 @@ class Notice:
 
     text: str
     level: str = "info"
+
+
+@dataclass
+class ServiceReply:
+    """What a service wants said: sentences in order, their citations, and what to offer next."""
+
+    sentences: list[str]
+    citations: list[Citation] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    follow_up: str = ""  # a question the service needs answered next; the session remembers it
+    data: dict[str, object] = field(default_factory=dict)  # structured result for the UI (cards, ticket, ...)

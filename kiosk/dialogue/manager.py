@@ -15,9 +15,9 @@ from collections.abc import Iterator
 
 from kiosk.dialogue import intent as intents
 from kiosk.dialogue.answering import GroundedAnswerer
-from kiosk.dialogue.protocols import GuideDesk, LanguageModel, PolicyAdvisor, RequestDesk, ServiceReply
+from kiosk.dialogue.protocols import GuideDesk, LanguageModel, PolicyAdvisor, RequestDesk
 from kiosk.dialogue.session import Session, is_yes, profile_facts
-from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Notice
+from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Notice, ServiceReply
 from kiosk.knowledge.ask import AskService
 from kiosk.knowledge.followup import contextualize, is_follow_up
 from kiosk.knowledge.normalize import MAX_QUESTION_CHARS, clean
@@ -126,7 +126,8 @@ class DialogueManager:
             session.topic = session.topic if follow else text
             session.topic_title = done.citations[0].title if done.citations else ""
             session.last_citations = list(done.citations)
-            session.offer = done.suggestions[0] if done.suggestions else ""
+            session.asked.add(text)
+            session.offer = next((s for s in done.suggestions if s not in session.asked), "")
 
     def _request(self, session: Session, text: str, started: float) -> Iterator[object]:
         if self.requests is not None:

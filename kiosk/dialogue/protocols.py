@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Protocol
 
-from kiosk.events import Citation
+from kiosk.events import ServiceReply
 
 # (role, text), role being "system" | "user" | "assistant"
 Message = tuple[str, str]
@@ -28,17 +27,6 @@ class LanguageModel(Protocol):
         cancel: threading.Event | None = None,
         grammar: str | None = None,
     ) -> Iterator[str]: ...
-
-
-@dataclass
-class ServiceReply:
-    """What a service wants said: sentences in order, their citations, and what to offer next."""
-
-    sentences: list[str]
-    citations: list[Citation] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)
-    follow_up: str = ""  # a question the service needs answered next; the session remembers it
-    data: dict[str, object] = field(default_factory=dict)  # structured result for the UI (cards, ticket, ...)
 
 
 class PolicyAdvisor(Protocol):

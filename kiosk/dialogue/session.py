@@ -59,6 +59,7 @@ class Session:
     facts: dict[str, str] = field(default_factory=dict)
     offer: str = ""  # the follow-up question the kiosk offered last ("需要准备什么材料？")
     pending_intent: str = ""  # a service asked the visitor something; the next turn answers it
+    asked: set[str] = field(default_factory=set)  # questions already answered, never offered again
     last_citations: list = field(default_factory=list)
     turns: int = 0
     last_active: float = field(default_factory=time.monotonic)
@@ -73,6 +74,6 @@ class Session:
     def reset(self) -> None:
         """Forget everything (idle timeout, next visitor): nothing of one visitor reaches the next."""
         fresh = Session()
-        for name in ("topic", "topic_title", "facts", "offer", "pending_intent", "last_citations", "turns"):
+        for name in ("topic", "topic_title", "facts", "offer", "pending_intent", "asked", "last_citations", "turns"):
             setattr(self, name, getattr(fresh, name))
         self.last_active = time.monotonic()

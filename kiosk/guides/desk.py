@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kiosk.dialogue.protocols import ServiceReply
+from kiosk.events import ServiceReply
 from kiosk.guides.catalog import Catalog
 from kiosk.guides.model import Guide
 from kiosk.guides.tailor import Answer, AnswerError, parse_answer, questions_to_ask, tailor

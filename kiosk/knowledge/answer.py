@@ -15,11 +15,15 @@ from kiosk.knowledge.normalize import clean
 from kiosk.knowledge.retrieve import Hit, Retriever, TermGroup
 from kiosk.knowledge.routing import referral_department
 from kiosk.knowledge.sentences import (
+    ENUMERATOR_RE as _ENUMERATOR_RE,
+)
+from kiosk.knowledge.sentences import (
     answers_type,
     bigram_similarity,
     char_overlap,
     has_quantity,
     kind_match,
+    offers_support,
     question_focus,
     split_sentences,
     typed_clauses,
@@ -29,6 +33,7 @@ from kiosk.store import Store
 from kiosk.store.records import Department
 
 MAX_CITATIONS = 3
+GENERIC_SUGGESTIONS = ("开公司需要什么材料？", "专精特新企业有什么奖励？", "中心几点上班？")
 MAX_ANSWER_CHARS = 220
 MIN_COVERAGE = 0.3
 MIN_CONFIDENCE = 0.45
@@ -107,6 +112,12 @@ def _bigram_overlap(question: str, text: str) -> float:
 _FILLER_PAIRS = {"多少", "多久", "什么", "怎么", "哪些", "可以", "需要", "一共", "是否", "能不", "不能", "我们", "请问"}
 
 
+def _is_heading(sentence: str) -> bool:
+    """A list's lead-in ("补贴条件：") or a bare heading ("3、创业租金补贴") states nothing on its own."""
+    body = _ENUMERATOR_RE.sub("", sentence).strip()
+    return body.endswith(("：", ":")) or (len(body) < 12 and not body.endswith(("。", "；", ";")))
+
+
 def _length_penalty(sentence: str) -> float:
     """Long sentences match more words by chance; among equals, prefer the one that says it briefly."""
     return min(len(sentence), 300) / 1000
@@ -125,6 +136,8 @@ def rank_sentences(question: str, pool: list[Hit], groups: list[TermGroup]) -> l
         # a service item's description is one short unit: window, materials, time limit and fee belong together
         units = [body] if hit.kind in ("service", "department") else split_sentences(body)
         for i, sentence in enumerate(units):
+            if _is_heading(sentence):
+                continue
             score = 0.4 * hit.score + 0.25 * _sentence_score(groups, f"{context} {sentence}") \
                 + 0.35 * _sentence_score(groups, sentence, focus)
             if hit.kind not in ("service", "department"):
@@ -153,7 +166,11 @@ def compose(question: str, hits: list[Hit], store: Store | None = None, retrieve
     if groups is None:
         groups = retriever.term_groups(question) if retriever else []
     department = referral_department(question, hits, store) if store else None
-    if not question or not hits or not groups:
+    if question and not groups:
+        text = ("您想了解哪方面呢？可以说得具体一些，比如“开公司要什么材料”“专精特新企业有什么奖励”，"
+                "或者扫描营业执照，我帮您看看能享受哪些政策。")
+        return Answer(question, text, True, 0.0, department=department, suggestions=list(GENERIC_SUGGESTIONS))
+    if not question or not hits:
         return _refusal(question, hits, department, 0.0)
     if same := _same_question(question, hits, department):
         return same
@@ -166,7 +183,8 @@ def compose(question: str, hits: list[Hit], store: Store | None = None, retrieve
     best = candidates[0]
     confidence = min(1.0, 0.5 * top.coverage + 0.5 * best.score)
     if (best.hit.coverage < MIN_COVERAGE or confidence < min_confidence
-            or (quantity and not has_quantity(best.sentence)) or answers_type(question, best.sentence) is False):
+            or (quantity and not has_quantity(best.sentence)) or answers_type(question, best.sentence) is False
+            or offers_support(question, best.sentence) is False):
         return _refusal(question, hits, department, confidence)
     chosen = [best]
     for c in candidates[1:4]:
@@ -246,7 +264,7 @@ def _suggestions(hits: list[Hit], used: Hit) -> list[str]:
 def _refusal(question: str, hits: list[Hit], department: Department | None, confidence: float) -> Answer:
     if not question:
         text = "您好，请问有什么可以帮您？可以问我惠企政策、办事流程，或者扫描营业执照看看能享受哪些政策。"
-        return Answer(question, text, True, 0.0, department=department)
+        return Answer(question, text, True, 0.0, department=department, suggestions=list(GENERIC_SUGGESTIONS))
     where = f"建议您咨询{department.contact()}" if department else "建议您到综合受理窗口咨询工作人员"
     text = f"抱歉，政策库里没有找到能准确回答这个问题的依据，我不想给您不准确的信息。{where}。"
     related = [h for h in hits[:MAX_CITATIONS] if h.place_ok and h.coverage >= MIN_COVERAGE / 2]

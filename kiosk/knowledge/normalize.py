@@ -17,6 +17,7 @@ _UNIT_RULES = [
     (re.compile(r"(\d+(?:\.\d+)?)\s*个点"), r"\1%"),
     (re.compile(r"百分之(\d+(?:\.\d+)?)"), r"\1%"),
 ]
+_MEASURE_AFTER_VERB_RE = re.compile(r"(开|办|注册|成立)(?:一个|一家|一间|个|家|间)")
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER_RE = re.compile(r"([一二两三四五六七八九十]{1,3})(?=[万千百元年个天%岁人])")
 
@@ -45,6 +46,8 @@ def clean(question: str) -> str:
     text = unicodedata.normalize("NFKC", question)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LNPZ" or ch in "%+-.")
     text = re.sub(r"\s+", " ", text).strip()
+    # "开个茶馆" and "开一家公司" mean "开茶馆" and "开公司"
+    text = _MEASURE_AFTER_VERB_RE.sub(r"\1", text)
     return text[:MAX_QUESTION_CHARS]
 
 

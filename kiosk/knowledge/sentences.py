@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?")
-_ENUMERATOR_RE = re.compile(r"^\s*(?:第[一二三四五六七八九十百\d]+[条章节步]|[（(]?[\d一二三四五六七八九十]{1,3}[)）.、．])\s*")
+ENUMERATOR_RE = re.compile(r"^\s*(?:第[一二三四五六七八九十百\d]+[条章节步]|[（(]?[\d一二三四五六七八九十]{1,3}[)）.、．])\s*")
 NUMBER = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两半]+)"
 QUANTITY_QUESTION_RE = re.compile(r"多少|几[个天年月日岁次套人项倍周]?|多久|多长|哪天|哪一天|哪年|什么时候|何时|比例|金额|最高|上限|期限")
 
@@ -34,7 +34,7 @@ def wants_quantity(question: str) -> bool:
 
 def has_quantity(text: str) -> bool:
     """A number that states something (list numbering and article numbers do not count)."""
-    body = _ENUMERATOR_RE.sub("", text)
+    body = ENUMERATOR_RE.sub("", text)
     return bool(re.search(rf"\d|{NUMBER}\s*(?:{DURATION}|周?岁|元|万|倍|次|人|套|%)", body))
 
 
@@ -54,7 +54,7 @@ def typed_clauses(question: str, text: str) -> list[str]:
 def answers_type(question: str, text: str) -> bool | None:
     """True if ``text`` states the kind of quantity the question asks for, False if it does not, None if the
     question's expected type is not recognised."""
-    body = _ENUMERATOR_RE.sub("", text)
+    body = ENUMERATOR_RE.sub("", text)
     checks = [answer for asked, answer in ANSWER_TYPES if asked.search(question)]
     if re.search(r"多少天|几天", question):
         checks = [re.compile(rf"{NUMBER}\s*个?(?:工作)?[天日](?!\d)")]
@@ -85,6 +85,8 @@ def char_overlap(focus: str, text: str) -> float:
 
 # non-numeric answer types: what a "带什么/去哪办/电话多少/什么条件" question wants to hear
 ANSWER_KINDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"什么(?:政策|支持|扶持|优惠|补贴|补助|奖励)|(?:有|能拿|能领|能享受)(?:什么|哪些)?(?:补贴|补助|奖励|优惠)|享受"),
+     re.compile(r"给予|补贴|补助|奖励|资助|贴息|减免|免收|扶持资金")),
     (re.compile(r"材料|带什么|带啥|准备什么|准备啥|提交什么|要什么|需要哪些|证件"),
      re.compile(r"材料|准备|提交|提供|携带|身份证|营业执照|申请表|证明|原件|复印件")),
     (re.compile(r"哪里|哪儿|哪个窗口|去哪|在哪|地址|找谁|哪个部门|怎么去|几楼|网上"),
@@ -95,6 +97,15 @@ ANSWER_KINDS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"怎么办|怎么申请|如何申请|流程|步骤|怎么弄|怎么操作|手续"),
      re.compile(r"申请|办理|提交|登录|通过|流程|步骤|第[一二三四五]步|受理|审核")),
 ]
+
+
+SUPPORT_KIND = 0  # index in ANSWER_KINDS: asked about support, an answer must name some
+
+
+def offers_support(question: str, text: str) -> bool | None:
+    """For a question about subsidies or rewards: whether ``text`` names one (None for other questions)."""
+    asked, answer = ANSWER_KINDS[SUPPORT_KIND]
+    return bool(answer.search(text)) if asked.search(question) else None
 
 
 def kind_match(question: str, text: str) -> bool | None:

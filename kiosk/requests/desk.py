@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kiosk.dialogue.protocols import ServiceReply
+from kiosk.events import ServiceReply
 from kiosk.requests.lifecycle import LABELS
 from kiosk.requests.service import RequestService, SubmitForm
 from kiosk.requests.validate import RequestError, clean_company, clean_text, normalize_phone

@@ -12,7 +12,7 @@ QUESTION_RE = re.compile(r"^(\d{1,3})[.、．]\s*(\S.{1,80}[？?])\s*$")
 ANSWER_RE = re.compile(r"^答[：:]")
 SECTION_RE = re.compile(rf"^[{CN_NUM}]+、\S.{{0,30}}$")
 # Left-overs of web pages converted to text: breadcrumbs, font-size buttons, share bars.
-NOISE_RE = re.compile(r"(\s>\s|^A[+-]|^【?打印|^关闭|^分享|^字号|^浏览次数|^点击可返回|^扫一扫|\.(?:docx?|pdf|xlsx?|wps|zip|rar)$)")
+NOISE_RE = re.compile(r"(\s>\s|^(?:发表时间|发布时间|信息来源|来源|浏览量|浏览次数|阅读量|责任编辑)[：:]|^\d{4}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$|^A[+-]|^【?打印|^关闭|^分享|^字号|^浏览次数|^点击可返回|^扫一扫|\.(?:docx?|pdf|xlsx?|wps|zip|rar)$)")
 PARAGRAPH_CHUNK = 320
 
 
