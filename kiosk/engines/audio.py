@@ -320,6 +320,7 @@ class Player:
         self._idle = threading.Event()
         self._idle.set()
         self._played = 0
+        self._levels: deque[tuple[float, float]] = deque(maxlen=400)  # (when, RMS) of recent output blocks
         self._stream = None
 
     def _callback(self, outdata, frames, time_info, status) -> None:
@@ -338,6 +339,8 @@ class Player:
             self._played += filled
             if not filled and not self._chunks:
                 self._idle.set()
+        if filled:
+            self._levels.append((time.monotonic(), float(np.sqrt(np.mean(out**2)))))
         outdata[:, 0] = out
 
     def open(self) -> Player:
@@ -366,12 +369,15 @@ class Player:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def play(self, samples: np.ndarray, sample_rate: int | None = None) -> None:
+    def play(self, samples: np.ndarray, sample_rate: int | None = None) -> float:
+        """Queue audio; returns when it will start, on the :attr:`position_s` clock."""
         if sample_rate and sample_rate != self.sample_rate:
             samples = resample(samples, sample_rate, self.sample_rate)
         with self._lock:
+            ahead = self._current.size + sum(c.size for c in self._chunks)
             self._chunks.append(samples.astype(np.float32, copy=False))
             self._idle.clear()
+            return (self._played + ahead) / self.sample_rate
 
     def stop(self) -> None:
         with self._lock:
@@ -386,6 +392,12 @@ class Player:
     @property
     def position_s(self) -> float:
         return self._played / self.sample_rate
+
+    def recent_level(self, window_s: float = 0.4) -> float:
+        """Mean output RMS of the last ``window_s`` seconds: what the microphone may be hearing as echo."""
+        since = time.monotonic() - window_s
+        recent = [rms for when, rms in list(self._levels) if when >= since]
+        return float(np.mean(recent)) if recent else 0.0
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until everything queued has been played; False when ``timeout`` ran out first."""

@@ -12,7 +12,11 @@ from kiosk import config
 
 
 def model_folder(role: str, name: str) -> Path | None:
-    """The installed folder for one model, or None when it is not there."""
+    """Where one installed model is, or None when it is not there.
+
+    This is the model manager's entry point for the model: the folder for folder models (Whisper, the Chinese
+    voice), the model file itself for single-file models (a piper voice's ``.onnx``).
+    """
     try:
         from kiosk.modelstore import path_for
     except ImportError:

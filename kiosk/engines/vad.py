@@ -103,13 +103,22 @@ class Endpointer:
     def _block_s(self) -> float:
         return BLOCK / SAMPLE_RATE
 
+    @property
+    def silent_s(self) -> float:
+        """How long the visitor has been quiet within the current utterance."""
+        return self._silent_run * self._block_s if self.speaking else 0.0
+
     def buffered(self) -> np.ndarray:
         """The utterance so far (for partial transcripts while the visitor is still speaking)."""
         return np.concatenate(self._speech) if self._speech else np.zeros(0, np.float32)
 
-    def push(self, block: np.ndarray) -> Utterance | None:
+    def push(self, block: np.ndarray, echo: bool = False) -> Utterance | None:
+        """``echo`` marks a block judged to be the kiosk's own voice: the VAD still hears it (its state
+        must follow the audio), but it counts as silence."""
         cfg = self.config
         probability = self.vad(block)
+        if echo:
+            probability = 0.0
         voiced = probability >= cfg.threshold
         if not self.speaking:
             self._pre.append(block)

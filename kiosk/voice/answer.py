@@ -7,11 +7,13 @@ not part of this build, the extractive knowledge service answers alone, which ke
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 
 from kiosk.events import AnswerDone, AnswerLead, AnswerSentence
 
-AnswerSource = Callable[[str], Iterable[object]]
+# (question, cancel) → events; setting ``cancel`` (barge-in) asks the source to stop generating.
+AnswerSource = Callable[[str, threading.Event | None], Iterable[object]]
 
 
 def knowledge_source() -> AnswerSource:
@@ -21,7 +23,7 @@ def knowledge_source() -> AnswerSource:
 
     service = AskService(Store.open())
 
-    def answer(question: str) -> Iterator[object]:
+    def answer(question: str, cancel: threading.Event | None = None) -> Iterator[object]:
         result, timings = service.ask(question, use_history=True)
         sentences = list(result.sentences) or [result.text]
         if result.lead and sentences and sentences[0] != result.lead:

@@ -88,7 +88,7 @@ def answer_aloud(result: TalkResult, source: AnswerSource, speaker: Speaker | No
     speech = SpeechQueue(speaker, pieces.append) if speaker else None
     sentences: list[str] = []
     mark = time.perf_counter()
-    for event in source(result.transcript):
+    for event in source(result.transcript, None):
         if isinstance(event, AnswerLead | AnswerSentence):
             result.timings_ms.setdefault("answer_first_sentence", _ms(mark))
             sentences.append(event.text)

@@ -5,6 +5,21 @@ Push-to-talk: the screen's button brackets the utterance (``press``/``release``)
 the growing utterance is re-decoded about once a second for partial transcripts; at its end the final
 transcript goes to the answer source, whose sentences are synthesised and played as they arrive.
 
+The final transcript is started early: once the visitor has paused for a moment, the utterance so far is
+decoded speculatively while the endpointer waits out the rest of the pause. If the visitor stays quiet, that
+result is the final transcript and recognition costs the visitor no extra wait; if they go on speaking, it
+is discarded.
+
+The avatar follows the speech: each clause's MouthFrame events go out as it is queued, and
+:meth:`VoiceLoop.mouth_openness` reads the frame under the speaker's playhead for a UI that polls.
+
+Echo guard: without acoustic echo cancellation the microphone hears the kiosk's own voice, which would
+otherwise interrupt itself and answer its own words. The loop knows what it just played; a microphone block
+counts as the visitor only when it is clearly louder than the echo expected from that output. The echo
+coupling (microphone level over output level) is learnt while the kiosk speaks, over the last ten seconds of its
+speech, where a visitor's interruptions are a small minority of the blocks.
+Where the hall PC runs PulseAudio, ``module-echo-cancel`` in front of the microphone does better still.
+
 Barge-in: a confirmed onset of speech during playback stops the speaker within one audio block, drops the
 sentences not yet spoken and abandons the answer still being generated; the new utterance is then handled
 like any other. Without echo cancellation the microphone also hears the kiosk, so while it speaks a
@@ -23,6 +38,7 @@ import numpy as np
 from kiosk.engines.asr import AsrEngine
 from kiosk.engines.audio import BLOCK, SAMPLE_RATE, Microphone, Player, level_dbfs
 from kiosk.engines.tts import Speaker, SpeechPiece
+from kiosk.engines.tts.mouth import FRAME_MS
 from kiosk.engines.vad import EndpointConfig, Endpointer, SileroVad, Utterance
 from kiosk.events import (
     AnswerLead,
@@ -41,7 +57,34 @@ from kiosk.voice.speech import SpeechQueue
 log = logging.getLogger(__name__)
 
 PARTIAL_EVERY_S = 1.0
+SPECULATE_AFTER_S = 0.25  # pause after which the final transcript is started ahead of the end of the turn
 BARGE_IN = EndpointConfig(threshold=0.8, min_speech_s=0.35)  # stricter while the kiosk itself is talking
+ECHO_MARGIN = 2.0  # the visitor must be 6 dB louder than the expected echo to count while the kiosk talks
+ECHO_WINDOW_S = 0.4  # output this recent may still be arriving at the microphone (device and room delay)
+
+
+class EchoGuard:
+    """Learns how loud the kiosk's own voice arrives at the microphone and flags blocks that are only that."""
+
+    def __init__(self, history: int = 300, min_history: int = 15):
+        self.ratios: list[float] = []
+        self.history = history
+        self.min_history = min_history
+
+    @property
+    def coupling(self) -> float:
+        """Microphone level over recent output level, as high as the echo alone goes (90th percentile)."""
+        if len(self.ratios) < self.min_history:
+            return 1.0  # not learnt yet: assume the echo may be as loud as the output
+        return float(np.percentile(self.ratios, 90))
+
+    def is_echo(self, mic_rms: float, output_rms: float) -> bool:
+        if output_rms < 1e-3:
+            return False
+        echo = mic_rms < ECHO_MARGIN * self.coupling * output_rms
+        self.ratios.append(min(mic_rms / output_rms, 8.0))
+        del self.ratios[:-self.history]
+        return echo
 
 
 class Turn:
@@ -52,6 +95,15 @@ class Turn:
 
     def cancel(self) -> None:
         self.cancelled.set()
+
+
+class Speculation:
+    """A final transcript decoded ahead of the end of the turn, on the first ``length`` samples."""
+
+    def __init__(self, length: int):
+        self.length = length
+        self.text: str | None = None
+        self.done = threading.Event()
 
 
 class VoiceLoop:
@@ -75,6 +127,11 @@ class VoiceLoop:
         self._ptt_blocks: list[np.ndarray] | None = None
         self._asr_lock = threading.Lock()
         self._last_partial = 0.0
+        self._partial_cost = 0.0
+        self._speculation: Speculation | None = None
+        self.echo_guard = EchoGuard()
+        self._mouth: list[tuple[float, np.ndarray]] = []  # (start on the player's clock, openness per frame)
+        self._mouth_lock = threading.Lock()
         self.last_level_db = -120.0
 
     # --- output -------------------------------------------------------------------------------------------
@@ -83,10 +140,25 @@ class VoiceLoop:
         turn = self._turn
         if turn is None or turn.cancelled.is_set():
             return
-        self.player.play(piece.samples, piece.sample_rate)
+        starts_at = self.player.play(piece.samples, piece.sample_rate)
+        with self._mouth_lock:
+            self._mouth.append((starts_at, np.array([f.openness for f in piece.mouth], np.float32)))
+            del self._mouth[:-16]
         self.emit(piece.chunk())
         for frame in piece.mouth:
             self.emit(frame)
+
+    def mouth_openness(self) -> float:
+        """How open the avatar's mouth should be right now, from the clip at the speaker's playhead."""
+        if not self.player.playing:
+            return 0.0
+        now = self.player.position_s
+        with self._mouth_lock:
+            for start, frames in reversed(self._mouth):
+                if start <= now:
+                    index = int((now - start) * 1000 / FRAME_MS)
+                    return float(frames[index]) if index < frames.size else 0.0
+        return 0.0
 
     def barge_in(self) -> None:
         """Stop speaking at once and abandon the answer in progress."""
@@ -122,56 +194,90 @@ class VoiceLoop:
                 self._ptt_blocks.append(block)
             return
         self.endpointer.config = BARGE_IN if self.speaking else self.endpoint
+        echo = self.echo_guard.is_echo(float(np.sqrt(np.mean(block**2))), self.player.recent_level(ECHO_WINDOW_S))
         was_speaking = self.endpointer.speaking
-        utterance = self.endpointer.push(block)
+        utterance = self.endpointer.push(block, echo=echo)
         if self.endpointer.speaking and not was_speaking and self.speaking:
             self.barge_in()
         if utterance is not None:
-            self._start_turn(utterance)
+            speculation, self._speculation = self._speculation, None
+            self._start_turn(utterance, speculation)
         elif self.endpointer.speaking:
-            self._maybe_partial()
+            if self.endpointer.silent_s == 0.0:
+                self._speculation = None  # the visitor spoke again: the early decode is out of date
+            elif self.endpointer.silent_s >= SPECULATE_AFTER_S and self._speculation is None:
+                self._speculate()
+            if self.endpointer.silent_s == 0.0:
+                self._maybe_partial()  # only while words are coming: in a pause the final decode is next
+
+    def _speculate(self) -> None:
+        buffered = self.endpointer.buffered()
+        speculation = Speculation(buffered.size)
+        self._speculation = speculation
+
+        def run() -> None:
+            try:
+                with self._asr_lock:
+                    speculation.text = self.asr.transcribe(buffered).text
+            finally:
+                speculation.done.set()
+
+        threading.Thread(target=run, name="asr-final", daemon=True).start()
 
     def _maybe_partial(self) -> None:
         now = time.monotonic()
         buffered = self.endpointer.buffered()
-        if now - self._last_partial < PARTIAL_EVERY_S or buffered.size < SAMPLE_RATE // 2:
+        # A partial must never delay the final transcript: wait at least twice as long as the last one took,
+        # so on a busy CPU partials thin out instead of queueing up.
+        if now - self._last_partial < max(PARTIAL_EVERY_S, 2 * self._partial_cost) or buffered.size < SAMPLE_RATE // 2:
             return
         if not self._asr_lock.acquire(blocking=False):
             return  # the recogniser is busy: skip this partial rather than fall behind the microphone
         self._last_partial = now
 
         def run() -> None:
+            started = time.monotonic()
             try:
                 text = self.asr.transcribe(buffered).text
                 if text:
                     self.emit(PartialTranscript(text))
             finally:
+                self._partial_cost = time.monotonic() - started
+                self._last_partial = time.monotonic()
                 self._asr_lock.release()
 
         threading.Thread(target=run, name="asr-partial", daemon=True).start()
 
     # --- a turn ---------------------------------------------------------------------------------------------
 
-    def _start_turn(self, utterance: Utterance) -> None:
+    def _start_turn(self, utterance: Utterance, speculation: Speculation | None = None) -> None:
         if self._turn is not None:
             self._turn.cancel()
         turn = Turn()
         self._turn = turn
-        threading.Thread(target=self._run_turn, args=(turn, utterance), name="voice-turn", daemon=True).start()
+        threading.Thread(target=self._run_turn, args=(turn, utterance, speculation), name="voice-turn",
+                         daemon=True).start()
 
-    def _run_turn(self, turn: Turn, utterance: Utterance) -> None:
+    def _transcribe_final(self, utterance: Utterance, speculation: Speculation | None) -> str:
+        if speculation is not None:
+            speculation.done.wait()
+            if speculation.text is not None:
+                return speculation.text
         with self._asr_lock:
-            transcript = self.asr.transcribe(utterance.samples)
+            return self.asr.transcribe(utterance.samples).text
+
+    def _run_turn(self, turn: Turn, utterance: Utterance, speculation: Speculation | None = None) -> None:
+        text = self._transcribe_final(utterance, speculation)
         if turn.cancelled.is_set():
             return
-        if not transcript.text:
+        if not text:
             self.emit(Notice(NOT_HEARD))
             self.speech.say(NOT_HEARD)
             return
-        self.emit(FinalTranscript(transcript.text))
+        self.emit(FinalTranscript(text))
         if utterance.truncated:
             self.emit(Notice("您说得有点长，我先回答听到的部分。"))
-        events = iter(self.source(transcript.text))
+        events = iter(self.source(text, turn.cancelled))
         try:
             for event in events:
                 if turn.cancelled.is_set():
