@@ -75,7 +75,6 @@ def make_window(qtbot, backends: Backends | None = None, settings: Settings | No
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
-    window.apply_theme()
     services.start(voice=False)
     settle(window)
     return window

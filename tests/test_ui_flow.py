@@ -22,7 +22,7 @@ def test_text_question_streams_answer_with_citation_card(qtbot):
     answer = bubbles[-1]
     assert "20万元" in answer.text and answer.text.startswith("关于研发补贴")
     sources = [b for b in answer.findChildren(type(conv.send_button)) if b.property("role") == "source"]
-    assert sources and "西湖区关于支持企业研发创新" in sources[0].text()
+    assert sources and "西湖区关于支持企业研发创新" in sources[0].full
     qtbot.mouseClick(sources[0], Qt.MouseButton.LeftButton)
     assert window.overlay.isVisible() and "一次性奖励20万元" in window.overlay.body.text()
     assert conv.suggestions.count() >= 1  # the follow-up question is offered as a button

@@ -33,10 +33,12 @@ def application():
 
 
 def build_window(services=None, settings=None):
+    """The main window; its services run in their own process unless `services` are given."""
+    from kiosk.ui.remote import RemoteBackends
     from kiosk.ui.services import Services
     from kiosk.ui.window import MainWindow
 
-    return MainWindow(services or Services(), settings)
+    return MainWindow(services or Services(RemoteBackends()), settings)
 
 
 def run(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)) -> int:
@@ -50,38 +52,50 @@ def run(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)) -> int:
         window.show()
     app.processEvents()
     window.services.start()  # engines load behind the interactive screen
-    print(f"西小服已启动（{(time.monotonic() - t0) * 1000:.0f} ms）", flush=True)
-    return app.exec()
+    print(f"西小服已启动（窗口 {(time.monotonic() - t0) * 1000:.0f} ms，{time.time():.3f}）", flush=True)
+    try:
+        return app.exec()
+    finally:
+        window.services.close()
 
 
 def screenshot(screen: str, out: Path, size: tuple[int, int] = (1920, 1080), elderly: bool = False,
                high_contrast: bool = False) -> Path:
-    """Render `screen` offscreen with demo content and save it as PNG."""
+    """Render `screen` offscreen with demo content and save it as PNG; the status line shows the real engines."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from kiosk.ui.demo import stage
-
     app = application()
     window = build_window()
     window.resize(*size)
     window.show()
-    window.apply_theme()
-    if elderly:
-        window.toggle_elderly()
-    if high_contrast:
-        window.toggle_contrast()
-    window.services.start()  # the status line shows what really loaded on this machine
+    window.services.start()
     window.services.wait(30000)
     app.processEvents()
+    try:
+        render(window, screen, out, elderly=elderly, high_contrast=high_contrast)
+    finally:
+        window.services.close()
+    return out
+
+
+def render(window, screen: str, out: Path, elderly: bool = False, high_contrast: bool = False) -> None:
+    """Show `screen` of an open window in its demo state and save a PNG of the whole window."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.demo import stage
+
+    if window.elderly != elderly:
+        window.toggle_elderly()
+    if window.high_contrast != high_contrast:
+        window.toggle_contrast()
     window.navigate(screen)
     window.services.wait(5000)  # let the screen's own loading finish, so the demo state is what stays
-    app.processEvents()
-    window._toast.hide()
+    QApplication.processEvents()
     stage(window, screen)
+    window._toast.hide()
+    window.overlay.hide()
     for _ in range(5):
-        app.processEvents()
+        QApplication.processEvents()
         time.sleep(0.02)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(out)):
         raise OSError(f"cannot write {out}")
-    window.services.wait(3000)
-    return out

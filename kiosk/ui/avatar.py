@@ -12,7 +12,7 @@ import random
 import time
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.ui.mouth import MouthTimeline, PlaybackClock
@@ -41,6 +41,7 @@ class Avatar(QWidget):
         self._next_blink = self._t0 + 2.5
         self._blink_until = 0.0
         self.contrast = False
+        self._layers: dict[tuple, QPixmap] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(33)
         self._timer.timeout.connect(self.tick)
@@ -76,30 +77,60 @@ class Avatar(QWidget):
                 self.speech_finished.emit()
         if self.isVisible():
             self.update()
+        # a resting avatar breathes smoothly at 15 frames a second; talking and listening need 30
+        self._timer.setInterval(33 if self.state in ("speaking", "listening", "waving") else 66)
 
     # -- drawing -------------------------------------------------------------------------------------------
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         s = min(self.width() / W, self.height() / H)
         p.translate((self.width() - W * s) / 2, (self.height() - H * s) / 2)
         p.scale(s, s)
-        self.draw(p, time.monotonic() - self._t0)
+        self.draw(p, time.monotonic() - self._t0, s * self.devicePixelRatioF())
         p.end()
 
-    def draw(self, p: QPainter, t: float) -> None:
+    def _layer(self, name: str, area: QRectF, paint, scale: float) -> QPixmap:
+        """A still part of the figure rendered once per size, so each frame only draws what moves."""
+        key = (name, round(scale, 3), self.contrast)
+        pix = self._layers.get(key)
+        if pix is None:
+            pix = QPixmap(max(1, round(area.width() * scale)), max(1, round(area.height() * scale)))
+            pix.fill(Qt.GlobalColor.transparent)
+            lp = QPainter(pix)
+            lp.setRenderHint(QPainter.RenderHint.Antialiasing)
+            lp.scale(scale, scale)
+            lp.translate(-area.left(), -area.top())
+            paint(lp)
+            lp.end()
+            self._layers = {k: v for k, v in self._layers.items() if k[1] == key[1]}
+            self._layers[key] = pix
+        return pix
+
+    def draw(self, p: QPainter, t: float, scale: float = 1.0) -> None:
         breathe = math.sin(t * 2 * math.pi / 4.0)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(0, 0, 0, 28))
         p.drawEllipse(QRectF(90, 498, 220, 20))
-        self._draw_body(p, breathe, t)
+        body = QRectF(54, 270, 292, 244)
+        p.drawPixmap(body.translated(0, -breathe * 1.2), self._layer("body", body, self._draw_body, scale),
+                     QRectF())
+        self._draw_arm(p, left=True, angle=8 + breathe * 2)
+        if self.state == "waving":
+            self._draw_arm(p, left=False, angle=-150 + 22 * math.sin(t * 2 * math.pi / 1.1))
+        else:
+            self._draw_arm(p, left=False, angle=-8 - breathe * 2)
         bob = breathe * 2.5 + (self.openness * 3 if self.state == "speaking" else 0)
         tilt = {"listening": -5.0, "thinking": 4.0}.get(self.state, 0.0)
         p.save()
         p.translate(200, 300 + bob)
         p.rotate(tilt)
         p.translate(-200, -300)
-        self._draw_head(p, t)
+        head = QRectF(54, 60, 292, 250)
+        p.drawPixmap(head, self._layer("head", head, self._draw_head, scale), QRectF())
+        self._draw_curl(p, t)
+        self._draw_face(p, t)
         p.restore()
         if self.state == "listening":
             self._draw_sound_arcs(p, t)
@@ -110,8 +141,8 @@ class Avatar(QWidget):
         return QPen(QColor("#000000") if self.contrast else LINE, width, Qt.PenStyle.SolidLine,
                     Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
 
-    def _draw_body(self, p: QPainter, breathe: float, t: float) -> None:
-        lift = breathe * 1.5
+    def _draw_body(self, p: QPainter) -> None:
+        lift = 0.0
         torso = QPainterPath()
         torso.moveTo(128, 300 - lift)
         torso.cubicTo(60, 320, 62, 420, 70, 505)
@@ -142,11 +173,6 @@ class Avatar(QWidget):
         font.setBold(True)
         p.setFont(font)
         p.drawText(QRectF(170, 390, 60, 60), Qt.AlignmentFlag.AlignCenter, "西")
-        self._draw_arm(p, left=True, angle=8 + breathe * 2)
-        if self.state == "waving":
-            self._draw_arm(p, left=False, angle=-150 + 22 * math.sin(t * 2 * math.pi / 1.1))
-        else:
-            self._draw_arm(p, left=False, angle=-8 - breathe * 2)
 
     def _draw_arm(self, p: QPainter, left: bool, angle: float) -> None:
         p.save()
@@ -159,16 +185,23 @@ class Avatar(QWidget):
         p.drawEllipse(QPointF(0, 118), 22, 22)
         p.restore()
 
-    def _draw_head(self, p: QPainter, t: float) -> None:
+    def _draw_head(self, p: QPainter) -> None:
+        """Ears, face, hair, cheeks and nose: everything on the head that does not move by itself."""
         p.setPen(self._pen())
         p.setBrush(SKIN)
         p.drawEllipse(QPointF(84, 200), 24, 28)  # ears
         p.drawEllipse(QPointF(316, 200), 24, 28)
         p.drawEllipse(QPointF(200, 190), 120, 114)
-        self._draw_hair(p, t)
-        self._draw_face(p, t)
+        self._draw_hair(p)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(255, 120, 120, 80))
+        p.drawEllipse(QPointF(122, 250), 22, 13)
+        p.drawEllipse(QPointF(278, 250), 22, 13)
+        p.setPen(self._pen(3))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawArc(QRectF(192, 228, 16, 12), 200 * 16, 140 * 16)
 
-    def _draw_hair(self, p: QPainter, t: float) -> None:
+    def _draw_hair(self, p: QPainter) -> None:
         hair = QPainterPath()
         hair.moveTo(82, 196)
         hair.cubicTo(70, 90, 150, 62, 205, 68)
@@ -181,6 +214,10 @@ class Avatar(QWidget):
         p.setPen(self._pen())
         p.setBrush(HAIR)
         p.drawPath(hair)
+        p.setPen(QPen(QColor(255, 255, 255, 70), 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.drawArc(QRectF(120, 84, 110, 60), 100 * 16, 50 * 16)
+
+    def _draw_curl(self, p: QPainter, t: float) -> None:
         sway = math.sin(t * 2 * math.pi / 2.6) * 4
         curl = QPainterPath()
         curl.moveTo(200, 70)
@@ -189,8 +226,6 @@ class Avatar(QWidget):
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QPen(HAIR, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         p.drawPath(curl)
-        p.setPen(QPen(QColor(255, 255, 255, 70), 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        p.drawArc(QRectF(120, 84, 110, 60), 100 * 16, 50 * 16)
 
     def _draw_face(self, p: QPainter, t: float) -> None:
         blink = time.monotonic() < self._blink_until
@@ -213,13 +248,6 @@ class Avatar(QWidget):
             p.setBrush(QColor("#FFFFFF"))
             p.drawEllipse(QPointF(cx + 5, 203) + look, 5.5, 5.5)
             p.drawEllipse(QPointF(cx - 4, 216) + look, 2.5, 2.5)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(255, 120, 120, 80))
-        p.drawEllipse(QPointF(122, 250), 22, 13)
-        p.drawEllipse(QPointF(278, 250), 22, 13)
-        p.setPen(self._pen(3))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawArc(QRectF(192, 228, 16, 12), 200 * 16, 140 * 16)
         self._draw_mouth(p)
 
     def _draw_mouth(self, p: QPainter) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kiosk.events import AnswerDone, AnswerSentence
+from kiosk.events import AnswerDone, AnswerLead, AnswerSentence
 from kiosk.ui import convert
 from kiosk.ui.viewmodels import Analytics, GuideView, PolicyView, QueueRow, ScanView, TicketView
 
@@ -53,6 +53,7 @@ class Backends:
         self.pinyin: Any = None
         self._requests: Any = None
         self._catalog: Any = None
+        self._ask: Any = None  # the store's own answering, when the dialogue is not loaded
         self.voice: Any = None  # kiosk.ui.voice.VoiceBridge once a microphone and the models are found
 
     def loaders(self) -> list[tuple[str, Callable[[], str]]]:
@@ -73,13 +74,14 @@ class Backends:
         return f"已载入 {len(self.store.documents())} 份政策文件"
 
     def load_dialogue(self) -> str:
-        manager = need("kiosk.dialogue.manager", "对话模块尚未安装，将直接从政策库回答。")
+        """The assembled assistant, with the local language model when one is installed."""
+        assistant = need("kiosk.assistant", "对话模块尚未安装，将直接从政策库回答。")
+        manager = assistant.build_manager(quiet=True)
         with self._lock:
-            if self.store is None:
-                self.load_knowledge()
-            self.dialogue = manager.DialogueManager(self.store, self.retriever)
-            self.dialogue_session = self.dialogue.new_session()
-        return "就绪（从政策原文作答）"
+            self.dialogue = manager
+            self.dialogue_session = manager.new_session()
+        llm = getattr(getattr(manager, "answerer", None), "llm", None)
+        return "就绪（本地大模型）" if llm is not None else "就绪（从政策原文作答，未装大模型）"
 
     def load_pinyin(self) -> str:
         from kiosk.ui.pinyin import PinyinIndex
@@ -102,7 +104,7 @@ class Backends:
         with self._lock:
             if self.store is not None and hasattr(self.store, "close"):
                 self.store.close()
-            self.store = self.retriever = self.dialogue = self._catalog = None
+            self.store = self.retriever = self.dialogue = self._catalog = self._ask = None
             message = self.load_knowledge()
             with contextlib.suppress(Unavailable):  # without the dialogue, answers come from the store directly
                 self.load_dialogue()
@@ -120,6 +122,23 @@ class Backends:
         if self.voice is not None:
             self.voice.barge_in()
 
+    def start_voice(self, emit: Callable[[object], None]) -> str:
+        """Microphone, recogniser and voice for push-to-talk; the voice loop's events go to `emit`."""
+        from kiosk.ui.voice import load_voice
+
+        if self.store is None:
+            self.load_knowledge()
+        self.voice = load_voice(self.vocabulary, lambda text: self.answer(text, threading.Event()), emit)
+        return "就绪（按住说话）"
+
+    def pinyin_lookup(self, letters: str, limit: int = 9) -> list:
+        """Keyboard candidates; until the index is built, the letters themselves."""
+        from kiosk.ui.pinyin import Candidate
+
+        if self.pinyin is None:
+            return [Candidate(letters, len(letters))]
+        return self.pinyin.lookup(letters, limit)
+
     # -- answering -----------------------------------------------------------------------------------------
     def answer(self, text: str, cancelled: threading.Event) -> Iterator[object]:
         if self.dialogue is not None:
@@ -130,16 +149,19 @@ class Backends:
             return
         if self.retriever is None:
             raise Unavailable("我还在准备政策知识库，请稍等几秒再问我。")
-        compose = need("kiosk.knowledge.answer", "回答模块尚未安装，请咨询服务窗口。").compose
-        hits = self.retriever.search(text, k=5)
+        if self._ask is None:
+            self._ask = need("kiosk.knowledge.ask", "回答模块尚未安装，请咨询服务窗口。").AskService(
+                self.store, self.retriever)
+        result, timings = self._ask.ask(text)
         if cancelled.is_set():
             return
-        answer = compose(text, hits, self.store)
-        sentences = list(getattr(answer, "sentences", None) or [answer.text])
+        sentences = list(result.sentences) or [result.text]
+        if result.lead and sentences[0] != result.lead:
+            yield AnswerLead(result.lead)
         for sentence in sentences:
-            yield AnswerSentence(sentence, tuple(int(n) for n in CITE_RE.findall(sentence)), answer.engine)
-        done = AnswerDone(answer.text, answer.refused, answer.confidence, answer.engine,
-                          tuple(answer.citations), tuple(getattr(answer, "suggestions", ()) or ()))
+            yield AnswerSentence(sentence, tuple(int(n) for n in CITE_RE.findall(sentence)), result.engine)
+        done = AnswerDone(result.text, result.refused, result.confidence, result.engine, tuple(result.citations),
+                          tuple(result.suggestions or ()), timings)
         self._count_topic(done)
         yield done
 

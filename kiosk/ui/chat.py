@@ -95,9 +95,22 @@ class KioskBubble(QWidget):
                 title += f" · {c.doc_number}"
             if c.sample:
                 title += " · 示例"
-            b = IconButton(title, None, "source", lambda c=c: self._open_source(c))
-            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            self.sources.addWidget(b)
+            self.sources.addWidget(SourceButton(title, lambda c=c: self._open_source(c)))
+
+
+class SourceButton(IconButton):
+    """A source card: one line that elides to the bubble's width instead of widening it."""
+
+    def __init__(self, title: str, on_click):
+        super().__init__(title, None, "source", on_click)
+        self.full = title
+        self.setToolTip(title)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        room = max(40, self.width() - 40)
+        self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, room))
 
 
 def source_html(c: Citation) -> tuple[str, str]:

@@ -15,17 +15,25 @@ DIGITS = "1234567890"
 PUNCT = "，。？！、"
 
 
+Lookup = Callable[[str, Callable[[list[Candidate]], None]], None]  # (letters, deliver) — answers asynchronously
+
+
 class Keyboard(Card):
-    """Types into `target` (a QLineEdit or QPlainTextEdit); `submit` fires on 发送."""
+    """Types into `target` (a QLineEdit or QPlainTextEdit); `submit` fires on 发送.
+
+    Candidates come from the services asynchronously (the index lives with the other services, off the UI
+    thread); a reply for letters the visitor has since changed is dropped.
+    """
 
     submit = Signal()
 
-    def __init__(self, index: Callable[[], object | None]):
+    def __init__(self, lookup: Lookup):
         super().__init__(margins=18, spacing=10)
-        self._index = index
+        self._lookup = lookup
         self.target: QWidget | None = None
         self.chinese = True
         self.letters = ""
+        self.shown: list[Candidate] = []
         top = QHBoxLayout()
         self.composing = label("", "h3", wrap=False)
         self.composing.setMinimumWidth(160)
@@ -93,10 +101,10 @@ class Keyboard(Card):
         self.type_text(cand.text)
 
     def commit_first(self) -> None:
-        cands = self.lookup()
         letters, self.letters = self.letters, ""
+        first = self.shown[0].text if self.shown else letters
         self._refresh()
-        self.type_text(cands[0].text if cands else letters)
+        self.type_text(first)
 
     def backspace(self) -> None:
         if self.letters:
@@ -120,20 +128,19 @@ class Keyboard(Card):
         self.mode_key.setText("中/英" if self.chinese else "英/中")
         self._refresh()
 
-    def lookup(self) -> list[Candidate]:
-        index = self._index()
-        if not self.letters:
-            return []
-        if index is None:
-            return [Candidate(self.letters, len(self.letters))]
-        return index.lookup(self.letters, limit=9)
-
     def _refresh(self) -> None:
         self.composing.setText(self.letters or ("拼音" if self.chinese else "ABC"))
+        self.show_candidates(self.letters, [])
+        if self.letters:
+            self._lookup(self.letters, lambda cands, letters=self.letters: self.show_candidates(letters, cands))
+
+    def show_candidates(self, letters: str, cands: list[Candidate]) -> None:
+        if letters != self.letters:
+            return
+        self.shown = list(cands)
         clear(self.candidates)
-        for i, cand in enumerate(self.lookup()):
-            b = IconButton(f"{i + 1} {cand.text}" if i < 9 else cand.text, None, "candidate",
-                           lambda c=cand: self.choose(c))
+        for i, cand in enumerate(self.shown[:9]):
+            b = IconButton(f"{i + 1} {cand.text}", None, "candidate", lambda c=cand: self.choose(c))
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.candidates.addWidget(b)
         self.candidates.addStretch(1)

@@ -11,8 +11,6 @@ import bisect
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 COMMON_WORDS = 12000
 COMMON_CHARS = 3500
 
@@ -44,6 +42,8 @@ class PinyinIndex:
     @classmethod
     def build(cls, vocabulary: list[str], common: list[tuple[str, int]] | None = None) -> PinyinIndex:
         """`common` is (word, frequency) pairs; by default the most frequent words and characters of jieba."""
+        from pypinyin import Style, pinyin
+
         common = jieba_common() if common is None else common
         entries: list[_Entry] = []
         seen: set[str] = set()
@@ -102,6 +102,8 @@ class PinyinIndex:
 
 
 def _entry(word: str, rank: int) -> _Entry:
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
     return _Entry("".join(syllables), word, "".join(s[0] for s in syllables if s), rank)
 

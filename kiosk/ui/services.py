@@ -24,9 +24,7 @@ ENGINE_NAMES = {"knowledge": "知识库", "dialogue": "对话", "voice": "语音
 
 
 class _Job(QObject):
-    # Results travel boxed in a 1-tuple: a bare None through a queued Signal(object) unbalances None's refcount
-    # in PySide6 on Python 3.11, which aborts the interpreter at exit.
-    done = Signal(tuple)
+    done = Signal(object)
     failed = Signal(str)
 
 
@@ -46,7 +44,7 @@ class _Runnable(QRunnable):
                 log.exception("service call failed")
             self.job.failed.emit(friendly or "抱歉，这项服务暂时出了点问题，请稍后再试或咨询服务窗口。")
         else:
-            self.job.done.emit((result,))
+            self.job.done.emit(result)
 
 
 class Services(QObject):
@@ -76,7 +74,7 @@ class Services(QObject):
             job.deleteLater()
 
         if on_done:
-            job.done.connect(lambda boxed: on_done(boxed[0]))
+            job.done.connect(on_done)
         if on_fail:
             job.failed.connect(on_fail)
         job.done.connect(finish)
@@ -85,6 +83,13 @@ class Services(QObject):
 
     def wait(self, ms: int = 5000) -> bool:
         return self.pool.waitForDone(ms)
+
+    def close(self) -> None:
+        """Stop the voice and the service process (if the services run in one)."""
+        self.interrupt("closing")
+        close = getattr(self.backends, "close", None)
+        if close is not None:
+            close()
 
     # -- start-up ------------------------------------------------------------------------------------------
     def start(self, voice: bool = True) -> None:
@@ -107,14 +112,7 @@ class Services(QObject):
 
     # -- voice ---------------------------------------------------------------------------------------------
     def _load_voice(self) -> str:
-        from kiosk.ui.voice import load_voice
-
-        backends = self.backends
-        if backends.store is None:
-            backends.load_knowledge()
-        backends.voice = load_voice(backends.vocabulary, lambda text: backends.answer(text, threading.Event()),
-                                    self._voice_event)
-        return "就绪（按住说话）"
+        return self.backends.start_voice(self._voice_event)
 
     def _voice_event(self, event: object) -> None:
         self.answer_event.emit(self.voice_turn, event)
@@ -135,7 +133,11 @@ class Services(QObject):
 
     def playback_clock(self):
         """The clock the avatar's mouth follows while the voice speaks (None without a voice)."""
-        return self.backends.voice.sync if self.backends.voice is not None else None
+        return self.backends.voice.clock if self.backends.voice is not None else None
+
+    def pinyin(self, letters: str, deliver: Callable[[list], None]) -> None:
+        """Keyboard candidates for `letters`, delivered on the UI thread."""
+        self.run(lambda: self.backends.pinyin_lookup(letters), deliver)
 
     # -- conversation --------------------------------------------------------------------------------------
     def ask(self, text: str) -> int:

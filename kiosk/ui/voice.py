@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -41,9 +42,17 @@ class PlaybackSync:
         return -1.0 if self._base is None else self._position_ms() - self._base
 
 
+def monotonic_ms() -> float:
+    return time.monotonic() * 1000.0
+
+
 class VoiceBridge:
+    """`clock()` is the answer time being heard now, carried as an anchor on the monotonic clock (which every
+    process on the machine shares), re-set with each spoken piece so gaps between pieces do not accumulate."""
+
     def __init__(self, loop: Any, sync: PlaybackSync, emit: Callable[[object], None]):
         self.loop, self.sync, self._emit = loop, sync, emit
+        self.anchor_ms: float | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-voice", daemon=True)
 
@@ -61,9 +70,14 @@ class VoiceBridge:
         """Called by the voice loop on its threads."""
         if isinstance(event, MouthFrame):
             self.sync.on_frame(event)
+            self.anchor_ms = monotonic_ms() - self.sync()
         elif isinstance(event, Interrupted):
             self.sync.reset()
+            self.anchor_ms = None
         self._emit(event)
+
+    def clock(self) -> float:
+        return -1.0 if self.anchor_ms is None else monotonic_ms() - self.anchor_ms
 
     def press(self) -> None:
         self.sync.reset()

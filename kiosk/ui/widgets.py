@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -107,11 +108,46 @@ def clear(layout: QLayout) -> None:
     """Remove and delete every item of a layout (used when a list is re-rendered)."""
     while layout.count():
         item = layout.takeAt(0)
-        if item.widget():
-            item.widget().hide()  # gone from the screen now, not at the next idle moment
-            item.widget().deleteLater()
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()  # gone from the screen now, not at the next idle moment
+            widget.setParent(None)
+            widget.deleteLater()
         elif item.layout():
             clear(item.layout())
+
+
+class SpeechBubble(QFrame):
+    """A rounded speech bubble with a tail pointing down at 西小服."""
+
+    def __init__(self, margins: int = 26, tail: int = 22):
+        super().__init__()
+        self.tail = tail
+        self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(margins, margins, margins, margins + tail)
+        self.box.setSpacing(8)
+        self.retint(Theme())
+
+    def retint(self, theme: Theme) -> None:
+        self._fill, self._edge = QColor(theme.palette.card), QColor(theme.palette.line)
+        self._edge_width = 3.0 if theme.high_contrast else 1.5
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w, h, t = self.width() - 2, self.height() - self.tail - 2, self.tail
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(1, 1, w, h), 28, 28)
+        tail = QPainterPath()
+        tail.moveTo(w * 0.30, h - 2)
+        tail.lineTo(w * 0.36, h + t)
+        tail.lineTo(w * 0.44, h - 2)
+        tail.closeSubpath()
+        p.setPen(QPen(self._edge, self._edge_width))
+        p.setBrush(self._fill)
+        p.drawPath(path.united(tail))
+        p.end()
 
 
 class Helper(QFrame):
@@ -122,7 +158,7 @@ class Helper(QFrame):
         self.avatar = Avatar()
         self.avatar.setMinimumHeight(avatar_height // 2)
         self.avatar.setMaximumHeight(avatar_height)
-        self.bubble = Card("soft", margins=22)
+        self.bubble = SpeechBubble(margins=22)
         self.text = label(text)
         self.bubble.box.addWidget(self.text)
         box = QVBoxLayout(self)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import Settings
 from kiosk.events import EngineStatus
@@ -28,6 +38,7 @@ class MainWindow(QWidget):
     def __init__(self, services: Services, settings: Settings | None = None, screens: list[type[Screen]] | None = None):
         super().__init__()
         self.setObjectName("root")
+        self.setMinimumSize(640, 480)  # below a screen's own layout, the screen scrolls
         self.setWindowTitle("西小服 · 西湖区企业综合服务中心")
         self.settings = settings or Settings.load()
         self.services = services
@@ -45,10 +56,17 @@ class MainWindow(QWidget):
         column.addWidget(self.stack, 1)
         column.addWidget(self._footer())
         self.screens: dict[str, Screen] = {}
+        self._frames: dict[str, QScrollArea] = {}
         for cls in screens or default_screens():
             screen = cls(self.ctx)
             self.screens[screen.name] = screen
-            self.stack.addWidget(screen)
+            # a window smaller than a screen's layout scrolls instead of overflowing (800×600 dev windows)
+            frame = QScrollArea()
+            frame.setWidgetResizable(True)
+            frame.setFrameShape(QFrame.Shape.NoFrame)
+            frame.setWidget(screen)
+            self._frames[screen.name] = frame
+            self.stack.addWidget(frame)
         self.overlay = Overlay(self)
         self._toast = QLabel(self)
         self._toast.setObjectName("toast")
@@ -61,8 +79,14 @@ class MainWindow(QWidget):
         self._resize_timer = QTimer(self, singleShot=True, interval=120, timeout=self.apply_theme)
         services.status.connect(self._on_status)
         self._shortcuts()
-        self.apply_theme()
+        self._themed = False
         self.navigate("attract")
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not self._themed:  # style once, at the size the window opens with
+            self._themed = True
+            self.apply_theme()
+        super().showEvent(event)
 
     # -- chrome --------------------------------------------------------------------------------------------
     def _top_bar(self) -> QFrame:
@@ -80,11 +104,12 @@ class MainWindow(QWidget):
         title.addWidget(label("西小服", "brand", wrap=False))
         title.addWidget(label("西湖区企业综合服务中心", "muted", wrap=False))
         row.addLayout(title)
-        row.addStretch(1)
+        row.addSpacing(24)
         self.status_icon = IconLabel("info", 28, "muted")
         self.status_label = label("正在准备…", "muted", wrap=False)
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.status_label, 1)
         row.addWidget(self.status_icon)
-        row.addWidget(self.status_label)
         row.addSpacing(24)
         self.home_button = IconButton("首页", "home", "ghost", self.go_home)
         self.elderly_button = IconButton("长辈模式", "text-size", "ghost", self.toggle_elderly)
@@ -94,6 +119,8 @@ class MainWindow(QWidget):
             b.setCheckable(True)
         for b in (self.home_button, self.elderly_button, self.contrast_button, self.privacy_button):
             row.addWidget(b)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.subtitle = title.itemAt(1).widget()
         return bar
 
     def _footer(self) -> QFrame:
@@ -103,7 +130,8 @@ class MainWindow(QWidget):
         row.setContentsMargins(40, 4, 32, 10)
         row.addWidget(IconLabel("shield", 26, "muted"))
         self.privacy_line = label("", "muted", wrap=False)
-        row.addWidget(self.privacy_line)
+        self.privacy_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row.addWidget(self.privacy_line, 1)
         row.addStretch(1)
         self.end_button = IconButton("结束服务", "refresh", "ghost", self.end_session)
         self.staff_button = IconButton("工作人员", "lock", "ghost", lambda: self.navigate("staff"))
@@ -142,13 +170,13 @@ class MainWindow(QWidget):
         screen = self.screens.get(name)
         if screen is None:
             return
-        self.stack.setCurrentWidget(screen)
+        self.stack.setCurrentWidget(self._frames[name])
         self.home_button.setVisible(name != "attract")
         screen.setFocus()
         screen.entered(**kwargs)
 
     def current(self) -> Screen:
-        return self.stack.currentWidget()
+        return self.stack.currentWidget().widget()
 
     def go_home(self) -> None:
         if self.overlay.isVisible():
@@ -159,6 +187,7 @@ class MainWindow(QWidget):
     def end_session(self) -> None:
         """Wipe everything about the visitor and return to the attract screen."""
         self.services.interrupt("idle")
+        self.services.run(self.services.backends.new_visitor)  # the dialogue forgets the last visitor too
         self.session.wipe()
         for screen in self.screens.values():
             screen.reset()
@@ -215,7 +244,16 @@ class MainWindow(QWidget):
         self.contrast_button.setChecked(self.high_contrast)
         self.apply_theme()
 
+    def _compact(self, on: bool) -> None:
+        """In a narrow window the bar buttons show their icons only (names stay as tooltips for the reader)."""
+        for b in (self.home_button, self.elderly_button, self.contrast_button, self.privacy_button, self.end_button,
+                  self.staff_button):
+            b.setText("" if on else b.accessibleName())
+            b.setToolTip(b.accessibleName())
+        self.subtitle.setVisible(not on)
+
     def apply_theme(self) -> None:
+        self._compact(self.width() < 1280)
         self.theme = Theme().with_modes(self.elderly, self.high_contrast).with_window(self.width(), self.height())
         p = self.theme.palette
         self.setStyleSheet(style_sheet(self.theme) + f"""

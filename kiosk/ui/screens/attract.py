@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.ui.avatar import Avatar
 from kiosk.ui.screens.base import Context, Screen
-from kiosk.ui.widgets import Card, IconButton, label
+from kiosk.ui.widgets import IconButton, SpeechBubble, label
 
 SAMPLE_QUESTIONS = ["开公司要准备哪些材料？", "有哪些研发补贴？", "高新技术企业怎么认定？"]
 
@@ -22,10 +22,14 @@ class AttractScreen(Screen):
         self.column.addLayout(body, 1)
 
         left = QVBoxLayout()
-        bubble = Card("soft", margins=30)
+        bubble = SpeechBubble(margins=30)
         bubble.box.addWidget(label("您好！我是西小服", "h2"))
         bubble.box.addWidget(label("政策、办事、诉求，都可以问我。"))
-        left.addWidget(bubble)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(bubble, 6)
+        row.addStretch(1)
+        left.addLayout(row)
         self.avatar = Avatar()
         self.avatar.set_state("waving")
         left.addWidget(self.avatar, 1)

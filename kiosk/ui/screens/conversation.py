@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.events import (
     AnswerDone,
@@ -70,7 +70,7 @@ class ConversationScreen(Screen):
         bar.addWidget(self.kb_button)
         bar.addWidget(self.send_button)
         main.addLayout(bar)
-        self.keyboard = Keyboard(lambda: ctx.services.backends.pinyin)
+        self.keyboard = Keyboard(ctx.services.pinyin)
         self.keyboard.attach(self.input)
         self.keyboard.submit.connect(self.send_typed)
         self.keyboard.hide()
@@ -88,6 +88,22 @@ class ConversationScreen(Screen):
         self._scroll_timer = QTimer(self, singleShot=True, interval=30, timeout=self._scroll_to_end)
         ctx.services.answer_event.connect(self.on_event)
         self.reset()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Lay out one of each bubble kind now, so the visitor's first question does not pay for it."""
+        probe = [VisitorBubble("您好"), KioskBubble(self.open_source)]
+        probe[1].set_placeholder("…")  # the first rich text also sets up Qt's text engine
+        probe[1].append("示例[1]。")
+        probe[1].add_citations((Citation(1, "", "示例", "", ""),))
+        for widget in probe:
+            self._add(widget)
+            widget.ensurePolished()
+            for child in widget.findChildren(QWidget):
+                child.ensurePolished()
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
 
     # -- entering ------------------------------------------------------------------------------------------
     def entered(self, listen: bool = False, keyboard: bool = False, ask: str = "", **_) -> None:

@@ -88,7 +88,10 @@ class GuideScreen(Screen):
         self.current = g
         clear(self.detail)
         head = Card(margins=30, spacing=10)
-        head.box.addWidget(label(g.title, "h2"))
+        title = QHBoxLayout()
+        title.addWidget(label(g.title, "h2"), 1)
+        title.addWidget(IconButton(" 打印办事清单", "print", "primary", self.print_checklist))
+        head.box.addLayout(title)
         if g.summary:
             head.box.addWidget(label(g.summary, "muted"))
         if g.total_days:
@@ -130,10 +133,6 @@ class GuideScreen(Screen):
                 col.addWidget(label(where, "muted"))
             steps.box.addLayout(col)
         self.detail.addWidget(steps)
-        actions = QHBoxLayout()
-        actions.addWidget(IconButton(" 打印办事清单", "print", "primary", self.print_checklist))
-        actions.addStretch(1)
-        self.detail.addLayout(actions)
         if g.sample:
             self.detail.addWidget(label("示例指南，仅供演示", "muted"))
         self.detail.addStretch(1)

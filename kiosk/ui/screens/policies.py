@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout
 
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.viewmodels import PolicyView
@@ -86,22 +89,25 @@ class PoliciesScreen(Screen):
     def _card(self, r: PolicyView) -> Card:
         card = Card(margins=28, spacing=12)
         head = QHBoxLayout()
-        head.addWidget(badge(r.status))
+        centre = Qt.AlignmentFlag.AlignVCenter
+        head.addWidget(badge(r.status), 0, centre)
         head.addWidget(label(r.title, "h3"), 1)
+        if r.sample:
+            head.addWidget(label("示例", "badge-muted", wrap=False), 0, centre)
         if r.benefit:
-            head.addWidget(label(r.benefit, "h3", wrap=False))
+            head.addWidget(label(r.benefit, "h3", wrap=False), 0, centre)
         card.box.addLayout(head)
+        muted = self.ctx.theme().palette.muted
         for c in r.conditions:
             row = QHBoxLayout()
             icon, tone = MARK.get(c.status, MARK["unknown"])
-            mark = IconLabel(icon, 34, tone)
-            row.addWidget(mark)
-            text = QVBoxLayout()
-            text.setSpacing(2)
-            text.addWidget(label(c.text))
+            row.addWidget(IconLabel(icon, 34, tone), 0, Qt.AlignmentFlag.AlignTop)
+            line = html.escape(c.text)
             if c.explanation:
-                text.addWidget(label(c.explanation, "muted"))
-            row.addLayout(text, 1)
+                line += f'　<span style="color:{muted}">{html.escape(c.explanation)}</span>'
+            text = label(line)
+            text.setTextFormat(Qt.TextFormat.RichText)
+            row.addWidget(text, 1)
             card.box.addLayout(row)
         for key, question in r.questions[:2]:
             ask = Card("soft", margins=18, horizontal=True)
@@ -112,8 +118,6 @@ class PoliciesScreen(Screen):
             card.box.addWidget(ask)
         if r.how_to_apply:
             card.box.addWidget(label(f"怎么申请：{r.how_to_apply}", "muted"))
-        if r.sample:
-            card.box.addWidget(label("示例政策，仅供演示", "muted"))
         return card
 
     def _message(self, title: str, text: str, go: str, button: str) -> None:

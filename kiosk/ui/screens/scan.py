@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout
 
 from kiosk.config import data_dir
 from kiosk.ui.backends import Unavailable
@@ -17,6 +17,9 @@ from kiosk.ui.session import mask_id
 from kiosk.ui.viewmodels import SCAN_FIELDS, ScanView
 from kiosk.ui.widgets import Card, IconButton, IconLabel, label
 
+# short fields share a row, so the whole licence fits beside its picture
+FORM_ROWS = [("name",), ("credit_code",), ("type", "legal_representative"), ("registered_capital_yuan", "established"),
+             ("address",), ("street", "industry_tags"), ("business_scope",)]
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 
 
@@ -40,6 +43,7 @@ class ScanScreen(Screen):
         self.preview = label("", wrap=False)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(320, 240)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)  # the picture fits the card
         self.hint = QVBoxLayout()
         hint_icon = IconLabel("scan", 140, "brand")
         self.hint.addWidget(hint_icon, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -69,15 +73,21 @@ class ScanScreen(Screen):
         self.status = label("识别后，结果会显示在这里；如有错字可以直接修改。", "muted")
         right.box.addWidget(self.status)
         grid = QGridLayout()
-        grid.setHorizontalSpacing(18)
-        grid.setVerticalSpacing(10)
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(8)
         self.fields: dict[str, QLineEdit] = {}
-        for row, (key, name) in enumerate(SCAN_FIELDS):
-            grid.addWidget(label(name, "muted", wrap=False), row, 0)
-            edit = QLineEdit()
-            edit.setAccessibleName(name)
-            self.fields[key] = edit
-            grid.addWidget(edit, row, 1)
+        names = dict(SCAN_FIELDS)
+        for row, keys in enumerate(FORM_ROWS):
+            for i, key in enumerate(keys):
+                edit = QLineEdit()
+                edit.setAccessibleName(names[key])
+                edit.setPlaceholderText(names[key])
+                edit.setToolTip(names[key])
+                self.fields[key] = edit
+                grid.addWidget(label(names[key], "muted", wrap=False), row, i * 2)
+                grid.addWidget(edit, row, i * 2 + 1, 1, 3 if len(keys) == 1 else 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         right.box.addLayout(grid)
         right.box.addStretch(1)
         self.confirm = IconButton(" 确认无误，查看可享政策", "award", "primary", self.confirm_fields)
@@ -181,6 +191,7 @@ class ScanScreen(Screen):
         for key, edit in self.fields.items():
             value = view.fields.get(key, "")
             edit.setText(", ".join(value) if isinstance(value, list | tuple) else str(value or ""))
+            edit.setCursorPosition(0)  # show the start of long values
         self.ctx.session.scan_fields = dict(view.fields)
         ok = view.credit_code_valid
         self.valid_badge.setProperty("role", "badge-ok" if ok else "badge-warn")
