@@ -127,14 +127,16 @@ class Analytics:
     sample: bool = False
 
 
-def demo_citations() -> list[CitationView]:
-    return [
-        CitationView(1, "西湖区关于支持企业研发创新的若干政策（示例）", "第五条",
-                     "对经认定的区级研发中心，给予一次性奖励20万元；企业研发费用占营业收入比例达到3%以上的，"
-                     "按年度研发投入增量的10%给予补助，最高不超过100万元。", "西政办〔2024〕12号", "sample-rd.md", True),
-        CitationView(2, "企业研发费用税前加计扣除政策问答（示例）", "问答 3",
-                     "科技型中小企业开展研发活动中实际发生的研发费用，可按100%在税前加计扣除。", "", "sample-faq.md", True),
-    ]
+DEMO_QUESTION = "我们是做软件的小公司，研发投入有什么补助？"
+
+
+def demo_answer():
+    """The kiosk's own answer to a typical question, from the default store (no model needed)."""
+    from kiosk.knowledge.ask import AskService
+    from kiosk.store import Store
+
+    answer, _ = AskService(Store.open()).ask(DEMO_QUESTION)
+    return answer
 
 
 def demo_scan() -> ScanView:

@@ -266,15 +266,13 @@ class ConversationScreen(Screen):
         bar.setValue(bar.maximum())
 
     def stage_demo(self, vm) -> None:
-        cites = tuple(Citation(c.n, c.source, c.title, c.article, c.text, c.doc_number, c.sample)
-                      for c in vm.demo_citations())
-        self._add(VisitorBubble("我们是做软件的小公司，有没有研发方面的补贴？"))
+        """A real answer from the default store, as a visitor would see it."""
+        answer = vm.demo_answer()
+        self._add(VisitorBubble(answer.question))
         self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
-        self._bubble.append("有的。经认定的区级研发中心，可以拿到一次性奖励 20 万元[1]；研发费用占营业收入 3% 以上的，"
-                            "按年度研发投入增量的 10% 补助，最高 100 万元[1]。科技型中小企业的研发费用还可以按 100% "
-                            "在税前加计扣除[2]。")
-        self._bubble.add_citations(cites)
-        for q in ("怎么申请区级研发中心？", "需要准备哪些材料？", "我的公司符合条件吗？"):
+        self._bubble.append(answer.text)
+        self._bubble.add_citations(tuple(answer.citations))
+        for q in answer.suggestions:
             self.suggestions.addWidget(IconButton(q, None, "chip", lambda q=q: self.ask(q)))
         self.suggestions.addStretch(1)
         self.avatar.set_state("speaking")
