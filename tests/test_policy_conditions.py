@@ -86,6 +86,27 @@ def test_default_conditions_are_valid_and_their_examples_pass():
         assert len(rule.sms()) <= 70
 
 
+def test_explanations_agree_with_statuses_on_the_examples():
+    from kiosk.policy.eligibility import Matcher
+    from kiosk.policy.profile import EnterpriseProfile
+
+    rules = load_dir(CONDITIONS_DIR).rules
+    matcher = Matcher(rules)
+    verdict = {"met": "满足", "not_met": "不满足", "unknown": "待确认"}
+
+    def walk(conditions):
+        for c in conditions:
+            if c.explanation:
+                assert c.explanation.startswith(verdict[c.status] + "："), c.explanation
+            walk(c.children)
+
+    profiles = [EnterpriseProfile.from_dict(e["profile"]) for r in rules for e in r.examples]
+    for profile in profiles:
+        for match in matcher.match(profile):
+            walk(match.conditions)
+            assert [q.key for q in match.questions] == list(dict.fromkeys(q.key for q in match.questions))
+
+
 def test_store_rules_match_the_folder(store):
     from_store = load_store(store)
     assert from_store.errors == []

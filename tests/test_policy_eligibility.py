@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from kiosk.policy.conditions import parse_rule
-from kiosk.policy.eligibility import Matcher, Status, answer
+from kiosk.policy.eligibility import Matcher, Status, answer, best_questions
 from kiosk.policy.profile import EnterpriseProfile
 
 
@@ -136,3 +136,26 @@ def test_match_json_shape():
     assert {"policy", "title", "status", "conditions", "how_to_apply"} <= set(d)
     assert set(d["conditions"][0]) >= {"text", "status", "clause", "explanation", "question"}
     assert d["conditions"][1]["question"] == "贵公司上年度研发费用占营收比例是否超过3%？"
+
+
+def test_best_questions_prefer_the_answer_that_settles_most_policies():
+    rules = [rule([REGION, RD], policy="a.md"), rule([RD, GAOXIN], policy="b.md"), rule([GAOXIN], policy="c.md"),
+             rule([{**RD, "fact": "rd_ratio"}, REGION], policy="d.md")]
+    ranked = best_questions(Matcher(rules).match(profile(tags=["street_xixi"])))
+    assert ranked[0][0].key == "rd_ratio>=3" and ranked[0][1] == 2  # settles a.md and d.md
+    assert [q.key for q, _ in ranked] == ["rd_ratio>=3", "qual_gaoxin"]
+
+
+def test_street_condition_is_unknown_when_only_the_district_is_known():
+    streets = {"text": "位于三墩镇或蒋村街道", "clause": "第七条", "region": ["street_sandun", "street_jiangcun"]}
+    matcher = Matcher([rule([streets])])
+    district_only = matcher.match(profile(facts={"district": "西湖区"}))[0]
+    assert district_only.status == "one_step" and "还不知道在哪个镇街" in district_only.conditions[0].explanation
+    assert matcher.match(profile(tags=["street_jiangcun"]))[0].status == "met"
+    assert matcher.match(profile(tags=["street_xixi"]))[0].status == "not_met"
+    assert matcher.match(profile(facts={"district": "滨江区"}))[0].status == "not_met"
+    p = profile(facts={"district": "西湖区"})
+    answer(p, district_only.questions[0].key, "三墩镇")
+    assert matcher.match(p)[0].status == "met" and p.tags["street_sandun"].source == "visitor"
+    with pytest.raises(ValueError):
+        answer(p, "district", "火星")

@@ -121,7 +121,10 @@ def _match(args: argparse.Namespace, ruleset) -> int:
             raise KioskError(f"无法记录回答“{item}”：{exc}") from None
     matches = Matcher(ruleset).match(profile)
     if args.json:
-        print_json({"profile": profile.to_dict(), "matches": [m.to_dict() for m in matches]})
+        from kiosk.policy.eligibility import best_questions
+
+        print_json({"profile": profile.to_dict(), "matches": [m.to_dict() for m in matches],
+                    "ask_first": [{**q.to_dict(), "settles": n} for q, n in best_questions(matches)]})
         return 0
     print(_render(profile, matches, args.all))
     return 0
@@ -132,6 +135,7 @@ _HEAD = {"met": "符合条件", "one_step": "再回答一个问题即可确定",
 
 
 def _render(profile, matches, show_all: bool) -> str:
+    from kiosk.policy.eligibility import best_questions
     from kiosk.policy.profile import SOURCE_NAMES
     from kiosk.policy.taxonomy import load_taxonomy
     from kiosk.policy.values import show
@@ -152,6 +156,12 @@ def _render(profile, matches, show_all: bool) -> str:
         lines += ["", f"【{_HEAD[status]}】{len(group)} 项"]
         for k, m in enumerate(group, 1):
             lines += _render_match(k, m, detail=status != "unknown")
+    ask_first = best_questions(matches)
+    if ask_first:
+        lines += ["", "【建议先回答】"]
+        for q, settles in ask_first:
+            gain = f"（可确定 {settles} 项政策）" if settles else ""
+            lines.append(f"   问：{q.text}{gain}  （回答：--answer {q.key}=…）")
     failed = [m for m in matches if m.status == "not_met"]
     if failed:
         lines += ["", f"【不符合】{len(failed)} 项" + ("" if show_all else "（加 --all 查看原因）")]
@@ -212,17 +222,21 @@ def _outbox(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kiosk.policy.conditions import load_dir
+    from kiosk.policy.conditions import CONDITIONS_DIR, load_dir, uncovered
     from kiosk.policy.eligibility import check_examples
 
-    ruleset = load_dir(Path(args.rules)) if args.rules else load_dir()
+    folder = Path(args.rules) if args.rules else CONDITIONS_DIR
+    ruleset = load_dir(folder)
     ruleset.errors.extend(check_examples(ruleset.rules))
+    missing = uncovered(ruleset.rules, folder)
     if args.json:
         print_json({"rules": len(ruleset.rules), "conditions": sum(len(r.leaves()) for r in ruleset.rules),
-                    "errors": ruleset.errors})
+                    "errors": ruleset.errors, "documents_without_conditions": missing})
     else:
         for err in ruleset.errors:
             print(err)
+        if missing:
+            print("尚未编写条件、也未在 README 说明原因的文件：" + "、".join(missing))
         print(f"{len(ruleset.rules)} 项政策、{sum(len(r.leaves()) for r in ruleset.rules)} 个条件通过检查，"
               f"{len(ruleset.errors)} 处错误")
     return 1 if ruleset.errors else 0

@@ -3,13 +3,14 @@
 Each condition becomes boolean arrays over all enterprises (tag rows, numeric comparisons); groups combine them
 with the same three-valued logic as the per-enterprise engine in `eligibility`, so both always agree (a test
 checks it). Results are kept per rule with the rule's digest: a later run re-matches only new or changed rules and
-notifies only enterprises that newly qualify (met, or one answer away).
+notifies only enterprises that newly qualify.
 """
 
 from __future__ import annotations
 
 import json
 import time
+import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,8 +19,8 @@ import numpy as np
 
 from kiosk import config
 from kiosk.policy.conditions import Group, Leaf, Rule
-from kiosk.policy.outbox import Notification, Outbox
-from kiosk.policy.register import EPOCH, Register
+from kiosk.policy.outbox import Outbox
+from kiosk.policy.register import DISTRICT_SIZE, EPOCH, GENERATOR_VERSION, Register, generate
 from kiosk.policy.taxonomy import place_chain
 
 STATUS_CODES = ("met", "one_step", "unknown", "not_met")
@@ -135,6 +136,7 @@ class BatchReport:
     reused: int
     removed: int
     notified: int
+    match_seconds: float = 0.0  # evaluating conditions, without writing the outbox
     rules: list[RuleCounts] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -164,42 +166,45 @@ class BatchMatcher:
                 report.reused += 1
                 report.rules.append(RuleCounts(rule.id, rule.title, *old["counts"], rematched=False))
                 continue
+            tick = time.perf_counter()
             status = evaluate_rule(rule, self.register)
+            report.match_seconds += time.perf_counter() - tick
             counts = [int(c) for c in np.bincount(status, minlength=4)]
-            # met, or one answer away: the message says "可能符合" and the kiosk asks the one question
-            reached = np.flatnonzero(status <= 1).astype(np.int32)
-            notified = self._notify(rule, reached, status, self._reached_before(rule.id) if old else None) \
-                if notify else 0
-            np.save(self._reached_path(rule.id), reached)
+            # only enterprises that meet every condition are messaged; "one answer away" waits for a visit,
+            # since a question no register can answer (a licence, a contract) would otherwise reach everyone
+            met = np.flatnonzero(status == 0).astype(np.int32)
+            notified = self._notify(rule, met, self._met_before(rule.id) if old else None) if notify else 0
+            np.save(self._met_path(rule.id), met)
             current[rule.id] = {"digest": rule.digest, "counts": counts}
             report.rematched += 1
             report.notified += notified
             report.rules.append(RuleCounts(rule.id, rule.title, *counts, notified=notified))
         for gone in set(previous) - set(current):
-            self._reached_path(gone).unlink(missing_ok=True)
+            self._met_path(gone).unlink(missing_ok=True)
             report.removed += 1
         self._save_state({"register": self.register.fingerprint, "rules": current})
         report.seconds = round(time.perf_counter() - start, 3)
+        report.match_seconds = round(report.match_seconds, 3)
         return report
 
-    def reached(self, rule_id: str) -> np.ndarray:
-        """Indices of the enterprises a rule reached (met or one answer away) in the last run."""
-        return self._reached_before(rule_id)
+    def met(self, rule_id: str) -> np.ndarray:
+        """Indices of the enterprises that met a rule in the last run."""
+        return self._met_before(rule_id)
 
-    def _notify(self, rule: Rule, reached: np.ndarray, status: np.ndarray, before: np.ndarray | None) -> int:
-        fresh = reached if before is None else np.setdiff1d(reached, before, assume_unique=True)
-        reg, text = self.register, rule.sms()
-        return self.outbox.append(
-            Notification(reg.enterprise_id(int(i)), reg.name(int(i)), rule.id, rule.policy, text,
-                         STATUS_CODES[status[i]]) for i in fresh)
+    def _notify(self, rule: Rule, met: np.ndarray, before: np.ndarray | None) -> int:
+        fresh = met if before is None else np.setdiff1d(met, before, assume_unique=True)
+        if not len(fresh):
+            return 0
+        reg = self.register
+        return self.outbox.append_many(rule.id, rule.policy, rule.sms(), reg.enterprise_ids(fresh), reg.names(fresh))
 
-    def _reached_before(self, rule_id: str) -> np.ndarray:
-        path = self._reached_path(rule_id)
+    def _met_before(self, rule_id: str) -> np.ndarray:
+        path = self._met_path(rule_id)
         return np.load(path) if path.is_file() else np.zeros(0, dtype=np.int32)
 
-    def _reached_path(self, rule_id: str) -> Path:
+    def _met_path(self, rule_id: str) -> Path:
         self.dir.mkdir(parents=True, exist_ok=True)
-        return self.dir / f"reached_{rule_id.replace('/', '__')}.npy"
+        return self.dir / f"met_{rule_id.replace('/', '__')}.npy"
 
     def _load_state(self) -> dict:
         path = self.dir / "state.json"
@@ -217,16 +222,14 @@ class BatchMatcher:
 
 def load_or_generate(path: Path | None = None, size: int | None = None, seed: int = 2026) -> Register:
     """The saved register, or a freshly generated (and saved) one when none exists or the size differs."""
-    from kiosk.policy.register import DISTRICT_SIZE, generate
-
     path = path or default_dir() / "register.npz"
     want = size or DISTRICT_SIZE
     if path.is_file():
         try:
             reg = Register.load(path)
-            if len(reg) == want and reg.seed == seed:
+            if len(reg) == want and reg.seed == seed and reg.version == GENERATOR_VERSION:
                 return reg
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             pass  # a damaged or old-format file is regenerated below
     reg = generate(want, seed)
     reg.save(path)

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ class Leaf:
     ask: str = ""
     line: int = 0
 
-    @property
+    @cached_property
     def key(self) -> str:
         """What a visitor's answer settles: a tag id, an ask id, or a description like 'rd_ratio>=3'.
 
@@ -304,7 +305,15 @@ def _known_docs() -> set[str]:
     for folder in config.sources_dirs():
         docs.update(p.name for p in folder.glob("*") if p.suffix in (".md", ".txt"))
         docs.update(p.name for p in (folder / "policies").glob("*.md"))
-    return docs
+    return {d for d in docs if d.lower() != "readme.md" and not d.startswith(".")}
+
+
+def uncovered(rules: list[Rule], directory: Path = CONDITIONS_DIR) -> list[str]:
+    """Source documents with neither a rule nor a line in the folder's README saying why they have none."""
+    readme = directory / "README.md"
+    explained = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+    covered = {r.policy for r in rules}
+    return sorted(d for d in _known_docs() if d not in covered and f"`{d}`" not in explained)
 
 
 def load_dir(directory: Path = CONDITIONS_DIR, taxonomy: Taxonomy | None = None,

@@ -8,14 +8,16 @@ fewest questions that could make it met (any_of takes the cheapest branch, all_o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from kiosk.policy.conditions import Group, Leaf, Rule, RuleSet, load_rules
-from kiosk.policy.profile import SOURCE_NAMES, EnterpriseProfile
-from kiosk.policy.taxonomy import Taxonomy, is_place, load_taxonomy
+from kiosk.policy.profile import SOURCE_NAMES, EnterpriseProfile, ProfileView
+from kiosk.policy.taxonomy import DISTRICT, Taxonomy, is_place, load_taxonomy
 from kiosk.policy.values import parse_bool, parse_date, parse_number, show
 
 OP_WORDS = {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于", "==": "等于", "!=": "不等于"}
@@ -47,13 +49,25 @@ class Question:
 
 @dataclass
 class ConditionResult:
+    """One condition's outcome. The sentence and the question are written only when someone reads them, so
+    ranking all policies for a visitor costs little more than deciding their statuses."""
+
     text: str
     status: Status
     clause: str
-    explanation: str
-    question: Question | None = None
+    explain: Callable[[], str] = field(repr=False, default=lambda: "")
+    ask: Callable[[], Question] | None = field(repr=False, default=None)
     children: list[ConditionResult] = field(default_factory=list)
     needed: frozenset[str] | None = None  # the answers that could make it met; None when nothing can
+    key: str = ""  # the leaf's answer key, when it is a leaf
+
+    @cached_property
+    def explanation(self) -> str:
+        return self.explain()
+
+    @cached_property
+    def question(self) -> Question | None:
+        return self.ask() if self.ask else None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "status": str(self.status), "clause": self.clause,
@@ -102,13 +116,14 @@ class Matcher:
 
     def match(self, profile: EnterpriseProfile) -> list[PolicyMatch]:
         """Every policy, best first: met, one answer away, more answers, then not met."""
-        results = [self.evaluate(rule, profile) for rule in self.rules]
+        view = profile.snapshot(self.taxonomy, self.today)
+        results = [self.evaluate(rule, view) for rule in self.rules]
         results.sort(key=lambda m: (RANK[m.status], len(m.questions), m.title))
         return results
 
-    def evaluate(self, rule: Rule, profile: EnterpriseProfile) -> PolicyMatch:
-        today = self.today or date.today()
-        root = self._node(rule.root, profile, rule.policy, today, top=True)
+    def evaluate(self, rule: Rule, profile: EnterpriseProfile | ProfileView) -> PolicyMatch:
+        view = profile if isinstance(profile, ProfileView) else profile.snapshot(self.taxonomy, self.today)
+        root = self._node(rule.root, view, rule.policy, top=True)
         if root.status is Status.MET:
             status = "met"
         elif root.status is Status.NOT_MET or root.needed is None:
@@ -118,21 +133,20 @@ class Matcher:
         questions: list[Question] = []
         if status in ("one_step", "unknown"):
             seen: set[str] = set()
-            for q in _questions(root):
-                if q.key in root.needed and q.key not in seen:  # type: ignore[operator]
-                    seen.add(q.key)
-                    questions.append(q)
+            for leaf in _unknown_leaves(root):
+                if leaf.key in root.needed and leaf.key not in seen:  # type: ignore[operator]
+                    seen.add(leaf.key)
+                    questions.append(leaf.question)  # type: ignore[arg-type]
         conditions = root.children if not rule.root.text else [root]
         return PolicyMatch(rule.id, rule.policy, rule.title, status, conditions, questions, rule.how_to_apply,
                            rule.item, rule.sample)
 
     # -- nodes ------------------------------------------------------------------------------------------------
 
-    def _node(self, node: Leaf | Group, profile: EnterpriseProfile, doc: str, today: date,
-              top: bool = False) -> ConditionResult:
+    def _node(self, node: Leaf | Group, profile: ProfileView, doc: str, top: bool = False) -> ConditionResult:
         if isinstance(node, Leaf):
-            return self._leaf(node, profile, doc, today)
-        children = [self._node(c, profile, doc, today) for c in node.children]
+            return self._leaf(node, profile, doc)
+        children = [self._node(c, profile, doc) for c in node.children]
         statuses = [c.status for c in children]
         feasible = [c.needed for c in children if c.needed is not None]
         if node.mode == "all":
@@ -146,25 +160,76 @@ class Matcher:
         text = node.text or ("同时满足以下条件" if node.mode == "all" else "满足以下条件之一")
         clause = node.clause or "、".join(dict.fromkeys(c.clause for c in children if c.clause))
         if top and not node.text:
-            return ConditionResult(text, status, clause, "", None, children, needed)
-        return ConditionResult(text, status, clause, _group_explanation(node.mode, status, children, clause),
-                               None, children, needed)
+            return ConditionResult(text, status, clause, children=children, needed=needed)
+        mode = node.mode
+        return ConditionResult(text, status, clause, lambda: _group_explanation(mode, status, children, clause),
+                               children=children, needed=needed)
 
-    def _leaf(self, leaf: Leaf, profile: EnterpriseProfile, doc: str, today: date) -> ConditionResult:
-        status, detail, source = self._check(leaf, profile, today)
-        if status is Status.UNKNOWN and leaf.key in profile.answers:
+    def _leaf(self, leaf: Leaf, profile: ProfileView, doc: str) -> ConditionResult:
+        status = self._status(leaf, profile)
+        answered = status is Status.UNKNOWN and leaf.key in profile.answers
+        if answered:
+            status = Status.MET if profile.answers[leaf.key].value else Status.NOT_MET
+        needed = frozenset() if status is Status.MET else (
+            frozenset({leaf.key}) if status is Status.UNKNOWN else None)
+        ask = (lambda: self._question(leaf)) if status is Status.UNKNOWN else None
+        return ConditionResult(leaf.text, status, leaf.clause, lambda: self._explain(leaf, profile, doc, answered),
+                               ask, [], needed, leaf.key)
+
+    def _explain(self, leaf: Leaf, profile: ProfileView, doc: str, answered: bool) -> str:
+        status, detail, source = self._check(leaf, profile)
+        if answered:
             status = Status.MET if profile.answers[leaf.key].value else Status.NOT_MET
             detail, source = ("您确认符合" if status is Status.MET else "您表示不符合"), ""
         cite = leaf.clause if leaf.doc == doc else f"《{leaf.doc}》{leaf.clause}"
         verdict = {Status.MET: "满足", Status.NOT_MET: "不满足", Status.UNKNOWN: "待确认"}[status]
         origin = f"，来源：{SOURCE_NAMES[source]}" if source else ""
-        explanation = f"{verdict}：{detail}（{cite}{origin}）"
-        question = self._question(leaf) if status is Status.UNKNOWN else None
-        needed = frozenset() if status is Status.MET else (
-            frozenset({leaf.key}) if status is Status.UNKNOWN else None)
-        return ConditionResult(leaf.text, status, leaf.clause, explanation, question, [], needed)
+        return f"{verdict}：{detail}（{cite}{origin}）"
 
-    def _check(self, leaf: Leaf, profile: EnterpriseProfile, today: date) -> tuple[Status, str, str]:
+    def _status(self, leaf: Leaf, profile: ProfileView) -> Status:
+        """The same verdict as `_check`, without writing the sentence."""
+        if leaf.kind == "tags":
+            unknown = False
+            for t in leaf.require:
+                v = profile.tag(t)
+                if v is False:
+                    return Status.NOT_MET
+                unknown |= v is None
+            if leaf.require_any:
+                values = [profile.tag(t) for t in leaf.require_any]
+                if not any(values):
+                    if all(v is False for v in values):
+                        return Status.NOT_MET
+                    unknown = True
+            for t in leaf.exclude:
+                v = profile.tag(t)
+                if v:
+                    return Status.NOT_MET
+                unknown |= v is None
+            return Status.UNKNOWN if unknown else Status.MET
+        if leaf.kind == "fact":
+            value = profile.number(leaf.fact)
+            if value is None:
+                return Status.UNKNOWN
+            return Status.MET if _COMPARE[leaf.op](value, leaf.value) else Status.NOT_MET
+        if leaf.kind == "region":
+            places = profile.places()
+            if places is None:
+                return Status.UNKNOWN
+            if any(r in places for r in leaf.regions):
+                return Status.MET
+            if places[0] == DISTRICT and any(r in self.taxonomy.tags for r in leaf.regions):
+                return Status.UNKNOWN  # in the district, street not yet known
+            return Status.NOT_MET
+        if leaf.kind == "established":
+            established = profile.date("established")
+            if established is None:
+                return Status.UNKNOWN
+            ok = (leaf.after is None or established >= leaf.after) and (leaf.before is None or established <= leaf.before)
+            return Status.MET if ok else Status.NOT_MET
+        return Status.UNKNOWN
+
+    def _check(self, leaf: Leaf, profile: ProfileView) -> tuple[Status, str, str]:
         """The status, a detail sentence and the provenance of the deciding fact."""
         tax = self.taxonomy
         if leaf.kind == "tags":
@@ -172,7 +237,7 @@ class Matcher:
         if leaf.kind == "fact":
             spec = tax.facts[leaf.fact]
             want = f"要求{OP_WORDS[leaf.op]}{show(leaf.value, spec.unit)}"
-            value = profile.number(leaf.fact, today)
+            value = profile.number(leaf.fact)
             if value is None:
                 return Status.UNKNOWN, f"还不知道{spec.name}，{want}", ""
             ok = _COMPARE[leaf.op](value, leaf.value)
@@ -180,16 +245,15 @@ class Matcher:
                 profile.source_of(leaf.fact)
         if leaf.kind == "region":
             wanted = "、".join(tax.tags[r].name if r in tax.tags else r for r in leaf.regions)
-            places = profile.places(tax)
+            places = profile.places()
             if places is None:
                 return Status.UNKNOWN, f"还不知道注册地，本条限{wanted}", ""
             where = tax.tags[places[0]].name if places[0] in tax.tags else places[0]
             source = profile.tag_source(places[0]) if places[0] in tax.tags else profile.source_of("district")
             if any(r in places for r in leaf.regions):
                 return Status.MET, f"注册在{where}，属于{wanted}", source
-            streets_only = all(r in tax.tags for r in leaf.regions)
-            if streets_only and places[0] not in tax.tags and places[0] == "西湖区":
-                return Status.UNKNOWN, f"已知在西湖区，还不知道在哪个镇街，本条限{wanted}", source
+            if places[0] == DISTRICT and any(r in tax.tags for r in leaf.regions):
+                return Status.UNKNOWN, f"已知在{DISTRICT}，还不知道在哪个镇街，本条限{wanted}", source
             return Status.NOT_MET, f"注册在{where}，本条限{wanted}", source
         if leaf.kind == "established":
             window = _window_text(leaf)
@@ -201,14 +265,14 @@ class Matcher:
                 profile.source_of("established")
         return Status.UNKNOWN, leaf.text, ""  # ask: only a visitor's answer settles it
 
-    def _check_tags(self, leaf: Leaf, profile: EnterpriseProfile) -> tuple[Status, str, str]:
+    def _check_tags(self, leaf: Leaf, profile: ProfileView) -> tuple[Status, str, str]:
         tax = self.taxonomy
         parts: list[tuple[Status, str, str]] = []
         for t in leaf.require:
-            v = profile.tag(t, tax)
+            v = profile.tag(t)
             parts.append((_tri(v), _phrase(tax, t, v), profile.tag_source(t)))
         if leaf.require_any:
-            values = {t: profile.tag(t, tax) for t in leaf.require_any}
+            values = {t: profile.tag(t) for t in leaf.require_any}
             hit = [t for t, v in values.items() if v]
             listing = "、".join(tax.tags[t].name for t in leaf.require_any)
             if hit:
@@ -218,7 +282,7 @@ class Matcher:
             else:
                 parts.append((Status.UNKNOWN, f"是否属于{listing}之一", ""))
         for t in leaf.exclude:
-            v = profile.tag(t, tax)
+            v = profile.tag(t)
             parts.append((_tri(None if v is None else not v), _phrase(tax, t, v), profile.tag_source(t)))
         bad = [p for p in parts if p[0] is Status.NOT_MET]
         if bad:
@@ -297,10 +361,10 @@ def _group_explanation(mode: str, status: Status, children: list[ConditionResult
     return f"待确认：尚有条件需要确认{cite}"
 
 
-def _questions(result: ConditionResult) -> list[Question]:
-    out = [result.question] if result.question else []
+def _unknown_leaves(result: ConditionResult) -> list[ConditionResult]:
+    out = [result] if result.ask else []
     for child in result.children:
-        out.extend(_questions(child))
+        out.extend(_unknown_leaves(child))
     return out
 
 
@@ -315,16 +379,16 @@ def answer(profile: EnterpriseProfile, key: str, value: Any, taxonomy: Taxonomy 
     detail = f"回答：{value}"
     if key in tax.tags:
         profile.set_tag(key, parse_bool(value), "visitor", detail, tax)
-    elif key in ("established", "district") or (key in tax.facts and not tax.facts[key].derived_from):
-        profile.set_fact(key, value, "visitor", detail, tax)
-    elif key.startswith("established:") and not isinstance(value, bool) and _is_date(value):
-        profile.set_fact("established", value, "visitor", detail, tax)
-    elif key.startswith("region:") and isinstance(value, str) and (is_place(value) or tax.resolve_tag(value)):
-        street = tax.resolve_tag(value)
+    elif key == "district" or (key.startswith("region:") and isinstance(value, str) and _is_place(value, tax)):
+        street = tax.resolve_tag(str(value))
         if street and tax.tags[street].category == "street":
             profile.set_tag(street, True, "visitor", detail, tax)
         else:
             profile.set_fact("district", value, "visitor", detail, tax)
+    elif key == "established" or (key in tax.facts and not tax.facts[key].derived_from):
+        profile.set_fact(key, value, "visitor", detail, tax)
+    elif key.startswith("established:") and not isinstance(value, bool) and _is_date(value):
+        profile.set_fact("established", value, "visitor", detail, tax)
     else:
         fact = next((f for f in tax.facts if key.startswith(f) and key[len(f):len(f) + 1] in "<>=!"), "")
         if fact and not tax.facts[fact].derived_from and not isinstance(value, bool) and _is_number(value):
@@ -332,6 +396,11 @@ def answer(profile: EnterpriseProfile, key: str, value: Any, taxonomy: Taxonomy 
         else:
             profile.set_answer(key, value, detail)
     return profile
+
+
+def _is_place(value: str, tax: Taxonomy) -> bool:
+    street = tax.resolve_tag(value)
+    return is_place(value) or (street is not None and tax.tags[street].category == "street")
 
 
 def _is_number(value: Any) -> bool:
@@ -348,6 +417,23 @@ def _is_date(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def best_questions(matches: list[PolicyMatch], limit: int = 3) -> list[tuple[Question, int]]:
+    """The questions worth asking first, with how many policies each could settle: a question that is the last
+    one for several policies beats one that is one of many for a single policy."""
+    score: dict[str, float] = {}
+    settles: dict[str, int] = {}
+    first: dict[str, Question] = {}
+    for m in matches:
+        if m.status not in ("one_step", "unknown"):
+            continue
+        for q in m.questions:
+            first.setdefault(q.key, q)
+            score[q.key] = score.get(q.key, 0.0) + 1.0 / len(m.questions)
+            settles[q.key] = settles.get(q.key, 0) + (m.status == "one_step")
+    ranked = sorted(score, key=lambda k: (-score[k], k))[:limit]
+    return [(first[k], settles[k]) for k in ranked]
 
 
 def check_examples(rules: list[Rule]) -> list[str]:

@@ -1,7 +1,8 @@
 """The push outbox: one JSON line per notification an enterprise should receive, waiting for the SMS gateway.
 
-Lines are only appended; a sender marks progress in its own file, so a crash mid-batch never loses or repeats a
-notification that was already written. Each text fits one SMS segment and names the policy and how to apply.
+Lines are only appended and synced before the batch records its progress, so a crash never loses a notification;
+a batch re-run after a crash may append one again, with the same ``id`` (rule:enterprise), which the sender uses
+to send each message once. Each text fits one SMS segment and names the policy and how to apply.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,42 +21,28 @@ def default_path() -> Path:
     return config.data_dir() / "policy" / "outbox.jsonl"
 
 
-@dataclass(frozen=True)
-class Notification:
-    enterprise_id: str
-    enterprise: str
-    rule: str
-    policy: str
-    text: str
-    match: str  # met | one_step: one_step means the kiosk still has one question to ask
-
-
 class Outbox:
     def __init__(self, path: Path | None = None):
         self.path = path or default_path()
 
-    def append(self, notes: Iterable[Notification]) -> int:
-        """Append notifications; returns how many were written. Flushed and synced before returning."""
+    def append_many(self, rule: str, policy: str, text: str, enterprise_ids: list[str], names: list[str]) -> int:
+        """Append one notification per enterprise for a rule; returns how many. Synced to disk before returning."""
         created = datetime.now().isoformat(timespec="seconds")
+        # every line shares all but the enterprise, so the shared part is encoded once
+        head = json.dumps(rule, ensure_ascii=False)
+        tail = ", ".join(f'"{k}": {json.dumps(v, ensure_ascii=False)}' for k, v in (
+            ("rule", rule), ("policy", policy), ("text", text), ("created", created), ("status", "pending")))
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        count = 0
         with self.path.open("a", encoding="utf-8") as f:
-            buf: list[str] = []
-            for note in notes:
-                buf.append(json.dumps({
-                    "id": f"{note.rule}:{note.enterprise_id}", "enterprise_id": note.enterprise_id,
-                    "enterprise": note.enterprise, "rule": note.rule, "policy": note.policy, "text": note.text, "match": note.match,
-                    "created": created, "status": "pending",
-                }, ensure_ascii=False))
-                count += 1
-                if len(buf) >= 10_000:
-                    f.write("\n".join(buf) + "\n")
-                    buf.clear()
-            if buf:
-                f.write("\n".join(buf) + "\n")
+            for start in range(0, len(enterprise_ids), 20_000):
+                f.write("".join(
+                    f'{{"id": {head[:-1]}:{eid}", "enterprise_id": "{eid}", '
+                    f'"enterprise": {json.dumps(name, ensure_ascii=False)}, {tail}}}\n'
+                    for eid, name in zip(enterprise_ids[start:start + 20_000], names[start:start + 20_000],
+                                         strict=True)))
             f.flush()
             os.fsync(f.fileno())
-        return count
+        return len(enterprise_ids)
 
     def read(self, limit: int | None = None) -> list[dict[str, Any]]:
         """The last ``limit`` notifications (all when None); unreadable lines are skipped, not fatal."""

@@ -68,15 +68,6 @@ class EnterpriseProfile:
         fact = self.tags.get(tag_id)
         return fact.source if fact else ("register" if self.closed else "")
 
-    def number(self, fact_id: str, today: date | None = None) -> float | None:
-        if fact_id == "age_years":
-            established = self.facts.get("established")
-            if established is None:
-                return None
-            return years_between(parse_date(established.value), today or date.today())
-        fact = self.facts.get(fact_id)
-        return None if fact is None else float(fact.value)
-
     def date(self, fact_id: str) -> date | None:
         fact = self.facts.get(fact_id)
         return None if fact is None else parse_date(fact.value)
@@ -96,6 +87,10 @@ class EnterpriseProfile:
         if district is not None:
             return place_chain(str(district.value))
         return None
+
+    def snapshot(self, taxonomy: Taxonomy | None = None, today: date | None = None) -> ProfileView:
+        """A read-only view for evaluating many conditions at once; build a new one after the profile changes."""
+        return ProfileView(self, taxonomy or load_taxonomy(), today or date.today())
 
     # -- writing ------------------------------------------------------------------------------------------
 
@@ -165,13 +160,21 @@ class EnterpriseProfile:
         """
         taxonomy = taxonomy or load_taxonomy()
         if "fields" in data and "kind" in data:
-            return profile_from_fields(data.get("fields") or {}, taxonomy)
+            if data["kind"] != "business_licence" or not isinstance(data["fields"], dict):
+                raise ValueError("这份识别结果不是营业执照，无法据此匹配企业政策")
+            return profile_from_fields(data["fields"], taxonomy)
         profile = cls(name=str(data.get("name") or ""), credit_code=str(data.get("credit_code") or ""))
         tags = data.get("tags") or {}
         if isinstance(tags, list):
-            tags = {t: True for t in tags}
-        for t in data.get("not_tags") or []:
-            tags[t] = False
+            tags = {str(t): True for t in tags}
+        not_tags = data.get("not_tags") or []
+        if not isinstance(tags, dict) or not isinstance(not_tags, list):
+            raise ValueError("“tags”应为标签列表，“not_tags”应为列表")
+        for key in ("facts", "answers"):
+            if not isinstance(data.get(key) or {}, dict):
+                raise ValueError(f"“{key}”应为键值对象，如 {{\"revenue\": \"3000万\"}}")
+        for t in not_tags:
+            tags[str(t)] = False
         for key, raw in tags.items():
             tag_id = taxonomy.resolve_tag(str(key))
             if tag_id is None:
@@ -185,6 +188,51 @@ class EnterpriseProfile:
             value, _, detail = _unpack(raw)
             profile.set_answer(str(key), value, detail)
         return profile
+
+
+class ProfileView:
+    """A profile's tags, numbers (with the age in years on the evaluation day) and place, precomputed once for
+    the hundreds of lookups one match makes."""
+
+    def __init__(self, profile: EnterpriseProfile, taxonomy: Taxonomy, today: date):
+        self.profile = profile
+        self.answers = profile.answers
+        self._tags = {t: bool(f.value) for t, f in profile.tags.items()}
+        self._closed = profile.closed
+        self._taxonomy = taxonomy
+        # exclusive categories with a known member: their other tags are known to be absent
+        self._settled = {taxonomy.tags[t].category for t, v in self._tags.items()
+                         if v and t in taxonomy.tags and taxonomy.category_of(t).exclusive}
+        self._numbers = {k: float(f.value) for k, f in profile.facts.items()
+                         if k in taxonomy.facts and taxonomy.facts[k].kind == "number"}
+        established = profile.facts.get("established")
+        self._established = parse_date(established.value) if established is not None else None
+        if self._established is not None:
+            self._numbers["age_years"] = years_between(self._established, today)
+        self._places = profile.places(taxonomy)
+
+    def tag(self, tag_id: str) -> bool | None:
+        value = self._tags.get(tag_id)
+        if value is not None:
+            return value
+        if self._closed or self._taxonomy.tags[tag_id].category in self._settled:
+            return False
+        return None
+
+    def tag_source(self, tag_id: str) -> str:
+        return self.profile.tag_source(tag_id)
+
+    def number(self, fact_id: str) -> float | None:
+        return self._numbers.get(fact_id)
+
+    def date(self, fact_id: str) -> date | None:
+        return self._established if fact_id == "established" else self.profile.date(fact_id)
+
+    def source_of(self, fact_id: str) -> str:
+        return self.profile.source_of(fact_id)
+
+    def places(self) -> list[str] | None:
+        return self._places
 
 
 def _unpack(raw: Any) -> tuple[Any, str, str]:

@@ -20,7 +20,7 @@ import numpy as np
 from kiosk.policy.profile import EnterpriseProfile, Fact
 from kiosk.policy.taxonomy import DISTRICT, Taxonomy, load_taxonomy
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DISTRICT_SIZE = 176_000
 EPOCH = date(1970, 1, 1)
 
@@ -123,7 +123,9 @@ class Register:
     as_of: date  # the register's reference date; ages are counted to it
     seed: int = 0
     district: str = DISTRICT
+    version: int = GENERATOR_VERSION
     column: dict[str, int] = field(init=False)
+    _word: np.ndarray | None = field(init=False, default=None, repr=False)  # name suffix per enterprise
 
     def __post_init__(self) -> None:
         self.column = {t: i for i, t in enumerate(self.tag_ids)}
@@ -133,7 +135,7 @@ class Register:
 
     @property
     def fingerprint(self) -> str:
-        return f"gen{GENERATOR_VERSION}-n{len(self)}-seed{self.seed}-{self.as_of.isoformat()}"
+        return f"gen{self.version}-n{len(self)}-seed{self.seed}-{self.as_of.isoformat()}"
 
     def tag(self, tag_id: str) -> np.ndarray:
         return self.tags[self.column[tag_id]]
@@ -141,13 +143,23 @@ class Register:
     def enterprise_id(self, i: int) -> str:
         return f"XH{i + 1:07d}"
 
+    def enterprise_ids(self, rows: np.ndarray) -> list[str]:
+        return [f"XH{i + 1:07d}" for i in (rows + 0).tolist()]
+
     def name(self, i: int) -> str:
         """A synthetic enterprise name, stable for an index."""
-        brand = _BRAND_A[i % len(_BRAND_A)] + _BRAND_B[(i // len(_BRAND_A)) % len(_BRAND_B)]
-        if self.tags[self.column["own_individual"], i]:
-            return f"杭州市西湖区{brand}商行"
-        division = next((d for d in _TRADE_WORD if self.tags[self.column[f"ind_{d:02d}"], i]), 0)
-        return f"杭州{brand}{_TRADE_WORD.get(division, '实业')}有限公司"
+        return self.names(np.array([i]))[0]
+
+    def names(self, rows: np.ndarray) -> list[str]:
+        if self._word is None:
+            first = self.column["ind_01"]
+            division = self.tags[first:first + 97].argmax(axis=0) + 1
+            words = np.array(["实业"] + [_TRADE_WORD.get(d, "实业") for d in range(1, 98)])
+            self._word = np.where(self.tags[self.column["own_individual"]], "", words[division])
+        a, b = len(_BRAND_A), len(_BRAND_B)
+        return [f"杭州{_BRAND_A[i % a]}{_BRAND_B[(i // a) % b]}{w}有限公司" if w else
+                f"杭州市西湖区{_BRAND_A[i % a]}{_BRAND_B[(i // a) % b]}商行"
+                for i, w in zip(rows.tolist(), self._word[rows].tolist(), strict=True)]
 
     def profile(self, i: int) -> EnterpriseProfile:
         """One row as a closed profile, every fact from the register."""
@@ -169,7 +181,7 @@ class Register:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp.npz")
         np.savez(tmp, tags=np.packbits(self.tags, axis=1), n=len(self), tag_ids=np.array(self.tag_ids),
-                 as_of=self.as_of.isoformat(), seed=self.seed, **{f"num_{k}": v for k, v in self.numbers.items()})
+                 as_of=self.as_of.isoformat(), seed=self.seed, version=self.version, **{f"num_{k}": v for k, v in self.numbers.items()})
         tmp.replace(path)
 
     @classmethod
@@ -178,8 +190,9 @@ class Register:
             n = int(data["n"])
             tags = np.unpackbits(data["tags"], axis=1, count=n).astype(bool)
             numbers = {k.removeprefix("num_"): data[k] for k in data.files if k.startswith("num_")}
+            version = int(data["version"]) if "version" in data.files else 1
             return cls([str(t) for t in data["tag_ids"]], tags, numbers, date.fromisoformat(str(data["as_of"])),
-                       int(data["seed"]))
+                       int(data["seed"]), version=version)
 
 
 def generate(n: int = DISTRICT_SIZE, seed: int = 2026, as_of: date = date(2026, 6, 30),
@@ -283,7 +296,8 @@ def generate(n: int = DISTRICT_SIZE, seed: int = 2026, as_of: date = date(2026, 
     insured = np.where(tags[col["op_social_insurance"]], np.round(employees * rng.uniform(0.6, 1.0, n)), 0.0)
 
     numbers = {
-        "revenue": np.round(revenue, -2), "revenue_growth": revenue_growth, "rd_ratio": rd_ratio, "rd_growth": rd_growth, "rd_staff_ratio": rd_staff,
+        "revenue": np.round(revenue, -2), "revenue_growth": revenue_growth, "rd_ratio": rd_ratio,
+        "rd_expense": np.round(revenue * rd_ratio / 100, -2), "rd_growth": rd_growth, "rd_staff_ratio": rd_staff,
         "employees": employees, "insured_employees": insured, "tax_paid": np.round(tax_paid, -2),
         "registered_capital": np.round(capital, -3), "gaoxin_year": gaoxin_year,
         "established": established.astype(np.float64),
