@@ -36,8 +36,45 @@ def build_manager(engine: str = "auto", settings: Settings | None = None, quiet:
             log.info("language model unavailable: %s", reason)
             if not quiet:
                 sys.stderr.write(f"（{reason}；先用政策原文回答）\n")
-    return DialogueManager(Store.open(), llm=llm, engine=engine,
+    store = Store.open()
+    advisor, requests, guides = _desks(store)
+    return DialogueManager(store, llm=llm, engine=engine, advisor=advisor, requests=requests, guides=guides,
                            first_token_budget_s=settings.llm_first_token_budget_s)
+
+
+def _desks(store):
+    """The policy advisor, request desk and guide desk; one that cannot start is left out (the dialogue then
+    refers the visitor to the right window) rather than stopping the kiosk."""
+    desks = []
+    for build in (_advisor, _request_desk, _guide_desk):
+        try:
+            desks.append(build(store))
+        except Exception as exc:  # noqa: BLE001 - a broken service degrades the kiosk, never stops it
+            log.warning("service unavailable: %s", exc)
+            desks.append(None)
+    return tuple(desks)
+
+
+def _advisor(store):
+    from kiosk.policy.advisor import PolicyAdvisorDesk
+    from kiosk.policy.conditions import load_rules
+    from kiosk.policy.eligibility import Matcher
+
+    return PolicyAdvisorDesk(Matcher(load_rules(store)), store)
+
+
+def _request_desk(store):
+    from kiosk.requests.desk import RequestDesk
+    from kiosk.requests.service import RequestService
+
+    return RequestDesk(RequestService.open(store.departments()))
+
+
+def _guide_desk(store):
+    from kiosk.guides.catalog import load_catalog
+    from kiosk.guides.desk import GuideDesk
+
+    return GuideDesk(load_catalog(), {d.id: d for d in store.departments()})
 
 
 def answer_events(question: str, cancel: threading.Event | None = None) -> Iterator[object]:
