@@ -115,3 +115,33 @@ def test_a_damaged_file_is_reported_not_overwritten(tmp_path):
     with pytest.raises(RequestError, match="无法打开"):
         RequestDB(path)
     assert path.read_bytes() == b"this is not a database" * 100
+
+
+def test_full_disk_refuses_cleanly_and_keeps_earlier_requests() -> None:
+    from kiosk.requests.service import RequestService, SubmitForm
+
+    svc = RequestService.open(departments())
+    kept = svc.submit(SubmitForm("想申请高新技术企业", "杭州测试有限公司", "13812345678")).ticket
+    # SQLite's own "database or disk is full" path: cap the file at its current size
+    pages = svc.db.conn.execute("PRAGMA page_count").fetchone()[0]
+    svc.db.conn.execute(f"PRAGMA max_page_count={pages}")
+    with pytest.raises(RequestError, match="存储空间已满"):
+        for n in range(200):  # fill whatever free pages remain
+            svc.submit(SubmitForm(f"第{n}次：门口路灯坏了，" + "情况说明" * 100, f"杭州满盘{n}有限公司", "13812345679"))
+    svc.close()
+    db = RequestDB()
+    assert db.ticket(kept) is not None
+    assert db.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    db.close()
+
+
+def test_commands_explain_a_full_disk_in_plain_words(capsys) -> None:
+    import errno
+    import sqlite3
+
+    from kiosk.cli.common import fail
+
+    assert fail(OSError(errno.ENOSPC, "No space left on device")) == 1
+    assert fail(sqlite3.OperationalError("database or disk is full")) == 1
+    err = capsys.readouterr().err
+    assert err.count("磁盘空间已满") == 2 and "No space" not in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -20,9 +21,18 @@ def fail(exc: BaseException, code: int = 1) -> int:
     """Print a friendly message in place of a traceback; KIOSK_DEBUG=1 shows the traceback too."""
     if os.environ.get("KIOSK_DEBUG"):
         log.exception("command failed")
-    message = getattr(exc, "friendly", None) or f"出错了：{exc}"
+    message = getattr(exc, "friendly", None) or _known(exc) or f"出错了：{exc}"
     sys.stderr.write(f"{message}\n")
     return code
+
+
+def _known(exc: BaseException) -> str:
+    """Plain words for failures any command can meet."""
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in str(exc):
+        return "磁盘空间已满，这次操作没有完成，已有数据没有改动。请清理磁盘后重试。"
+    if isinstance(exc, PermissionError):
+        return f"没有权限访问 {exc.filename or '所需文件'}，请检查文件权限。"
+    return ""
 
 
 class KioskError(Exception):

@@ -103,6 +103,9 @@ def _item(row: sqlite3.Row) -> Item:
     )
 
 
+DISK_FULL = "存储空间已满，这次没能保存，之前登记的诉求都还在。请到人工窗口登记，或稍后再试。"
+
+
 class StaleItem(Exception):
     """The item changed under us (another terminal acted first)."""
 
@@ -148,10 +151,19 @@ class RequestDB:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            if "full" in str(exc):  # SQLITE_FULL: nothing of this unit was stored, and earlier data is intact
+                raise RequestError(DISK_FULL) from None
             raise
-        self.conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     # ── writes (call inside transaction()) ──
 
