@@ -43,7 +43,7 @@ class ScriptedBackends(Backends):
         return vm.demo_scan()
 
     def match(self, fields, answers):
-        return vm.demo_policies()
+        return policy_fixture()
 
     def submit(self, text: str, company: str, phone: str) -> vm.TicketView:
         self.submitted.append((text, company, phone))
@@ -92,3 +92,22 @@ def settle(window, timeout_s: float = 5.0) -> None:
         time.sleep(0.01)
     for _ in range(3):
         QApplication.processEvents()
+
+
+def policy_fixture() -> list[vm.PolicyView]:
+    """A fixed mix of outcomes (met, one step away, not met), so the screen's grouping can be checked."""
+    c = vm.ConditionView
+    return [
+        vm.PolicyView("t-rd", "研发中心认定奖励（测试）", "met", [
+            c("注册地在西湖区", "met", "住所位于蒋村街道", "第二条"),
+            c("成立满 1 年", "met", "成立于 2021-06-18", "第二条")],
+            "一次性奖励", "企业服务中心窗口", True),
+        vm.PolicyView("t-smes", "研发投入补助（测试）", "one_step", [
+            c("注册地在西湖区", "met", "住所位于蒋村街道", "第二条"),
+            c("研发投入占营收 3% 以上", "unknown", "营业执照上没有这项信息", "第五条")],
+            "按增量补助", "企业服务中心窗口", True,
+            [("rd_ratio_over_3", "贵公司上年度研发投入占营业收入的比例是否超过 3%？")]),
+        vm.PolicyView("t-green", "绿色工厂奖励（测试）", "not_met", [
+            c("属于制造业", "not_met", "经营范围不属于制造业", "第二条")],
+            "", "区经信局", True),
+    ]

@@ -149,27 +149,19 @@ def demo_scan() -> ScanView:
 
 
 def demo_policies() -> list[PolicyView]:
-    c = ConditionView
-    return [
-        PolicyView("sample-rd", "区级研发中心认定奖励", "met", [
-            c("注册地在西湖区", "met", "住所位于蒋村街道", "第二条"),
-            c("成立满 1 年", "met", "成立于 2021-06-18，已满 4 年", "第二条"),
-            c("属于软件和信息技术服务业", "met", "经营范围含软件开发", "第三条")],
-          "一次性奖励 20 万元", "区科技局 · 企业服务中心 3 号窗口，或“浙里办”在线申报", True),
-        PolicyView("sample-smes", "科技型中小企业研发费用补助", "one_step", [
-            c("注册地在西湖区", "met", "住所位于蒋村街道", "第二条"),
-            c("研发费用占营收 3% 以上", "unknown", "营业执照上没有这项信息", "第五条")],
-          "按研发投入增量 10% 补助，最高 100 万元", "区科技局 · 3 号窗口", True,
-          [("rd_ratio_over_3", "贵公司上年度研发费用占营业收入的比例是否超过 3%？")]),
-        PolicyView("sample-hire", "小微企业吸纳就业社保补贴", "one_step", [
-            c("小微企业", "met", "注册资本 500 万元，符合小微企业规模", "第一条"),
-            c("新招用高校毕业生并缴纳社保", "unknown", "需要您确认", "第二条")],
-          "每人每月 1000 元，最长 1 年", "区人力社保局 · 企业服务中心 5 号窗口", True,
-          [("hired_graduates", "贵公司今年是否新招用了高校毕业生并为其缴纳社保？")]),
-        PolicyView("sample-green", "绿色工厂奖励", "not_met", [
-            c("属于制造业", "not_met", "经营范围为软件和信息技术服务，不属于制造业", "第二条")],
-          "最高 50 万元", "区经信局", True),
-    ]
+    """The demo licence's enterprise matched against the default store's real conditions, best first."""
+    from kiosk.policy.eligibility import Matcher
+    from kiosk.policy.profile import profile_from_fields
+    from kiosk.policy.taxonomy import load_taxonomy
+    from kiosk.store import Store
+    from kiosk.ui.convert import policy_view
+
+    fields = dict(demo_scan().fields)
+    fields["registered_capital_yuan"] = float(fields["registered_capital_yuan"])
+    fields["street"] = load_taxonomy().resolve_tag(fields["street"]) or ""
+    fields["industry_tags"] = [t for t in (load_taxonomy().resolve_tag(fields["industry_tags"]),) if t]
+    matches = Matcher.default(Store.open()).match(profile_from_fields(fields))
+    return [policy_view(m) for m in matches if m.status in ("met", "one_step")][:4]
 
 
 def demo_ticket() -> TicketView:
