@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import sys
@@ -22,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from common import machine, percentile  # noqa: E402
 
 from kiosk.policy.batch import BatchMatcher  # noqa: E402
 from kiosk.policy.conditions import CONDITIONS_DIR, load_dir  # noqa: E402
@@ -38,11 +40,6 @@ VISITOR = {
 }
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
 def bench_single(rules, repeat: int) -> dict:
     matcher = Matcher(rules)
     profile = EnterpriseProfile.from_dict(VISITOR)
@@ -55,7 +52,7 @@ def bench_single(rules, repeat: int) -> dict:
         cpu.append((time.process_time() - c) * 1000)
     # wall time includes waiting for a core on a shared machine; CPU time is what the matching itself costs
     return {"policies": len(rules), "runs": repeat, "p50_ms": round(statistics.median(times), 3),
-            "p95_ms": round(percentile(times, 0.95), 3), "max_ms": round(max(times), 3),
+            "p95_ms": round(percentile(times, 95), 3), "max_ms": round(max(times), 3),
             "cpu_mean_ms": round(statistics.fmean(cpu), 3)}
 
 
@@ -115,7 +112,7 @@ def main() -> int:
     single = bench_single(rules, args.repeat)
     batch = bench_batch(rules, args.size)
     result = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": machine(),
         "load_average_1m": round(os.getloadavg()[0], 2),  # other work sharing the cores inflates wall times
         "conditions": sum(len(r.leaves()) for r in rules),
         "single": single, "batch": batch,

@@ -20,7 +20,6 @@ import argparse
 import io
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -29,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from common import machine  # noqa: E402
 
 from kiosk.documents.samples import STYLES, render_licence, sample_licences  # noqa: E402
 from kiosk.documents.scan import scan_image  # noqa: E402
@@ -116,8 +118,7 @@ def main() -> None:
 
     chars = sum(r["chars"] for r in images) or 1
     summary = {
-        "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_implementation()} "
-                   f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start",
+        "machine": f"{machine()}, load average {os.getloadavg()[0]:.1f} at start",
         "engine": engine.name,
         "load_seconds": round(load_s, 2),
         "eval_images": len(images),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from kiosk.events import Citation
+from kiosk.knowledge.sentences import split_sentences
 
 PERSONA = (
     "你是“西小服”，杭州市西湖区企业服务中心大厅里的数字人助手，说话亲切、简短、有朝气，用口语化的普通话。\n"
@@ -27,7 +28,6 @@ SAFE_PHRASES = "如果您也可以还可以需要的话记得提醒一下建议�
 MAX_PASSAGE_CHARS = 100
 MAX_QUESTION_CHARS = 80
 _CITE_RE = re.compile(r"\[\d+\]")
-_SENT_RE = re.compile(r"[^。！？；\n]+[。！？；]?")
 
 INTENTS = ("policy_question", "eligibility", "request", "guide", "smalltalk", "out_of_scope")
 INTENT_GRAMMAR = (
@@ -48,7 +48,8 @@ def _plain(text: str) -> str:
 
 def context_sentences(citation: Citation, facts: list[str], limit: int = MAX_PASSAGE_CHARS) -> str:
     """The passage sentences around the answer's facts, trimmed so prefill stays short."""
-    sentences = [s.strip() for s in _SENT_RE.findall(citation.text) if s.strip()]
+    # cut the same way the composer cut the answer, so its sentences are recognised here
+    sentences = split_sentences(citation.text)
     plain_facts = [_plain(f) for f in facts]
     keep: list[int] = []
     for i, s in enumerate(sentences):

@@ -176,7 +176,7 @@ def compose(question: str, hits: list[Hit], store: Store | None = None, retrieve
         return same
     quantity = wants_quantity(question)
     top = hits[0]
-    pool = retriever.expand(question, hits[:SENTENCE_POOL]) if retriever else hits[:SENTENCE_POOL]
+    pool = retriever.expand(question, hits[:SENTENCE_POOL], groups=groups) if retriever else hits[:SENTENCE_POOL]
     candidates = rank_sentences(question, pool, groups)
     if not candidates:
         return _refusal(question, hits, department, 0.0)

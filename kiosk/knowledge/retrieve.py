@@ -132,10 +132,11 @@ class Retriever:
             hits = self.reranker.rerank(question, hits[: max(k, 10)])
         return hits[:k]
 
-    def expand(self, question: str, hits: list[Hit], documents: int = 2) -> list[Hit]:
+    def expand(self, question: str, hits: list[Hit], documents: int = 2,
+               groups: list[TermGroup] | None = None) -> list[Hit]:
         """``hits`` plus every other passage of the best documents, so the answering sentence can be found
         even where the question's wording matched another part of the document better."""
-        groups = self.term_groups(question)
+        groups = self.term_groups(question) if groups is None else groups
         seen = {h.passage_id for h in hits}
         out = list(hits)
         best_docs: list[Hit] = []
