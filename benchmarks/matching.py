@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from common import machine, percentile  # noqa: E402
 
 from kiosk.policy.batch import BatchMatcher  # noqa: E402
-from kiosk.policy.conditions import CONDITIONS_DIR, load_dir  # noqa: E402
+from kiosk.policy.conditions import CONDITIONS_DIR, DEMO_CONDITIONS_DIR, load_dir  # noqa: E402
 from kiosk.policy.eligibility import Matcher  # noqa: E402
 from kiosk.policy.outbox import Outbox  # noqa: E402
 from kiosk.policy.profile import EnterpriseProfile  # noqa: E402
@@ -105,7 +105,7 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=176_000)
     parser.add_argument("--repeat", type=int, default=300)
     args = parser.parse_args()
-    ruleset = load_dir(CONDITIONS_DIR)
+    ruleset = load_dir([CONDITIONS_DIR, DEMO_CONDITIONS_DIR])
     if ruleset.errors:
         print("\n".join(ruleset.errors), file=sys.stderr)
     rules = ruleset.rules

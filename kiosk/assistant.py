@@ -57,10 +57,9 @@ def _desks(store):
 
 def _advisor(store):
     from kiosk.policy.advisor import PolicyAdvisorDesk
-    from kiosk.policy.conditions import load_rules
     from kiosk.policy.eligibility import Matcher
 
-    return PolicyAdvisorDesk(Matcher(load_rules(store)), store)
+    return PolicyAdvisorDesk(Matcher.default(store), store)
 
 
 def _request_desk(store):

@@ -60,6 +60,9 @@ class Settings:
     elderly_speed: float = 0.8
     staff_pin: str = "246810"
     push_endpoint: str = ""
+    # the invented sample policies, FAQs, services, guides and contacts of policies_db/demo: on, so a fresh
+    # install has something to show; set false once the district's own documents are in policies_db/
+    demo_content: bool = True
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod

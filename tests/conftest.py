@@ -12,11 +12,23 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 @pytest.fixture(scope="session")
 def default_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default store (sample data + public corpus), built once for the whole session."""
+    """The store of a fresh install (the demo pack + public corpus), built once for the whole session."""
     from kiosk import config
+    from kiosk.store.demo import DEMO_DIR
     from kiosk.store.importer import build
 
     path = tmp_path_factory.mktemp("store") / "kiosk.db"
+    build(path, config.sources_dirs(), demo=DEMO_DIR)
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the real sources only (`kiosk db build --no-demo`), built once for the whole session."""
+    from kiosk import config
+    from kiosk.store.importer import build
+
+    path = tmp_path_factory.mktemp("real") / "kiosk.db"
     build(path, config.sources_dirs())
     return path
 

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def departments() -> list[Department]:
-    raw = yaml.safe_load((REPO / "policies_db" / "departments.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((REPO / "policies_db" / "demo" / "departments.yaml").read_text(encoding="utf-8"))
     return [
         Department(**{k: v for k, v in d.items() if k != "keywords"}, keywords=tuple(d.get("keywords", ())))
         for d in raw["departments"]

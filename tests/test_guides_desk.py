@@ -12,7 +12,7 @@ from kiosk.guides.tailor import _chinese_number
 
 @pytest.fixture
 def desk():
-    return GuideDesk(Catalog.from_folder(REPO / "policies_db" / "guides"), {d.id: d for d in departments()})
+    return GuideDesk(Catalog.from_folder(REPO / "policies_db" / "demo" / "guides"), {d.id: d for d in departments()})
 
 
 def test_restaurant_by_voice(desk):

@@ -30,7 +30,7 @@ needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext") or not _have_cj
 
 @needs_poppler
 def test_pdf_embeds_chinese_text_and_a_qr_code(tmp_path):
-    g = Catalog.from_folder(REPO / "policies_db" / "guides").find("开餐馆")
+    g = Catalog.from_folder(REPO / "policies_db" / "demo" / "guides").find("开餐馆")
     checklist = tailor(g, {"area": 320.0, "rented": True, "signboard": False, "staff": False})
     depts = {d.id: d for d in departments()}
     out = render_pdf(checklist, tmp_path / "guide.pdf", depts)

@@ -12,7 +12,7 @@ from kiosk.guides.model import parse_guide
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return Catalog.from_folder(REPO / "policies_db" / "guides")
+    return Catalog.from_folder(REPO / "policies_db" / "demo" / "guides")
 
 
 def test_six_procedures_with_steps_materials_and_questions(catalog):
@@ -137,8 +137,8 @@ def test_store_serves_the_same_guides(tmp_path, catalog):
     from kiosk.store.importer import build
 
     sources = tmp_path / "src"
-    shutil.copytree(REPO / "policies_db" / "guides", sources / "guides")
-    shutil.copy(REPO / "policies_db" / "departments.yaml", sources)
+    shutil.copytree(REPO / "policies_db" / "demo" / "guides", sources / "guides")
+    shutil.copy(REPO / "policies_db" / "demo" / "departments.yaml", sources)
     build(tmp_path / "kiosk.db", [sources])
     from_store = Catalog.from_store(Store.open(tmp_path / "kiosk.db"))
     assert sorted(g.id for g in from_store.guides) == sorted(g.id for g in catalog.guides)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from kiosk.policy.batch import STATUS_CODES, BatchMatcher, evaluate_rule, load_or_generate
-from kiosk.policy.conditions import CONDITIONS_DIR, load_dir, parse_rule
+from kiosk.policy.conditions import CONDITIONS_DIR, DEMO_CONDITIONS_DIR, load_dir, parse_rule
 from kiosk.policy.eligibility import Matcher
 from kiosk.policy.outbox import Outbox
 from kiosk.policy.register import Register, generate
@@ -22,7 +22,7 @@ def register() -> Register:
 
 @pytest.fixture(scope="module")
 def rules():
-    result = load_dir(CONDITIONS_DIR)
+    result = load_dir([CONDITIONS_DIR, DEMO_CONDITIONS_DIR])
     assert result.errors == []
     return result.rules
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.policy.conditions import CONDITIONS_DIR, load_dir, load_store
+from kiosk.policy.conditions import CONDITIONS_DIR, DEMO_CONDITIONS_DIR, load_dir, load_store
 from kiosk.policy.eligibility import check_examples
 
 GOOD = """\
@@ -18,6 +18,10 @@ conditions:
     clause: 第二条
     region: [西湖区]
 """
+
+
+# the real rule files and the demo pack's: the default store holds both
+ALL_DIRS = [CONDITIONS_DIR, DEMO_CONDITIONS_DIR]
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -77,7 +81,7 @@ def test_duplicate_rule_ids_are_reported(tmp_path):
 
 
 def test_default_conditions_are_valid_and_their_examples_pass():
-    rules = load_dir(CONDITIONS_DIR)
+    rules = load_dir(ALL_DIRS)
     assert rules.errors == []
     assert len(rules.rules) >= 20
     assert check_examples(rules.rules) == []
@@ -90,7 +94,7 @@ def test_explanations_agree_with_statuses_on_the_examples():
     from kiosk.policy.eligibility import Matcher
     from kiosk.policy.profile import EnterpriseProfile
 
-    rules = load_dir(CONDITIONS_DIR).rules
+    rules = load_dir(ALL_DIRS).rules
     matcher = Matcher(rules)
     verdict = {"met": "满足", "not_met": "不满足", "unknown": "待确认"}
 
@@ -110,11 +114,11 @@ def test_explanations_agree_with_statuses_on_the_examples():
 def test_store_rules_match_the_folder(store):
     from_store = load_store(store)
     assert from_store.errors == []
-    assert {r.id for r in from_store.rules} == {r.id for r in load_dir(CONDITIONS_DIR).rules}
+    assert {r.id for r in from_store.rules} == {r.id for r in load_dir(ALL_DIRS).rules}
 
 
 def test_every_store_document_has_conditions_or_a_documented_reason(store):
-    covered = {r.policy for r in load_dir(CONDITIONS_DIR).rules}
+    covered = {r.policy for r in load_dir(ALL_DIRS).rules}
     readme = (CONDITIONS_DIR / "README.md").read_text(encoding="utf-8")
     missing = [d.id for d in store.documents() if d.id not in covered and f"`{d.id}`" not in readme]
     assert missing == []

@@ -89,7 +89,7 @@ def test_rebuilding_the_store_leaves_requests_alone(tmp_path, monkeypatch):
     monkeypatch.delenv("KIOSK_DB", raising=False)
     sources = tmp_path / "sources"
     sources.mkdir()
-    shutil.copy(REPO / "policies_db" / "departments.yaml", sources / "departments.yaml")
+    shutil.copy(REPO / "policies_db" / "demo" / "departments.yaml", sources / "departments.yaml")
     assert requests_path() != config.store_path()
 
     from kiosk.requests.service import RequestService, SubmitForm

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-DB = Path(__file__).resolve().parents[1] / "policies_db"
+DB = Path(__file__).resolve().parents[1] / "policies_db" / "demo"
 POLICY_FILES = sorted((DB / "policies").glob("*.md"))
 
 REQUIRED_POLICY_FIELDS = ("title", "issuer", "level", "doc_number", "published", "effective", "expires", "region",

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-DB = Path(__file__).resolve().parents[1] / "policies_db"
+DB = Path(__file__).resolve().parents[1] / "policies_db" / "demo"
 CORPUS = DB.parent.parent / "shared" / "corpus"
 FAQ_FILES = sorted((DB / "faq").glob("*.yaml"))
 SERVICE_FILES = sorted((DB / "services").glob("*.yaml"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from kiosk import config
@@ -14,14 +15,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     b = dsub.add_parser("build", help="从 policies_db/ 和公开语料构建政策库（增量）")
     b.add_argument("--full", action="store_true", help="忽略已有数据，全部重建")
-    b.add_argument("--source", action="append", type=Path, help="源文件夹（可多次给出；默认 policies_db 与公开语料）")
+    b.add_argument("--source", action="append", type=Path,
+                   help="源文件夹（可多次给出；默认 policies_db 与公开语料）；给出时只读这些文件，不含演示内容")
+    demo = b.add_mutually_exclusive_group()
+    demo.add_argument("--demo", action="store_true", default=None,
+                      help="同时载入演示内容（policies_db/demo，样例数据）")
+    demo.add_argument("--no-demo", dest="demo", action="store_false", help="只读真实文件，不载入演示内容")
     b.add_argument("--db", type=Path, help="政策库文件（默认在数据目录）")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=_build)
     i = dsub.add_parser("info", help="显示政策库的内容统计")
     i.add_argument("--db", type=Path)
     i.add_argument("--json", action="store_true")
+    i.add_argument("--today", type=_day, help="按这一天计算有效期（YYYY-MM-DD，默认今天）")
     i.set_defaults(func=_info)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD，而不是“{text}”") from None
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -31,10 +45,11 @@ def _build(args: argparse.Namespace) -> int:
 
     path = args.db or config.store_path()
     console = Console(stderr=True)
+    pack = _demo_pack(args.demo, bool(args.source))
     try:
         with console.status("正在构建政策库…") as status:
             report = build(path, args.source or config.sources_dirs(), full=args.full,
-                           progress=lambda key: status.update(f"正在读取 {key}"))
+                           progress=lambda key: status.update(f"正在读取 {key}"), demo=pack)
     except BuildError as exc:
         if args.json:
             print_json({"ok": False, "errors": exc.report.errors})
@@ -52,20 +67,48 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_pack(asked: bool | None, named_sources: bool):
+    """The demo pack to build in: as asked; else none for named sources (they hold only the documents given),
+    and for the default sources as `demo_content` says."""
+    from kiosk.store.demo import DEMO_DIR, default_pack
+
+    if asked is not None:
+        return DEMO_DIR if asked else None
+    return None if named_sources else default_pack()
+
+
 def _info(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from kiosk.store import Store
+    from kiosk.store.demo import DEMO_BADGE
     from kiosk.store.importer import counts as store_counts
+    from kiosk.store.validity import expiring, is_expired
 
     store = Store.open(args.db)
     counts = store_counts(store.conn)
+    today = args.today or date.today()
+    documents = store.documents()
+    soon = [d for d in documents if expiring(d, today, EXPIRY_NOTICE_DAYS)]
+    expired = [d for d in documents if is_expired(d, today)]
+    demo = store.has_demo_content()
     if args.json:
-        print_json({"db": str(store.path), "counts": counts})
-    else:
-        _print_counts(Console(), counts)
+        print_json({"db": str(store.path), "counts": counts, "demo_content": demo,
+                    "expiring": [{"id": d.id, "title": d.title, "expires": d.expires} for d in soon],
+                    "expired": [{"id": d.id, "title": d.title, "expires": d.expires} for d in expired]})
+        return 0
+    console = Console()
+    _print_counts(console, counts)
+    if demo:
+        console.print(f"  已载入{DEMO_BADGE}（样例数据，kiosk db build --no-demo 可去除）")
+    console.print(f"  {EXPIRY_NOTICE_DAYS} 天内到期：{len(soon)} 份" + ("" if soon else "（无）"))
+    for d in sorted(soon, key=lambda d: d.expires):
+        console.print(f"    {d.expires}  {d.title}（{d.id}）", markup=False, highlight=False)
+    console.print(f"  已失效：{len(expired)} 份")
     return 0
 
+
+EXPIRY_NOTICE_DAYS = 30
 
 LABELS = {"documents": "政策法规文件", "sample_policies": "其中样例政策", "passages": "可引用段落", "faqs": "常见问答",
           "services": "办事事项", "departments": "部门与镇街", "streets": "其中镇街", "guides": "一件事指南",

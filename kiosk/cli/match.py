@@ -18,7 +18,7 @@ def register(sub) -> None:
     src.add_argument("--profile", metavar="FILE", help="企业画像 JSON（也可用 kiosk scan --json 的输出）")
     src.add_argument("--batch", action="store_true", help="全区企业库批量匹配并生成推送短信")
     src.add_argument("--outbox", action="store_true", help="查看推送发件箱")
-    src.add_argument("--check", action="store_true", help="检查 policies_db/conditions 中的条件文件")
+    src.add_argument("--check", action="store_true", help="检查 policies_db/conditions 与演示内容中的条件文件")
     p.add_argument("--answer", metavar="KEY=VALUE", action="append", default=[],
                    help="回答追问，如 rd_ratio=4.2 或 qual_gaoxin=是（可重复）")
     p.add_argument("--all", action="store_true", help="文本输出中也列出不符合的政策及原因")
@@ -28,8 +28,18 @@ def register(sub) -> None:
     p.add_argument("--full", action="store_true", help="批量：全部政策重新匹配（默认只匹配新增或修改的政策）")
     p.add_argument("--no-notify", action="store_true", help="批量：只统计，不写推送发件箱")
     p.add_argument("--limit", type=int, default=5, help="发件箱：显示最近几条")
+    p.add_argument("--today", type=_day, help="按这一天判断政策是否有效、申报是否开放（YYYY-MM-DD，默认今天）")
     p.add_argument("--json", action="store_true", help="JSON 输出")
     p.set_defaults(func=run)
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD，而不是“{text}”") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +53,17 @@ def run(args: argparse.Namespace) -> int:
     return _match(args, rules)
 
 
+def _documents() -> dict:
+    """The store's documents by id, which say when each policy applies; none without a store."""
+    from kiosk import config
+
+    if not config.store_path().is_file():
+        return {}
+    from kiosk.store import Store
+
+    return {d.id: d for d in Store.open().documents()}
+
+
 def _rules(args: argparse.Namespace):
     from kiosk import config
     from kiosk.policy.conditions import load_dir, load_store
@@ -53,12 +74,14 @@ def _rules(args: argparse.Namespace):
             raise KioskError(f"找不到条件文件夹：{folder}")
         ruleset = load_dir(folder)
     elif config.store_path().is_file():
-        from kiosk.policy.conditions import CONDITIONS_DIR
+        from kiosk.policy.conditions import CONDITIONS_DIR, DEMO_CONDITIONS_DIR
         from kiosk.store import Store
 
-        ruleset = load_store(Store.open())
+        store = Store.open()
+        ruleset = load_store(store)
         if CONDITIONS_DIR.is_dir():
-            folder = load_dir(CONDITIONS_DIR, check_docs=False)
+            folders = [CONDITIONS_DIR, *([DEMO_CONDITIONS_DIR] if store.has_demo_content() else [])]
+            folder = load_dir(folders, check_docs=False)
             if {r.digest for r in folder.rules} != {r.digest for r in ruleset.rules}:
                 print("提示：内容库中的政策条件与 policies_db/conditions 不一致，请运行 kiosk db build 更新"
                       "（或用 --rules policies_db/conditions 直接读取文件夹）。", file=sys.stderr)
@@ -119,7 +142,7 @@ def _match(args: argparse.Namespace, ruleset) -> int:
             answer(profile, key.strip(), value.strip())
         except ValueError as exc:
             raise KioskError(f"无法记录回答“{item}”：{exc}") from None
-    matches = Matcher(ruleset).match(profile)
+    matches = Matcher(ruleset, today=args.today, documents=_documents()).match(profile)
     if args.json:
         from kiosk.policy.eligibility import best_questions
 
@@ -149,8 +172,9 @@ def _render(profile, matches, show_all: bool) -> str:
         value = show(fact.value, spec.unit) if spec and spec.kind == "number" else fact.value
         known.append(f"{spec.name if spec else '所在地区'} {value}（{SOURCE_NAMES[fact.source]}）")
     lines.append("已知：" + ("、".join(known) if known else "暂无"))
+    offered = [m for m in matches if m.availability.offered]
     for status in ("met", "one_step", "unknown"):
-        group = [m for m in matches if m.status == status]
+        group = [m for m in offered if m.status == status]
         if not group:
             continue
         lines += ["", f"【{_HEAD[status]}】{len(group)} 项"]
@@ -162,7 +186,12 @@ def _render(profile, matches, show_all: bool) -> str:
         for q, settles in ask_first:
             gain = f"（可确定 {settles} 项政策）" if settles else ""
             lines.append(f"   问：{q.text}{gain}  （回答：--answer {q.key}=…）")
-    failed = [m for m in matches if m.status == "not_met"]
+    over = [m for m in matches if not m.availability.offered and m.status != "not_met"]
+    if over:  # they would fit, but can no longer be applied for: said so, with the date
+        lines += ["", f"【已失效或申报已截止】{len(over)} 项"]
+        lines += [f"{k}. {m.title}" + (f" · {m.item}" if m.item else "") + f"：{m.availability.note}"
+                  for k, m in enumerate(over, 1)]
+    failed = [m for m in offered if m.status == "not_met"]
     if failed:
         lines += ["", f"【不符合】{len(failed)} 项" + ("" if show_all else "（加 --all 查看原因）")]
         if show_all:
@@ -172,8 +201,10 @@ def _render(profile, matches, show_all: bool) -> str:
 
 
 def _render_match(k: int, m, detail: bool, only_failed: bool = False) -> list[str]:
-    sample = "" if not m.sample or "样例" in m.title else "（样例）"
-    lines = [f"{k}. {m.title}{sample}" + (f" · {m.item}" if m.item else "")]
+    from kiosk.store.demo import SAMPLE_MARK, marked
+
+    lines = [f"{k}. {marked(m.title) if m.sample and SAMPLE_MARK not in m.title else m.title}"
+             + (f" · {m.item}" if m.item else "")]
     if detail:
         for c in m.conditions:
             if only_failed and c.status != "not_met":
@@ -183,6 +214,8 @@ def _render_match(k: int, m, detail: bool, only_failed: bool = False) -> list[st
         lines.append(f"   问：{q.text}  （回答：--answer {q.key}=…）")
     if m.status in ("met", "one_step"):
         lines.append(f"   怎么申请：{m.how_to_apply}")
+    if m.availability.note:
+        lines.append(f"   申报时间：{m.availability.note}")
     return lines
 
 
@@ -192,7 +225,8 @@ def _batch(args: argparse.Namespace, ruleset) -> int:
     if args.size is not None and args.size < 1:
         raise KioskError("--size 应为正整数")
     register = load_or_generate(size=args.size, seed=args.seed)
-    report = BatchMatcher(register).run(ruleset.rules, full=args.full, notify=not args.no_notify)
+    report = BatchMatcher(register).run(ruleset.rules, full=args.full, notify=not args.no_notify,
+                                        documents=_documents(), today=args.today)
     if args.json:
         print_json(report.to_dict())
         return 0
@@ -202,7 +236,7 @@ def _batch(args: argparse.Namespace, ruleset) -> int:
     print(f"{'符合':>8} {'差一问':>8} {'待确认':>8} {'新推送':>8}  政策")
     for r in sorted(report.rules, key=lambda r: -r.met):
         print(f"{r.met:>8} {r.one_step:>8} {r.unknown:>8} {r.notified:>8}  {r.title}"
-              + ("" if r.rematched else "（未改动）"))
+              + ("" if r.rematched else "（未改动）") + (f"（{r.note}，不推送）" if r.note else ""))
     return 0
 
 
@@ -222,11 +256,11 @@ def _outbox(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kiosk.policy.conditions import CONDITIONS_DIR, load_dir, uncovered
+    from kiosk.policy.conditions import CONDITIONS_DIR, DEMO_CONDITIONS_DIR, load_dir, uncovered
     from kiosk.policy.eligibility import check_examples
 
     folder = Path(args.rules) if args.rules else CONDITIONS_DIR
-    ruleset = load_dir(folder)
+    ruleset = load_dir(folder if args.rules else [CONDITIONS_DIR, DEMO_CONDITIONS_DIR])
     ruleset.errors.extend(check_examples(ruleset.rules))
     missing = uncovered(ruleset.rules, folder)
     if args.json:

@@ -25,6 +25,7 @@ from kiosk.dialogue import prompts
 from kiosk.dialogue.grounding import CITE_RE, SentenceCutter, leaks, numbers_grounded, support, unsupported
 from kiosk.dialogue.protocols import LanguageModel
 from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Citation, Notice
+from kiosk.store.demo import SAMPLE_MARK, SPOKEN_NOTE, marked
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +94,12 @@ class GroundedAnswerer:
         timings: dict[str, float] = {}
         if not use_llm:
             sentences = list(answer.sentences or [answer.text])
+            hint = ""
             if answer.refused and engine != "extractive" and (hint := related_hint(answer.citations)):
                 sentences.append(hint)
+            # demo content is said to be demo content, before anything from it is said
+            note = sample_note(answer.citations) if not answer.refused or hint else ""
+            sentences = [note, *sentences] if note else sentences
             for sentence in sentences:
                 yield AnswerSentence(sentence, _markers(sentence), "extractive")
             timings["total"] = _ms(time.perf_counter() - started)
@@ -108,6 +113,8 @@ class GroundedAnswerer:
         lead = answer.lead if answer.lead and found == total else GENERIC_LEAD
         yield AnswerLead(lead)
         timings["lead"] = _ms(time.perf_counter() - started)
+        if note := sample_note(answer.citations):
+            yield AnswerSentence(note, (), "extractive")
         for sentence in answer.sentences:
             yield AnswerSentence(sentence, _markers(sentence), "extractive")
         added: list[str] = []
@@ -129,8 +136,8 @@ class GroundedAnswerer:
         timings["total"] = _ms(time.perf_counter() - started)
         facts = "".join(answer.sentences)
         # whatever the composer put before the facts (its note about a truncated question) stays in front
-        note = answer.text[: -len(facts)] if facts and answer.text.endswith(facts) else ""
-        text = "".join([note, lead, facts, *added])
+        prefix = answer.text[: -len(facts)] if facts and answer.text.endswith(facts) else ""
+        text = "".join([prefix, lead, note, facts, *added])
         yield AnswerDone(text, False, answer.confidence, "llm" if added else "extractive", tuple(answer.citations),
                          tuple(answer.suggestions), timings)
 
@@ -199,11 +206,17 @@ class GroundedAnswerer:
             yield item
 
 
+def sample_note(citations: list[Citation]) -> str:
+    """The spoken warning for an answer resting on demo content, or ''."""
+    return SPOKEN_NOTE if any(c.sample for c in citations) else ""
+
+
 def related_hint(citations: list[Citation]) -> str:
     """When nothing answers directly, name the related documents, plainly as a suggestion."""
     titles = []
     for c in citations[:2]:
-        title = f"《{c.title.replace('（样例）', '')}》"
+        plain = f"《{c.title.replace(f'（{SAMPLE_MARK}）', '')}》"
+        title = marked(plain) if c.sample else plain
         if title not in titles:
             titles.append(title)
     if not titles:

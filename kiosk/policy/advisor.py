@@ -4,9 +4,11 @@ with their clauses and the one question that would settle the most."""
 from __future__ import annotations
 
 from kiosk.events import Citation, ServiceReply
+from kiosk.policy.availability import UPCOMING
 from kiosk.policy.eligibility import Matcher, PolicyMatch, answer, best_questions
 from kiosk.policy.profile import EnterpriseProfile
 from kiosk.policy.taxonomy import Taxonomy, load_taxonomy
+from kiosk.store.demo import SAMPLE_MARK
 
 SHOWN = 3
 # what the dialogue's fact extraction calls a fact → the taxonomy's fact id
@@ -38,7 +40,7 @@ class PolicyAdvisorDesk:
 
     def advise(self, text: str, facts: dict[str, str]) -> ServiceReply:
         """The policies that fit, then those one answer away; the dialogue asks ``follow_up`` itself."""
-        matches = self.matcher.match(self.profile(facts))
+        matches = [m for m in self.matcher.match(self.profile(facts)) if m.availability.offered]
         met = [m for m in matches if m.status == "met"][:SHOWN]
         near = [m for m in matches if m.status == "one_step"][:SHOWN]
         sentences: list[str] = []
@@ -58,12 +60,14 @@ class PolicyAdvisorDesk:
         )
 
     def _cite(self, match: PolicyMatch, citations: list[Citation]) -> str:
-        title = match.title.replace("（样例）", "")
+        title = match.title.replace(f"（{SAMPLE_MARK}）", "")
         n = len(citations) + 1
         clause = next((c.clause for c in match.conditions if c.clause), "")
         text = self._clause_text(match.policy, clause) or match.how_to_apply
         citations.append(Citation(n, match.policy, match.title, clause, text, sample=match.sample))
-        return f"《{title}》[{n}]"
+        # a window still to come is part of the offer: the visitor hears when applications open
+        when = f"（{match.availability.note}）" if match.availability.state == UPCOMING else ""
+        return f"《{title}》[{n}]{when}"
 
     def _clause_text(self, doc_id: str, clause: str) -> str:
         if self.store is None or not clause:

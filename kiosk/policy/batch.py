@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 import zipfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk import config
+from kiosk.policy.availability import OPEN, PolicyDocument, availability
 from kiosk.policy.conditions import Group, Leaf, Rule
 from kiosk.policy.outbox import Outbox
 from kiosk.policy.register import DISTRICT_SIZE, EPOCH, GENERATOR_VERSION, Register, generate
@@ -125,6 +127,7 @@ class RuleCounts:
     not_met: int
     notified: int = 0
     rematched: bool = True
+    note: str = ""  # why the policy is not pushed now: expired, or applications not open (with the dates)
 
 
 @dataclass
@@ -151,8 +154,16 @@ class BatchMatcher:
         self.dir = state_dir or default_dir() / "batch"
         self.outbox = outbox if outbox is not None else Outbox(self.dir.parent / "outbox.jsonl")
 
-    def run(self, rules: list[Rule], full: bool = False, notify: bool = True) -> BatchReport:
+    def run(self, rules: list[Rule], full: bool = False, notify: bool = True,
+            documents: Mapping[str, PolicyDocument] | None = None, today: date | None = None) -> BatchReport:
+        """Match every rule against the register and push to newly qualifying enterprises.
+
+        A policy is pushed only while applications are open (``documents`` says when each policy applies): an
+        expired policy or a closed window is never announced, and when a window opens, everyone who qualifies
+        hears of it then."""
         start = time.perf_counter()
+        documents = documents or {}
+        today = today or date.today()
         state = self._load_state()
         if state.get("register") != self.register.fingerprint:
             state = {"register": self.register.fingerprint, "rules": {}}
@@ -161,10 +172,12 @@ class BatchMatcher:
         report = BatchReport(len(self.register), self.register.fingerprint, 0.0, 0, 0, 0, 0)
         for rule in rules:
             old = previous.get(rule.id)
-            if old and old.get("digest") == rule.digest and not full:
+            offer = availability(documents.get(rule.policy), today)
+            note = "" if offer.state == OPEN else offer.note
+            if old and old.get("digest") == rule.digest and old.get("state") == offer.state and not full:
                 current[rule.id] = old
                 report.reused += 1
-                report.rules.append(RuleCounts(rule.id, rule.title, *old["counts"], rematched=False))
+                report.rules.append(RuleCounts(rule.id, rule.title, *old["counts"], rematched=False, note=note))
                 continue
             tick = time.perf_counter()
             status = evaluate_rule(rule, self.register)
@@ -173,12 +186,14 @@ class BatchMatcher:
             # only enterprises that meet every condition are messaged; "one answer away" waits for a visit,
             # since a question no register can answer (a licence, a contract) would otherwise reach everyone
             met = np.flatnonzero(status == 0).astype(np.int32)
-            notified = self._notify(rule, met, self._met_before(rule.id) if old else None) if notify else 0
+            # enterprises told while the window was open are not told again; a window that opens tells everyone
+            told = self._met_before(rule.id) if old and old.get("state", OPEN) == OPEN else None
+            notified = self._notify(rule, met, told) if notify and offer.state == OPEN else 0
             np.save(self._met_path(rule.id), met)
-            current[rule.id] = {"digest": rule.digest, "counts": counts}
+            current[rule.id] = {"digest": rule.digest, "counts": counts, "state": offer.state}
             report.rematched += 1
             report.notified += notified
-            report.rules.append(RuleCounts(rule.id, rule.title, *counts, notified=notified))
+            report.rules.append(RuleCounts(rule.id, rule.title, *counts, notified=notified, note=note))
         for gone in set(previous) - set(current):
             self._met_path(gone).unlink(missing_ok=True)
             report.removed += 1

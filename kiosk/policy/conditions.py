@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -18,12 +19,14 @@ from typing import Any
 from kiosk import config
 from kiosk.policy.taxonomy import Taxonomy, is_place, load_taxonomy
 from kiosk.policy.values import parse_date, parse_number
+from kiosk.store.demo import DEMO_DIR, SAMPLE_MARK, default_pack
 from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, strip_lines
 
 CONDITIONS_DIR = config.REPO_ROOT / "policies_db" / "conditions"
+DEMO_CONDITIONS_DIR = DEMO_DIR / "conditions"  # the demo pack's invented policies
 OPS = (">=", ">", "<=", "<", "==", "!=")
 SMS_LIMIT = 70  # one Chinese SMS segment
-SMS_TEMPLATE = "【西小服】贵单位可能符合「{name}」条件。{apply}"
+SMS_TEMPLATE = "【西小服】{mark}贵单位可能符合「{name}」条件。{apply}"
 
 _RULE_KEYS = {"policy", "id", "item", "title", "sms_name", "apply", "how_to_apply", "department", "sample",
               "conditions", "examples", "note", LINE_KEY}
@@ -118,7 +121,12 @@ class Rule:
         return out
 
     def sms(self) -> str:
-        return SMS_TEMPLATE.format(name=self.sms_name, apply=self.apply)
+        return sms_text(self.sms_name, self.apply, self.sample)
+
+
+def sms_text(name: str, apply: str, sample: bool) -> str:
+    """The push message; an invented policy's carries the sample mark, so nobody acts on it as official."""
+    return SMS_TEMPLATE.format(mark=f"（{SAMPLE_MARK}）" if sample else "", name=name, apply=apply)
 
 
 @dataclass
@@ -163,7 +171,7 @@ def parse_rule(raw: dict[str, Any], source: str, taxonomy: Taxonomy | None = Non
     for key in ("sms_name", "apply", "how_to_apply"):
         if not str(raw.get(key) or "").strip():
             errors.add(raw, f"缺少“{key}”")
-    sms = SMS_TEMPLATE.format(name=raw.get("sms_name") or "", apply=raw.get("apply") or "")
+    sms = sms_text(str(raw.get("sms_name") or ""), str(raw.get("apply") or ""), bool(raw.get("sample")))
     if len(sms) > SMS_LIMIT:
         errors.add(raw, f"短信共{len(sms)}字，超过{SMS_LIMIT}字，请缩短 sms_name 或 apply：{sms}")
     conditions = raw.get("conditions")
@@ -302,7 +310,7 @@ def _parse_leaf(node: dict[str, Any], doc: str, taxonomy: Taxonomy, errors: _Err
 
 def _known_docs() -> set[str]:
     docs: set[str] = set()
-    for folder in config.sources_dirs():
+    for folder in [*config.sources_dirs(), DEMO_DIR]:
         docs.update(p.name for p in folder.glob("*") if p.suffix in (".md", ".txt"))
         docs.update(p.name for p in (folder / "policies").glob("*.md"))
     return {d for d in docs if d.lower() != "readme.md" and not d.startswith(".")}
@@ -316,14 +324,17 @@ def uncovered(rules: list[Rule], directory: Path = CONDITIONS_DIR) -> list[str]:
     return sorted(d for d in _known_docs() if d not in covered and f"`{d}`" not in explained)
 
 
-def load_dir(directory: Path = CONDITIONS_DIR, taxonomy: Taxonomy | None = None,
+def load_dir(directory: Path | Sequence[Path] = CONDITIONS_DIR, taxonomy: Taxonomy | None = None,
              known_docs: set[str] | None = None, check_docs: bool = True) -> RuleSet:
-    """Read every rule file in a folder, with `file:line` errors; rules with errors are left out."""
+    """Read every rule file in a folder (or several), with `file:line` errors; rules with errors are left out.
+    Rules read from the demo pack are sample data whatever the file says."""
     taxonomy = taxonomy or load_taxonomy()
     if check_docs and known_docs is None:
         known_docs = _known_docs()
     result = RuleSet()
-    for path in sorted(Path(directory).glob("*.y*ml")):
+    folders = [Path(directory)] if isinstance(directory, str | Path) else [Path(d) for d in directory]
+    paths = [p for folder in folders for p in sorted(folder.glob("*.y*ml"))]
+    for path in paths:
         rel = _display(path)
         try:
             data = load_yaml(path.read_text(encoding="utf-8"), rel)
@@ -333,8 +344,9 @@ def load_dir(directory: Path = CONDITIONS_DIR, taxonomy: Taxonomy | None = None,
         except UnicodeDecodeError:
             result.errors.append(f"{rel}:1: 不是 UTF-8 文本")
             continue
+        demo = path.resolve().is_relative_to(DEMO_DIR.resolve())
         for raw in _records(data, rel, result.errors):
-            rule, errs = parse_rule(raw, rel, taxonomy, known_docs)
+            rule, errs = parse_rule({**raw, "sample": True} if demo else raw, rel, taxonomy, known_docs)
             result.errors.extend(errs)
             if rule:
                 result.rules.append(rule)
@@ -356,11 +368,16 @@ def load_store(store: Any, taxonomy: Taxonomy | None = None) -> RuleSet:
     return result
 
 
+def default_dirs() -> list[Path]:
+    """The rule folders the default store is built from: the real ones, and the demo pack's when it is on."""
+    return [CONDITIONS_DIR, *([DEMO_CONDITIONS_DIR] if default_pack() else [])]
+
+
 def load_rules(store: Any = None, directory: Path | None = None) -> RuleSet:
-    """The default rule set: from the store when one is given, else straight from the conditions folder."""
+    """The default rule set: from the store when one is given, else straight from the conditions folders."""
     if store is not None and directory is None:
         return load_store(store)
-    return load_dir(directory or CONDITIONS_DIR)
+    return load_dir(directory or default_dirs())
 
 
 def _records(data: Any, source: str, errors: list[str]) -> list[dict[str, Any]]:

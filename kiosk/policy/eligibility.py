@@ -8,13 +8,14 @@ fewest questions that could make it met (any_of takes the cheapest branch, all_o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from kiosk.policy.availability import Availability, PolicyDocument, availability
 from kiosk.policy.conditions import Group, Leaf, Rule, RuleSet, load_rules
 from kiosk.policy.profile import SOURCE_NAMES, EnterpriseProfile, ProfileView
 from kiosk.policy.taxonomy import DISTRICT, Taxonomy, is_place, load_taxonomy
@@ -91,11 +92,12 @@ class PolicyMatch:
     how_to_apply: str
     item: str = ""
     sample: bool = False
+    availability: Availability = field(default_factory=Availability)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule, "policy": self.policy, "title": self.title, "item": self.item,
-            "status": self.status, "sample": self.sample,
+            "status": self.status, "sample": self.sample, "availability": self.availability.to_dict(),
             "conditions": [c.to_dict() for c in self.conditions],
             "questions": [q.to_dict() for q in self.questions],
             "how_to_apply": self.how_to_apply,
@@ -105,20 +107,26 @@ class PolicyMatch:
 class Matcher:
     """Evaluates a profile against a rule set. Cheap to call: no I/O after construction."""
 
-    def __init__(self, rules: RuleSet | list[Rule], taxonomy: Taxonomy | None = None, today: date | None = None):
+    def __init__(self, rules: RuleSet | list[Rule], taxonomy: Taxonomy | None = None, today: date | None = None,
+                 documents: Mapping[str, PolicyDocument] | None = None):
+        """``documents`` (policy id → document record) says when each policy applies; without it every policy
+        counts as in force."""
         self.rules = rules.rules if isinstance(rules, RuleSet) else list(rules)
         self.taxonomy = taxonomy or load_taxonomy()
         self.today = today
+        self.documents = documents or {}
 
     @classmethod
     def default(cls, store: Any = None) -> Matcher:
-        return cls(load_rules(store))
+        documents = {d.id: d for d in store.documents()} if store is not None else None
+        return cls(load_rules(store), documents=documents)
 
     def match(self, profile: EnterpriseProfile) -> list[PolicyMatch]:
-        """Every policy, best first: met, one answer away, more answers, then not met."""
+        """Every policy, best first: met, one answer away, more answers, then not met; policies that can no
+        longer be applied for (expired, windows over) come last, whatever their conditions say."""
         view = profile.snapshot(self.taxonomy, self.today)
         results = [self.evaluate(rule, view) for rule in self.rules]
-        results.sort(key=lambda m: (RANK[m.status], len(m.questions), m.title))
+        results.sort(key=lambda m: (not m.availability.offered, RANK[m.status], len(m.questions), m.title))
         return results
 
     def evaluate(self, rule: Rule, profile: EnterpriseProfile | ProfileView) -> PolicyMatch:
@@ -130,8 +138,9 @@ class Matcher:
             status = "not_met"
         else:
             status = "one_step" if len(root.needed) == 1 else "unknown"
+        offer = availability(self.documents.get(rule.policy), self.today or date.today())
         questions: list[Question] = []
-        if status in ("one_step", "unknown"):
+        if status in ("one_step", "unknown") and offer.offered:  # nothing to ask about a policy that is over
             seen: set[str] = set()
             for leaf in _unknown_leaves(root):
                 if leaf.key in root.needed and leaf.key not in seen:  # type: ignore[operator]
@@ -139,7 +148,7 @@ class Matcher:
                     questions.append(leaf.question)  # type: ignore[arg-type]
         conditions = root.children if not rule.root.text else [root]
         return PolicyMatch(rule.id, rule.policy, rule.title, status, conditions, questions, rule.how_to_apply,
-                           rule.item, rule.sample)
+                           rule.item, rule.sample, offer)
 
     # -- nodes ------------------------------------------------------------------------------------------------
 
@@ -426,7 +435,7 @@ def best_questions(matches: list[PolicyMatch], limit: int = 3) -> list[tuple[Que
     settles: dict[str, int] = {}
     first: dict[str, Question] = {}
     for m in matches:
-        if m.status not in ("one_step", "unknown"):
+        if m.status not in ("one_step", "unknown") or not m.availability.offered:
             continue
         for q in m.questions:
             first.setdefault(q.key, q)

@@ -10,9 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import config
+from kiosk.store.demo import DEMO_PREFIX
 from kiosk.store.records import Department, Document, Faq, Passage, ServiceItem
+from kiosk.store.validity import Window
 
-_DOC_COLUMNS = "id, title, issuer, level, doc_number, published, effective, expires, region, department, topics, source, sample"
+_DOC_COLUMNS = ("id, title, issuer, level, doc_number, published, effective, expires, region, department, topics, source, "
+                "sample, windows")
+_DEP_COLUMNS = "id, kind, name, phone, window, hours, address, duties, keywords, sample"
 
 
 class Store:
@@ -27,9 +31,10 @@ class Store:
         """Open the store at ``path`` (default: the data directory), building it from the sources on first use."""
         path = Path(path or config.store_path())
         if not path.exists() and build_if_missing:
+            from kiosk.store.demo import default_pack
             from kiosk.store.importer import build
 
-            build(path, config.sources_dirs())
+            build(path, config.sources_dirs(), demo=default_pack())
         return cls(path)
 
     @property
@@ -78,15 +83,12 @@ class Store:
 
     # structured records -----------------------------------------------------------------------------------
     def departments(self, kind: str | None = None) -> list[Department]:
-        sql = "SELECT id, kind, name, phone, window, hours, address, duties, keywords FROM departments"
+        sql = f"SELECT {_DEP_COLUMNS} FROM departments"  # noqa: S608 - fixed column list
         rows = self.conn.execute(sql + (" WHERE kind=? ORDER BY id" if kind else " ORDER BY id"), (kind,) if kind else ())
         return [_department(r) for r in rows]
 
     def department(self, dep_id: str) -> Department | None:
-        row = self.conn.execute(
-            "SELECT id, kind, name, phone, window, hours, address, duties, keywords FROM departments WHERE id=?",
-            (dep_id,),
-        ).fetchone()
+        row = self.conn.execute(f"SELECT {_DEP_COLUMNS} FROM departments WHERE id=?", (dep_id,)).fetchone()  # noqa: S608
         return _department(row) if row else None
 
     def services(self) -> list[ServiceItem]:
@@ -129,6 +131,11 @@ class Store:
                 terms.setdefault(kw, None)
         return list(terms)
 
+    def has_demo_content(self) -> bool:
+        """Whether the demo pack was built in (everything from it is sample data)."""
+        return self.conn.execute("SELECT 1 FROM sources WHERE path LIKE ? LIMIT 1", (f"{DEMO_PREFIX}%",)).fetchone() \
+            is not None
+
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
@@ -140,9 +147,10 @@ def _document(r: sqlite3.Row) -> Document:
         published=r["published"] or "", effective=r["effective"] or "", expires=r["expires"] or "",
         region=r["region"] or "", department=r["department"] or "", topics=tuple(json.loads(r["topics"] or "[]")),
         source=r["source"], sample=bool(r["sample"]),
+        windows=tuple(w for w in map(Window.decode, json.loads(r["windows"] or "[]")) if w),
     )
 
 
 def _department(r: sqlite3.Row) -> Department:
     return Department(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "", r[6] or "", r[7] or "",
-                      tuple(json.loads(r[8] or "[]")))
+                      tuple(json.loads(r[8] or "[]")), bool(r[9]))

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from kiosk.knowledge.segment import add_vocabulary, index_text
+from kiosk.store.demo import DEMO_PREFIX
 from kiosk.store.records import BuildReport
 from kiosk.store.schema import MIGRATIONS, migrate
 from kiosk.store.sources import ParsedSource, classify, parse_source, to_json
@@ -30,15 +31,21 @@ class BuildError(Exception):
         self.friendly = "政策库构建失败，原有数据未改动。请修正以下问题：\n" + "\n".join(report.errors)
 
 
-def discover(dirs: Iterable[Path]) -> list[tuple[str, Path, str]]:
-    """(source key, file, kind) for every file the build reads; keys are unique across folders."""
+def discover(dirs: Iterable[Path], demo: Path | None = None) -> list[tuple[str, Path, str]]:
+    """(source key, file, kind) for every file the build reads; keys are unique across folders.
+
+    A ``demo/`` folder inside a source folder is never read as real content; the demo pack is read only when
+    given as ``demo``, its keys starting with ``demo/``."""
     found: dict[str, tuple[str, Path, str]] = {}
-    for base in dirs:
+    bases = [(base, "") for base in dirs] + ([(demo, DEMO_PREFIX)] if demo else [])
+    for base, prefix in bases:
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
             rel = path.relative_to(base).as_posix()
+            if rel.startswith(DEMO_PREFIX):
+                continue
             kind = classify(rel)
             if kind:
-                found.setdefault(rel, (rel, path, kind))
+                found.setdefault(prefix + rel, (prefix + rel, path, kind))
     return list(found.values())
 
 
@@ -46,7 +53,7 @@ def parser_version() -> str:
     """A fingerprint of the code that turns sources into rows: when it changes, every source is re-read."""
     digest = hashlib.sha256()
     for module in ("kiosk.store.chunking", "kiosk.store.sources", "kiosk.store.importer", "kiosk.store.schema",
-                   "kiosk.knowledge.segment"):
+                   "kiosk.store.validity", "kiosk.store.demo", "kiosk.knowledge.segment"):
         digest.update(Path(importlib.import_module(module).__file__).read_bytes())
     digest.update(resources.files("kiosk.knowledge").joinpath("domain_words.txt").read_bytes())
     return digest.hexdigest()[:16]
@@ -57,9 +64,10 @@ def _sha256(path: Path) -> str:
 
 
 def build(store: Path, dirs: Iterable[Path], full: bool = False,
-          progress: Callable[[str], None] | None = None) -> BuildReport:
+          progress: Callable[[str], None] | None = None, demo: Path | None = None) -> BuildReport:
+    """Build ``store`` from the real source folders ``dirs``, plus the demo pack ``demo`` when given."""
     report = BuildReport()
-    files = discover(dirs)
+    files = discover(dirs, demo)
     hashes = {key: _sha256(path) for key, path, _ in files}
     tmp = store.with_name(store.name + ".building")
     tmp.unlink(missing_ok=True)
@@ -151,19 +159,21 @@ def _insert(conn: sqlite3.Connection, source: ParsedSource, sha: str) -> None:
     conn.execute("INSERT INTO sources(path, sha256, kind) VALUES (?,?,?)", (key, sha, source.kind))
     for dep in source.departments:
         conn.execute(
-            "INSERT OR REPLACE INTO departments VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO departments(id, source, kind, name, phone, window, hours, address, duties, keywords,"
+            " sample) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (dep.id, key, dep.kind, dep.name, dep.phone, dep.window, dep.hours, dep.address, dep.duties,
-             to_json(list(dep.keywords))),
+             to_json(list(dep.keywords)), int(dep.sample)),
         )
     add_vocabulary(d.name for d in source.departments)
     add_vocabulary(s.name for s in source.services)
     passage_ids: list[int] = []
     for doc, full_text, passages in source.documents:
         conn.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO documents(id, source, kind, title, issuer, level, doc_number, published, effective,"
+            " expires, region, department, topics, sample, full_text, windows) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.id, key, source.kind, doc.title, doc.issuer, doc.level, doc.doc_number, doc.published,
              doc.effective, doc.expires, doc.region, doc.department, to_json(list(doc.topics)), int(doc.sample),
-             full_text),
+             full_text, to_json([w.encode() for w in doc.windows])),
         )
         for ord_, p in enumerate(passages):
             cur = conn.execute(

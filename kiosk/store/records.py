@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kiosk.store.demo import marked
+from kiosk.store.validity import Window
+
 
 @dataclass(frozen=True)
 class Department:
@@ -18,14 +21,20 @@ class Department:
     address: str = ""
     duties: str = ""
     keywords: tuple[str, ...] = ()
+    sample: bool = False  # invented contact data of the demo pack
+
+    @property
+    def shown_phone(self) -> str:
+        """The phone number as shown or said: an invented one carries the sample mark."""
+        return marked(self.phone) if self.sample else self.phone
 
     def contact(self) -> str:
         """One line a visitor can act on: where to go and whom to call."""
         parts = [self.name]
         if self.window:
-            parts.append(self.window)
+            parts.append(marked(self.window) if self.sample and not self.phone else self.window)
         if self.phone:
-            parts.append(f"电话 {self.phone}")
+            parts.append(f"电话 {self.shown_phone}")
         return "，".join(parts)
 
 
@@ -39,13 +48,14 @@ class Document:
     level: str = ""  # 国家 | 省 | 市 | 区
     doc_number: str = ""
     published: str = ""
-    effective: str = ""
-    expires: str = ""
+    effective: str = ""  # YYYY-MM-DD, from the front matter or the text (kiosk.store.validity)
+    expires: str = ""  # YYYY-MM-DD: the last day in force
     region: str = ""
     department: str = ""
     topics: tuple[str, ...] = ()
     source: str = ""
     sample: bool = False
+    windows: tuple[Window, ...] = ()  # when applications are taken, if the document says
 
 
 @dataclass(frozen=True)

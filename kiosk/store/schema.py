@@ -46,6 +46,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX policy_conditions_policy ON policy_conditions(policy_id);
     """,
+    # 2: application windows of a document; contact data that belongs to the demo pack
+    """
+    ALTER TABLE documents ADD COLUMN windows TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE departments ADD COLUMN sample INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kiosk.store.chunking import split_passages
+from kiosk.store.demo import DEMO_PREFIX, SAMPLE_MARK, marked
 from kiosk.store.records import Department, Document, ServiceItem
+from kiosk.store.validity import Window, parse_validity, parse_window
 from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, strip_lines
 
 LEVELS = ("国家", "省", "市", "区")
@@ -44,10 +47,18 @@ class ParsedSource:
     # (line, department id) pairs to check once all departments are known
     department_refs: list[tuple[int, str]] = field(default_factory=list)
 
+    @property
+    def demo(self) -> bool:
+        """Whether the file belongs to the demo pack: everything in it is sample data."""
+        return self.path.startswith(DEMO_PREFIX)
+
+    def sample(self, declared: Any) -> bool:
+        return self.demo or bool(declared)
+
 
 def classify(rel: str) -> str | None:
-    """What kind of source a path (relative to its source folder) is, or None to skip it."""
-    parts = Path(rel).parts
+    """What kind of source a path (relative to its source folder or the demo pack) is, or None to skip it."""
+    parts = Path(rel.removeprefix(DEMO_PREFIX)).parts
     name = parts[-1]
     if name.lower() == "readme.md" or name.startswith("."):
         return None
@@ -104,9 +115,10 @@ def _parse_corpus(parsed: ParsedSource, text: str) -> None:
         raise SourceError(parsed.path, 1, "缺少标题：第一行应为“# 来源: …”，随后是“# 标题”或“# 标题: …”")
     body = lines[body_start:]
     m = DOC_NUMBER_RE.search(title)
+    validity = parse_validity("\n".join(body))
     document = Document(
         id=doc_id, title=title, level=_level_for(doc_id, title), doc_number=m.group(0) if m else "",
-        source=origin,
+        source=origin, effective=_iso(validity.effective), expires=_iso(validity.expires), windows=validity.windows,
     )
     passages = [ParsedPassage("passage", c.article, c.heading, c.text) for c in split_passages(body, body_start + 1)]
     if not passages:
@@ -144,6 +156,21 @@ def _date(meta: dict[str, Any], key: str, path: str) -> str:
     return text
 
 
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _windows(meta: dict[str, Any], path: str, line: int) -> tuple[Window, ...]:
+    """Front-matter ``windows``: “2025-04-01~2025-04-30”, “2025年4月1日至4月30日” or “每年4月1日至4月30日”."""
+    windows = []
+    for text in _str_list(meta.get("windows"), path, line, "windows"):
+        window = parse_window(text)
+        if window is None:
+            raise SourceError(path, line, f"“windows”中的“{text}”不是申报时间段（如 2025-04-01~2025-04-30 或 每年4月1日至4月30日）")
+        windows.append(window)
+    return tuple(windows)
+
+
 def _str_list(value: Any, path: str, line: int, key: str) -> tuple[str, ...]:
     if value in (None, ""):
         return ()
@@ -161,13 +188,18 @@ def _parse_policy(parsed: ParsedSource, text: str) -> None:
     if meta["level"] not in LEVELS:
         raise SourceError(parsed.path, line, f"“level”应为 {'/'.join(LEVELS)} 之一，而不是“{meta['level']}”")
     doc_id = Path(parsed.path).name
+    sample = parsed.sample(meta.get("sample"))
+    # the front matter overrides what the text says about when the document applies
+    stated = parse_validity("\n".join(body))
+    windows = _windows(meta, parsed.path, line) if meta.get("windows") is not None else stated.windows
     document = Document(
-        id=doc_id, title=str(meta["title"]), issuer=str(meta["issuer"]), level=str(meta["level"]),
+        id=doc_id, title=marked(str(meta["title"])) if sample and SAMPLE_MARK not in str(meta["title"])
+        else str(meta["title"]), issuer=str(meta["issuer"]), level=str(meta["level"]),
         doc_number=str(meta.get("doc_number") or ""), published=_date(meta, "published", parsed.path),
-        effective=_date(meta, "effective", parsed.path), expires=_date(meta, "expires", parsed.path),
+        effective=_date(meta, "effective", parsed.path) or _iso(stated.effective),
+        expires=_date(meta, "expires", parsed.path) or _iso(stated.expires), windows=windows,
         region=str(meta.get("region") or ""), department=str(meta.get("department") or ""),
-        topics=_str_list(meta.get("topics"), parsed.path, line, "topics"), source=parsed.path,
-        sample=bool(meta.get("sample")),
+        topics=_str_list(meta.get("topics"), parsed.path, line, "topics"), source=parsed.path, sample=sample,
     )
     if document.department:
         parsed.department_refs.append((line, document.department))
@@ -198,7 +230,7 @@ def _collection_document(parsed: ParsedSource, title: str, sample: bool, full_te
 
 def _parse_faq(parsed: ParsedSource, text: str) -> None:
     data, items = _items(parsed, text, "items")
-    sample = bool(data.get("sample"))
+    sample = parsed.sample(data.get("sample"))
     default_department = str(data.get("department") or "")
     if default_department:
         parsed.department_refs.append((data[LINE_KEY], default_department))
@@ -213,14 +245,15 @@ def _parse_faq(parsed: ParsedSource, text: str) -> None:
         parsed.faqs.append({"question": question, "answer": answer, "department": department, "refs": refs,
                             "sample": sample})
         passages.append(ParsedPassage("faq", f"问{n}", "常见问题", answer, title=question))
-    title = str(data.get("title") or "常见问题解答") + ("（样例）" if sample and "样例" not in str(data.get("title", "")) else "")
+    title = str(data.get("title") or "常见问题解答")
+    title = marked(title) if sample and SAMPLE_MARK not in title else title
     full = "\n".join(f"问：{f['question']}\n答：{f['answer']}" for f in parsed.faqs)
     _collection_document(parsed, title, sample, full, passages)
 
 
 def _parse_services(parsed: ParsedSource, text: str) -> None:
     data, items = _items(parsed, text, "items")
-    sample = bool(data.get("sample"))
+    sample = parsed.sample(data.get("sample"))
     passages = []
     for item in items:
         _require(item, ("id", "name", "department"), parsed.path)
@@ -241,7 +274,8 @@ def _parse_services(parsed: ParsedSource, text: str) -> None:
         parsed.services.append(service)
         passages.append(ParsedPassage("service", service.name, "办事指南", service_text(service),
                                       title=" ".join((service.name, *service.keywords))))
-    _collection_document(parsed, str(data.get("title") or "办事事项指南") + ("（样例）" if sample else ""), sample,
+    title = str(data.get("title") or "办事事项指南")
+    _collection_document(parsed, marked(title) if sample else title, sample,
                          "\n".join(p.text for p in passages), passages)
 
 
@@ -266,7 +300,7 @@ def service_text(service: ServiceItem) -> str:
 
 def _parse_departments(parsed: ParsedSource, text: str) -> None:
     data, items = _items(parsed, text, "departments")
-    sample = bool(data.get("sample"))
+    sample = parsed.sample(data.get("sample"))
     for item in items:
         _require(item, ("id", "kind", "name"), parsed.path)
         line = item[LINE_KEY]
@@ -276,11 +310,11 @@ def _parse_departments(parsed: ParsedSource, text: str) -> None:
             id=str(item["id"]), kind=str(item["kind"]), name=str(item["name"]), phone=str(item.get("phone") or ""),
             window=str(item.get("window") or ""), hours=str(item.get("hours") or ""),
             address=str(item.get("address") or ""), duties=str(item.get("duties") or ""),
-            keywords=_str_list(item.get("keywords"), parsed.path, line, "keywords"),
+            keywords=_str_list(item.get("keywords"), parsed.path, line, "keywords"), sample=sample,
         ))
     passages = [ParsedPassage("department", d.name, "部门与镇街", department_text(d), title=" ".join((d.name, *d.keywords)))
                 for d in parsed.departments]
-    _collection_document(parsed, "部门与镇街联系方式（样例）" if sample else "部门与镇街联系方式", sample,
+    _collection_document(parsed, marked("部门与镇街联系方式") if sample else "部门与镇街联系方式", sample,
                          "\n".join(p.text for p in passages), passages)
 
 
@@ -292,7 +326,7 @@ def department_text(dep: Department) -> str:
     if dep.window:
         parts.append(f"窗口：{dep.window}")
     if dep.phone:
-        parts.append(f"电话：{dep.phone}")
+        parts.append(f"电话：{dep.shown_phone}")
     if dep.hours:
         parts.append(f"办公时间：{dep.hours}")
     if dep.duties:
@@ -319,11 +353,15 @@ def _parse_guides(parsed: ParsedSource, text: str) -> None:
     for record in _records(parsed, text, "guides", "id"):
         if not str(record.get("name") or "").strip():
             raise SourceError(parsed.path, record[LINE_KEY], "缺少必填字段“name”")
-        parsed.guides.append(strip_lines(record))
+        parsed.guides.append(_demo_marked(parsed, strip_lines(record)))
 
 
 def _parse_conditions(parsed: ParsedSource, text: str) -> None:
-    parsed.conditions.extend(strip_lines(r) for r in _records(parsed, text, "policies", "policy"))
+    parsed.conditions.extend(_demo_marked(parsed, strip_lines(r)) for r in _records(parsed, text, "policies", "policy"))
+
+
+def _demo_marked(parsed: ParsedSource, record: dict[str, Any]) -> dict[str, Any]:
+    return {**record, "sample": True} if parsed.demo else record
 
 
 PARSERS = {

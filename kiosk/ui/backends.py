@@ -73,6 +73,11 @@ class Backends:
                 log.warning("store vocabulary unavailable", exc_info=True)
         return f"已载入 {len(self.store.documents())} 份政策文件"
 
+    def demo_content(self) -> bool:
+        """Whether the loaded store holds the demo pack (the screen then carries a permanent badge)."""
+        with self._lock:
+            return bool(self.store is not None and self.store.has_demo_content())
+
     def load_dialogue(self) -> str:
         """The assembled assistant, with the local language model when one is installed."""
         assistant = need("kiosk.assistant", "对话模块尚未安装，将直接从政策库回答。")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Settings
 from kiosk.events import EngineStatus
+from kiosk.store.demo import DEMO_BADGE, SAMPLE_MARK
 from kiosk.ui.avatar import Avatar
 from kiosk.ui.overlay import Overlay
 from kiosk.ui.screens.base import Context, Screen
@@ -105,6 +106,11 @@ class MainWindow(QWidget):
         title.addWidget(label("西湖区企业综合服务中心", "muted", wrap=False))
         row.addLayout(title)
         row.addSpacing(24)
+        # shown for as long as the store holds invented demo content, on every screen
+        self.demo_badge = label(DEMO_BADGE, "badge-warn", wrap=False)
+        self.demo_badge.setToolTip(f"本机正在展示演示用的{SAMPLE_MARK}政策和联系方式，不是正式信息")
+        self.demo_badge.hide()
+        row.addWidget(self.demo_badge)
         self.status_icon = IconLabel("info", 28, "muted")
         self.status_label = label("正在准备…", "muted", wrap=False)
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -219,6 +225,8 @@ class MainWindow(QWidget):
         self.overlay.show_message("隐私说明", PRIVACY_HTML.format(s=self.idle_seconds))
 
     def _on_status(self, st: EngineStatus) -> None:
+        if st.engine == "knowledge" and st.state == "ready":
+            self.services.run(self.services.backends.demo_content, self.demo_badge.setVisible)
         states = self.services.states
         loading = [ENGINE_NAMES.get(k, k) for k, s in states.items() if s.state == "loading"]
         missing = [ENGINE_NAMES.get(k, k) for k, s in states.items() if s.state in ("missing", "failed")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
+from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.viewmodels import GuideView
 from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label, scroll_column
@@ -134,7 +135,7 @@ class GuideScreen(Screen):
             steps.box.addLayout(col)
         self.detail.addWidget(steps)
         if g.sample:
-            self.detail.addWidget(label("示例指南，仅供演示", "muted"))
+            self.detail.addWidget(label(f"{SAMPLE_MARK}指南，仅供演示", "muted"))
         self.detail.addStretch(1)
 
     def print_checklist(self) -> None:

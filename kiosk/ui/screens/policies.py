@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout
 
+from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.viewmodels import PolicyView
 from kiosk.ui.widgets import Card, Helper, IconButton, IconLabel, badge, clear, label, scroll_column
@@ -93,7 +94,7 @@ class PoliciesScreen(Screen):
         head.addWidget(badge(r.status), 0, centre)
         head.addWidget(label(r.title, "h3"), 1)
         if r.sample:
-            head.addWidget(label("示例", "badge-muted", wrap=False), 0, centre)
+            head.addWidget(label(SAMPLE_MARK, "badge-muted", wrap=False), 0, centre)
         if r.benefit:
             head.addWidget(label(r.benefit, "h3", wrap=False), 0, centre)
         card.box.addLayout(head)

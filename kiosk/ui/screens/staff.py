@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.events import EngineStatus
+from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui.charts import BarChart, LineChart, RatingChart, RingChart
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.services import ENGINE_NAMES
@@ -284,7 +285,7 @@ class StaffScreen(Screen):
             frame = Card(margins=22)
             frame.box.addWidget(chart)
             self.analytics_grid.addWidget(frame, i // 2, i % 2)
-        self.sample_note.setText("以上为示例数据" if a.sample else "")
+        self.sample_note.setText(f"以上为{SAMPLE_MARK}数据" if a.sample else "")
 
     def _note(self, message: str) -> None:
         self.sample_note.setText(message)

@@ -1,0 +1,113 @@
+"""When a document applies, read from the public corpus's own words and stored by the importer."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kiosk.store import Store
+from kiosk.store.importer import build
+from kiosk.store.validity import Window, cn_number, notice, parse_date, parse_validity, parse_window
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+NCP = CORPUS.parent / "eval" / "external" / "ncp" / "docs"
+
+
+def corpus(name: str) -> str:
+    path = CORPUS / name
+    if not path.is_file():
+        pytest.fail(f"the shared corpus is missing {name}")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "effective", "expires"),
+    [
+        # page header “实施日期：2019年10月16日 / 失效日期：2024年10月15日”
+        ("gz_jiuye_jianxi_jidi_2019.txt", date(2019, 10, 16), date(2024, 10, 15)),
+        # “本办法自2023年9月8日起施行，有效期3年”
+        ("gz_tianhe_gangao_qingnian_2023.txt", date(2023, 9, 8), date(2026, 9, 7)),
+        # “本细则自印发之日起实施，有效期5年”, signed 2022年7月7日
+        ("gz_rencai_ruhu_shishi_xize.txt", date(2022, 7, 7), date(2027, 7, 6)),
+        # “自印发之日起施行，有效期至2026年12月31日”, signed 2025年6月30日 (the page's 2025-07-05 is its posting date)
+        ("gz_jifen_ruhu_banfa_2025.txt", date(2025, 6, 30), date(2026, 12, 31)),
+        # a law: in force from a date, no end
+        ("cn_shehui_baoxianfa.md", date(2011, 7, 1), None),
+        # a residence card's own validity (“电子居住证有效期为一年”) is not the document's
+        ("gz_dianzi_juzhuzheng.txt", None, None),
+    ],
+)
+def test_effective_and_expiry_dates_from_corpus_text(name, effective, expires):
+    validity = parse_validity(corpus(name))
+    assert (validity.effective, validity.expires) == (effective, expires)
+
+
+def test_application_windows_from_corpus_text():
+    # “申请时间：2025年8月11日至8月22日”: the end date takes the start's year
+    assert parse_validity(corpus("gz_tianhe_rencai_gongyu_2025.txt")).windows == (
+        Window(date(2025, 8, 11), date(2025, 8, 22)),)
+    # “申报时间是：2025年10月10日9时至2025年11月10日17时”
+    assert parse_validity(corpus("gz_jifen_ruhu_13wen_2025.txt")).windows == (
+        Window(date(2025, 10, 10), date(2025, 11, 10)),)
+
+
+def test_chinese_numeral_dates():
+    assert cn_number("三十一") == 31 and cn_number("二〇二五") == 2025 and cn_number("十") == 10
+    assert parse_date("二〇二五年三月一日") == date(2025, 3, 1)
+    assert parse_date("二零二四年十二月三十一日") == date(2024, 12, 31)
+    assert parse_date("2020年底") == date(2020, 12, 31)
+    assert parse_date("二〇二五年二月三十日") is None  # no such day
+    text = "第十条 本办法自二〇二五年三月一日起施行，有效期二年。"
+    assert parse_validity(text) == parse_validity("第十条 本办法自2025年3月1日起施行，有效期2年。")
+    assert parse_validity(text).expires == date(2027, 2, 28)
+
+
+def test_external_documents_with_year_end_and_months():
+    found = {p.name: parse_validity(p.read_text(encoding="utf-8")) for p in sorted(NCP.glob("*.txt"))}
+    if not found:
+        pytest.fail("the external NCP documents are missing")
+    # “自印发之日起实施，有效期至2020年底”
+    assert any(v.expires == date(2020, 12, 31) for v in found.values())
+    # “本政策自发布之日起施行，施行期暂定为6个月”
+    assert any(v.effective and v.expires and (v.expires - v.effective).days in range(180, 184)
+               for v in found.values())
+
+
+def test_annual_windows_and_front_matter_forms():
+    text = "第九条 每年9月1日至9月30日通过“亲清在线”平台申报。第七条 每年6月由区科技部门组织申报。第八条 每年3月31日前申报。"
+    windows = parse_validity(text).windows
+    assert [w.describe() for w in windows] == ["每年9月1日至9月30日", "每年6月1日至6月30日"]
+    autumn = windows[0]
+    assert autumn.is_open(date(2026, 9, 15)) and not autumn.is_open(date(2026, 12, 2))
+    assert autumn.bounds(date(2026, 12, 2)) == (date(2027, 9, 1), date(2027, 9, 30))
+    assert parse_window("2025-04-01~2025-04-30") == Window(date(2025, 4, 1), date(2025, 4, 30))
+    assert parse_window("2025年4月1日至4月30日") == Window(date(2025, 4, 1), date(2025, 4, 30))
+    assert parse_window("每年4月1日至4月30日").annual
+    assert parse_window("随时") is None
+
+
+def test_notice_comes_first_for_an_expired_document(store):
+    expired = store.document("gz_jiuye_jianxi_jidi_2019.txt")
+    assert notice(expired, date(2026, 12, 2)) == "该政策已于2024年10月15日失效，以下内容仅供参考。"
+    assert notice(expired, date(2020, 1, 1)) == ""
+    assert notice(store.document("cn_shehui_baoxianfa.md"), date(2026, 12, 2)) == ""
+    assert "尚未生效" in notice(store.document("cn_shehui_baoxianfa.md"), date(2010, 1, 1))
+
+
+def test_importer_stores_dates_and_front_matter_overrides_the_text(tmp_path):
+    src = tmp_path / "src"
+    (src / "policies").mkdir(parents=True)
+    (src / "policies" / "t.md").write_text(
+        "---\ntitle: 测试办法\nissuer: 测试局\nlevel: 区\nexpires: 2030-01-01\nwindows: [每年4月1日至4月30日]\n---\n"
+        "第一条 每年9月1日至9月30日申报。\n第二条 本办法自2025年3月1日起施行，有效期至2026年12月31日。\n",
+        encoding="utf-8")
+    (src / "t_notice.txt").write_text("# 标题: 测试通知\n\n第三条 本办法自2024年1月1日起施行，有效期1年。\n", encoding="utf-8")
+    build(tmp_path / "k.db", [src])
+    store = Store(tmp_path / "k.db")
+    doc = store.document("t.md")
+    assert (doc.effective, doc.expires) == ("2025-03-01", "2030-01-01")
+    assert [w.describe() for w in doc.windows] == ["每年4月1日至4月30日"]
+    notice_doc = store.document("t_notice.txt")
+    assert (notice_doc.effective, notice_doc.expires) == ("2024-01-01", "2024-12-31")
