@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 DB = Path(__file__).resolve().parents[1] / "policies_db" / "demo"
-CORPUS = DB.parent.parent / "shared" / "corpus"
+CORPUS = DB.parents[2] / "shared" / "corpus"
 FAQ_FILES = sorted((DB / "faq").glob("*.yaml"))
 SERVICE_FILES = sorted((DB / "services").glob("*.yaml"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -111,3 +112,15 @@ def test_importer_stores_dates_and_front_matter_overrides_the_text(tmp_path):
     assert [w.describe() for w in doc.windows] == ["每年4月1日至4月30日"]
     notice_doc = store.document("t_notice.txt")
     assert (notice_doc.effective, notice_doc.expires) == ("2024-01-01", "2024-12-31")
+
+
+def test_db_info_lists_what_expires_within_30_days(real_store_path, capsys):
+    from kiosk.cli import main
+
+    assert main(["db", "info", "--json", "--db", str(real_store_path), "--today", "2026-08-20"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert [d["id"] for d in info["expiring"]] == ["gz_tianhe_gangao_qingnian_2023.txt"]
+    assert info["expiring"][0]["expires"] == "2026-09-07"
+    assert "gz_jiuye_jianxi_jidi_2019.txt" in [d["id"] for d in info["expired"]]
+    assert main(["db", "info", "--db", str(real_store_path), "--today", "2026-08-20"]) == 0
+    assert "30 天内到期：1 份" in capsys.readouterr().out

@@ -56,3 +56,20 @@ def test_body_text_is_at_least_24_px_at_1080p(qtbot):
     assert window.theme.px(24) >= 24
     sheet = window.styleSheet()
     assert "font-size: 26px" in sheet  # the body size of QLabel
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_demo_content_badge_stays_on_every_screen(qtbot, demo):
+    from support_ui import ScriptedBackends, settle
+
+    from kiosk.store.demo import DEMO_BADGE
+
+    class Backends(ScriptedBackends):
+        def demo_content(self) -> bool:
+            return demo
+
+    window = make_window(qtbot, Backends())
+    for name in SCREENS:
+        window.navigate(name)
+        settle(window)
+        assert window.demo_badge.isVisible() is demo and window.demo_badge.text() == DEMO_BADGE

@@ -103,7 +103,7 @@ def _info(args: argparse.Namespace) -> int:
         console.print(f"  已载入{DEMO_BADGE}（样例数据，kiosk db build --no-demo 可去除）")
     console.print(f"  {EXPIRY_NOTICE_DAYS} 天内到期：{len(soon)} 份" + ("" if soon else "（无）"))
     for d in sorted(soon, key=lambda d: d.expires):
-        console.print(f"    {d.expires}  {d.title}（{d.id}）", markup=False, highlight=False)
+        console.print(f"    {d.expires}  {d.title}（{d.id}）", markup=False, highlight=False, soft_wrap=True)
     console.print(f"  已失效：{len(expired)} 份")
     return 0
 
