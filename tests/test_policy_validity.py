@@ -94,3 +94,13 @@ def test_push_waits_for_an_open_window_and_skips_expired_policies(real_store, tm
     opened = batch.run([loose], documents=documents, today=date(2025, 1, 1))
     assert opened.rematched == 1 and opened.notified == opened.rules[0].met > 0
     assert batch.run([loose], documents=documents, today=date(2025, 2, 1)).notified == 0
+
+
+def test_the_policies_screen_lists_an_expired_policy_with_its_date(real_store):
+    from kiosk.ui.convert import policy_view
+
+    profile = EnterpriseProfile.from_dict(GANGAO)
+    view = policy_view(find(matcher(real_store, date(2026, 12, 2)).match(profile), GANGAO_RULE))
+    assert view.status == "not_met" and view.title.endswith("（该政策已于2026年9月7日失效）")
+    current = policy_view(find(matcher(real_store, date(2025, 1, 1)).match(profile), GANGAO_RULE))
+    assert current.status == "met" and "失效" not in current.title

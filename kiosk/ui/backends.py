@@ -54,6 +54,7 @@ class Backends:
         self._requests: Any = None
         self._catalog: Any = None
         self._ask: Any = None  # the store's own answering, when the dialogue is not loaded
+        self._matcher: Any = None  # policy matching on the loaded store
         self.voice: Any = None  # kiosk.ui.voice.VoiceBridge once a microphone and the models are found
 
     def loaders(self) -> list[tuple[str, Callable[[], str]]]:
@@ -109,7 +110,7 @@ class Backends:
         with self._lock:
             if self.store is not None and hasattr(self.store, "close"):
                 self.store.close()
-            self.store = self.retriever = self.dialogue = self._catalog = self._ask = None
+            self.store = self.retriever = self.dialogue = self._catalog = self._ask = self._matcher = None
             message = self.load_knowledge()
             with contextlib.suppress(Unavailable):  # without the dialogue, answers come from the store directly
                 self.load_dialogue()
@@ -204,7 +205,12 @@ class Backends:
                 eligibility.answer(enterprise, key, value)
             except ValueError:
                 log.info("answer %s not applied", key)
-        return [convert.policy_view(m) for m in eligibility.match(enterprise)]
+        with self._lock:
+            # the loaded store's rules and documents, so that expired policies and closed windows are shown so
+            if self._matcher is None and self.store is not None:
+                self._matcher = eligibility.Matcher.default(self.store)
+            matcher = self._matcher
+        return [convert.policy_view(m) for m in eligibility.match(enterprise, matcher)]
 
     # -- requests ------------------------------------------------------------------------------------------
     def requests(self) -> Any:

@@ -30,7 +30,11 @@ def scan_view(result: Any) -> ScanView:
 def policy_view(m: Any) -> PolicyView:
     conditions = [ConditionView(c.text, str(c.status), c.explanation, c.clause) for c in m.conditions]
     questions = [(q.key, q.text) for q in m.questions if getattr(q, "kind", "yesno") == "yesno"]
-    return PolicyView(m.policy, m.title, m.status, conditions, "", m.how_to_apply, bool(m.sample), questions)
+    offer = m.availability
+    if not offer.offered:  # expired or its windows over: listed with the policies that do not fit, with the date
+        return PolicyView(m.policy, f"{m.title}（{offer.note}）", "not_met", conditions, "", "", bool(m.sample))
+    how = f"{offer.note}。{m.how_to_apply}" if offer.note else m.how_to_apply
+    return PolicyView(m.policy, m.title, m.status, conditions, "", how, bool(m.sample), questions)
 
 
 def _when(dt: datetime) -> str:
