@@ -104,3 +104,18 @@ def test_the_policies_screen_lists_an_expired_policy_with_its_date(real_store):
     assert view.status == "not_met" and view.title.endswith("（该政策已于2026年9月7日失效）")
     current = policy_view(find(matcher(real_store, date(2025, 1, 1)).match(profile), GANGAO_RULE))
     assert current.status == "met" and "失效" not in current.title
+
+
+def test_a_yearly_window_keeps_the_policy_offered_but_not_pushed_until_it_opens(store, tmp_path):
+    doc = store.document("xh_canyin_pinzhi_tisheng.md")  # 第九条 每年9月1日至9月30日……申报
+    december = availability(doc, date(2026, 12, 2))
+    assert december.state == UPCOMING and december.offered
+    assert december.note == "申报尚未开始，申报时间为每年9月1日至9月30日，下次2027年9月1日开始"
+    assert availability(doc, date(2026, 9, 10)).state == OPEN
+    rule = next(r for r in load_store(store).rules if r.policy == doc.id)
+    loose = replace(rule, root=replace(rule.root, children=rule.root.children[:1]))  # 在西湖区登记
+    batch = BatchMatcher(generate(2000, seed=11), tmp_path / "batch", Outbox(tmp_path / "outbox.jsonl"))
+    documents = {doc.id: doc}
+    assert batch.run([loose], documents=documents, today=date(2026, 12, 2)).notified == 0
+    opened = batch.run([loose], documents=documents, today=date(2027, 9, 1))
+    assert opened.notified == opened.rules[0].met > 0

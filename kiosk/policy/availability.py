@@ -7,7 +7,6 @@ year's or next year's) keeps its place, with the dates, and is pushed only once 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -55,14 +54,10 @@ def availability(doc: PolicyDocument | None, today: date) -> Availability:
     current = [(start, end) for start, end in spans if start <= today <= end]
     if current:
         return Availability(OPEN, f"申报截止{cn_date(max(end for _, end in current))}")
-    coming = [(start, end) for start, end in spans if start > today]
+    coming = sorted(((w.bounds(today), w) for w in doc.windows if w.bounds(today)[0] > today), key=lambda c: c[0])
     if coming:
-        start, end = coming[0]
-        return Availability(UPCOMING, f"申报尚未开始，申报时间为{cn_date(start)}至{cn_date(end)}")
+        (start, end), window = coming[0]
+        when = f"{window.describe()}，下次{cn_date(start)}开始" if window.annual else f"{cn_date(start)}至{cn_date(end)}"
+        return Availability(UPCOMING, f"申报尚未开始，申报时间为{when}")
     return Availability(CLOSED, f"申报已于{cn_date(max(end for _, end in spans))}截止")
 
-
-def of_rules(policies: Mapping[str, PolicyDocument], rule_policies: Mapping[str, str],
-             today: date) -> dict[str, Availability]:
-    """Availability per rule id, from each rule's policy document (unknown documents count as open)."""
-    return {rule: availability(policies.get(policy), today) for rule, policy in rule_policies.items()}
