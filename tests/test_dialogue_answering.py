@@ -121,3 +121,18 @@ def test_the_composers_note_stays_in_front_and_bracketed_facts_stay_intact() -> 
     plain = extracted(sentences=[fact], text=fact)
     done = run(GroundedAnswerer(ScriptedModel("")), plain)[-1]
     assert done.answer.startswith("这个问题") and done.answer.endswith(fact)
+
+
+def test_an_answer_from_demo_content_says_so_right_after_the_lead() -> None:
+    from dataclasses import replace
+
+    from kiosk.store.demo import SAMPLE_MARK
+
+    answer = extracted(citations=[replace(CITATION, sample=True)])
+    events = run(GroundedAnswerer(ScriptedModel("您还想了解申请材料吗？")), answer)
+    assert isinstance(events[0], AnswerLead)
+    assert isinstance(events[1], AnswerSentence) and SAMPLE_MARK in events[1].text
+    done = events[-1]
+    assert isinstance(done, AnswerDone) and SAMPLE_MARK in done.answer
+    plain = run(GroundedAnswerer(ScriptedModel("您还想了解申请材料吗？")), extracted())
+    assert all(SAMPLE_MARK not in getattr(e, "text", getattr(e, "answer", "")) for e in plain)

@@ -124,3 +124,18 @@ def test_db_info_lists_what_expires_within_30_days(real_store_path, capsys):
     assert "gz_jiuye_jianxi_jidi_2019.txt" in [d["id"] for d in info["expired"]]
     assert main(["db", "info", "--db", str(real_store_path), "--today", "2026-08-20"]) == 0
     assert "30 天内到期：1 份" in capsys.readouterr().out
+
+
+def test_a_store_of_the_older_schema_is_rebuilt_on_open(tmp_path, monkeypatch):
+    import sqlite3
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "t_notice.txt").write_text("# 标题: 测试通知\n\n第三条 本办法自2024年1月1日起施行，有效期1年。\n", encoding="utf-8")
+    monkeypatch.setenv("KIOSK_SOURCES", str(src))
+    db = tmp_path / "k.db"
+    build(db, [src])
+    conn = sqlite3.connect(db)
+    conn.executescript("ALTER TABLE documents DROP COLUMN windows; UPDATE meta SET value='1' WHERE key='schema_version';")
+    conn.close()
+    assert Store.open(db).document("t_notice.txt").expires == "2024-12-31"

@@ -12,6 +12,7 @@ from typing import Any
 from kiosk import config
 from kiosk.store.demo import DEMO_PREFIX
 from kiosk.store.records import Department, Document, Faq, Passage, ServiceItem
+from kiosk.store.schema import MIGRATIONS
 from kiosk.store.validity import Window
 
 _DOC_COLUMNS = ("id, title, issuer, level, doc_number, published, effective, expires, region, department, topics, source, "
@@ -28,9 +29,10 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None = None, build_if_missing: bool = True) -> Store:
-        """Open the store at ``path`` (default: the data directory), building it from the sources on first use."""
+        """Open the store at ``path`` (default: the data directory), building it from the sources on first use
+        or when it was made with an older schema."""
         path = Path(path or config.store_path())
-        if not path.exists() and build_if_missing:
+        if build_if_missing and (not path.exists() or _outdated(path)):
             from kiosk.store.demo import default_pack
             from kiosk.store.importer import build
 
@@ -139,6 +141,18 @@ class Store:
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
+
+
+def _outdated(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False  # not a store this code can judge; opening it reports the problem
+    return int(row[0] if row else 0) < len(MIGRATIONS)
 
 
 def _document(r: sqlite3.Row) -> Document:
