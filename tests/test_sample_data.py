@@ -1,4 +1,4 @@
-"""Checks on the sample content shipped in policies_db/: departments.yaml and policies/*.md.
+"""Checks on the sample content shipped in the demo pack policies_db/demo/: departments.yaml and policies/*.md.
 
 These files are edited by hand, so the tests guard the documented format (policies_db/README.md) and the
 promises made about sample data: every file is marked, every policy cites a real department, and the sample

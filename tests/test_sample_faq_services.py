@@ -1,4 +1,5 @@
-"""Checks on the sample FAQ pairs (policies_db/faq/*.yaml) and service items (policies_db/services/*.yaml).
+"""Checks on the sample FAQ pairs (policies_db/demo/faq/*.yaml) and service items
+(policies_db/demo/services/*.yaml).
 
 These files are edited by hand. The tests guard the documented format (policies_db/README.md), the promises
 made about sample data (every file marked, every department real, every service actionable), and the topics

@@ -66,7 +66,7 @@ def _documents() -> dict:
 
 def _rules(args: argparse.Namespace):
     from kiosk import config
-    from kiosk.policy.conditions import load_dir, load_store
+    from kiosk.policy.conditions import default_dirs, load_dir, load_store
 
     if args.rules:
         folder = Path(args.rules)
@@ -86,7 +86,7 @@ def _rules(args: argparse.Namespace):
                 print("提示：内容库中的政策条件与 policies_db/conditions 不一致，请运行 kiosk db build 更新"
                       "（或用 --rules policies_db/conditions 直接读取文件夹）。", file=sys.stderr)
     else:
-        ruleset = load_dir()
+        ruleset = load_dir(default_dirs())
     for err in ruleset.errors:
         print(f"警告：{err}", file=sys.stderr)
     if not ruleset.rules:

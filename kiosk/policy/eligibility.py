@@ -467,7 +467,7 @@ _default: Matcher | None = None
 
 
 def match(profile: EnterpriseProfile, matcher: Matcher | None = None) -> list[PolicyMatch]:
-    """Match against the default rule set (read once from policies_db/conditions) unless a matcher is given."""
+    """Match against the default rule set (read once from the conditions folders) unless a matcher is given."""
     global _default
     if matcher is None:
         if _default is None:
