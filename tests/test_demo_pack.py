@@ -65,7 +65,7 @@ def test_build_flags_and_the_setting(tmp_path, kiosk_env, capsys):
     # named sources: only the given documents, although demo_content defaults to on
     named = build_json(["--source", str(src), "--db", str(tmp_path / "a.db")], capsys)
     assert named["counts"]["documents"] == 1 and named["counts"]["departments"] == 0
-    assert not any(k.startswith("demo/") for k in named["read"])
+    assert not any(k.startswith("demo/") for k in named["read"]) and named["demo_content"] is False
     with_demo = build_json(["--source", str(src), "--demo", "--db", str(tmp_path / "b.db")], capsys)
     assert with_demo["counts"]["sample_policies"] > 0 and with_demo["counts"]["departments"] > 0
     # default sources follow the setting; --no-demo wins over it

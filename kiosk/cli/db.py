@@ -41,6 +41,7 @@ def _day(text: str) -> date:
 def _build(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from kiosk.store.demo import DEMO_BADGE
     from kiosk.store.importer import BuildError, build
 
     path = args.db or config.store_path()
@@ -60,9 +61,10 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         print_json({"ok": True, "db": str(path), "read": report.read, "unchanged": report.skipped,
-                    "counts": report.counts})
+                    "counts": report.counts, "demo_content": pack is not None})
     else:
-        console.print(f"政策库已更新：{path}（读取 {len(report.read)} 个文件，{report.skipped} 个未变）")
+        demo = f"，含{DEMO_BADGE}" if pack else "，不含演示内容"
+        console.print(f"政策库已更新：{path}（读取 {len(report.read)} 个文件，{report.skipped} 个未变{demo}）")
         _print_counts(console, report.counts)
     return 0
 
