@@ -95,3 +95,11 @@ def test_answers_from_demo_content_say_so_aloud_first():
     sentences = spoken(True)
     assert SAMPLE_MARK in sentences[0] and SAMPLE_MARK in sentences[-1]
     assert all(SAMPLE_MARK not in s for s in spoken(False))
+
+
+def test_a_refusal_that_names_a_demo_document_marks_it():
+    cite = Citation(1, "x.md", "测试办法（样例）", "第一条", "补助最高50万元。", sample=True)
+    answer = Extracted("补贴能拿几次？", "没有找到相关规定。", True, 0.1, [cite])
+    events = list(GroundedAnswerer().stream(answer, engine="auto"))
+    said = [e.text for e in events if isinstance(e, AnswerSentence)]
+    assert said[0] == "没有找到相关规定。" and f"《测试办法》（{SAMPLE_MARK}）" in said[-1]

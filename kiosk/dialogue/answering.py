@@ -94,11 +94,10 @@ class GroundedAnswerer:
         timings: dict[str, float] = {}
         if not use_llm:
             sentences = list(answer.sentences or [answer.text])
-            hint = ""
             if answer.refused and engine != "extractive" and (hint := related_hint(answer.citations)):
-                sentences.append(hint)
-            # demo content is said to be demo content, before anything from it is said
-            note = sample_note(answer.citations) if not answer.refused or hint else ""
+                sentences.append(hint)  # a demo document it names is marked 样例 in its title
+            # an answer resting on demo content says so before anything from it is said
+            note = "" if answer.refused else sample_note(answer.citations)
             sentences = [note, *sentences] if note else sentences
             for sentence in sentences:
                 yield AnswerSentence(sentence, _markers(sentence), "extractive")
