@@ -201,10 +201,9 @@ def _render(profile, matches, show_all: bool) -> str:
 
 
 def _render_match(k: int, m, detail: bool, only_failed: bool = False) -> list[str]:
-    from kiosk.store.demo import SAMPLE_MARK, marked
+    from kiosk.store.demo import sample_title
 
-    lines = [f"{k}. {marked(m.title) if m.sample and SAMPLE_MARK not in m.title else m.title}"
-             + (f" · {m.item}" if m.item else "")]
+    lines = [f"{k}. {sample_title(m.title, m.sample)}" + (f" · {m.item}" if m.item else "")]
     if detail:
         for c in m.conditions:
             if only_failed and c.status != "not_met":

@@ -32,3 +32,8 @@ def default_pack() -> Path | None:
 def marked(text: str) -> str:
     """``text`` with the sample mark after it, once."""
     return text if not text or text.endswith(f"（{SAMPLE_MARK}）") else f"{text}（{SAMPLE_MARK}）"
+
+
+def sample_title(title: str, sample: bool) -> str:
+    """A title as shown: a sample document's says so, unless its own wording already does."""
+    return marked(title) if sample and SAMPLE_MARK not in title else title

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.store.chunking import split_passages
-from kiosk.store.demo import DEMO_PREFIX, SAMPLE_MARK, marked
+from kiosk.store.demo import DEMO_PREFIX, sample_title
 from kiosk.store.records import Department, Document, ServiceItem
 from kiosk.store.validity import Window, parse_validity, parse_window
 from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, strip_lines
@@ -193,8 +193,7 @@ def _parse_policy(parsed: ParsedSource, text: str) -> None:
     stated = parse_validity("\n".join(body))
     windows = _windows(meta, parsed.path, line) if meta.get("windows") is not None else stated.windows
     document = Document(
-        id=doc_id, title=marked(str(meta["title"])) if sample and SAMPLE_MARK not in str(meta["title"])
-        else str(meta["title"]), issuer=str(meta["issuer"]), level=str(meta["level"]),
+        id=doc_id, title=sample_title(str(meta["title"]), sample), issuer=str(meta["issuer"]), level=str(meta["level"]),
         doc_number=str(meta.get("doc_number") or ""), published=_date(meta, "published", parsed.path),
         effective=_date(meta, "effective", parsed.path) or _iso(stated.effective),
         expires=_date(meta, "expires", parsed.path) or _iso(stated.expires), windows=windows,
@@ -245,8 +244,7 @@ def _parse_faq(parsed: ParsedSource, text: str) -> None:
         parsed.faqs.append({"question": question, "answer": answer, "department": department, "refs": refs,
                             "sample": sample})
         passages.append(ParsedPassage("faq", f"问{n}", "常见问题", answer, title=question))
-    title = str(data.get("title") or "常见问题解答")
-    title = marked(title) if sample and SAMPLE_MARK not in title else title
+    title = sample_title(str(data.get("title") or "常见问题解答"), sample)
     full = "\n".join(f"问：{f['question']}\n答：{f['answer']}" for f in parsed.faqs)
     _collection_document(parsed, title, sample, full, passages)
 
@@ -274,8 +272,7 @@ def _parse_services(parsed: ParsedSource, text: str) -> None:
         parsed.services.append(service)
         passages.append(ParsedPassage("service", service.name, "办事指南", service_text(service),
                                       title=" ".join((service.name, *service.keywords))))
-    title = str(data.get("title") or "办事事项指南")
-    _collection_document(parsed, marked(title) if sample else title, sample,
+    _collection_document(parsed, sample_title(str(data.get("title") or "办事事项指南"), sample), sample,
                          "\n".join(p.text for p in passages), passages)
 
 
@@ -314,7 +311,7 @@ def _parse_departments(parsed: ParsedSource, text: str) -> None:
         ))
     passages = [ParsedPassage("department", d.name, "部门与镇街", department_text(d), title=" ".join((d.name, *d.keywords)))
                 for d in parsed.departments]
-    _collection_document(parsed, marked("部门与镇街联系方式") if sample else "部门与镇街联系方式", sample,
+    _collection_document(parsed, sample_title("部门与镇街联系方式", sample), sample,
                          "\n".join(p.text for p in passages), passages)
 
 
