@@ -85,14 +85,14 @@ def _info(args: argparse.Namespace) -> int:
     from kiosk.store import Store
     from kiosk.store.demo import DEMO_BADGE
     from kiosk.store.importer import counts as store_counts
-    from kiosk.store.validity import expiring, is_expired
+    from kiosk.store.validity import expired_on, expiring
 
     store = Store.open(args.db)
     counts = store_counts(store.conn)
     today = args.today or date.today()
     documents = store.documents()
     soon = [d for d in documents if expiring(d, today, EXPIRY_NOTICE_DAYS)]
-    expired = [d for d in documents if is_expired(d, today)]
+    expired = [d for d in documents if expired_on(d, today)]
     demo = store.has_demo_content()
     if args.json:
         print_json({"db": str(store.path), "counts": counts, "demo_content": demo,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from kiosk.store.validity import Window, cn_date, is_expired, is_pending
+from kiosk.store.validity import Window, cn_date, expired_on, pending_until
 
 OPEN = "open"  # in force; no window, or a window open today
 UPCOMING = "upcoming"  # in force (or about to be), applications not taken yet
@@ -44,10 +44,10 @@ class Availability:
 def availability(doc: PolicyDocument | None, today: date) -> Availability:
     if doc is None:
         return Availability()
-    if is_expired(doc, today):
-        return Availability(EXPIRED, f"该政策已于{cn_date(date.fromisoformat(doc.expires))}失效")
-    if is_pending(doc, today):
-        return Availability(UPCOMING, f"该政策自{cn_date(date.fromisoformat(doc.effective))}起施行，目前尚未生效")
+    if expired := expired_on(doc, today):
+        return Availability(EXPIRED, f"该政策已于{cn_date(expired)}失效")
+    if starts := pending_until(doc, today):
+        return Availability(UPCOMING, f"该政策自{cn_date(starts)}起施行，目前尚未生效")
     if not doc.windows:
         return Availability()
     spans = sorted(w.bounds(today) for w in doc.windows)

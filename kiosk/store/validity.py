@@ -220,33 +220,36 @@ class Dated(Protocol):
     expires: str
 
 
-def _iso(value: str) -> date | None:
+def as_date(value: str) -> date | None:
+    """A stored YYYY-MM-DD date, or None when it is empty or malformed."""
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
 
 
-def is_expired(doc: Dated, today: date) -> bool:
-    expires = _iso(doc.expires)
-    return bool(expires and expires < today)
+def expired_on(doc: Dated, today: date) -> date | None:
+    """The day ``doc`` stopped being in force, when that is before ``today``."""
+    expires = as_date(doc.expires)
+    return expires if expires and expires < today else None
 
 
-def is_pending(doc: Dated, today: date) -> bool:
-    effective = _iso(doc.effective)
-    return bool(effective and effective > today)
+def pending_until(doc: Dated, today: date) -> date | None:
+    """The day ``doc`` comes into force, when that is after ``today``."""
+    effective = as_date(doc.effective)
+    return effective if effective and effective > today else None
 
 
 def notice(doc: Dated, today: date) -> str:
     """The sentence an answer from ``doc`` must start with on ``today``, or "" when the document is in force."""
-    if is_expired(doc, today):
-        return f"该政策已于{cn_date(_iso(doc.expires))}失效，以下内容仅供参考。"  # type: ignore[arg-type]
-    if is_pending(doc, today):
-        return f"该政策自{cn_date(_iso(doc.effective))}起施行，目前尚未生效，以下内容仅供参考。"  # type: ignore[arg-type]
+    if expired := expired_on(doc, today):
+        return f"该政策已于{cn_date(expired)}失效，以下内容仅供参考。"
+    if starts := pending_until(doc, today):
+        return f"该政策自{cn_date(starts)}起施行，目前尚未生效，以下内容仅供参考。"
     return ""
 
 
 def expiring(doc: Dated, today: date, days: int = 30) -> bool:
     """Whether ``doc`` is in force today but stops within ``days`` days."""
-    expires = _iso(doc.expires)
+    expires = as_date(doc.expires)
     return bool(expires and today <= expires <= today + timedelta(days=days))
