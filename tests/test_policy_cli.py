@@ -20,7 +20,10 @@ def test_profile_json_has_the_documented_shape(tmp_path, capsys):
     assert main(["match", "--profile", write(tmp_path, PROFILE), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["profile"]["name"] == "杭州云杉信息技术有限公司"
-    statuses = [m["status"] for m in out["matches"]]
+    # policies still offered come first, ranked by status; expired ones or closed windows after them
+    offered = [m["availability"]["state"] in ("open", "upcoming") for m in out["matches"]]
+    assert offered == sorted(offered, reverse=True)
+    statuses = [m["status"] for m, o in zip(out["matches"], offered, strict=True) if o]
     assert statuses == sorted(statuses, key=["met", "one_step", "unknown", "not_met"].index)
     first = out["matches"][0]
     assert {"policy", "title", "status", "conditions", "how_to_apply"} <= set(first)
