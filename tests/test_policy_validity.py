@@ -119,3 +119,17 @@ def test_a_yearly_window_keeps_the_policy_offered_but_not_pushed_until_it_opens(
     assert batch.run([loose], documents=documents, today=date(2026, 12, 2)).notified == 0
     opened = batch.run([loose], documents=documents, today=date(2027, 9, 1))
     assert opened.notified == opened.rules[0].met > 0
+
+
+def test_the_advisor_names_only_policies_still_offered(store):
+    from kiosk.policy.advisor import PolicyAdvisorDesk
+
+    facts = {"street": "西溪街道", "industry": "软件", "employees": "30"}
+    for today in (date(2026, 6, 10), date(2029, 1, 1)):
+        reply = PolicyAdvisorDesk(matcher(store, today), store).advise("我能享受什么政策？", facts)
+        named = {c.source for c in reply.citations}
+        assert all(availability(store.document(doc), today).offered for doc in named), (today, named)
+        if today.year == 2026:
+            assert any(store.document(doc).sample for doc in named)  # the demo policies, in force then
+        else:
+            assert not any(store.document(doc).sample for doc in named)  # all of them expired by then
