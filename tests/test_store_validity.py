@@ -77,9 +77,10 @@ def test_external_documents_with_year_end_and_months():
 
 
 def test_annual_windows_and_front_matter_forms():
-    text = "第九条 每年9月1日至9月30日通过“亲清在线”平台申报。第七条 每年6月由区科技部门组织申报。第八条 每年3月31日前申报。"
+    text = ("第九条 每年9月1日至9月30日通过“亲清在线”平台申报。第七条 每年6月由区科技部门组织申报。"
+            "第八条 每年3月31日前申报。第六条 每年1月1日至11月30日在线申领。第五条 每年5月组织培训。")
     windows = parse_validity(text).windows
-    assert [w.describe() for w in windows] == ["每年9月1日至9月30日", "每年6月1日至6月30日"]
+    assert [w.describe() for w in windows] == ["每年9月1日至9月30日", "每年6月1日至6月30日", "每年1月1日至11月30日"]
     autumn = windows[0]
     assert autumn.is_open(date(2026, 9, 15)) and not autumn.is_open(date(2026, 12, 2))
     assert autumn.bounds(date(2026, 12, 2)) == (date(2027, 9, 1), date(2027, 9, 30))

@@ -110,7 +110,7 @@ class MainWindow(QWidget):
         self.demo_badge = label(DEMO_BADGE, "badge-warn", wrap=False)
         self.demo_badge.setToolTip(f"本机正在展示演示用的{SAMPLE_MARK}政策和联系方式，不是正式信息")
         self.demo_badge.hide()
-        row.addWidget(self.demo_badge)
+        row.addWidget(self.demo_badge, 0, Qt.AlignmentFlag.AlignVCenter)
         self.status_icon = IconLabel("info", 28, "muted")
         self.status_label = label("正在准备…", "muted", wrap=False)
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
