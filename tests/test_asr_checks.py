@@ -13,6 +13,7 @@ from kiosk.engines.asr_checks import (
     filler_only,
     hotword_share,
     longest_loop,
+    strays,
     suspect,
 )
 
@@ -82,6 +83,18 @@ def test_the_biased_decode_is_kept_only_when_sound_and_as_confident() -> None:
     looping = Decode("专精特新小巨人专精特新小巨人专精特新小巨人", -0.05)
     kept, why = choose(Decode("甚至出现交易几乎停滞的情况", -0.6), looping, 4.0, HOTWORDS)
     assert kept.text == "甚至出现交易几乎停滞的情况" and "repeated block" in why
+
+
+@pytest.mark.parametrize(
+    ("plain", "biased", "reason"),
+    [
+        ("请问加急扣除怎么申请", "请问加计扣除怎么申请。", ""),
+        ("我只能点一旁的小飞但也都在喘太喘的喘", "国主缓店预判的消防达亚洲菜餐菜饭店投诉", "differs beyond its hotwords"),
+        ("今天天气很好", "今天投诉很好", "hotword not heard"),
+    ],
+)
+def test_a_biased_decode_may_only_respell_what_was_heard_as_hotwords(plain: str, biased: str, reason: str) -> None:
+    assert strays(plain, biased, ["加计扣除", "消防", "投诉", "开饭店"]) == reason
 
 
 def test_output_is_cut_to_the_audio_duration() -> None:

@@ -3,7 +3,8 @@
 A prompt of hotwords pulls Whisper towards the hall's words, and on speech that has none of them it can lock into
 writing the prompt back ("专精特新小巨人专精特新小巨人…") for the whole output. Such decodes give themselves away
 without any reference: a block of characters repeated back to back, text that compresses far better than
-language does, more characters than anyone can say in the time, or text made of little but the hotwords.
+language does, more characters than anyone can say in the time, or text made of little but the hotwords. And
+against the plain decode of the same audio, a prompted decode may only respell what was heard as a hotword.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from kiosk.engines.pinyin_correct import sounds_like
 
 # Whisper's own limit for a repetitive decode (gzip ratio of the UTF-8 text).
 MAX_COMPRESSION_RATIO = 2.4
@@ -124,11 +127,27 @@ def suspect(decode: Decode, seconds: float, hotwords: Sequence[str] = ()) -> str
     return ""
 
 
+def strays(plain: str, biased: str, hotwords: Sequence[str]) -> str:
+    """Why the biased text is more than the plain one respelt with hotwords ("" when it is not).
+
+    The prompt may turn what was heard into a hotword (加急扣除 → 加计扣除): the texts then differ by at most the
+    characters of hotwords new in the biased text, and each new hotword sounds like a stretch of the plain text.
+    Any other change means the prompt is being read instead of the audio.
+    """
+    p, b = comparable(plain), comparable(biased)
+    new = [w for w in {comparable(h) for h in hotwords} if w and w in b and w not in p]
+    if edit_distance(p, b) > sum(len(w) * b.count(w) for w in new) + 1:
+        return "differs beyond its hotwords"
+    if any(not sounds_like(w, p) for w in new):
+        return "hotword not heard"
+    return ""
+
+
 def choose(plain: Decode, biased: Decode, seconds: float, hotwords: Sequence[str]) -> tuple[Decode, str]:
     """The biased decode only when it is sound and at least as confident as the plain one; with the reason."""
     if comparable(biased.text) == comparable(plain.text):
         return biased, "same text"
-    reason = suspect(biased, seconds, hotwords)
+    reason = suspect(biased, seconds, hotwords) or strays(plain.text, biased.text, hotwords)
     if reason:
         return plain, f"biased decode rejected: {reason}"
     if biased.avg_logprob < plain.avg_logprob:

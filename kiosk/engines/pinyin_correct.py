@@ -14,6 +14,14 @@ def is_hanzi(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+def sounds_like(term: str, text: str, threshold: float = 0.6) -> bool:
+    """Whether some stretch of ``text`` as long as ``term`` is close to it in sound (toneless syllables)."""
+    term_py, text_py = pinyin(term), pinyin(text)
+    n = len(term_py)
+    return any(sum(syllable_similarity(a, b) for a, b in zip(text_py[i:i + n], term_py, strict=True)) / n >= threshold
+               for i in range(len(text_py) - n + 1))
+
+
 _FUZZY_INITIALS = {frozenset(p) for p in (("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l"), ("f", "h"), ("r", "l"))}
 _FUZZY_FINALS = {frozenset(p) for p in (("an", "ang"), ("en", "eng"), ("in", "ing"), ("ian", "iang"),
                                          ("uan", "uang"), ("ong", "eng"))}
@@ -41,7 +49,7 @@ def syllable_similarity(a: str, b: str) -> float:
     return 0.4 if (ia == ib or fa == fb) else 0.0
 
 
-def _pinyin(text: str) -> list[str]:
+def pinyin(text: str) -> list[str]:
     from pypinyin import Style, lazy_pinyin
 
     return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars))
@@ -61,7 +69,7 @@ class PinyinCorrector:
     def __post_init__(self) -> None:
         terms = {t.strip() for t in self.vocabulary if 2 <= len(t.strip()) <= 16 and all(map(is_hanzi, t.strip()))}
         # Longest first: a whole policy title wins over a department name inside it.
-        self._terms = [(t, _pinyin(t)) for t in sorted(terms, key=lambda t: (-len(t), t))]
+        self._terms = [(t, pinyin(t)) for t in sorted(terms, key=lambda t: (-len(t), t))]
 
     @staticmethod
     def _threshold(length: int) -> float:
@@ -70,9 +78,9 @@ class PinyinCorrector:
     def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         if not self._terms or not text:
             return text, []
-        syllables = _pinyin(text)
+        syllables = pinyin(text)
         if len(syllables) != len(text):
-            syllables = [(_pinyin(ch) or ["?"])[0] if is_hanzi(ch) else "?" for ch in text]
+            syllables = [(pinyin(ch) or ["?"])[0] if is_hanzi(ch) else "?" for ch in text]
         taken = [False] * len(text)
         out = list(text)
         corrections: list[tuple[str, str]] = []
