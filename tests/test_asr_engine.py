@@ -56,6 +56,8 @@ def test_hotwords_are_the_short_terms_visitors_keep_asking_about() -> None:
     assert recurring_terms(terms, questions) == ["社保", "公积金"]  # each in two or more questions, most first
     assert recurring_terms(terms, questions, limit=1) == ["社保"]
     assert recurring_terms(terms, questions, budget_chars=6) == ["社保"]
+    # a word everyday Chinese uses all the time needs no prompting
+    assert recurring_terms([*terms, "怎么"], questions, general={"怎么": 27339, "社保": 119}) == ["社保", "公积金"]
 
 
 def test_tidy_removes_spaces_between_characters() -> None:
