@@ -76,6 +76,7 @@ def visitor_hotwords() -> list[str]:
 
         store = Store.open()
         questions = [faq.question for faq in store.faqs()]
+        jieba.setLogLevel(logging.WARNING)
         general = jieba.Tokenizer()  # the general dictionary, untouched by the hall's own word list
         general.initialize()
         terms = [*core_terms(), *store.vocabulary()]
