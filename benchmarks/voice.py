@@ -126,7 +126,7 @@ def run_live(questions: list[tuple[str, str, np.ndarray]], asr: AsrEngine, speak
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=8, help="domain questions to speak and answer")
-    parser.add_argument("--asr-only", action="store_true", help="recognition figures only (about a minute)")
+    parser.add_argument("--asr-only", action="store_true", help="recognition figures only (a few minutes at most)")
     args = parser.parse_args()
 
     started = time.perf_counter()
