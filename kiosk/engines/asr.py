@@ -1,36 +1,50 @@
 """Speech recognition: faster-whisper (int8 on the CPU), Mandarin in, simplified Chinese out.
 
-Recognition is biased towards the hall's own words in two ways. Before decoding, the store's vocabulary
-(policy names, departments, towns and streets, service items) is handed to Whisper as hotwords, which makes
-it prefer those spellings. After decoding, a pinyin pass replaces stretches that *sound* like a vocabulary
-term but were written with other characters (加急扣除 → 加计扣除): Whisper hears the syllables right far more
-often than it picks the right homophone for a rare term.
+Recognition is biased towards the hall's own words in two ways. Before decoding, a short list of hotwords (the
+terms visitors' questions keep coming back to) is handed to Whisper as a prompt, which makes it prefer those
+spellings. After decoding, a pinyin pass replaces stretches that *sound* like a vocabulary term but were written
+with other characters (加急扣除 → 加计扣除).
+
+The prompt can only help. Each 30-second window is encoded once and decoded twice, with and without the
+prompt; the prompted decode is kept only when it shows no sign of degenerating (see ``asr_checks``) and is at
+least as confident (average log-probability) as the plain one. The prompted decode uses Whisper's temperature
+fallback (a looping or unsure greedy decode is sampled again at rising temperatures); the plain decode stays
+greedy, so without hotwords a clip always transcribes the same way. Neither may hold more tokens than the
+audio's duration allows, so a decode that loops stops early.
 
 Greedy decoding (beam 1) is both faster and, measured on this model, more accurate than beam search.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from kiosk.engines.asr_checks import Decode, choose, cut_to_duration, filler_only, max_chars
 from kiosk.engines.audio import SAMPLE_RATE
 from kiosk.engines.modelpath import ModelMissing, model_folder
+from kiosk.engines.pinyin_correct import PinyinCorrector
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "whisper-base"
 MODEL_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.json")
-# Whisper allows about 220 prompt tokens; a longer list also pulls unrelated speech towards the domain.
-HOTWORD_BUDGET_CHARS = 100
 # Phrases Whisper invents on silence or noise, learnt from subtitled video.
 _HALLUCINATIONS = ("字幕", "订阅", "点赞", "谢谢观看", "Amara", "优优独播剧场", "请不吝")
+# Whisper's defaults for a window that holds no speech.
+NO_SPEECH_PROB = 0.6
+LOGPROB_FLOOR = -1.0
+# Temperatures tried in turn while a prompted decode is repetitive or unsure (Whisper's schedule).
+TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# A Chinese character is one or two tokens; punctuation adds a few.
+TOKENS_PER_CHAR = 2
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,8 @@ class Transcript:
     audio_s: float
     elapsed_s: float
     corrections: tuple[tuple[str, str], ...] = ()
+    plain_text: str = ""  # what Whisper heard without the hotword prompt
+    choice: str = ""  # which decode was kept, and why
 
     @property
     def rtf(self) -> float:
@@ -52,28 +68,6 @@ def to_simplified(text: str) -> str:
     return zhconv.convert(text, "zh-cn")
 
 
-def select_hotwords(vocabulary: Iterable[str], core: Sequence[str] = (),
-                    budget_chars: int = HOTWORD_BUDGET_CHARS) -> list[str]:
-    """The terms that fit Whisper's prompt: ``core`` terms in their order, then the vocabulary's core words.
-
-    A vocabulary term's weight is how many vocabulary entries contain it (知识产权 recurs across many titles, a single
-    long title does not); long titles are left to the pinyin correction pass.
-    """
-    entries = [t.strip() for t in vocabulary if t.strip()]
-    candidates = {t for t in entries if 2 <= len(t) <= 6 and all(map(_is_hanzi, t))}
-    weight = {t: sum(t in e for e in entries) for t in candidates}
-    chosen: list[str] = []
-    used = 0
-    for term in [*core, *sorted(candidates, key=lambda t: (-weight[t], len(t), t))]:
-        if used + len(term) + 1 > budget_chars:
-            break
-        if any(term in c or c in term for c in chosen):
-            continue
-        chosen.append(term)
-        used += len(term) + 1
-    return chosen
-
-
 _HALF_TO_FULL = str.maketrans({",": "，", "?": "？", "!": "！", ";": "；", ":": "："})
 
 
@@ -83,118 +77,31 @@ def tidy(text: str) -> str:
     return text.translate(_HALF_TO_FULL)
 
 
-# --- pinyin correction ----------------------------------------------------------------------------------------
-
-_FUZZY_INITIALS = {frozenset(p) for p in (("z", "zh"), ("c", "ch"), ("s", "sh"), ("n", "l"), ("f", "h"), ("r", "l"))}
-_FUZZY_FINALS = {frozenset(p) for p in (("an", "ang"), ("en", "eng"), ("in", "ing"), ("ian", "iang"),
-                                         ("uan", "uang"), ("ong", "eng"))}
-
-
-def _split_syllable(syllable: str) -> tuple[str, str]:
-    for initial in ("zh", "ch", "sh"):
-        if syllable.startswith(initial):
-            return initial, syllable[2:]
-    if syllable[:1] in "bpmfdtnlgkhjqxrzcsyw" and len(syllable) > 1:
-        return syllable[0], syllable[1:]
-    return "", syllable
-
-
-def syllable_similarity(a: str, b: str) -> float:
-    """1 for the same toneless syllable, 0.8 for a common regional confusion (z/zh, an/ang …), else less."""
-    if a == b:
-        return 1.0
-    ia, fa = _split_syllable(a)
-    ib, fb = _split_syllable(b)
-    same_i = ia == ib or frozenset((ia, ib)) in _FUZZY_INITIALS
-    same_f = fa == fb or frozenset((fa, fb)) in _FUZZY_FINALS
-    if same_i and same_f:
-        return 0.8
-    return 0.4 if (ia == ib or fa == fb) else 0.0
-
-
-def _pinyin(text: str) -> list[str]:
-    from pypinyin import Style, lazy_pinyin
-
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars))
-
-
-def _is_hanzi(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
-@dataclass
-class PinyinCorrector:
-    """Replaces stretches of a transcript that sound like a vocabulary term with that term.
-
-    Two-character terms need identical syllables and one shared character (short homophones are common
-    words too); longer terms may differ by a regional confusion in one syllable or so.
-    """
-
-    vocabulary: Sequence[str]
-    _terms: list[tuple[str, list[str]]] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        terms = {t.strip() for t in self.vocabulary if 2 <= len(t.strip()) <= 16 and all(map(_is_hanzi, t.strip()))}
-        # Longest first: a whole policy title wins over a department name inside it.
-        self._terms = [(t, _pinyin(t)) for t in sorted(terms, key=lambda t: (-len(t), t))]
-
-    @staticmethod
-    def _threshold(length: int) -> float:
-        return 1.0 if length == 2 else 0.86 if length == 3 else 0.84
-
-    def correct(self, text: str) -> tuple[str, list[tuple[str, str]]]:
-        if not self._terms or not text:
-            return text, []
-        syllables = _pinyin(text)
-        if len(syllables) != len(text):
-            syllables = [(_pinyin(ch) or ["?"])[0] if _is_hanzi(ch) else "?" for ch in text]
-        taken = [False] * len(text)
-        out = list(text)
-        corrections: list[tuple[str, str]] = []
-        for term, term_py in self._terms:
-            n = len(term)
-            threshold = self._threshold(n)
-            for start in range(len(text) - n + 1):
-                if any(taken[start:start + n]):
-                    continue
-                window = text[start:start + n]
-                if window == term:
-                    taken[start:start + n] = [True] * n
-                    continue
-                if not all(map(_is_hanzi, window)):
-                    continue
-                score = sum(syllable_similarity(a, b) for a, b in zip(syllables[start:start + n], term_py, strict=True)) / n
-                if score < threshold:
-                    continue
-                shared = sum(a == b for a, b in zip(window, term, strict=True))
-                if n == 2 and shared == 0:
-                    continue
-                if n >= 3 and shared < (n + 1) // 2:
-                    continue
-                out[start:start + n] = list(term)
-                taken[start:start + n] = [True] * n
-                corrections.append((window, term))
-        return "".join(out), corrections
-
-
-# --- the engine -----------------------------------------------------------------------------------------------
+def hotword_prompt(hotwords: Sequence[str]) -> str | None:
+    # The closing 。 marks the terms as a finished sentence: without it Whisper continues the list and bends the
+    # visitor's first words towards it.
+    return " ".join(hotwords) + "。" if hotwords else None
 
 
 class AsrEngine:
     """Load once with :meth:`load`; :meth:`transcribe` takes 16 kHz mono float32 samples."""
 
     def __init__(self, model_dir: Path | None = None, vocabulary: Sequence[str] = (), core: Sequence[str] = (),
-                 threads: int = 2, beam_size: int = 1):
+                 hotwords: Sequence[str] = (), threads: int = 2, beam_size: int = 1):
         self.model_dir = model_dir
         self.threads = threads
         self.beam_size = beam_size
         self._model = None
-        self.set_vocabulary(vocabulary, core)
+        self._tokenizer = None
+        self._options = None
+        self.set_vocabulary(vocabulary, core, hotwords)
 
-    def set_vocabulary(self, vocabulary: Sequence[str], core: Sequence[str] = ()) -> None:
-        """``core`` terms are always among the hotwords; every term takes part in the pinyin correction."""
+    def set_vocabulary(self, vocabulary: Sequence[str], core: Sequence[str] = (),
+                       hotwords: Sequence[str] = ()) -> None:
+        """Every term of ``core`` and ``vocabulary`` takes part in the pinyin correction; only ``hotwords`` go
+        into Whisper's prompt (keep them few: a long prompt pulls unrelated speech towards it)."""
         self.vocabulary = list(dict.fromkeys([*core, *vocabulary]))
-        self.hotwords = select_hotwords(vocabulary, core)
+        self.hotwords = list(hotwords)
         self.corrector = PinyinCorrector(self.vocabulary)
 
     @staticmethod
@@ -209,29 +116,82 @@ class AsrEngine:
             from faster_whisper import WhisperModel
 
             folder = self.model_dir or self.default_model_dir()
-            self._model = WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=self.threads)
+            self._attach(WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=self.threads))
         return self
+
+    def sharing(self, vocabulary: Sequence[str] = (), core: Sequence[str] = (),
+                hotwords: Sequence[str] = ()) -> AsrEngine:
+        """Another configuration of this engine on the same loaded model (one model in memory serves both)."""
+        other = AsrEngine(self.model_dir, vocabulary, core, hotwords, self.threads, self.beam_size)
+        other._attach(self.load()._model)
+        return other
+
+    def _attach(self, model) -> None:
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
+
+        self._model = model
+        self._tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe",
+                                    language="zh")
+        # faster-whisper's own defaults for transcribe(), except greedy search and no timestamps.
+        self._options = TranscriptionOptions(
+            beam_size=self.beam_size, best_of=5, patience=1.0, length_penalty=1.0, repetition_penalty=1.0,
+            no_repeat_ngram_size=0, log_prob_threshold=LOGPROB_FLOOR, no_speech_threshold=NO_SPEECH_PROB,
+            compression_ratio_threshold=2.4, condition_on_previous_text=False, prompt_reset_on_temperature=0.5,
+            temperatures=[0.0], initial_prompt=None, prefix=None, suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(self._tokenizer, [-1]), without_timestamps=True,
+            max_initial_timestamp=1.0, word_timestamps=False, prepend_punctuations="", append_punctuations="",
+            multilingual=False, max_new_tokens=None, clip_timestamps="0", hallucination_silence_threshold=None,
+            hotwords=None,
+        )
 
     def transcribe(self, samples: np.ndarray, bias: bool = True) -> Transcript:
         self.load()
         started = time.perf_counter()
-        segments, _info = self._model.transcribe(
-            samples.astype(np.float32, copy=False),
-            language="zh",
-            task="transcribe",
-            beam_size=self.beam_size,
-            temperature=0.0,
-            condition_on_previous_text=False,
-            without_timestamps=True,
-            vad_filter=False,
-            # The closing 。 marks the terms as a finished sentence: without it Whisper continues the list and
-            # bends the visitor's first words towards it.
-            hotwords=" ".join(self.hotwords) + "。" if bias and self.hotwords else None,
-        )
-        pieces = [s.text.strip() for s in segments if not (s.no_speech_prob > 0.6 and s.avg_logprob < -1.0)]
-        raw = tidy(to_simplified("".join(pieces)))
-        if any(h in raw for h in _HALLUCINATIONS):
-            raw = ""
+        samples = samples.astype(np.float32, copy=False)
+        plain_parts, chosen_parts, choices = [], [], []
+        prompt = hotword_prompt(self.hotwords) if bias else None
+        for encoded, seconds in self._windows(samples):
+            plain = self._decode(encoded, seconds, None, (0.0,))
+            chosen, why = plain, "plain decode"
+            if prompt:
+                biased = self._decode(encoded, seconds, prompt, TEMPERATURES)
+                chosen, why = choose(plain, biased, seconds, self.hotwords)
+            plain_parts.append(cut_to_duration(plain.text, seconds))
+            chosen_parts.append(cut_to_duration(chosen.text, seconds))
+            choices.append(why)
+        plain_text, raw = _clean("".join(plain_parts)), _clean("".join(chosen_parts))
         text, corrections = self.corrector.correct(raw) if bias else (raw, [])
+        if choices and choices[0] != "same text":
+            log.debug("asr: %s (plain %r, kept %r)", "; ".join(choices), plain_text, raw)
         return Transcript(text=text, raw_text=raw, audio_s=len(samples) / SAMPLE_RATE,
-                          elapsed_s=time.perf_counter() - started, corrections=tuple(corrections))
+                          elapsed_s=time.perf_counter() - started, corrections=tuple(corrections),
+                          plain_text=plain_text, choice="; ".join(choices))
+
+    def _windows(self, samples: np.ndarray) -> Iterator[tuple[object, float]]:
+        """Each 30-second window of the audio, encoded once, with the seconds of audio in it."""
+        from faster_whisper.audio import pad_or_trim
+
+        extractor = self._model.feature_extractor
+        features = extractor(samples)
+        frames = features.shape[-1] - 1
+        for seek in range(0, max(frames, 1), extractor.nb_max_frames):
+            size = min(extractor.nb_max_frames, frames - seek)
+            yield self._model.encode(pad_or_trim(features[:, seek:seek + size])), size * extractor.time_per_frame
+
+    def _decode(self, encoded, seconds: float, prompt: str | None, temperatures: Sequence[float]) -> Decode:
+        """One decode of a window, falling back through ``temperatures``, no longer than ``seconds`` of speech."""
+        model = self._model
+        tokens = model.get_prompt(self._tokenizer, [], without_timestamps=True, hotwords=prompt)
+        budget = min(TOKENS_PER_CHAR * max_chars(seconds) + 4, model.max_length - len(tokens))
+        options = dataclasses.replace(self._options, max_new_tokens=budget, temperatures=list(temperatures))
+        result, avg_logprob, temperature, ratio = model.generate_with_fallback(encoded, tokens, self._tokenizer,
+                                                                               options)
+        silent = result.no_speech_prob > NO_SPEECH_PROB and avg_logprob < LOGPROB_FLOOR
+        text = "" if silent else tidy(to_simplified(self._tokenizer.decode(result.sequences_ids[0])))
+        return Decode(text, avg_logprob, ratio, temperature)
+
+
+def _clean(text: str) -> str:
+    """Nothing for subtitle boilerplate or interjections alone."""
+    return "" if any(h in text for h in _HALLUCINATIONS) or filler_only(text) else text

@@ -34,6 +34,10 @@ class AudioInputError(ValueError):
         self.friendly = friendly
 
 
+class NothingHeard(AudioInputError):
+    """A readable recording with no usable speech in it: silence, noise, a cough, only "嗯" or "哦"."""
+
+
 class AudioDeviceError(RuntimeError):
     """No usable microphone or speaker; ``friendly`` is the message for the visitor or the deployer."""
 
@@ -104,7 +108,7 @@ def load_audio(path: str | Path, max_seconds: float = 60.0) -> Clip:
         raise AudioInputError("这个录音文件打不开或已损坏，请重新录一段。", str(exc)) from exc
     samples = np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
     if samples.size < SAMPLE_RATE // 10:
-        raise AudioInputError("录音太短了，没听清，请再说一遍。")
+        raise NothingHeard("录音太短了，没听清，请再说一遍。")
     return Clip(np.clip(samples, -1.0, 1.0), source_rate, source_channels)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.engines.asr import AsrEngine
-from kiosk.engines.audio import AudioInputError, Clip, load_audio, write_wav
+from kiosk.engines.audio import Clip, NothingHeard, load_audio, write_wav
 from kiosk.engines.tts import Speaker, SpeechPiece
 from kiosk.engines.vad import SileroVad
 from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Citation, Notice
@@ -40,6 +40,7 @@ class TalkResult:
 
     def to_json(self) -> dict:
         return {
+            "heard": True,
             "transcript": self.transcript,
             "answer": self.answer,
             "refused": self.refused,
@@ -50,6 +51,12 @@ class TalkResult:
         }
 
 
+def not_heard_json(message: str, timings_ms: dict[str, float] | None = None) -> dict:
+    """The JSON for a recording with nothing usable in it: the same keys as a heard turn, and the message."""
+    return {"heard": False, "message": message, "transcript": "", "answer": "", "refused": False, "citations": [],
+            "notices": [], "timings_ms": timings_ms or {}}
+
+
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 1)
 
@@ -57,7 +64,7 @@ def _ms(since: float) -> float:
 def check_clip(clip: Clip, vad: SileroVad) -> list[str]:
     """Raise for audio with no speech in it; return notices for audio that is usable but poor."""
     if clip.peak < 1e-3 or vad.speech_seconds(clip.samples) < MIN_SPEECH_S:
-        raise AudioInputError(NOT_HEARD)
+        raise NothingHeard(NOT_HEARD)
     notices = []
     if clip.clipped_fraction > 0.01:
         notices.append("录音声音太大、有失真，识别可能不准，请离话筒稍远一点。")
@@ -77,7 +84,7 @@ def transcribe_file(path: str | Path, asr: AsrEngine, vad: SileroVad | None = No
     result.timings_ms["asr"] = _ms(mark)
     result.timings_ms["audio_s"] = round(clip.seconds, 2)
     if not transcript.text.strip():
-        raise AudioInputError(NOT_HEARD)
+        raise NothingHeard(NOT_HEARD)
     result.transcript, result.raw_transcript = transcript.text, transcript.raw_text
     return result
 

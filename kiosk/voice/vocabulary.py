@@ -1,11 +1,28 @@
-"""The words speech recognition is biased towards: the hall's core terms, then the store's vocabulary."""
+"""The words speech recognition is biased towards.
+
+Every term the hall knows (its core domain words, the store's titles, departments, places and services) takes part
+in the pinyin correction, which only ever replaces a stretch that already sounds like the term. Whisper's prompt
+is a different matter: whatever is in it, Whisper is tempted to write, so it holds only a few short terms that
+recur in the questions visitors ask (the store's FAQ questions) and that general Chinese rarely uses, most
+frequent first.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 
+from kiosk.engines.pinyin_correct import is_hanzi
+
 log = logging.getLogger(__name__)
+
+HOTWORD_LIMIT = 8
+HOTWORD_BUDGET_CHARS = 40  # the prompt's characters, separators included
+MIN_QUESTIONS = 2  # a term must recur: one question naming it is not a pattern
+# jieba's count of a word in its general corpus (about 60 million words) above which Whisper needs no help:
+# one in 60,000 words of everyday text (办理, 投诉, 公司 …).
+COMMON_WORD_COUNT = 1000
 
 
 def core_terms() -> list[str]:
@@ -22,4 +39,50 @@ def store_vocabulary() -> list[str]:
         return Store.open().vocabulary()
     except Exception:  # noqa: BLE001 - a missing or broken store must not stop speech recognition
         log.warning("store vocabulary unavailable; recognising without it", exc_info=True)
+        return []
+
+
+def recurring_terms(terms: Iterable[str], questions: Sequence[str], general: Mapping[str, int] | None = None,
+                    limit: int = HOTWORD_LIMIT, budget_chars: int = HOTWORD_BUDGET_CHARS) -> list[str]:
+    """The short terms found in at least ``MIN_QUESTIONS`` of ``questions``, most frequent first.
+
+    Long titles never qualify (visitors do not say them, and a long prompt pulls unrelated speech towards it), nor
+    do words common in general Chinese (``general``: word → count in a general corpus), which Whisper writes
+    right unprompted; a term inside or around one already chosen adds nothing.
+    """
+    general = general or {}
+    candidates = {t.strip() for t in terms if 2 <= len(t.strip()) <= 6 and all(map(is_hanzi, t.strip()))
+                  and general.get(t.strip(), 0) < COMMON_WORD_COUNT}
+    counts = {t: sum(t in q for q in questions) for t in candidates}
+    chosen: list[str] = []
+    used = 0
+    for term in sorted(candidates, key=lambda t: (-counts[t], -len(t), t)):
+        if counts[term] < MIN_QUESTIONS or len(chosen) == limit:
+            break
+        if used + len(term) + 1 > budget_chars or any(term in c or c in term for c in chosen):
+            continue
+        chosen.append(term)
+        used += len(term) + 1
+    return chosen
+
+
+def visitor_hotwords() -> list[str]:
+    """Whisper's prompt terms for the store in use, from the hall's vocabulary and the questions in its FAQ; none
+    when no store can be opened."""
+    try:
+        import jieba
+
+        from kiosk.store import Store
+
+        store = Store.open()
+        questions = [faq.question for faq in store.faqs()]
+        jieba.setLogLevel(logging.WARNING)
+        general = jieba.Tokenizer()  # the general dictionary, untouched by the hall's own word list
+        general.initialize()
+        terms = [*core_terms(), *store.vocabulary()]
+        # Visitors say the parts of the hall's terms (公积金 of 住房公积金) more often than the terms themselves.
+        parts = {w for t in terms for w in general.lcut(t)}
+        return recurring_terms([*terms, *parts], questions, general.FREQ)
+    except Exception:  # noqa: BLE001 - a missing or broken store must not stop speech recognition
+        log.warning("store unavailable; recognising without hotwords", exc_info=True)
         return []

