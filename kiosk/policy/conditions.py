@@ -18,7 +18,7 @@ from typing import Any
 from kiosk import config
 from kiosk.policy.taxonomy import Taxonomy, is_place, load_taxonomy
 from kiosk.policy.values import parse_date, parse_number
-from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, strip_lines
+from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, read_source, strip_lines
 
 CONDITIONS_DIR = config.REPO_ROOT / "policies_db" / "conditions"
 OPS = (">=", ">", "<=", "<", "==", "!=")
@@ -326,12 +326,9 @@ def load_dir(directory: Path = CONDITIONS_DIR, taxonomy: Taxonomy | None = None,
     for path in sorted(Path(directory).glob("*.y*ml")):
         rel = _display(path)
         try:
-            data = load_yaml(path.read_text(encoding="utf-8"), rel)
+            data = load_yaml(read_source(path, rel), rel)
         except SourceError as exc:
             result.errors.append(str(exc))
-            continue
-        except UnicodeDecodeError:
-            result.errors.append(f"{rel}:1: 不是 UTF-8 文本")
             continue
         for raw in _records(data, rel, result.errors):
             rule, errs = parse_rule(raw, rel, taxonomy, known_docs)

@@ -7,6 +7,7 @@ import unicodedata
 
 MAX_TEXT_CHARS = 2000
 MAX_COMPANY_CHARS = 100
+MAX_ADDRESS_CHARS = 200
 
 # Abusive words are masked, not stored; a request that is nothing but abuse is turned away politely.
 ABUSE_WORDS = ("傻逼", "傻B", "煞笔", "他妈的", "妈的", "操你", "草泥马", "滚蛋", "去死", "狗日", "王八蛋", "混蛋", "废物")
@@ -25,9 +26,16 @@ class RequestError(Exception):
         self.friendly = friendly
 
 
+def _readable(text: str, what: str) -> str:
+    """Text without control characters; bytes that were never text (binary input) are refused."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise RequestError(f"{what}里有无法识别的字符，请用文字重新填写。")
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
 def clean_text(text: str | None) -> tuple[str, bool]:
     """The request text, normalised and with abuse masked; also whether anything was masked."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", _readable(text or "", "内容"))
     # NFKC turns full-width punctuation into ASCII; the splitter works on the Chinese forms.
     text = text.replace(",", "，").replace(";", "；").replace("!", "！").replace("?", "？")
     text = re.sub(r"[ \t\u3000]+", " ", text).strip()
@@ -63,13 +71,17 @@ def normalize_phone(phone: str | None) -> str:
 
 
 def clean_company(company: str | None) -> str:
-    company = re.sub(r"\s+", "", unicodedata.normalize("NFKC", company or ""))
+    company = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _readable(company or "", "企业名称")))
     company = company.replace("(", "（").replace(")", "）")
     if len(company) < 2:
         raise RequestError("请填写企业名称（营业执照上的全称）。")
     if len(company) > MAX_COMPANY_CHARS:
         raise RequestError(f"企业名称太长了，请填写{MAX_COMPANY_CHARS}字以内的全称。")
     return company
+
+
+def clean_address(address: str | None) -> str:
+    return _readable(address or "", "地址").strip()[:MAX_ADDRESS_CHARS]
 
 
 def check_last4(digits: str | None) -> str:

@@ -11,6 +11,7 @@ import importlib
 import logging
 import re
 import shutil
+import sqlite3
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
@@ -210,12 +211,15 @@ class Backends:
         return self._requests
 
     def _request_call(self, fn: Callable[[], Any]) -> Any:
+        from kiosk.errors import STORAGE, storage_message
         from kiosk.requests import RequestError
 
         try:
             return fn()
         except RequestError as exc:
-            raise Unavailable(getattr(exc, "friendly", None) or str(exc)) from exc
+            raise Unavailable(exc.friendly) from exc
+        except (sqlite3.Error, OSError) as exc:  # the visitor hears what happened, never the database's words
+            raise Unavailable(storage_message(exc) or STORAGE) from exc
 
     def submit(self, text: str, company: str, phone: str) -> TicketView:
         from kiosk.requests import SubmitForm
