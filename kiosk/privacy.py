@@ -7,8 +7,8 @@ The kiosk stores and shows that text only masked; the contact phone a request ne
 text passes through unchanged.
 
 Names are found two ways: introduced as names ("我叫…", "联系人：…", "…先生"), and wherever jieba's part-of-speech
-tagger sees a person's name (``nr``) that starts with a common surname and is not a place ("向阳街道", "宋城景区")
-or a title ("王经理"). Masking keeps the surname, so staff can still address the visitor.
+tagger sees a person's name (``nr``) that starts with a common surname, is not a common word, a place ("向阳街道",
+"宋城景区") or a title ("王经理"). Masking keeps the surname, so staff can still address the visitor.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ _NAME_CUE = re.compile(
     rf"({_SURNAME})({_HAN}{{1,2}})"
 )
 _NAME_TITLE = re.compile(rf"({_SURNAME})({_HAN}{{1,2}}?)(先生|女士|小姐|同志)")
+_WEAK_CUES = ("我是", "本人")  # also introduce places and companies
 # What follows a cue without being a name: "我是公司的…", "本人想…", "联系人：王先生", "我是杭州…".
 _NOT_GIVEN_NAME = re.compile(
     r"^(?:公司|企业|单位|先生|女士|小姐|这|那|来|想|要|在|个|本|一|不|从|有|们|的|说|问|家|店|厂)"
@@ -66,6 +67,7 @@ _PLACE_AFTER = ("街道", "社区", "小区", "园区", "中心", "广场", "大
 _TITLES = re.compile(r"^(?:经理|总|老师|主任|师傅|先生|女士|小姐|同志|书记|局长|科长|处长|所长|院长|会计|老板|阿姨|"
                      r"大爷|师|工|姐|哥)")
 _tagger_lock = threading.Lock()
+COMMON_WORD_FREQUENCY = 50  # in jieba's dictionary; the names it lists ("王建国", "刘德华") are below this
 
 
 def mask_id(number: str) -> str:
@@ -96,6 +98,23 @@ def _given_name(given: str) -> str:
     return MASK * len(given)
 
 
+def _rare(frequency: int | None, length: int) -> bool:
+    """Whether a word the tagger calls a name is rare enough to be one.
+
+    The tagger's dictionary marks common words as names too ("谢谢", "井盖", "胡同"); a person's name is either
+    unknown to it (found by its statistical model) or, with three or four characters, rare in it.
+    """
+    if not frequency:
+        return True
+    return length >= 3 and frequency < COMMON_WORD_FREQUENCY
+
+
+def _frequency(word: str) -> int | None:
+    import jieba
+
+    return jieba.dt.FREQ.get(word)
+
+
 def _tagged_names(text: str) -> str:
     """Mask the given names of the people jieba's tagger finds in ``text``."""
     import jieba
@@ -107,9 +126,11 @@ def _tagged_names(text: str) -> str:
     out: list[str] = []
     for i, (word, flag) in enumerate(words):
         surname = re.match(_SURNAME, word)
-        following = words[i + 1][0] if i + 1 < len(words) else ""
+        following, following_flag = words[i + 1] if i + 1 < len(words) else ("", "")
         given = word[surname.end():] if surname else ""
-        if (flag == "nr" and given and len(word) <= 4 and re.fullmatch(f"{_HAN}+", given)
+        # A name followed by a number is a fraction or a count ("万分之五"), not a person.
+        if (flag == "nr" and given and len(word) <= 4 and _rare(_frequency(word), len(word))
+                and re.fullmatch(f"{_HAN}+", given) and following_flag != "m"
                 and not _PLACE_CHARS.search(given) and not _TITLES.match(given) and not given.endswith("人")
                 and not following.startswith(_PLACE_AFTER)):
             word = surname.group(0) + _given_name(given)
@@ -121,7 +142,10 @@ def mask_names(text: str) -> str:
     """Mask the given names of people in ``text``; the surname stays so staff can address them."""
 
     def cue(m: re.Match[str]) -> str:
-        if _NOT_GIVEN_NAME.search(m.group(3)):
+        # After "我是"/"本人", "广东…" is a place, not 广 + a given name: surname and next character make a
+        # common word. "我叫王国庆" is a name all the same: "我叫" introduces nothing else.
+        weak = m.group(1).startswith(_WEAK_CUES)
+        if _NOT_GIVEN_NAME.search(m.group(3)) or (weak and not _rare(_frequency(m.group(2) + m.group(3)[0]), 2)):
             return m.group(0)
         return m.group(1) + m.group(2) + _given_name(m.group(3))
 

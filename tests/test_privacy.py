@@ -33,6 +33,9 @@ def test_numbers_are_masked(text, gone, shown):
     ("联系人：欧阳娜娜", "欧阳娜娜", "欧阳**"),
     ("法定代表人李明华反映门口路灯坏了", "李明华", "李**"),
     ("请转告王建国先生尽快回电", "王建国", "王**先生"),
+    ("我叫王国庆", "王国庆", "王**"),
+    ("已电话联系张建华，核对材料", "张建华", "张**"),  # no cue: the tagger finds the name
+    ("向阳街道的王小明说路灯坏了", "王小明", "向阳街道的王**说"),
 ])
 def test_names_introduced_as_names_are_masked(text, gone, shown):
     out = redact(text)
@@ -44,6 +47,11 @@ def test_names_introduced_as_names_are_masked(text, gone, shown):
     "我是杭州某某科技有限公司的，想了解研发费用加计扣除",
     "本人想办营业执照变更，需要什么材料？",
     "联系人：王先生",
+    "你好，谢谢！",
+    "我们公司门口的井盖坏了",
+    "滞纳金按日加收万分之五吗？",
+    "我是广东一所大学的大四学生，能申请求职补贴吗？",
+    "黄龙体育中心附近停车难",
     "2026年11月23日提交的XH20261123-0042号工单",
 ])
 def test_ordinary_request_text_is_left_alone(text):
