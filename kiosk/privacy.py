@@ -138,31 +138,36 @@ def _tagged_names(text: str) -> str:
     return "".join(out)
 
 
-def mask_names(text: str) -> str:
-    """Mask the given names of people in ``text``; the surname stays so staff can address them."""
+def mask_names(text: str, thorough: bool = True) -> str:
+    """Mask the given names of people in ``text``; the surname stays so staff can address them.
+
+    ``thorough=False`` uses patterns only (names after "我叫", "联系人：", before "先生"…) and never loads the
+    tagger's dictionary, which takes a second or two: cheap enough for every log line, on any thread.
+    """
 
     def cue(m: re.Match[str]) -> str:
         # After "我是"/"本人", "广东…" is a place, not 广 + a given name: surname and next character make a
         # common word. "我叫王国庆" is a name all the same: "我叫" introduces nothing else.
-        weak = m.group(1).startswith(_WEAK_CUES)
-        if _NOT_GIVEN_NAME.search(m.group(3)) or (weak and not _rare(_frequency(m.group(2) + m.group(3)[0]), 2)):
+        if _NOT_GIVEN_NAME.search(m.group(3)):
+            return m.group(0)
+        if m.group(1).startswith(_WEAK_CUES) and not (thorough and _rare(_frequency(m.group(2) + m.group(3)[0]), 2)):
             return m.group(0)
         return m.group(1) + m.group(2) + _given_name(m.group(3))
 
     text = _NAME_CUE.sub(cue, text)
     text = _NAME_TITLE.sub(lambda m: m.group(1) + _given_name(m.group(2)) + m.group(3), text)
-    return _tagged_names(text) if re.search(_HAN, text) else text
+    return _tagged_names(text) if thorough and re.search(_HAN, text) else text
 
 
-def redact(text: str) -> str:
-    """What a visitor wrote, fit to store and show: numbers, landlines and names masked."""
+def redact(text: str, thorough: bool = True) -> str:
+    """What a visitor wrote, fit to store and show: numbers, landlines and names masked (see ``mask_names``)."""
     text = mask_numbers(text)
     text = _LANDLINE.sub(lambda m: m.group(1) + "-" + MASK * len(m.group(2)) + m.group(3), text)
-    return mask_names(text)
+    return mask_names(text, thorough)
 
 
 class _RedactingRecord(logging.LogRecord):
-    """A log record whose message and traceback carry no personal numbers or names."""
+    """A log record whose message and traceback carry no personal numbers, nor names introduced as names."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,9 +175,9 @@ class _RedactingRecord(logging.LogRecord):
             message = self.getMessage()
         except Exception:  # noqa: BLE001 - a malformed log call keeps its own text; logging reports it later
             return
-        self.msg, self.args = redact(message), None
+        self.msg, self.args = redact(message, thorough=False), None
         if self.exc_info and not self.exc_text:
-            self.exc_text = redact(logging.Formatter().formatException(self.exc_info))
+            self.exc_text = redact(logging.Formatter().formatException(self.exc_info), thorough=False)
 
 
 def install_log_redaction() -> None:

@@ -200,3 +200,17 @@ def test_no_failure_reaches_people_as_raw_text(capsys, error):
     err = capsys.readouterr().err.strip()
     assert err and err != "出错了："
     assert_plain(err)
+
+
+def test_the_kiosk_screen_gets_plain_words_for_a_storage_failure():
+    from kiosk.ui.backends import Backends, Unavailable
+
+    class LockedRequests:
+        def status(self, *args, **kwargs):
+            raise sqlite3.OperationalError("database is locked")
+
+    backends = Backends()
+    backends._requests = LockedRequests()
+    with pytest.raises(Unavailable) as caught:
+        backends.track("XH20261123-0001", "5678")
+    assert caught.value.friendly == BUSY

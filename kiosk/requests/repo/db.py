@@ -8,8 +8,8 @@ Reading never writes: the schema is checked with a plain read and migrated only 
 read-only data directory still answers status checks. A locked file is waited for briefly, then reported as busy;
 every storage failure reaches people as plain words (``kiosk.errors``), never as SQLite text or a path.
 
-Free text is written and read only redacted (``kiosk.privacy``): the contact phone lives in ``tickets.phone``
-alone. Reading redacts too, so a file from before redaction that cannot be migrated (read-only, disk full) shows
+Free text is written only redacted (``kiosk.privacy``): the contact phone lives in ``tickets.phone`` alone. A file
+from before redaction that cannot be migrated yet (read-only, disk full) is redacted as it is read, so it shows
 nothing personal either. ``secure_delete`` zeroes what is overwritten, so text scrubbed by the redaction
 migration leaves no copy behind.
 """
@@ -102,6 +102,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 4: personal numbers and names in free text are kept only masked
     _scrub_free_text,
 ]
+SCRUBBED_SCHEMA = 4
 
 _ITEM_COLUMNS = (
     "id, ticket, seq, text, category, section, department, tier, state, created_at, due_at, updated_at, "
@@ -126,7 +127,7 @@ def _item(row: sqlite3.Row) -> Item:
         id=row["id"],
         ticket=row["ticket"],
         seq=row["seq"],
-        text=redact(row["text"]),
+        text=row["text"],
         category=row["category"],
         section=row["section"],
         department=row["department"],
@@ -141,7 +142,7 @@ def _item(row: sqlite3.Row) -> Item:
         escalation=row["escalation"],
         reopened=row["reopened"],
         rating=row["rating"],
-        rating_comment=redact(row["rating_comment"]),
+        rating_comment=row["rating_comment"],
         confident=bool(row["confident"]),
         version=row["version"],
     )
@@ -200,7 +201,11 @@ class RequestDB:
         self.conn.execute("PRAGMA foreign_keys=ON")
         if self.readonly or self.exclusive:
             self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")  # fail here, not on the first query
-            return
+        else:
+            self._make_durable_and_current()
+        self.scrubbed = self._schema_version() >= SCRUBBED_SCHEMA
+
+    def _make_durable_and_current(self) -> None:
         self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.execute("PRAGMA secure_delete=ON")
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -219,6 +224,15 @@ class RequestDB:
             return 0
         row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         return int(row[0]) if row else 0
+
+    def _shown(self, text: str) -> str:
+        """Free text as it may be shown: a file not yet scrubbed (read-only, disk full) is redacted on reading."""
+        return text if self.scrubbed else redact(text)
+
+    def _item(self, row: sqlite3.Row) -> Item:
+        item = _item(row)
+        item.text, item.rating_comment = self._shown(item.text), self._shown(item.rating_comment)
+        return item
 
     def _migrate(self) -> None:
         with self.transaction():
@@ -330,20 +344,20 @@ class RequestDB:
             return None
         t = Ticket(
             ticket=row["ticket"], created_at=_dt(row["created_at"]), company=row["company"], phone=row["phone"],
-            address=row["address"], text=redact(row["text"]), channel=row["channel"],
+            address=row["address"], text=self._shown(row["text"]), channel=row["channel"],
         )
         t.items = self.items_of(ticket)
         return t
 
     def items_of(self, ticket: str) -> list[Item]:
         rows = self.conn.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE ticket = ? ORDER BY seq", (ticket,))
-        return [_item(r) for r in rows]
+        return [self._item(r) for r in rows]
 
     def item(self, ticket: str, seq: int) -> Item | None:
         row = self.conn.execute(
             f"SELECT {_ITEM_COLUMNS} FROM items WHERE ticket = ? AND seq = ?", (ticket, seq)
         ).fetchone()
-        return _item(row) if row else None
+        return self._item(row) if row else None
 
     def items(self, states: list[str] | None = None, section: str | None = None, department: str | None = None,
               due_before: datetime | None = None) -> list[Item]:
@@ -363,7 +377,7 @@ class RequestDB:
         sql = f"SELECT {_ITEM_COLUMNS} FROM items"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [_item(r) for r in self.conn.execute(sql + " ORDER BY created_at, ticket, seq", args)]
+        return [self._item(r) for r in self.conn.execute(sql + " ORDER BY created_at, ticket, seq", args)]
 
     def recent_items_of_enterprise(self, phone: str, company_key: str, since: datetime) -> list[Item]:
         rows = self.conn.execute(
@@ -372,7 +386,7 @@ class RequestDB:
             " WHERE (t.phone = ? OR t.company_key = ?) AND t.created_at >= ? ORDER BY i.id",
             (phone, company_key, _ts(since)),
         )
-        return [_item(r) for r in rows]
+        return [self._item(r) for r in rows]
 
     def events_of(self, ticket: str) -> list[Event]:
         rows = self.conn.execute(
@@ -382,7 +396,7 @@ class RequestDB:
         )
         return [
             Event(_dt(r["at"]), f"{r['ticket']}-{r['seq']}", r["actor"], r["action"], r["from_state"], r["to_state"],
-                  redact(r["note"]))
+                  self._shown(r["note"]))
             for r in rows
         ]
 
