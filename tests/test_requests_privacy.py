@@ -59,7 +59,7 @@ def assert_contact_only_where_meant(db_path: Path) -> None:
 
 def test_service_keeps_shows_and_sends_only_masked_text(kiosk_env):
     svc = RequestService.open(departments())
-    receipt = svc.submit(SubmitForm(TEXT, "杭州测试科技有限公司", CONTACT, "杭州市西湖区文三路90号"))
+    receipt = svc.submit(SubmitForm(TEXT, "杭州测试科技有限公司", CONTACT, f"杭州市西湖区文三路90号 {MOBILE}"))
     assert_masked(json.dumps(receipt.to_dict(), ensure_ascii=False))
     kept = svc.db.ticket(receipt.ticket).text
     assert "我叫张**，身份证330***********002X，手机139****2468。" in kept and "路灯" in kept

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kiosk.privacy import mask_numbers
+
 MAX_TEXT_CHARS = 2000
 MAX_COMPANY_CHARS = 100
 MAX_ADDRESS_CHARS = 200
@@ -81,7 +83,8 @@ def clean_company(company: str | None) -> str:
 
 
 def clean_address(address: str | None) -> str:
-    return _readable(address or "", "地址").strip()[:MAX_ADDRESS_CHARS]
+    """The enterprise's address, for routing; a phone or ID number typed into it is masked."""
+    return mask_numbers(_readable(address or "", "地址").strip()[:MAX_ADDRESS_CHARS])
 
 
 def check_last4(digits: str | None) -> str:

@@ -240,7 +240,7 @@ class Backends:
 
     def queue(self, overdue_only: bool = False) -> list[QueueRow]:
         svc = self.requests()
-        items = svc.list_items(overdue=overdue_only)
+        items = self._request_call(lambda: svc.list_items(overdue=overdue_only))
         return convert.queue_rows(items, svc.department_name, svc.clock())
 
     def analytics(self) -> Analytics:
