@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from kiosk.requests.repo.schema import FREE_TEXT_FIELDS, MIGRATIONS, SCRUBBED_SC
 from kiosk.requests.validate import RequestError
 from kiosk.store.readonly import connect_readonly
 
+log = logging.getLogger(__name__)
 DAMAGED = "工单数据库无法打开，文件未被改动。请联系工作人员处理。"
 BUSY_TIMEOUT_S = 5.0  # how long a visitor waits on another terminal's write before hearing "系统正忙"
 
@@ -195,13 +197,16 @@ class RequestDB:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
+            log.info("requests file not writable now: %s", exc)
             raise RequestError(storage_message(exc)) from None
         try:
             yield self.conn
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            # Nothing of this unit was stored, and earlier data is intact.
+            # Nothing of this unit was stored, and earlier data is intact. The log keeps SQLite's own words for
+            # whoever maintains the kiosk; people are told in plain words.
             self._rollback()
+            log.info("requests change not stored: %s", exc)
             raise RequestError(storage_message(exc)) from None
         except BaseException:
             self._rollback()
