@@ -46,3 +46,8 @@ def storage_message(exc: BaseException) -> str:
         if exc.errno == errno.EIO:
             return STORAGE
     return ""
+
+
+def not_text(text: str) -> bool:
+    """Whether a string carries bytes that were never text: Python turns undecodable input into lone surrogates."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any, BinaryIO
 
-from kiosk.errors import UNKNOWN, FriendlyError, storage_message
+from kiosk.errors import UNKNOWN, FriendlyError, not_text, storage_message
 
 log = logging.getLogger("kiosk")
 
@@ -55,6 +55,6 @@ def text_from_bytes(data: bytes, what: str) -> str:
 
 def text_argument(text: str, what: str) -> str:
     """A command-line argument a person typed; bytes that are not text (shown by Python as surrogates) are refused."""
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if not_text(text):
         raise KioskError(f"{what}里有无法识别的字符，请用文字重新输入。")
     return text

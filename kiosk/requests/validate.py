@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kiosk.errors import FriendlyError, not_text
 from kiosk.privacy import mask_numbers
 
 MAX_TEXT_CHARS = 2000
@@ -20,17 +21,13 @@ _TICKET = re.compile(r"^XH\d{8}-\d{4}$")
 _ITEM_REF = re.compile(r"^(XH\d{8}-\d{4})-(\d{1,2})$")
 
 
-class RequestError(Exception):
-    """Bad input or a refused action; ``friendly`` is fit to show or speak to a visitor."""
-
-    def __init__(self, friendly: str):
-        super().__init__(friendly)
-        self.friendly = friendly
+class RequestError(FriendlyError):
+    """Bad input, a refused action or a storage failure; ``friendly`` is fit to show or speak to a visitor."""
 
 
 def _readable(text: str, what: str) -> str:
     """Text without control characters; bytes that were never text (binary input) are refused."""
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if not_text(text):
         raise RequestError(f"{what}里有无法识别的字符，请用文字重新填写。")
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
