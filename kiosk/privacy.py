@@ -45,23 +45,18 @@ _SURNAMES_1 = (
 _SURNAMES_2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯")
 _SURNAME = "(?:" + "|".join(_SURNAMES_2) + f"|[{_SURNAMES_1}])"
 _HAN = r"[\u4e00-\u9fff]"
-# A name introduced as one ("我叫", "联系人：") or followed by a form of address ("先生", "经理").
+# A name introduced as one ("我叫", "联系人："), or followed by a form of address ("先生", "女士").
 _NAME_CUE = re.compile(
     r"((?:姓名|名字|联系人|负责人|经办人|申请人|法定代表人|法人代表|法人|本人|我叫|我是|叫做|称呼)\s*[:：是为叫]?\s*)"
     rf"({_SURNAME})({_HAN}{{1,2}})"
 )
 _NAME_TITLE = re.compile(rf"({_SURNAME})({_HAN}{{1,2}}?)(先生|女士|小姐|同志)")
 _WEAK_CUES = ("我是", "本人")  # also introduce places and companies
-# What follows a cue without being a name: "我是公司的…", "本人想…", "联系人：王先生", "我是杭州…".
-_NOT_GIVEN_NAME = re.compile(
-    r"^(?:公司|企业|单位|先生|女士|小姐|这|那|来|想|要|在|个|本|一|不|从|有|们|的|说|问|家|店|厂)"
-    r"|[州市区县省镇乡村街路港湾]"
-)
-
-
-# A tagged name is not a person's when it contains a place character or is followed by a place or organisation,
-# nor when it is a role ("申请人", "联系人").
-_PLACE_CHARS = re.compile(r"[州市区县省镇乡村街路港湾园苑城山湖江河桥]")
+# What follows a cue without being a name: "我是公司的…", "本人想…", "联系人：王先生" (and places, below).
+_NOT_GIVEN_NAME = re.compile(r"^(?:公司|企业|单位|先生|女士|小姐|这|那|来|想|要|在|个|本|一|不|从|有|们|的|说|问|家|店|厂)")
+# A name is not a person's when it contains a place character ("我是杭州…") or is followed by a place or an
+# organisation, nor when it is a role ("申请人", "联系人").
+_PLACE_CHARS = re.compile(r"[州市区县省镇乡村街路]")
 _PLACE_AFTER = ("街道", "社区", "小区", "园区", "中心", "广场", "大厦", "景区", "公园", "大道", "路", "街", "区", "镇",
                 "村", "桥", "市场", "体育", "集团", "公司", "酒店", "医院", "学校", "银行", "工业")
 _TITLES = re.compile(r"^(?:经理|总|老师|主任|师傅|先生|女士|小姐|同志|书记|局长|科长|处长|所长|院长|会计|老板|阿姨|"
@@ -148,7 +143,7 @@ def mask_names(text: str, thorough: bool = True) -> str:
     def cue(m: re.Match[str]) -> str:
         # After "我是"/"本人", "广东…" is a place, not 广 + a given name: surname and next character make a
         # common word. "我叫王国庆" is a name all the same: "我叫" introduces nothing else.
-        if _NOT_GIVEN_NAME.search(m.group(3)):
+        if _NOT_GIVEN_NAME.match(m.group(3)) or _PLACE_CHARS.search(m.group(3)):
             return m.group(0)
         if m.group(1).startswith(_WEAK_CUES) and not (thorough and _rare(_frequency(m.group(2) + m.group(3)[0]), 2)):
             return m.group(0)
