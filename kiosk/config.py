@@ -8,11 +8,14 @@ Settings come from ``config.toml`` in the data directory; every key has a defaul
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import platformdirs
+
+from kiosk.errors import FriendlyError
 
 APP_NAME = "xixiaofu-kiosk"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +47,56 @@ def store_path() -> Path:
     return Path(os.environ.get("KIOSK_DB") or data_dir() / "kiosk.db")
 
 
+DEFAULT_STAFF_PIN = "246810"
+CONFIG_NAME = "config.toml"
+
+
+class ConfigError(FriendlyError):
+    """config.toml cannot be used; the message names the file, the key and what it accepts."""
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: type
+    allowed: str  # in words, for the message
+    low: float | None = None
+    high: float | None = None
+    pattern: str = ""
+
+
+# What each key accepts. Integers are accepted where text is expected only for the PIN (people write
+# `staff_pin = 123456`); a bool is never taken for a number.
+RULES: dict[str, _Rule] = {
+    "idle_reset_seconds": _Rule(int, "15 到 3600 之间的整数（秒）", 15, 3600),
+    "refusal_threshold": _Rule(float, "0 到 1 之间的小数，例如 0.45", 0, 1),
+    "dense_rerank": _Rule(bool, "true 或 false"),
+    "llm_model": _Rule(str, "模型名称，例如 \"qwen2.5-coder-0.5b\"", pattern=r".+"),
+    "llm_first_token_budget_s": _Rule(float, "0.5 到 60 之间的秒数", 0.5, 60),
+    "tts_pitch_cents": _Rule(int, "-1200 到 1200 之间的整数（音分）", -1200, 1200),
+    "tts_speed": _Rule(float, "0.5 到 2 之间的小数", 0.5, 2),
+    "elderly_speed": _Rule(float, "0.5 到 2 之间的小数", 0.5, 2),
+    "staff_pin": _Rule(str, "4 到 12 位数字，例如 staff_pin = \"135790\"", pattern=r"\d{4,12}"),
+    "push_endpoint": _Rule(str, "空，或以 http:// 或 https:// 开头的地址", pattern=r"(https?://\S+)?"),
+    "demo_content": _Rule(bool, "true 或 false（演示机才设为 true；为 true 时也接受出厂默认的工作人员密码）"),
+}
+
+
+def _check(key: str, value: object) -> object:
+    rule = RULES[key]
+    if rule.kind is str and key == "staff_pin" and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    ok = isinstance(value, rule.kind) and not (rule.kind is not bool and isinstance(value, bool))
+    if rule.kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok = float(value), True
+    if ok and rule.low is not None and not rule.low <= value <= rule.high:
+        ok = False
+    if ok and rule.pattern and not re.fullmatch(rule.pattern, value):
+        ok = False
+    if not ok:
+        raise ConfigError(f"{CONFIG_NAME} 中 {key} 的值“{value}”不可用：应为{rule.allowed}。")
+    return value
+
+
 @dataclass
 class Settings:
     """Deployer-tunable settings; see README for what each one does."""
@@ -58,7 +111,7 @@ class Settings:
     tts_pitch_cents: int = 250
     tts_speed: float = 1.05
     elderly_speed: float = 0.8
-    staff_pin: str = "246810"
+    staff_pin: str = DEFAULT_STAFF_PIN
     push_endpoint: str = ""
     # the invented sample policies, FAQs, services, guides and contacts of policies_db/demo: on, so a fresh
     # install has something to show; set false once the district's own documents are in policies_db/
@@ -67,11 +120,30 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
-        path = path or data_dir() / "config.toml"
-        if not path.is_file():
+        """The settings in ``config.toml``; a file that cannot be used raises ConfigError naming what to fix."""
+        path = path or data_dir() / CONFIG_NAME
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
             return cls()
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise ConfigError(f"{CONFIG_NAME} 不是 UTF-8 文本，请用文本编辑器另存为 UTF-8 编码。") from None
+        except OSError:
+            raise ConfigError(f"{CONFIG_NAME} 无法读取，请检查数据目录中这个文件的权限。") from None
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            where = f"第 {m.group(1)} 行" if m else ""
+            raise ConfigError(
+                f"{CONFIG_NAME} {where}格式有误：每行应写成“键 = 值”，文字要加英文引号，例如 push_endpoint = \"\"。"
+            ) from None
         known = {f.name for f in fields(cls)} - {"extra"}
-        settings = cls(**{k: v for k, v in raw.items() if k in known})
+        settings = cls(**{k: _check(k, v) for k, v in raw.items() if k in known})
         settings.extra = {k: v for k, v in raw.items() if k not in known}
         return settings
+
+    @property
+    def default_pin(self) -> bool:
+        """Whether the staff PIN is still the one published in the source code."""
+        return str(self.staff_pin) == DEFAULT_STAFF_PIN

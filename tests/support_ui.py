@@ -71,7 +71,7 @@ def make_window(qtbot, backends: Backends | None = None, settings: Settings | No
 
     application()
     services = Services(backends or ScriptedBackends())
-    window = MainWindow(services, settings or Settings(staff_pin="246810"))
+    window = MainWindow(services, settings or Settings(staff_pin="135790"))
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()

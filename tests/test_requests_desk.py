@@ -95,6 +95,15 @@ def test_storage_failure_is_never_acknowledged(desk, monkeypatch):
     assert "没能保存" in reply.sentences[0] and "已受理" not in reply.sentences[0]
 
 
+def test_a_storage_failure_during_a_spoken_status_check_is_said_plainly(desk, monkeypatch):
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(desk.service, "status", broken)
+    reply = desk.take("查询工单 XH20261123-0001 后四位 5678", {})
+    assert reply.sentences and "I/O" not in reply.sentences[0] and "稍后再试" in reply.sentences[0]
+
+
 def test_a_new_matter_instead_of_a_name_starts_over(desk):
     desk.take("想咨询融资贷款", {})
     reply = desk.take("公积金缴存基数怎么调整", {})

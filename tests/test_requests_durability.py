@@ -144,4 +144,4 @@ def test_commands_explain_a_full_disk_in_plain_words(capsys) -> None:
     assert fail(OSError(errno.ENOSPC, "No space left on device")) == 1
     assert fail(sqlite3.OperationalError("database or disk is full")) == 1
     err = capsys.readouterr().err
-    assert err.count("磁盘空间已满") == 2 and "No space" not in err
+    assert err.count("存储空间已满") == 2 and "No space" not in err

@@ -244,15 +244,27 @@ def test_same_topic_but_different_thing_is_not_linked(svc):
     assert not other.linked and len(svc.list_items()) == 2
 
 
-def test_guessing_the_phone_digits_is_paused(svc, clock):
+def test_guessing_the_phone_digits_is_paused_at_that_source(svc, clock):
+    from kiosk.requests.service import MAX_FAILED_CHECKS
+
     ticket = submit(svc).ticket
-    for guess in ("0000", "1111", "2222", "3333", "4444"):
+    for n in range(MAX_FAILED_CHECKS):
         with pytest.raises(RequestError, match="没有找到"):
-            svc.status(ticket, guess)
+            svc.status(ticket, f"{n:04d}", source="kiosk")
     with pytest.raises(RequestError, match="次数过多"):
-        svc.status(ticket, "5678")  # even the right digits wait now
+        svc.status(ticket, "5678", source="kiosk")  # even the right digits wait now, at this terminal
     clock.advance(minutes=16)
-    assert svc.status(ticket, "5678").ticket == ticket
+    assert svc.status(ticket, "5678", source="kiosk").ticket == ticket
+
+
+def test_a_stranger_guessing_cannot_lock_the_owner_out(svc):
+    """Tickets are sequential: guesses at someone else's ticket lock the guesser's terminal, not the ticket."""
+    ticket = submit(svc).ticket
+    for n in range(20):
+        with pytest.raises(RequestError):
+            svc.status(ticket, f"{n:04d}", source="kiosk-2")
+    assert svc.status(ticket, "5678", source="kiosk-1").ticket == ticket
+    assert svc.status(ticket, "5678", source="cli").ticket == ticket
 
 
 def test_greetings_alone_are_not_a_request(svc):

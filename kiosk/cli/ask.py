@@ -12,7 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.cli.common import KioskError, print_json
+from kiosk.cli.common import KioskError, print_json, read_limited, text_argument, text_from_bytes
+
+MAX_BATCH_BYTES = 5_000_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,13 +35,10 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.store import Store
 
     if args.batch:
-        try:
-            questions = [q.strip() for q in args.batch.read_text(encoding="utf-8").splitlines()]
-        except (OSError, UnicodeDecodeError) as exc:
-            raise KioskError(f"无法读取问题文件 {args.batch}：{exc}") from None
+        questions = [q.strip() for q in _read_batch(args.batch).splitlines()]
         questions = [q for q in questions if q]
     elif args.question is not None:
-        questions = [args.question]
+        questions = [text_argument(args.question, "问题")]
     else:
         raise KioskError("请给出一个问题，例如：kiosk ask \"开公司需要什么材料？\"")
     settings = Settings.load()
@@ -63,6 +62,15 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
             _print_sources(answer)
     return 0
+
+
+def _read_batch(path: Path) -> str:
+    try:
+        with path.open("rb") as f:
+            data = read_limited(f, MAX_BATCH_BYTES, f"问题文件太大，请分成 {MAX_BATCH_BYTES // 1_000_000} MB 以内的几个文件。")
+    except OSError:
+        raise KioskError(f"无法读取问题文件 {path.name}，请确认文件存在并且可以读取。") from None
+    return text_from_bytes(data, "问题文件")
 
 
 def _language_model(engine: str, name: str):

@@ -136,7 +136,7 @@ def _submit(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     svc = _service()
-    view = svc.status(args.ticket, args.phone_last4)
+    view = svc.status(args.ticket, args.phone_last4, source="cli")
     now = svc.clock()
     if args.json:
         print_json({
@@ -226,7 +226,7 @@ def _note(args: argparse.Namespace) -> int:
 
 def _rate(args: argparse.Namespace) -> int:
     svc = _service()
-    items = svc.rate(args.ref, args.phone_last4, args.score, args.comment)
+    items = svc.rate(args.ref, args.phone_last4, args.score, args.comment, source="cli")
     if args.json:
         print_json([i.to_dict(svc.clock()) for i in items])
         return 0
@@ -242,7 +242,7 @@ def _remind(args: argparse.Namespace) -> int:
     if args.ref:
         if not args.phone_last4:
             raise KioskError("企业催单请同时提供登记手机号的后四位（--phone-last4）。")
-        items = svc.chase(args.ref, args.phone_last4)
+        items = svc.chase(args.ref, args.phone_last4, source="cli")
         if args.json:
             print_json([i.to_dict(svc.clock()) for i in items])
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kiosk.cli.common import KioskError, print_json
+from kiosk.cli.common import KioskError, print_json, read_limited
 
 KIND_NAMES = {"business_licence": "营业执照", "id_card": "居民身份证", "other": "其他文件"}
 LICENCE_LABELS = (
@@ -29,10 +29,15 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kiosk.documents.image import MAX_FILE_BYTES
     from kiosk.documents.scan import ScanError, scan_image
     from kiosk.engines.ocr import OcrUnavailable
 
-    source = sys.stdin.buffer.read() if args.image == "-" else args.image
+    if args.image == "-":  # standard input may never end (/dev/zero): read no more than an image may be
+        source = read_limited(sys.stdin.buffer, MAX_FILE_BYTES,
+                              f"图片文件太大，请换一张 {MAX_FILE_BYTES // 1024 // 1024} MB 以内的照片。")
+    else:
+        source = args.image
     try:
         result = scan_image(source, budget_s=args.budget)
     except (ScanError, OcrUnavailable) as exc:

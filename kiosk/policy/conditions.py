@@ -20,7 +20,7 @@ from kiosk import config
 from kiosk.policy.taxonomy import Taxonomy, is_place, load_taxonomy
 from kiosk.policy.values import parse_date, parse_number
 from kiosk.store.demo import DEMO_DIR, SAMPLE_MARK, default_pack
-from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, strip_lines
+from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, read_source, strip_lines
 
 CONDITIONS_DIR = config.REPO_ROOT / "policies_db" / "conditions"
 DEMO_CONDITIONS_DIR = DEMO_DIR / "conditions"  # the demo pack's invented policies
@@ -337,12 +337,9 @@ def load_dir(directory: Path | Sequence[Path] = CONDITIONS_DIR, taxonomy: Taxono
     for path in paths:
         rel = _display(path)
         try:
-            data = load_yaml(path.read_text(encoding="utf-8"), rel)
+            data = load_yaml(read_source(path, rel), rel)
         except SourceError as exc:
             result.errors.append(str(exc))
-            continue
-        except UnicodeDecodeError:
-            result.errors.append(f"{rel}:1: 不是 UTF-8 文本")
             continue
         demo = path.resolve().is_relative_to(DEMO_DIR.resolve())
         for raw in _records(data, rel, result.errors):

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kiosk.errors import storage_message
 from kiosk.events import ServiceReply
 from kiosk.requests.lifecycle import LABELS
 from kiosk.requests.service import RequestService, SubmitForm
@@ -151,6 +152,8 @@ class RequestDesk:
             view = self.service.status(f"{number[:10]}-{number[10:]}", last4[-1])
         except RequestError as exc:
             return ServiceReply([exc.friendly])
+        except sqlite3.Error as exc:
+            return ServiceReply([storage_message(exc)])
         now = self.service.clock()
         sentences = [f"工单{view.ticket}共{len(view.items)}项。"]
         for i in view.items:

@@ -4,6 +4,11 @@ Every event is queued in the outbox table in the same transaction as the change 
 key travels as the HTTP ``Idempotency-Key`` header and in each JSON line, so a record sent twice (a retry after a
 lost answer, an export repeated after a crash) is recognised by the receiver. Imported updates carry their own
 keys and are applied once.
+
+What the platform receives about a person: an ``item.created`` record carries the enterprise's contact phone in
+its ``phone`` field (with ``company`` and ``address`` for routing) so the handling department can call back; that
+is the only place it travels in full. The free-text fields ``text`` and ``note`` are redacted before they are
+queued (``kiosk.privacy``), so ID, phone and card numbers and names typed into them leave only masked.
 """
 
 from __future__ import annotations

@@ -7,12 +7,12 @@ lifecycle transition recorded with who, when and a note, and queued for the dist
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kiosk.privacy import redact
 from kiosk.requests import lifecycle
 from kiosk.requests.intake import ChatModel, Intake, LlmSplitter, RuleSplitter, Splitter
 from kiosk.requests.lifecycle import OPEN_STATES, InvalidTransition, State, add_working_days, next_state
@@ -23,6 +23,7 @@ from kiosk.requests.similarity import similarity
 from kiosk.requests.validate import (
     RequestError,
     check_last4,
+    clean_address,
     clean_company,
     clean_text,
     normalize_phone,
@@ -34,9 +35,12 @@ DEDUPE_DAYS = 7
 SAME_TOPIC_SIMILARITY = 0.3  # same topic and thing, and this alike: the same matter told again
 ANY_TOPIC_SIMILARITY = 0.7
 AUTO_CLOSE_DAYS = 7  # a resolved item nobody rates is closed after this many days
-MAX_FAILED_CHECKS = 5  # wrong phone digits per ticket within LOCKOUT before checks pause
+# Wrong phone digits are counted per source (this kiosk's screen, its voice desk, the command line), not per
+# ticket: tickets are sequential, so a per-ticket count would let a stranger lock the owner out. Ten tries in a
+# quarter of an hour leave the 10,000 possible last-four digits out of reach of guessing.
+MAX_FAILED_CHECKS = 10
 LOCKOUT = timedelta(minutes=15)
-LOCKED = "这个工单号的查询尝试次数过多，请15分钟后再试，或携带身份证到服务窗口查询。"
+LOCKED = "本机查询尝试次数过多，请15分钟后再试，或到服务窗口查询。"
 NOT_FOUND = "没有找到这个工单，或手机号后四位不符。请核对工单号和登记手机号的后四位。"
 
 
@@ -118,12 +122,13 @@ class RequestService:
     # ── intake ──
 
     def submit(self, form: SubmitForm) -> Receipt:
-        text, _ = clean_text(form.text)
+        """Only the redacted text is kept: the contact phone the departments need is ``form.phone``."""
+        text = redact(clean_text(form.text)[0])
         company = clean_company(form.company)
         phone = normalize_phone(form.phone)
         if not form.consent:
             raise RequestError("需要您同意我们记录联系方式并转交相关部门办理，才能受理这件事。")
-        address = (form.address or "").strip()[:200]
+        address = clean_address(form.address)
         routed = self.intake.process(text, address)
         if not routed:
             raise RequestError("请说一说具体遇到了什么问题或想办什么事，我们帮您转给对应的部门。")
@@ -214,7 +219,7 @@ class RequestService:
         if created:
             payload |= {"text": item.text, "company": created.company, "phone": created.phone,
                         "address": created.address, "channel": created.channel}
-        self.db.add_outbox(payload["key"], payload["kind"], json.dumps(payload, ensure_ascii=False), at)
+        self.db.add_outbox(payload["key"], payload["kind"], payload, at)
 
     def _targets(self, ref: str, action: str) -> list[Item]:
         """The items ``ref`` names: one item, or every item of a ticket that the action applies to."""
@@ -277,14 +282,14 @@ class RequestService:
                 self._queue(item, event_id, "note", now, actor, text[:1000])
         return items
 
-    def rate(self, ref: str, phone_last4: str, score: int, comment: str = "") -> list[Item]:
+    def rate(self, ref: str, phone_last4: str, score: int, comment: str = "", source: str = "kiosk") -> list[Item]:
         """The enterprise rates resolved items; 1–2 reopens them, 3–5 closes them."""
         if not isinstance(score, int) or not 1 <= score <= 5:
             raise RequestError("评分请选 1 到 5 分。")
         ticket, _ = parse_ref(ref)
-        self._check_owner(ticket, phone_last4)
+        self._check_owner(ticket, phone_last4, source)
         now = self.clock()
-        comment = (comment or "").strip()[:500]
+        comment = redact((comment or "").strip()[:500])
         with self.db.transaction():
             items = self._targets(ref, "rate")
             for item in items:
@@ -300,10 +305,10 @@ class RequestService:
                     self._transition(item, "close", now, "系统", "评价后关闭")
         return items
 
-    def chase(self, ref: str, phone_last4: str) -> list[Item]:
+    def chase(self, ref: str, phone_last4: str, source: str = "kiosk") -> list[Item]:
         """The enterprise asks for progress (催单): the handling department is told at once."""
         ticket, _ = parse_ref(ref)
-        self._check_owner(ticket, phone_last4)
+        self._check_owner(ticket, phone_last4, source)
         now = self.clock()
         with self.db.transaction():
             items = [i for i in self._targets(ref, "chase") if i.state in OPEN_STATES]
@@ -352,21 +357,28 @@ class RequestService:
 
     # ── reading ──
 
-    def _check_owner(self, ticket: str, phone_last4: str) -> None:
+    def _check_owner(self, ticket: str, phone_last4: str, source: str) -> None:
         last4 = check_last4(phone_last4)
         now = self.clock()
-        if self.db.failed_checks_since(ticket, now - LOCKOUT) >= MAX_FAILED_CHECKS:
+        if self.db.failed_checks_since(source, now - LOCKOUT) >= MAX_FAILED_CHECKS:
             raise RequestError(LOCKED)
         t = self.db.ticket(ticket)
         # The same answer for a missing ticket and a wrong phone: a stranger learns nothing either way.
         if t is None or not t.phone.endswith(last4):
-            with self.db.transaction():
-                self.db.add_failed_check(ticket, now)
+            try:
+                with self.db.transaction():
+                    self.db.add_failed_check(source, ticket, now)
+            except RequestError:
+                pass  # a full, locked or read-only file: the visitor still gets the plain answer below
             raise RequestError(NOT_FOUND)
 
-    def status(self, ticket_ref: str, phone_last4: str) -> StatusView:
+    def status(self, ticket_ref: str, phone_last4: str, source: str = "kiosk") -> StatusView:
+        """A ticket's progress for whoever knows its number and the last four digits of its contact phone.
+
+        ``source`` names where the check comes from (``kiosk``, ``cli``…); wrong guesses are throttled per source.
+        """
         ticket, _ = parse_ref(ticket_ref)
-        self._check_owner(ticket, phone_last4)
+        self._check_owner(ticket, phone_last4, source)
         t = self.db.ticket(ticket)
         return StatusView(t.ticket, t.company, t.phone_masked, t.created_at, t.items, self.db.events_of(ticket))
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kiosk.errors import FriendlyError, not_text
+from kiosk.privacy import mask_numbers
+
 MAX_TEXT_CHARS = 2000
 MAX_COMPANY_CHARS = 100
+MAX_ADDRESS_CHARS = 200
 
 # Abusive words are masked, not stored; a request that is nothing but abuse is turned away politely.
 ABUSE_WORDS = ("傻逼", "傻B", "煞笔", "他妈的", "妈的", "操你", "草泥马", "滚蛋", "去死", "狗日", "王八蛋", "混蛋", "废物")
@@ -17,17 +21,20 @@ _TICKET = re.compile(r"^XH\d{8}-\d{4}$")
 _ITEM_REF = re.compile(r"^(XH\d{8}-\d{4})-(\d{1,2})$")
 
 
-class RequestError(Exception):
-    """Bad input or a refused action; ``friendly`` is fit to show or speak to a visitor."""
+class RequestError(FriendlyError):
+    """Bad input, a refused action or a storage failure; ``friendly`` is fit to show or speak to a visitor."""
 
-    def __init__(self, friendly: str):
-        super().__init__(friendly)
-        self.friendly = friendly
+
+def _readable(text: str, what: str) -> str:
+    """Text without control characters; bytes that were never text (binary input) are refused."""
+    if not_text(text):
+        raise RequestError(f"{what}里有无法识别的字符，请用文字重新填写。")
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
 def clean_text(text: str | None) -> tuple[str, bool]:
     """The request text, normalised and with abuse masked; also whether anything was masked."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", _readable(text or "", "内容"))
     # NFKC turns full-width punctuation into ASCII; the splitter works on the Chinese forms.
     text = text.replace(",", "，").replace(";", "；").replace("!", "！").replace("?", "？")
     text = re.sub(r"[ \t\u3000]+", " ", text).strip()
@@ -63,13 +70,18 @@ def normalize_phone(phone: str | None) -> str:
 
 
 def clean_company(company: str | None) -> str:
-    company = re.sub(r"\s+", "", unicodedata.normalize("NFKC", company or ""))
+    company = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _readable(company or "", "企业名称")))
     company = company.replace("(", "（").replace(")", "）")
     if len(company) < 2:
         raise RequestError("请填写企业名称（营业执照上的全称）。")
     if len(company) > MAX_COMPANY_CHARS:
         raise RequestError(f"企业名称太长了，请填写{MAX_COMPANY_CHARS}字以内的全称。")
     return company
+
+
+def clean_address(address: str | None) -> str:
+    """The enterprise's address, for routing; a phone or ID number typed into it is masked."""
+    return mask_numbers(_readable(address or "", "地址").strip()[:MAX_ADDRESS_CHARS])
 
 
 def check_last4(digits: str | None) -> str:

@@ -11,10 +11,12 @@ from typing import Any
 
 from kiosk import config
 from kiosk.store.demo import DEMO_PREFIX
+from kiosk.store.readonly import connect_readonly
 from kiosk.store.records import Department, Document, Faq, Passage, ServiceItem
 from kiosk.store.schema import MIGRATIONS
 from kiosk.store.validity import Window
 
+BUSY_TIMEOUT_S = 5.0
 _DOC_COLUMNS = ("id, title, issuer, level, doc_number, published, effective, expires, region, department, topics, source, "
                 "sample, windows")
 _DEP_COLUMNS = "id, kind, name, phone, window, hours, address, duties, keywords, sample"
@@ -43,10 +45,10 @@ class Store:
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, check_same_thread=False)
+            # Read-only: the store is replaced whole by the importer, never written in place, so opening it
+            # must not write either (no journal-mode change) and works from a read-only data directory.
+            conn = connect_readonly(self.path, BUSY_TIMEOUT_S, check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA query_only=ON")
             self._local.conn = conn
         return conn
 

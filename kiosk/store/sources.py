@@ -14,7 +14,7 @@ from kiosk.store.chunking import split_passages
 from kiosk.store.demo import DEMO_PREFIX, sample_title
 from kiosk.store.records import Department, Document, ServiceItem
 from kiosk.store.validity import Window, parse_validity, parse_window
-from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, strip_lines
+from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, read_source, strip_lines
 
 LEVELS = ("国家", "省", "市", "区")
 DEPARTMENT_KINDS = ("section", "unit", "street")
@@ -76,10 +76,7 @@ def classify(rel: str) -> str | None:
 
 
 def parse_source(path: Path, rel: str, kind: str) -> ParsedSource:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(rel, 1, f"不是 UTF-8 文本（{exc.reason}）") from None
+    text = read_source(path, rel)
     parsed = ParsedSource(rel, kind)
     PARSERS[kind](parsed, text)
     return parsed

@@ -11,6 +11,7 @@ import importlib
 import logging
 import re
 import shutil
+import sqlite3
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
@@ -221,12 +222,15 @@ class Backends:
         return self._requests
 
     def _request_call(self, fn: Callable[[], Any]) -> Any:
+        from kiosk.errors import STORAGE, storage_message
         from kiosk.requests import RequestError
 
         try:
             return fn()
         except RequestError as exc:
-            raise Unavailable(getattr(exc, "friendly", None) or str(exc)) from exc
+            raise Unavailable(exc.friendly) from exc
+        except (sqlite3.Error, OSError) as exc:  # the visitor hears what happened, never the database's words
+            raise Unavailable(storage_message(exc) or STORAGE) from exc
 
     def submit(self, text: str, company: str, phone: str) -> TicketView:
         from kiosk.requests import SubmitForm
@@ -247,7 +251,7 @@ class Backends:
 
     def queue(self, overdue_only: bool = False) -> list[QueueRow]:
         svc = self.requests()
-        items = svc.list_items(overdue=overdue_only)
+        items = self._request_call(lambda: svc.list_items(overdue=overdue_only))
         return convert.queue_rows(items, svc.department_name, svc.clock())
 
     def analytics(self) -> Analytics:

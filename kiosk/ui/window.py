@@ -147,7 +147,9 @@ class MainWindow(QWidget):
         return bar
 
     def _update_privacy_line(self) -> None:
-        self.privacy_line.setText(f"本机不保存您的个人信息 · {self.idle_seconds} 秒无操作自动清除")
+        # True to the letter: a request keeps the contact phone the visitor agreed to leave, and its text only
+        # with ID, phone and card numbers and names masked (kiosk.privacy).
+        self.privacy_line.setText(f"仅保存您同意留下的联系电话，不保存证件号等个人信息 · {self.idle_seconds} 秒无操作自动清除")
 
     @property
     def idle_seconds(self) -> int:

@@ -3,10 +3,23 @@
 WAL with ``synchronous=FULL`` makes every commit durable before it returns, so a visitor told "已受理" keeps the
 request through a kill -9 or a power cut. Every change runs in ``BEGIN IMMEDIATE`` transactions: two staff
 terminals acting on the same item are serialised, and the second sees the first's result.
+
+Reading never writes: the schema is checked with a plain read and migrated only when it is behind, so a
+read-only data directory still answers status checks. A locked file is waited for briefly, then reported as busy;
+every storage failure reaches people as plain words (``kiosk.errors``), never as SQLite text or a path.
+
+Free text is written only redacted (``kiosk.privacy``): the contact phone lives in ``tickets.phone`` alone. A file
+from before redaction that cannot be migrated yet (read-only, disk full) is redacted as it is read, so it shows
+nothing personal either. ``secure_delete`` zeroes what is overwritten, so text scrubbed by the redaction
+migration leaves no copy behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,50 +27,18 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk import config
+from kiosk.errors import BUSY, DISK_FULL, READ_ONLY, STORAGE, storage_message
+from kiosk.privacy import redact
 from kiosk.requests.lifecycle import State
 from kiosk.requests.records import Event, Item, Ticket
+from kiosk.requests.repo.schema import FREE_TEXT_FIELDS, MIGRATIONS, SCRUBBED_SCHEMA
 from kiosk.requests.validate import RequestError
+from kiosk.store.readonly import connect_readonly
 
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE counters (day TEXT PRIMARY KEY, n INTEGER NOT NULL);
-    CREATE TABLE tickets (
-        ticket TEXT PRIMARY KEY, created_at TEXT NOT NULL, company TEXT NOT NULL, company_key TEXT NOT NULL,
-        phone TEXT NOT NULL, address TEXT NOT NULL DEFAULT '', text TEXT NOT NULL, channel TEXT NOT NULL,
-        consent INTEGER NOT NULL
-    );
-    CREATE INDEX tickets_phone ON tickets(phone, created_at);
-    CREATE INDEX tickets_company ON tickets(company_key, created_at);
-    CREATE TABLE items (
-        id INTEGER PRIMARY KEY, ticket TEXT NOT NULL REFERENCES tickets(ticket), seq INTEGER NOT NULL,
-        text TEXT NOT NULL, category TEXT NOT NULL, section TEXT, department TEXT NOT NULL, tier TEXT NOT NULL,
-        state TEXT NOT NULL, created_at TEXT NOT NULL, due_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-        resolved_at TEXT, reminders INTEGER NOT NULL DEFAULT 0, last_reminded_at TEXT,
-        escalation INTEGER NOT NULL DEFAULT 0, reopened INTEGER NOT NULL DEFAULT 0, rating INTEGER,
-        rating_comment TEXT NOT NULL DEFAULT '', confident INTEGER NOT NULL DEFAULT 1,
-        version INTEGER NOT NULL DEFAULT 0, UNIQUE (ticket, seq)
-    );
-    CREATE INDEX items_state ON items(state, due_at);
-    CREATE INDEX items_department ON items(department);
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id), at TEXT NOT NULL,
-        actor TEXT NOT NULL, action TEXT NOT NULL, from_state TEXT, to_state TEXT, note TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX events_item ON events(item_id, id);
-    CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, payload TEXT NOT NULL,
-        created_at TEXT NOT NULL, exported_at TEXT, pushed_at TEXT, attempts INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT
-    );
-    CREATE TABLE imported (key TEXT PRIMARY KEY, at TEXT NOT NULL);
-    """,
-    # 2: failed status checks, so the last four phone digits cannot be guessed by trying all 10,000
-    """
-    CREATE TABLE failed_checks (id INTEGER PRIMARY KEY, ticket TEXT NOT NULL, at TEXT NOT NULL);
-    CREATE INDEX failed_checks_ticket ON failed_checks(ticket, at);
-    """,
-]
+log = logging.getLogger(__name__)
+DAMAGED = "工单数据库无法打开，文件未被改动。请联系工作人员处理。"
+BUSY_TIMEOUT_S = 5.0  # how long a visitor waits on another terminal's write before hearing "系统正忙"
+
 
 _ITEM_COLUMNS = (
     "id, ticket, seq, text, category, section, department, tier, state, created_at, due_at, updated_at, "
@@ -103,67 +84,139 @@ def _item(row: sqlite3.Row) -> Item:
     )
 
 
-DISK_FULL = "存储空间已满，这次没能保存，之前登记的诉求都还在。请到人工窗口登记，或稍后再试。"
-
-
 class StaleItem(Exception):
     """The item changed under us (another terminal acted first)."""
 
 
 class RequestDB:
+    """The requests file; opened read-only when the data directory cannot be written (status checks still work)."""
+
     def __init__(self, path: Path | None = None):
         self.path = Path(path) if path else requests_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit mode: transactions are opened explicitly with BEGIN IMMEDIATE.
-        self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0, check_same_thread=False)
-        self.conn.row_factory = sqlite3.Row
+        self.readonly = not _writable(self.path)
+        self.exclusive = False
         try:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=FULL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            self._open()
         except sqlite3.DatabaseError as exc:
+            message = storage_message(exc)
+            if self.readonly or message not in (READ_ONLY, DISK_FULL, STORAGE):
+                raise RequestError(_open_message(exc)) from None
+            if message == READ_ONLY:
+                self.readonly = True  # the folder looked writable but is not (e.g. a read-only mount)
+            else:
+                # No room for the shared-memory index a WAL file needs (disk full): this connection keeps the
+                # index in its own memory instead, holding the file for itself while it is open.
+                self.exclusive = True
+            try:
+                self._open()
+            except sqlite3.DatabaseError as again:
+                raise RequestError(_open_message(again)) from None
+
+    def _open(self) -> None:
+        self.conn = self._connect()
+        try:
+            self._prepare()
+        except BaseException:
             self.conn.close()
-            raise RequestError(f"工单数据库 {self.path} 无法打开（{exc}）。文件未被改动，请联系管理员处理。") from None
+            raise
+
+    def _connect(self) -> sqlite3.Connection:
+        # Autocommit mode: transactions are opened explicitly with BEGIN IMMEDIATE.
+        options = {"isolation_level": None, "check_same_thread": False}
+        if self.readonly:
+            conn = connect_readonly(self.path, BUSY_TIMEOUT_S, **options)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, **options)
+            if self.exclusive:
+                conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _prepare(self) -> None:
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        if self.readonly or self.exclusive:
+            self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")  # fail here, not on the first query
+        else:
+            self._make_durable_and_current()
+        self.scrubbed = self._schema_version() >= SCRUBBED_SCHEMA
+
+    def _make_durable_and_current(self) -> None:
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("PRAGMA secure_delete=ON")
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.conn.execute("PRAGMA journal_mode=WAL")
+        if self._schema_version() < len(MIGRATIONS):
+            # Disk full or another terminal busy: reading works on the current schema, and the migration runs
+            # at the next open.
+            with contextlib.suppress(RequestError):
+                self._migrate()
 
     def close(self) -> None:
         self.conn.close()
 
+    def _schema_version(self) -> int:
+        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
+            return 0
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _shown(self, text: str) -> str:
+        """Free text as it may be shown: a file not yet scrubbed (read-only, disk full) is redacted on reading."""
+        return text if self.scrubbed else redact(text)
+
+    def _item(self, row: sqlite3.Row) -> Item:
+        item = _item(row)
+        item.text, item.rating_comment = self._shown(item.text), self._shown(item.rating_comment)
+        return item
+
     def _migrate(self) -> None:
         with self.transaction():
-            has_meta = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
-            version = 0
-            if has_meta:
-                row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-                version = int(row[0]) if row else 0
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+            version = self._schema_version()  # again, inside the lock: another process may have migrated
+            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+                if callable(step):
+                    step(self.conn)
+                else:
+                    for statement in step.split(";"):
+                        if statement.strip():
+                            self.conn.execute(statement)
                 self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(number),))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic unit; inside another transaction it joins the outer one."""
+        """One atomic unit; inside another transaction it joins the outer one.
+
+        A unit that cannot be stored (disk full, file locked for too long, read-only) leaves nothing behind and
+        raises a RequestError that says so in plain words.
+        """
         if self.conn.in_transaction:
             yield self.conn
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.readonly:
+            raise RequestError(READ_ONLY)
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            log.info("requests file not writable now: %s", exc)
+            raise RequestError(storage_message(exc)) from None
         try:
             yield self.conn
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
+            # Nothing of this unit was stored, and earlier data is intact. The log keeps SQLite's own words for
+            # whoever maintains the kiosk; people are told in plain words.
             self._rollback()
-            if "full" in str(exc):  # SQLITE_FULL: nothing of this unit was stored, and earlier data is intact
-                raise RequestError(DISK_FULL) from None
-            raise
+            log.info("requests change not stored: %s", exc)
+            raise RequestError(storage_message(exc)) from None
         except BaseException:
             self._rollback()
             raise
 
     def _rollback(self) -> None:
+        # SQLite may already have rolled back (e.g. after SQLITE_FULL); then there is nothing left to undo.
         if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.conn.execute("ROLLBACK")
 
     # ── writes (call inside transaction()) ──
 
@@ -177,7 +230,8 @@ class RequestDB:
     def insert_ticket(self, t: Ticket, company_key: str, consent: bool) -> None:
         self.conn.execute(
             "INSERT INTO tickets VALUES (?,?,?,?,?,?,?,?,?)",
-            (t.ticket, _ts(t.created_at), t.company, company_key, t.phone, t.address, t.text, t.channel, int(consent)),
+            (t.ticket, _ts(t.created_at), t.company, company_key, t.phone, t.address, redact(t.text), t.channel,
+             int(consent)),
         )
 
     def insert_item(self, item: Item) -> int:
@@ -185,7 +239,7 @@ class RequestDB:
             "INSERT INTO items (ticket, seq, text, category, section, department, tier, state, created_at, due_at,"
             " updated_at, confident) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                item.ticket, item.seq, item.text, item.category, item.section, item.department, item.tier,
+                item.ticket, item.seq, redact(item.text), item.category, item.section, item.department, item.tier,
                 str(item.state), _ts(item.created_at), _ts(item.due_at), _ts(item.updated_at), int(item.confident),
             ),
         )
@@ -210,13 +264,15 @@ class RequestDB:
                   to_state: State | None, note: str = "") -> int:
         cur = self.conn.execute(
             "INSERT INTO events (item_id, at, actor, action, from_state, to_state, note) VALUES (?,?,?,?,?,?,?)",
-            (item.id, _ts(at), actor, action, from_state and str(from_state), to_state and str(to_state), note),
+            (item.id, _ts(at), actor, action, from_state and str(from_state), to_state and str(to_state), redact(note)),
         )
         return cur.lastrowid
 
-    def add_outbox(self, key: str, kind: str, payload: str, at: datetime) -> None:
+    def add_outbox(self, key: str, kind: str, payload: dict, at: datetime) -> None:
+        record = {k: redact(v) if k in FREE_TEXT_FIELDS and isinstance(v, str) else v for k, v in payload.items()}
         self.conn.execute(
-            "INSERT OR IGNORE INTO outbox (key, kind, payload, created_at) VALUES (?,?,?,?)", (key, kind, payload, _ts(at))
+            "INSERT OR IGNORE INTO outbox (key, kind, payload, created_at) VALUES (?,?,?,?)",
+            (key, kind, json.dumps(record, ensure_ascii=False), _ts(at)),
         )
 
     # ── reads ──
@@ -227,20 +283,20 @@ class RequestDB:
             return None
         t = Ticket(
             ticket=row["ticket"], created_at=_dt(row["created_at"]), company=row["company"], phone=row["phone"],
-            address=row["address"], text=row["text"], channel=row["channel"],
+            address=row["address"], text=self._shown(row["text"]), channel=row["channel"],
         )
         t.items = self.items_of(ticket)
         return t
 
     def items_of(self, ticket: str) -> list[Item]:
         rows = self.conn.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE ticket = ? ORDER BY seq", (ticket,))
-        return [_item(r) for r in rows]
+        return [self._item(r) for r in rows]
 
     def item(self, ticket: str, seq: int) -> Item | None:
         row = self.conn.execute(
             f"SELECT {_ITEM_COLUMNS} FROM items WHERE ticket = ? AND seq = ?", (ticket, seq)
         ).fetchone()
-        return _item(row) if row else None
+        return self._item(row) if row else None
 
     def items(self, states: list[str] | None = None, section: str | None = None, department: str | None = None,
               due_before: datetime | None = None) -> list[Item]:
@@ -260,7 +316,7 @@ class RequestDB:
         sql = f"SELECT {_ITEM_COLUMNS} FROM items"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [_item(r) for r in self.conn.execute(sql + " ORDER BY created_at, ticket, seq", args)]
+        return [self._item(r) for r in self.conn.execute(sql + " ORDER BY created_at, ticket, seq", args)]
 
     def recent_items_of_enterprise(self, phone: str, company_key: str, since: datetime) -> list[Item]:
         rows = self.conn.execute(
@@ -269,7 +325,7 @@ class RequestDB:
             " WHERE (t.phone = ? OR t.company_key = ?) AND t.created_at >= ? ORDER BY i.id",
             (phone, company_key, _ts(since)),
         )
-        return [_item(r) for r in rows]
+        return [self._item(r) for r in rows]
 
     def events_of(self, ticket: str) -> list[Event]:
         rows = self.conn.execute(
@@ -279,17 +335,34 @@ class RequestDB:
         )
         return [
             Event(_dt(r["at"]), f"{r['ticket']}-{r['seq']}", r["actor"], r["action"], r["from_state"], r["to_state"],
-                  r["note"])
+                  self._shown(r["note"]))
             for r in rows
         ]
 
-    def failed_checks_since(self, ticket: str, since: datetime) -> int:
-        return self.conn.execute(
-            "SELECT COUNT(*) FROM failed_checks WHERE ticket = ? AND at >= ?", (ticket, _ts(since))
-        ).fetchone()[0]
+    def failed_checks_since(self, source: str, since: datetime) -> int:
+        """Wrong phone digits entered at ``source`` (a terminal or channel) since ``since``."""
+        try:
+            return self.conn.execute(
+                "SELECT COUNT(*) FROM failed_checks WHERE source = ? AND at >= ?", (source, _ts(since))
+            ).fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0  # a read-only file from before per-source counting: nothing was counted by source
 
-    def add_failed_check(self, ticket: str, at: datetime) -> None:
-        self.conn.execute("INSERT INTO failed_checks (ticket, at) VALUES (?, ?)", (ticket, _ts(at)))
+    def add_failed_check(self, source: str, ticket: str, at: datetime) -> None:
+        self.conn.execute("INSERT INTO failed_checks (source, ticket, at) VALUES (?, ?, ?)", (source, ticket, _ts(at)))
 
     def count_tickets(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]
+
+
+def _writable(path: Path) -> bool:
+    """Whether the requests file (or, before it exists, its folder) can be written."""
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    folder = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    return folder is not None and os.access(folder, os.W_OK)
+
+
+def _open_message(exc: sqlite3.DatabaseError) -> str:
+    message = storage_message(exc)
+    return message if message in (BUSY, DISK_FULL, READ_ONLY) else DAMAGED

@@ -16,13 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.config import data_dir
 from kiosk.events import EngineStatus
 from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui.charts import BarChart, LineChart, RatingChart, RingChart
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.services import ENGINE_NAMES
 from kiosk.ui.session import mask_text
-from kiosk.ui.staff_auth import PinLock
+from kiosk.ui.staff_auth import DEFAULT_REFUSED, PinLock
 from kiosk.ui.viewmodels import Analytics, QueueRow
 from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label
 
@@ -37,7 +38,8 @@ class StaffScreen(Screen):
 
     def __init__(self, ctx: Context):
         super().__init__(ctx)
-        self.lock = PinLock(ctx.settings.staff_pin)
+        self.lock = PinLock(ctx.settings.staff_pin, state=data_dir() / "staff_lock.json",
+                            allow_default=ctx.settings.demo_content)
         self.unlocked = False
         self.stack = QStackedWidget()
         self.stack.addWidget(self._pin_page())
@@ -56,7 +58,7 @@ class StaffScreen(Screen):
         self.dots = label("", "big-number", wrap=False)
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
         card.box.addWidget(self.dots)
-        self.pin_message = label(" ", "muted")
+        self.pin_message = label(DEFAULT_REFUSED if self.lock.refuse_default else " ", "muted")
         card.box.addWidget(self.pin_message)
         grid = QGridLayout()
         grid.setSpacing(12)
@@ -207,7 +209,7 @@ class StaffScreen(Screen):
         self.unlocked = False
         self.pin = ""
         self.dots.setText("")
-        self.pin_message.setText(" ")
+        self.pin_message.setText(DEFAULT_REFUSED if self.lock.refuse_default else " ")
         self.stack.setCurrentIndex(0)
 
     def leave(self) -> None:
@@ -222,7 +224,7 @@ class StaffScreen(Screen):
     def show_queue(self, rows: list[QueueRow]) -> None:
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            values = [row.ticket, mask_text(row.text), row.section, row.department,
+            values = [row.ticket, row.text, row.section, row.department,
                       row.state + (" · 超时" if row.overdue else ""), row.due]
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
