@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import EVAL, median, percentile, report  # noqa: E402
-from voice_table import print_table, voice_rows  # noqa: E402
+from voice_table import CANDIDATES, print_table, voice_rows  # noqa: E402
 
 from kiosk.engines.asr import AsrEngine  # noqa: E402
 from kiosk.engines.audio import BLOCK, Microphone, Player, load_audio, resample  # noqa: E402
@@ -126,13 +126,17 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=8, help="domain questions to speak and answer")
     parser.add_argument("--voices-only", action="store_true", help="only the per-voice table")
+    parser.add_argument("--voices", nargs="+", default=list(CANDIDATES), help="voices for the per-voice table")
+    parser.add_argument("--voice", help="the voice for parts 2-5 (default: the kiosk's default voice)")
+    parser.add_argument("--skip-voices", action="store_true", help="leave out the per-voice table")
     args = parser.parse_args()
 
     started = time.perf_counter()
     plain = AsrEngine().load()
     asr_load_s = time.perf_counter() - started
-    voices = voice_rows(plain, score)
-    print_table(voices)
+    voices = [] if args.skip_voices else voice_rows(plain, score, tuple(args.voices))
+    if voices:
+        print_table(voices)
     if args.voices_only:
         report("voices", [(f"{v['voice']}: first audio p50 (ms) / CER", f"{v['first_audio_p50_ms']:.0f} / {v['cer']:.3f}", "")
                           for v in voices], {"voices": voices})
@@ -140,7 +144,7 @@ def main() -> int:
     biased = AsrEngine(vocabulary=store_vocabulary(), core=core_terms())
     biased._model = plain._model  # one loaded model, two configurations
     started = time.perf_counter()
-    speaker = load_speaker()
+    speaker = load_speaker(args.voice)
     tts_load_s = time.perf_counter() - started
     reader = load_speaker(speaker.engine.name, style=VoiceStyle.plain())
 

