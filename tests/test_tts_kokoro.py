@@ -186,3 +186,36 @@ def test_whisper_hears_what_kokoro_says(kokoro) -> None:
         got = [c for c in heard if "\u4e00" <= c <= "\u9fff"]
         missing = sum(1 for c in set(ref) if c not in got)
         assert missing <= len(set(ref)) * 0.15, (text, heard)
+
+
+def test_a_voice_that_is_already_high_gets_less_lift() -> None:
+    """The cartoon lift is applied minus the voice's own offset, and a plain style stays unshifted."""
+    from kiosk.engines.tts import Speaker
+    from kiosk.engines.tts.style import VoiceStyle
+
+    class HighVoice:
+        name, language, sample_rate, pitch_offset_cents = "high", "en", RATE, -150
+
+        def load(self):
+            return self
+
+        def synthesize(self, text: str, speed: float = 1.0):
+            yield _tone(1.0, hz=200.0)
+
+    def hz(speaker: Speaker) -> float:
+        audio, _ = speaker.render("a")
+        return float(np.sum((audio[:-1] < 0) & (audio[1:] >= 0))) / (audio.size / RATE)
+
+    assert hz(Speaker(HighVoice(), VoiceStyle(pitch_cents=250))) == pytest.approx(200 * 2 ** (100 / 1200), rel=0.02)
+    assert hz(Speaker(HighVoice(), VoiceStyle.plain())) == pytest.approx(200, rel=0.02)
+
+
+def test_the_settings_choose_the_voice(kiosk_env) -> None:
+    from kiosk.engines.modelpath import ModelMissing
+    from kiosk.engines.tts import load_speaker
+
+    (kiosk_env / "config.toml").write_text('tts_voice = "espeak-ng"\n', encoding="utf-8")
+    assert load_speaker().engine.name == "espeak-ng"
+    (kiosk_env / "config.toml").write_text('tts_voice = "kokoro-82m-zh:zf_xiaoni"\n', encoding="utf-8")
+    with pytest.raises(ModelMissing):  # a pack that is not shipped is a clear "not installed", not a crash
+        load_speaker()
