@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kiosk.engines.tts.clauses import split_clauses, split_opening
-from kiosk.engines.tts.kokoro_voice import SAMPLE_RATE, trim_silence
+from kiosk.engines.tts.clauses import split_clauses
+from kiosk.engines.tts.kokoro_voice import SAMPLE_RATE, calls, trim_silence
 from kiosk.engines.tts.normalize import normalize
 from kiosk.engines.tts.phrases import FIXED_PHRASES, ClauseCache
 
@@ -33,6 +33,14 @@ def test_trim_removes_rendered_silence_and_keeps_the_speech() -> None:
     assert 1.0 <= out.size / RATE <= 1.08
     assert np.abs(out).max() == pytest.approx(0.3, abs=1e-3)
     assert trim_silence(np.zeros(RATE, np.float32)).size == 0
+
+
+def test_calls_keep_the_first_clause_short_and_join_the_rest_within_a_sentence() -> None:
+    text = "您好，我是西小服！可以问我惠企政策、办事流程，也可以反映企业的诉求。请到二号窗口。"
+    assert calls(text) == [("您好", 0.12), ("我是西小服", 0.3), ("可以问我惠企政策，办事流程，也可以反映企业的诉求", 0.3),
+                           ("请到二号窗口", 0.3)]
+    long = "，".join(["研发费用加计扣除"] * 12) + "。"
+    assert all(len(c) <= 40 for c, _ in calls(long)) and len(calls(long)) < len(split_clauses(long))
 
 
 def test_clause_cache_keeps_fixed_phrases_on_disk_and_recent_ones_in_memory(tmp_path) -> None:
@@ -97,7 +105,7 @@ def test_the_shipped_kokoro_entry_joins_four_same_named_parts_in_order(tmp_path,
 
 
 def _opening(text: str) -> str:
-    return split_opening(split_clauses(normalize(text)))[0][0]
+    return calls(normalize(text))[0][0]
 
 
 def test_the_replies_the_kiosk_opens_with_are_prerendered(store) -> None:
@@ -107,7 +115,7 @@ def test_the_replies_the_kiosk_opens_with_are_prerendered(store) -> None:
     from kiosk.knowledge.ask import AskService
     from kiosk.voice.headless import NOT_HEARD
 
-    fixed = {clause for phrase in FIXED_PHRASES for clause, _ in split_opening(split_clauses(normalize(phrase)))}
+    fixed = {clause for phrase in FIXED_PHRASES for clause, _ in calls(normalize(phrase))}
     service = AskService(store)
     answered, _ = service.ask("开公司需要什么材料？")
     refused, _ = service.ask("怎么申请宇宙飞船驾驶执照？")
@@ -145,7 +153,7 @@ def test_kokoro_speaks_a_sentence_trimmed_with_a_mouth_timeline(kokoro) -> None:
     chars = len(normalize(text)) - 2
     assert 0.15 * chars < audio.size / RATE < 0.4 * chars + 1.0  # plausible for Mandarin read aloud
     assert np.sqrt(np.mean(audio ** 2)) > 0.03
-    clauses = split_opening(split_clauses(normalize(text)))
+    clauses = calls(normalize(text))
     assert len(clauses) == len(pieces)
     for (clause, _pause), piece in zip(clauses, pieces, strict=True):
         lead, tail = _edges(kokoro.engine.clause_audio(clause, kokoro.style.speed))

@@ -29,6 +29,9 @@ STYLE_WIDTH = 256
 DEFAULT_PACK = "zf_xiaoyi"
 TRIM_FLOOR_DB = -42.0  # relative to the clause's peak: quieter 10 ms frames at the ends count as silence
 TRIM_MARGIN_S = 0.03  # kept around the speech so consonant onsets and final breaths are not clipped
+# Each call costs the ~1.4 s of silence it renders, so after the first clause, clauses are joined into calls of up
+# to this many characters (Kokoro reads the commas inside as pauses itself).
+CALL_CHARS = 40
 
 
 def voices_dir() -> Path:
@@ -38,6 +41,19 @@ def voices_dir() -> Path:
 def packs() -> list[str]:
     """The Chinese voice packs shipped with the kiosk."""
     return sorted(p.stem for p in voices_dir().glob("z[fm]_*.bin"))
+
+
+def calls(text: str, max_chars: int = CALL_CHARS) -> list[tuple[str, float]]:
+    """What one model call each says, with the pause after it: the short first clause alone, then clauses joined
+    (with their commas) up to ``max_chars``."""
+    clauses = split_opening(split_clauses(text))
+    out = clauses[:1]
+    for clause, pause in clauses[1:]:
+        if len(out) > 1 and len(out[-1][0]) + 1 + len(clause) <= max_chars and out[-1][1] < 0.2:
+            out[-1] = (f"{out[-1][0]}，{clause}", pause)
+        else:
+            out.append((clause, pause))
+    return out
 
 
 def trim_silence(audio: np.ndarray, rate: int = SAMPLE_RATE) -> np.ndarray:
@@ -128,12 +144,12 @@ class KokoroVoice:
         """Render the clauses of fixed phrases ahead (or read them from disk), so they start at once."""
         self.load()
         for phrase in phrases:
-            for clause, _pause in split_opening(split_clauses(phrase)):
+            for clause, _pause in calls(phrase):
                 self.cache.pin(clause, speed, self._render)
 
     def synthesize(self, text: str, speed: float = 1.0) -> Iterator[np.ndarray]:
         self.load()
-        for clause, pause in split_opening(split_clauses(text)):
+        for clause, pause in calls(text):
             audio = self.clause_audio(clause, speed)
             if audio.size:
                 yield np.concatenate([audio, np.zeros(int(pause * SAMPLE_RATE), np.float32)])
