@@ -63,6 +63,11 @@ fi
 # --- models and content ----------------------------------------------------------------------------------
 step "Installing offline models"
 "$ROOT/.venv/bin/kiosk" models install --default || echo "部分模型未能安装，一体机将以降级模式运行（见上方说明）。"
+# The voice renders its fixed phrases (greeting, answer openings, refusals) once into ~/.cache/kiosk/voice,
+# at the normal and the elderly pace, so the first start does not spend that time; this also checks the voice.
+for pace in "" "--elderly"; do
+  "$ROOT/.venv/bin/kiosk" say "您好" $pace --out "$CACHE/voice-check.wav" >/dev/null || echo "语音未能就绪，一体机将用备用音色。"
+done
 
 step "Building the policy store"
 "$ROOT/.venv/bin/kiosk" db build
