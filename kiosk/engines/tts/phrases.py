@@ -31,7 +31,7 @@ FIXED_PHRASES = (
     "没听清，请再说一遍。",
     "请稍等。",
 )
-RECENT_CLAUSES = 128
+RECENT_CLAUSES = 32  # a few answers' worth (≈ 15 MB at most): a repeated question plays at once
 
 Render = Callable[[str, float], np.ndarray]
 
