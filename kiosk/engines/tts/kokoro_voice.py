@@ -1,9 +1,10 @@
 """The default Chinese voice: Kokoro-82M v1.0 (int8 ONNX, Apache-2.0 weights) on onnxruntime.
 
-One model call per clause: the clause's IPA (see :mod:`mandarin_ipa`) becomes token ids framed by the pad id 0,
-the voice pack gives a 256-value style row chosen by the token count, and Kokoro's own ``speed`` input sets the
-pace, so no time-stretching is needed. Every call renders about 0.4 s of silence before the speech and 1 s after
-it; that is trimmed, and the clause's own pause (comma, full stop) is put back instead.
+A reply is spoken in calls: its short first clause alone (so the first audio is ready soon), then the clauses of
+each sentence joined (see :func:`calls`). A call's IPA (see :mod:`mandarin_ipa`) becomes token ids framed by the
+pad id 0, the voice pack gives a 256-value style row chosen by the token count, and Kokoro's own ``speed`` input
+sets the pace, so no time-stretching is needed. Every call renders about 0.4 s of silence before the speech and
+1 s after it; that is trimmed, and the pause that follows the call (comma, full stop) is put back instead.
 
 The weights and voice packs are Apache-2.0; the audio the Chinese voices were trained on is not documented.
 """
