@@ -15,7 +15,9 @@
 5. Voice to voice, live: the same questions fed in real time, block by block, through the hands-free voice
    loop (VAD endpointing with its closing pause, the speculative final transcript, the speech queue); measured
    from the last voiced block to the first SpeechChunk the loop emits.
-Prints a table and writes benchmarks/results/voice.json.
+6. Per voice (benchmarks/voice_table.py): licence, end of text → first audio p50/p90, real-time factor, pitch,
+   and Whisper CER on 20 varied sentences, for every installed Chinese voice.
+Prints the tables and writes benchmarks/results/voice.json; ``--voices-only`` runs part 6 alone (voices.json).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import EVAL, median, percentile, report  # noqa: E402
+from voice_table import CANDIDATES, print_table, voice_rows  # noqa: E402
 
 from kiosk.engines.asr import AsrEngine  # noqa: E402
 from kiosk.engines.asr_checks import char_errors, comparable  # noqa: E402
@@ -127,14 +130,25 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=8, help="domain questions to speak and answer")
     parser.add_argument("--asr-only", action="store_true", help="recognition figures only (a few minutes at most)")
+    parser.add_argument("--voices-only", action="store_true", help="only the per-voice table")
+    parser.add_argument("--voices", nargs="+", default=list(CANDIDATES), help="voices for the per-voice table")
+    parser.add_argument("--voice", help="the voice for parts 2-5 (default: the kiosk's default voice)")
+    parser.add_argument("--skip-voices", action="store_true", help="leave out the per-voice table")
     args = parser.parse_args()
 
     started = time.perf_counter()
     plain = AsrEngine().load()
     asr_load_s = time.perf_counter() - started
+    voices = [] if args.skip_voices or args.asr_only else voice_rows(plain, score, tuple(args.voices))
+    if voices:
+        print_table(voices)
+    if args.voices_only:
+        report("voices", [(f"{v['voice']}: first audio p50 (ms) / CER", f"{v['first_audio_p50_ms']:.0f} / {v['cer']:.3f}", "")
+                          for v in voices], {"voices": voices})
+        return 0
     biased = plain.sharing(store_vocabulary(), core_terms(), visitor_hotwords())
     started = time.perf_counter()
-    speaker = load_speaker()
+    speaker = load_speaker(args.voice)
     tts_load_s = time.perf_counter() - started
     reader = load_speaker(speaker.engine.name, style=VoiceStyle.plain())
 
@@ -249,6 +263,7 @@ def main() -> int:
         **asr_extra,
         "stages_ms": {k: [round(v, 1) for v in vs] for k, vs in stages.items()},
         "live_first_audio_ms": [round(v, 1) for v in live],
+        "voices": voices,
     })
     return 0
 

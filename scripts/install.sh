@@ -55,10 +55,19 @@ fi
 
 step "Installing the kiosk and its Python packages"
 "$PY" -m pip install -q --find-links "$WHEELS" -e ".[llm,embed,test]"
+# misaki (the Kokoro voice's Mandarin front end) declares Python < 3.13 but is pure Python and runs on newer ones
+if ! "$PY" -c "import misaki.zh" >/dev/null 2>&1; then
+  "$PY" -m pip install -q --no-deps --ignore-requires-python "misaki==0.9.4" addict regex
+fi
 
 # --- models and content ----------------------------------------------------------------------------------
 step "Installing offline models"
 "$ROOT/.venv/bin/kiosk" models install --default || echo "部分模型未能安装，一体机将以降级模式运行（见上方说明）。"
+# The voice renders its fixed phrases (greeting, answer openings, refusals) once into ~/.cache/kiosk/voice,
+# at the normal and the elderly pace, so the first start does not spend that time; this also checks the voice.
+for pace in "" "--elderly"; do
+  "$ROOT/.venv/bin/kiosk" say "您好" $pace --out "$CACHE/voice-check.wav" >/dev/null || echo "语音未能就绪，一体机将用备用音色。"
+done
 
 step "Building the policy store"
 "$ROOT/.venv/bin/kiosk" db build

