@@ -59,6 +59,7 @@ class Settings:
     tts_speed: float = 1.05
     elderly_speed: float = 0.8
     staff_pin: str = "246810"
+    staff_call_minutes: float = 3.0  # the wait told to a visitor who calls staff, per call in the queue
     push_endpoint: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 

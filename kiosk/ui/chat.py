@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWi
 
 from kiosk.events import Citation
 from kiosk.ui.session import mask_text
-from kiosk.ui.widgets import IconButton, IconLabel, label
+from kiosk.ui.widgets import SAMPLE_WORD, IconButton, IconLabel, label
 
 
 def rich(text: str, brand: str) -> str:
@@ -94,7 +94,7 @@ class KioskBubble(QWidget):
             if c.doc_number:
                 title += f" · {c.doc_number}"
             if c.sample:
-                title += " · 示例"
+                title += f" · {SAMPLE_WORD}"
             self.sources.addWidget(SourceButton(title, lambda c=c: self._open_source(c)))
 
 
@@ -119,5 +119,5 @@ def source_html(c: Citation) -> tuple[str, str]:
     body = f'<p style="color:#56676A">{html.escape(meta)}</p>' if meta else ""
     body += "".join(f"<p>{html.escape(p)}</p>" for p in c.text.split("\n") if p.strip())
     if c.sample:
-        body += '<p style="color:#C77700">说明：这是演示用的示例政策，不是正式文件。</p>'
+        body += f'<p style="color:#7A4300">说明：这是{SAMPLE_WORD}政策，用于演示，不是正式文件。</p>'
     return f"《{c.title}》", body

@@ -70,8 +70,12 @@ ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.Touc
             QEvent.Type.TouchUpdate}
 
 
+WARN_SECONDS = 10
+
+
 class IdleWatcher(QObject):
-    """Counts down from the last activity; `warning` fires 10 s before `expired` so the visitor can stay."""
+    """Counts down from the last activity; `warning` fires with the seconds left on each of the last ten
+    seconds (so the visitor sees the count go down) and `expired` at zero."""
 
     warning = Signal(int)
     expired = Signal()
@@ -102,8 +106,8 @@ class IdleWatcher(QObject):
         if self.paused:
             return
         self._left -= 1
-        if self._left == 10:
-            self.warning.emit(10)
+        if 0 < self._left <= min(WARN_SECONDS, self.seconds - 1):
+            self.warning.emit(self._left)
         if self._left <= 0:
             self._left = self.seconds
             self.expired.emit()

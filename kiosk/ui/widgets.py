@@ -23,6 +23,7 @@ from kiosk.ui import icons
 from kiosk.ui.avatar import Avatar
 from kiosk.ui.theme import Theme
 
+SAMPLE_WORD = "示例"  # the one word for demonstration content, on every screen
 BADGE = {"met": ("badge-ok", "完全符合"), "one_step": ("badge-warn", "差一步"), "unknown": ("badge-muted", "待确认"),
          "not_met": ("badge-bad", "暂不符合")}
 

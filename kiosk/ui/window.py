@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from kiosk.config import Settings
 from kiosk.events import EngineStatus
 from kiosk.ui.avatar import Avatar
+from kiosk.ui.helpdesk import HelpDesk
 from kiosk.ui.overlay import Overlay
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.services import ENGINE_NAMES, Services
@@ -34,6 +35,12 @@ PRIVACY_HTML = (
     "<li>本机离线运行，不会把您的信息上传到互联网。</li></ul>")
 
 
+# what a missing engine means for the visitor, and what to do instead
+MISSING_HINTS = {"voice": "语音暂不可用，请点屏幕或用键盘提问", "ocr": "证照识别暂不可用，可以手动填写企业信息",
+                 "knowledge": "政策库暂不可用，请到服务窗口咨询", "dialogue": "将直接从政策原文回答",
+                 "pinyin": "拼音输入暂用常用字"}
+
+
 class MainWindow(QWidget):
     def __init__(self, services: Services, settings: Settings | None = None, screens: list[type[Screen]] | None = None):
         super().__init__()
@@ -46,8 +53,9 @@ class MainWindow(QWidget):
         self.elderly = False
         self.high_contrast = False
         self.theme = Theme()
+        self.helpdesk = HelpDesk(self.settings.staff_call_minutes)
         self.ctx = Context(services, self.session, self.settings, self.navigate, self.toast, self.show_source,
-                           lambda: self.theme, lambda: self.elderly)
+                           lambda: self.theme, lambda: self.elderly, self.helpdesk, self.call_staff)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -60,11 +68,7 @@ class MainWindow(QWidget):
         for cls in screens or default_screens():
             screen = cls(self.ctx)
             self.screens[screen.name] = screen
-            # a window smaller than a screen's layout scrolls instead of overflowing (800×600 dev windows)
-            frame = QScrollArea()
-            frame.setWidgetResizable(True)
-            frame.setFrameShape(QFrame.Shape.NoFrame)
-            frame.setWidget(screen)
+            frame = ScreenFrame(screen)
             self._frames[screen.name] = frame
             self.stack.addWidget(frame)
         self.overlay = Overlay(self)
@@ -133,8 +137,10 @@ class MainWindow(QWidget):
         self.privacy_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row.addWidget(self.privacy_line, 1)
         row.addStretch(1)
-        self.end_button = IconButton("结束服务", "refresh", "ghost", self.end_session)
-        self.staff_button = IconButton("工作人员", "lock", "ghost", lambda: self.navigate("staff"))
+        self.help_button = IconButton("找工作人员", "person", None, self.call_staff)
+        self.end_button = IconButton("结束服务", "refresh", "ghost", self.confirm_end)
+        self.staff_button = IconButton("员工登录", "lock", "ghost", lambda: self.navigate("staff"))
+        row.addWidget(self.help_button)
         row.addWidget(self.end_button)
         row.addWidget(self.staff_button)
         self._update_privacy_line()
@@ -184,22 +190,56 @@ class MainWindow(QWidget):
             return
         self.navigate("attract")
 
+    def call_staff(self) -> None:
+        """Put the visitor in the staff queue and tell them how long it will be."""
+        call = self.helpdesk.call(self.current().title)
+        ahead = self.helpdesk.ahead_of(call)
+        queue = f"前面还有 {ahead} 位，" if ahead else ""
+        self.overlay.show_message("已通知工作人员", f"<p>工作人员会到这台一体机旁边找您。</p>"
+                                  f"<p>{queue}预计等待约 <b>{self.helpdesk.wait_minutes(call)}</b> 分钟。</p>"
+                                  "<p>等待时可以继续使用本机。</p>", "好的")
+        self._calls_changed()
+
+    def _calls_changed(self) -> None:
+        staff = self.screens.get("staff")
+        if staff is not None:
+            staff.calls_changed()
+
+    def confirm_end(self) -> None:
+        """结束服务 asks first when there is something to lose; an empty session just goes home."""
+        if self.session.is_empty():
+            self.end_session()
+            return
+        self.overlay.ask("结束本次服务？", "<p>结束后，本次的对话、扫描的证照和填写的信息都会清除。</p>",
+                         "结束并清除", self.end_session, "继续使用")
+
     def end_session(self) -> None:
-        """Wipe everything about the visitor and return to the attract screen."""
+        """Wipe everything about the visitor, including the display modes they chose, and go home."""
         self.services.interrupt("idle")
         self.services.run(self.services.backends.new_visitor)  # the dialogue forgets the last visitor too
         self.session.wipe()
+        self.helpdesk.visitor_left()
+        self._calls_changed()
         for screen in self.screens.values():
             screen.reset()
         self.overlay.hide()
+        if self.elderly or self.high_contrast:  # the next visitor starts from the standard screen
+            self.elderly = self.high_contrast = False
+            self.elderly_button.setChecked(False)
+            self.contrast_button.setChecked(False)
+            self.apply_theme()
         self.idle.poke()
         self.navigate("attract")
 
     def _idle_warning(self, seconds: int) -> None:
-        if self.current().name == "attract" and self.session.is_empty():
+        if self.current().name == "attract" and self.session.is_empty() and not (self.elderly or self.high_contrast):
             return
-        self.overlay.show_message("还在吗？", f"<p>{seconds} 秒后将清除本次服务的记录，回到首页。</p>"
-                                  "<p>需要继续，请点下面的按钮。</p>", "继续使用")
+        text = (f"<p><b>{seconds}</b> 秒后将清除本次服务的记录，回到首页。</p>"
+                "<p>需要继续，请点下面的按钮。</p>")
+        if self.overlay.isVisible() and self.overlay.kind == "idle":
+            self.overlay.body.setText(text)  # the count goes down in place
+        else:
+            self.overlay.show_message("还在吗？", text, "继续使用", kind="idle")
 
     # -- feedback ------------------------------------------------------------------------------------------
     def toast(self, text: str) -> None:
@@ -221,16 +261,19 @@ class MainWindow(QWidget):
     def _on_status(self, st: EngineStatus) -> None:
         states = self.services.states
         loading = [ENGINE_NAMES.get(k, k) for k, s in states.items() if s.state == "loading"]
-        missing = [ENGINE_NAMES.get(k, k) for k, s in states.items() if s.state in ("missing", "failed")]
+        missing = [MISSING_HINTS.get(k, f"{ENGINE_NAMES.get(k, k)}暂不可用")
+                   for k, s in states.items() if s.state in ("missing", "failed")]
         if loading:
             self.status_label.setText("正在准备：" + "、".join(loading))
             self.status_icon.set_icon("clock", "muted")
         elif missing:
-            self.status_label.setText("部分功能暂不可用：" + "、".join(missing))
+            self.status_label.setText("；".join(missing))
             self.status_icon.set_icon("info", "warn")
         else:
             self.status_label.setText("一切就绪")
             self.status_icon.set_icon("check", "ok")
+        for screen in self.screens.values():
+            screen.engines_changed()
 
     # -- theme ---------------------------------------------------------------------------------------------
     def toggle_elderly(self) -> None:
@@ -270,6 +313,32 @@ QLabel#toast {{ background: {p.text}; color: {p.card}; border-radius: {self.them
         scale = Theme().with_window(self.width(), self.height()).scale
         if abs(scale - self.theme.scale) > 0.04:
             self._resize_timer.start()
+
+
+class ScreenFrame(QScrollArea):
+    """Holds one screen at the window's size. Only a window smaller than the screen's minimum layout scrolls
+    (800×600 dev windows): Qt's own resizable scroll area would give wrapped text its preferred height and
+    scroll a screen that fits."""
+
+    def __init__(self, screen: Screen):
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(False)
+        self.setWidget(screen)
+
+    def fit(self) -> None:
+        screen, view = self.widget(), self.viewport().size()
+        least = screen.minimumSizeHint().expandedTo(screen.minimumSize())
+        screen.resize(max(view.width(), least.width()), max(view.height(), least.height()))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.fit()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:  # its content changed
+            QTimer.singleShot(0, self.fit)
+        return super().eventFilter(obj, event)
 
 
 def default_screens() -> list[type[Screen]]:
