@@ -91,7 +91,7 @@ def settle(window, timeout_s: float = 5.0) -> None:
         if window.services.pool.activeThreadCount() == 0 or time.monotonic() > deadline:
             break
         time.sleep(0.01)
-    for _ in range(3):
+    for _ in range(12):  # results that render over several turns of the event loop (policy cards)
         QApplication.processEvents()
 
 
@@ -174,12 +174,12 @@ def visitor_text_problems(window) -> list[str]:
     from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
     problems = []
-    texts = [(w, w.text()) for w in shown_widgets(window, QLabel) + shown_widgets(window, QAbstractButton)]
-    texts += [(w, w.text()) for w in shown_widgets(window, QLineEdit)]
-    for _w, text in texts:
+    labels = [w.text() for w in shown_widgets(window, QLabel) + shown_widgets(window, QAbstractButton)]
+    values = [w.text() for w in shown_widgets(window, QLineEdit)]  # codes and numbers may well be Latin
+    for text in labels + values:
         plain = TICKET.sub("", re.sub(r"<[^>]+>", "", text or ""))
         if IDENTIFIER.search(plain):
             problems.append(f"identifier in {plain!r}")
-        elif LATIN_WORD.search(plain) and not HAN.search(plain):
-            problems.append(f"Latin-only text {plain!r}")
+        elif text in labels and LATIN_WORD.search(plain) and not HAN.search(plain):
+            problems.append(f"Latin-only label {plain!r}")
     return problems

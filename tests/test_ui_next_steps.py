@@ -92,7 +92,7 @@ def test_guide_counts_match_its_list_and_the_sample_mark_leads(qtbot):
     demo = vm.demo_guide()
     guide.show_guide(demo)
     head = guide.detail.itemAt(0).widget()
-    assert "示例" in [w.text() for w in head.findChildren(QLabel)]
+    assert "样例" in [w.text() for w in head.findChildren(QLabel)]
 
 
 def test_printing_without_a_printer_says_so(qtbot, monkeypatch):

@@ -124,3 +124,27 @@ def test_end_of_service_asks_to_confirm_when_the_visitor_has_a_conversation(qtbo
     qtbot.mouseClick(window.end_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.overlay.confirm_button, Qt.MouseButton.LeftButton)  # 结束并清除
     assert window.session.is_empty() and window.current().name == "attract"
+
+
+def test_a_scan_finishing_after_the_wipe_never_reaches_the_next_visitor(qtbot, tmp_path):
+    import time as clock
+
+    from support_ui import ScriptedBackends
+
+    from kiosk.ui import viewmodels as vm
+    from kiosk.ui.demo import licence_image
+
+    class SlowScan(ScriptedBackends):
+        def scan(self, path):
+            clock.sleep(0.4)
+            return super().scan(path)
+
+    window = make_window(qtbot, SlowScan())
+    window.navigate("scan")
+    scan = window.current()
+    image = tmp_path / "licence.png"
+    licence_image(vm.demo_scan()).save(str(image))
+    scan._have_image(image)
+    window.end_session()  # the visitor walked away while the licence was being read
+    settle(window)
+    assert scan.fields["credit_code"].text() == "" and not window.session.scan_fields

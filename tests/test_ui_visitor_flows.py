@@ -26,13 +26,14 @@ def kiosk(qtbot, kiosk_env):
     """The window as `kiosk run` opens it, once its services have finished loading."""
     from kiosk.ui.app import open_window
 
-    (kiosk_env / "config.toml").write_text(f"idle_reset_seconds = {IDLE_SECONDS}\n", encoding="utf-8")
     windows = []
 
     def start(size):
         window = open_window(size=size)
         qtbot.addWidget(window)
         windows.append(window)
+        window.activateWindow()  # the kiosk's only window has the focus (Xvfb has no window manager to give it)
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
         qtbot.waitUntil(lambda: window.services.states and not any(
             s.state == "loading" for s in window.services.states.values()), timeout=240_000)
         return window
@@ -45,7 +46,7 @@ def kiosk(qtbot, kiosk_env):
 def licence_in_scanner(data_dir):
     from kiosk.documents.samples import render_licence, sample_licences
 
-    licence = next(s for s in sample_licences(12) if "餐饮" in s.business_scope)
+    licence = next(s for s in sample_licences(200) if "餐饮" in s.business_scope)
     inbox = data_dir / "scanner_inbox"
     inbox.mkdir(exist_ok=True)
     render_licence(licence).save(inbox / "scan-0001.png")
@@ -95,19 +96,22 @@ def test_visitor_flows_in_the_real_window(qtbot, kiosk, kiosk_env, tmp_path, siz
     you.tap(window.home_button)
     you.tap(window.screens["attract"].scan)
     scan = window.current()
+    heartbeat.pause()  # drawing the licence is the scanner's work, not the kiosk's
     licence = licence_in_scanner(kiosk_env)
+    heartbeat.resume()
+    heartbeat.step = "import-scan"
     you.tap(scan.import_button)
     you.wait_until(lambda: scan.fields["credit_code"].text(), 120, "the licence to be read")
     assert scan.fields["name"].text() == licence.name
     you.step("scan")
     you.tap(scan.confirm)
     policies = window.current()
-    you.wait_until(lambda: policies.results, 60, "the matched policies")
+    you.wait_until(lambda: policies.results and not policies.rendering, 60, "the matched policies")
     you.step("policies")
     yes = [b for b in policies.area.widget().findChildren(type(scan.confirm)) if b.accessibleName() == "是"]
     if yes:
         you.tap(yes[0])
-        you.wait_until(lambda: window.session.answers and "正在" not in policies.summary.text(), 60)
+        you.wait_until(lambda: "正在" not in policies.summary.text() and not policies.rendering, 60, "the new match")
         you.step("policies-answered")
     you.tap(you.button("预约申报咨询", policies.area.widget()))
 
@@ -116,7 +120,9 @@ def test_visitor_flows_in_the_real_window(qtbot, kiosk, kiosk_env, tmp_path, siz
     assert req.name == "request" and req.company.text() == licence.name
     req.text.clear()
     you.type(req.text, "公司门口的路灯坏了好几天，晚上员工下班不安全。")
-    you.type(req.phone, "13812345678")
+    you.tap(req.phone)
+    you.tap(you.button("键盘", req.pages.currentWidget()))
+    you.tap_keys(req.keyboard, "13812345678")  # digits on the on-screen keyboard
     you.tap(req.consent)
     you.tap(req.submit_button)
     you.wait_until(lambda: req.pages.currentIndex() == 2, 60, "the ticket")
@@ -127,8 +133,11 @@ def test_visitor_flows_in_the_real_window(qtbot, kiosk, kiosk_env, tmp_path, siz
     assert street in items  # the street of the licence's address handles the street light
     you.step("ticket")
     you.tap(req.tab_track)
-    you.type(req.ticket_in, ticket)
-    you.type(req.last4, "5678")
+    you.tap(req.ticket_in)
+    you.tap(you.button("键盘", req.pages.currentWidget()))
+    you.tap_keys(req.keyboard, ticket.lower())
+    you.tap(req.last4)
+    you.tap_keys(req.keyboard, "5678")
     you.step("track")
     you.tap(you.button("查询", req.pages.currentWidget()))
     you.wait_until(lambda: req.pages.currentIndex() == 2, 60, "the ticket's progress")
@@ -158,11 +167,15 @@ def test_visitor_flows_in_the_real_window(qtbot, kiosk, kiosk_env, tmp_path, siz
     assert not window.elderly and not window.high_contrast
     you.step("next-visitor")
 
-    # the idle wipe: a visitor scans, then walks away
+    # the idle wipe: a visitor scans, then walks away (a short idle time, so the test need not wait a minute)
     you.tap(window.screens["attract"].scan)
+    heartbeat.pause()
     licence_in_scanner(kiosk_env)
+    heartbeat.resume()
     you.tap(window.current().import_button)
     you.wait_until(lambda: window.current().fields["credit_code"].text(), 120, "the licence to be read")
+    window.idle.seconds = IDLE_SECONDS
+    window.idle.poke()
     you.wait_until(lambda: window.overlay.isVisible(), IDLE_SECONDS, "the idle warning")
     you.step("idle-warning")
     you.wait_until(lambda: window.current().name == "attract", IDLE_SECONDS, "the idle wipe")
@@ -181,5 +194,6 @@ def test_visitor_flows_in_the_real_window(qtbot, kiosk, kiosk_env, tmp_path, siz
     you.wait_until(lambda: staff.table.rowCount() > 0, 30, "the request queue")
     you.step("staff-queue")
     heartbeat.stop()
-    print(f"worst UI-thread stall {heartbeat.worst_ms:.0f} ms at {heartbeat.where}")
+    print(f"UI thread: longest own work {heartbeat.worst_ms:.0f} ms ({heartbeat.where}); "
+          f"longest gap between 10 ms beats {heartbeat.worst_wall_ms:.0f} ms")
     assert heartbeat.worst_ms < STALL_MS, (heartbeat.worst_ms, heartbeat.where)

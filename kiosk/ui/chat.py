@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWi
 
 from kiosk.events import Citation
 from kiosk.ui.session import mask_text
-from kiosk.ui.widgets import SAMPLE_WORD, IconButton, IconLabel, label
+from kiosk.ui.widgets import SAMPLE_WORD, IconButton, IconLabel, label, without_sample_word
 
 
 def rich(text: str, brand: str) -> str:
@@ -90,7 +90,8 @@ class KioskBubble(QWidget):
         head.addWidget(label("依据来源（点一下查看原文）", "muted"), 1)
         self.sources.addLayout(head)
         for c in citations:
-            title = f"[{c.n}] 《{c.title}》" + (f" {c.article}" if c.article else "")
+            name = without_sample_word(c.title) if c.sample else c.title
+            title = f"[{c.n}] 《{name}》" + (f" {c.article}" if c.article else "")
             if c.doc_number:
                 title += f" · {c.doc_number}"
             if c.sample:

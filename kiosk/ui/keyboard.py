@@ -133,7 +133,7 @@ class Keyboard(Card):
         self._refresh()
 
     def _refresh(self) -> None:
-        self.composing.setText(self.letters or ("拼音" if self.chinese else "ABC"))
+        self.composing.setText(self.letters or ("拼音" if self.chinese else "字母"))
         self.show_candidates(self.letters, [])
         if self.letters:
             self._lookup(self.letters, lambda cands, letters=self.letters: self.show_candidates(letters, cands))

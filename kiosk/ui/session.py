@@ -49,6 +49,7 @@ class Session:
     answers: dict[str, bool] = field(default_factory=dict)  # follow-up questions the visitor answered
     ticket: str = ""
     temp_files: list[Path] = field(default_factory=list)
+    visit: int = 0  # counts wipes: a result that arrives for an earlier visit is dropped
 
     def is_empty(self) -> bool:
         return not (self.conversation or self.profile or self.scan_image or self.scan_fields or self.answers
@@ -64,6 +65,7 @@ class Session:
         self.answers.clear()
         self.ticket = ""
         self.temp_files.clear()
+        self.visit += 1
 
 
 ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin, QEvent.Type.Wheel,

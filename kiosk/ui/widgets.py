@@ -23,7 +23,12 @@ from kiosk.ui import icons
 from kiosk.ui.avatar import Avatar
 from kiosk.ui.theme import Theme
 
-SAMPLE_WORD = "示例"  # the one word for demonstration content, on every screen
+SAMPLE_WORD = "样例"  # the one word for demonstration content, on every screen (the answers say it too)
+
+
+def without_sample_word(title: str) -> str:
+    """A title whose sample mark is shown as a badge beside it, so the word is not said twice."""
+    return title.replace(f"（{SAMPLE_WORD}）", "").replace(f"({SAMPLE_WORD})", "").strip()
 BADGE = {"met": ("badge-ok", "完全符合"), "one_step": ("badge-warn", "差一步"), "unknown": ("badge-muted", "待确认"),
          "not_met": ("badge-bad", "暂不符合")}
 

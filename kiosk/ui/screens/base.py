@@ -41,6 +41,17 @@ class Screen(QWidget):
         self.column.setContentsMargins(56, 36, 56, 28)
         self.column.setSpacing(24)
 
+    def for_this_visitor(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """`callback`, unless the visitor who started the work has gone (idle wipe, 结束服务) by the time its
+        result arrives: a late scan or ticket must never appear for the next visitor."""
+        visit = self.ctx.session.visit
+
+        def guarded(*args) -> None:
+            if self.ctx.session.visit == visit:
+                callback(*args)
+
+        return guarded
+
     def retint(self, theme: Theme) -> None:
         """Margins and gaps follow the window's scale, so a 1366×768 screen keeps its room for content."""
         self.column.setContentsMargins(theme.dim(56), theme.dim(36), theme.dim(56), theme.dim(28))

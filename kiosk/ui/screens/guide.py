@@ -78,7 +78,8 @@ class GuideScreen(Screen):
 
     def _tailor(self, guide_id: str) -> None:
         answers = dict(self.answers)
-        self.ctx.services.run(lambda: self.ctx.services.backends.tailor(guide_id, answers), self.show_guide,
+        self.ctx.services.run(lambda: self.ctx.services.backends.tailor(guide_id, answers),
+                              self.for_this_visitor(self.show_guide),
                               self._unavailable)
 
     def set_answer(self, key: str, value: bool) -> None:
@@ -159,7 +160,8 @@ class GuideScreen(Screen):
             self.ctx.toast("办事清单已送到打印机，请在打印机出口取件" if out.printed else
                            "本机暂时不能打印。请用手机拍下这份清单，或到 1 号综合窗口请工作人员打印。")
 
-        self.ctx.services.run(lambda: self.ctx.services.backends.print_guide(guide_id, answers), done, self.ctx.toast)
+        self.ctx.services.run(lambda: self.ctx.services.backends.print_guide(guide_id, answers),
+                              self.for_this_visitor(done), self.ctx.toast)
 
     def stage_demo(self, vm) -> None:
         g = vm.demo_guide()

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.viewmodels import PolicyView
-from kiosk.ui.widgets import SAMPLE_WORD, Card, Helper, IconButton, IconLabel, badge, clear, label, scroll_column
+from kiosk.ui.widgets import (
+    SAMPLE_WORD,
+    Card,
+    Helper,
+    IconButton,
+    IconLabel,
+    badge,
+    clear,
+    label,
+    scroll_column,
+    without_sample_word,
+)
 
 MARK = {"met": ("check", "ok"), "not_met": ("cross", "bad"), "unknown": ("question", "warn")}
 CARDS = 12  # policy cards shown; the rest are counted, and the next step says who can go through them
+CARDS_PER_TURN = 2
 
 
 class PoliciesScreen(Screen):
@@ -34,6 +48,8 @@ class PoliciesScreen(Screen):
         body.addWidget(self.area, 9)
         self.fields: dict[str, str] = {}
         self.results: list[PolicyView] = []
+        self._render = 0  # counts list renderings, so cards still being added for an older one stop
+        self.rendering = False
         self.answered: set[str] = set()  # policies the visitor answered a question for: they stay in view
 
     def entered(self, fields: dict[str, str] | None = None, **_) -> None:
@@ -49,6 +65,7 @@ class PoliciesScreen(Screen):
         self.rematch()
 
     def reset(self) -> None:
+        self._render += 1  # cards still being added belong to the last visitor
         self.fields, self.results = {}, []
         self.answered.clear()
         clear(self.list)
@@ -59,7 +76,8 @@ class PoliciesScreen(Screen):
         self.helper.avatar.set_state("thinking")
         self.summary.setText("正在逐条核对政策条件…")
         fields, answers = dict(self.fields), dict(self.ctx.session.answers)
-        self.ctx.services.run(lambda: self.ctx.services.backends.match(fields, answers), self.show_results,
+        self.ctx.services.run(lambda: self.ctx.services.backends.match(fields, answers),
+                              self.for_this_visitor(self.show_results),
                               lambda msg: self._message("暂时无法匹配政策", msg, "conversation", "改为直接提问"))
 
     def answer(self, policy: str, key: str, value: bool) -> None:
@@ -83,10 +101,10 @@ class PoliciesScreen(Screen):
         else:
             self.helper.say("暂时没有完全符合的政策。可以问问我，或到政策服务窗口咨询。")
         clear(self.list)
+        self.list.addStretch(1)
         # a policy the visitor just answered about keeps its card, now showing why it does not fit
         shown = [r for r in results if r.status != "not_met" or r.id in self.answered]
-        for r in shown[:CARDS]:
-            self.list.addWidget(self._card(r))
+        parts: list[Callable[[], QWidget]] = [lambda r=r: self._card(r) for r in shown[:CARDS]]
         ruled_out = [r for r in results if r.status == "not_met" and r.id in self.answered]
         if ruled_out:
             self.helper.say("根据您的回答，" + "、".join(f"《{r.title}》" for r in ruled_out[:2])
@@ -95,12 +113,24 @@ class PoliciesScreen(Screen):
         here = list(dict.fromkeys(r.title for r in rest if not r.elsewhere))  # one line per title
         elsewhere = len({r.title for r in rest if r.elsewhere})
         if here:
-            self.list.addWidget(label(f"另有 {len(here)} 项暂不符合：" + "、".join(here[:6])
-                                      + ("等" if len(here) > 6 else ""), "muted"))
+            parts.append(lambda: label(f"另有 {len(here)} 项暂不符合：" + "、".join(here[:6])
+                                       + ("等" if len(here) > 6 else ""), "muted"))
         if elsewhere:
-            self.list.addWidget(label(f"另有 {elsewhere} 项是其他地区的政策，不适用于贵单位。", "muted"))
-        self.list.addWidget(self._next_step(len(shown) - CARDS))
-        self.list.addStretch(1)
+            parts.append(lambda: label(f"另有 {elsewhere} 项是其他地区的政策，不适用于贵单位。", "muted"))
+        parts.append(lambda: self._next_step(len(shown) - CARDS))
+        self._render += 1
+        self._add_parts(parts, self._render)
+
+    def _add_parts(self, parts: list[Callable[[], QWidget]], render: int) -> None:
+        """A few cards per turn of the event loop: a dozen cards of rich text built at once would hold the
+        screen still for half a second."""
+        if render != self._render:
+            return  # a newer result replaced this list
+        for make in parts[:CARDS_PER_TURN]:
+            self.list.insertWidget(self.list.count() - 1, make())
+        self.rendering = bool(parts[CARDS_PER_TURN:])
+        if self.rendering:
+            QTimer.singleShot(0, lambda: self._add_parts(parts[CARDS_PER_TURN:], render))
 
     def _next_step(self, more: int) -> Card:
         """The end of the list says what to do now: nobody should be left reading and wondering."""
@@ -125,7 +155,7 @@ class PoliciesScreen(Screen):
         head = QHBoxLayout()
         centre = Qt.AlignmentFlag.AlignVCenter
         head.addWidget(badge(r.status), 0, centre)
-        head.addWidget(label(r.title, "h3"), 1)
+        head.addWidget(label(without_sample_word(r.title) if r.sample else r.title, "h3"), 1)
         if r.sample:
             head.addWidget(label(SAMPLE_WORD, "badge-muted", wrap=False), 0, centre)
         if r.benefit:

@@ -243,7 +243,8 @@ class RequestScreen(Screen):
             self._submitting(False)
             self.show_ticket(view, phone)
 
-        self.ctx.services.run(lambda: self.ctx.services.backends.submit(text, company, phone, address), done, failed)
+        self.ctx.services.run(lambda: self.ctx.services.backends.submit(text, company, phone, address),
+                              self.for_this_visitor(done), self.for_this_visitor(failed))
 
     def _submitting(self, busy: bool) -> None:
         """While the request is being saved the button says so (a toast would linger over the next page)."""
@@ -256,7 +257,7 @@ class RequestScreen(Screen):
             self.ctx.toast("请填写受理号和手机号后 4 位数字")
             return
         self.ctx.services.run(lambda: self.ctx.services.backends.track(ticket, last4),
-                              lambda view: self.show_ticket(view, ""), self.ctx.toast)
+                              self.for_this_visitor(lambda view: self.show_ticket(view, "")), self.ctx.toast)
 
     def rate(self, stars: int) -> None:
         ticket, last4 = self.ticket_label.text(), self.last4.text().strip() or self.phone.text().strip()[-4:]
@@ -270,7 +271,7 @@ class RequestScreen(Screen):
         self.qr.set_text(view.qr_text or view.ticket)
         clear(self.details)
         items = Card(margins=28, spacing=12)
-        items.box.addWidget(label(f"拆分为 {len(view.items)} 项，分别办理", "h3"))
+        items.box.addWidget(label(f"拆分为 {len(view.items)} 项，分别办理" if len(view.items) > 1 else "办理事项", "h3"))
         for i, item in enumerate(view.items, 1):
             line = QVBoxLayout()
             line.setSpacing(2)

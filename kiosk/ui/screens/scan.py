@@ -8,7 +8,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import data_dir
 from kiosk.ui.backends import Unavailable
@@ -92,7 +101,10 @@ class ScanScreen(Screen):
         right.box.addLayout(head)
         self.status = label("识别后，结果会显示在这里；如有错字可以直接修改。", "muted")
         right.box.addWidget(self.status)
-        grid = QGridLayout()
+        # on a short screen the fields scroll inside the card; the confirm button below them stays in view
+        form = QWidget()
+        grid = QGridLayout(form)
+        grid.setContentsMargins(0, 0, 8, 0)
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(8)
         self.fields: dict[str, QLineEdit] = {}
@@ -108,8 +120,13 @@ class ScanScreen(Screen):
                 grid.addWidget(edit, row, i * 2 + 1, 1, 3 if len(keys) == 1 else 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        right.box.addLayout(grid)
-        right.box.addStretch(1)
+        fields_area = QScrollArea()
+        fields_area.setWidgetResizable(True)
+        fields_area.setFrameShape(QFrame.Shape.NoFrame)
+        fields_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        fields_area.setWidget(form)
+        fields_area.setMinimumHeight(120)
+        right.box.addWidget(fields_area, 1)
         self.confirm = IconButton(" 确认无误，查看可享政策", "award", "primary", self.confirm_fields)
         right.box.addWidget(self.confirm)
         body.addWidget(right, 6)
@@ -138,7 +155,7 @@ class ScanScreen(Screen):
     # -- getting an image ----------------------------------------------------------------------------------
     def capture(self) -> None:
         self.status.setText("正在拍照…")
-        self.ctx.services.run(self._grab_camera, self._have_image, self._failed)
+        self.ctx.services.run(self._grab_camera, self.for_this_visitor(self._have_image), self._failed)
 
     def _grab_camera(self) -> Path:
         try:
@@ -206,7 +223,8 @@ class ScanScreen(Screen):
         self.status.setText("正在识别，请稍候…")
         started = time.monotonic()
         self.ctx.services.run(lambda: self.ctx.services.backends.scan(path),
-                              lambda view: self.show_result(view, time.monotonic() - started), self._failed)
+                              self.for_this_visitor(lambda view: self.show_result(view, time.monotonic() - started)),
+                              self.for_this_visitor(self._failed))
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)
