@@ -20,8 +20,8 @@ class Heartbeat(QObject):
     """A 10 ms timer on the UI thread. A late tick means the thread was busy or not scheduled; the CPU time the
     thread spent between ticks is its own work (on a machine shared with other jobs, only that is the kiosk's)."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)  # owned by the window, so Qt (not a collector on another thread) deletes it
         self.worst_ms = 0.0  # CPU time of the UI thread between two ticks
         self.worst_wall_ms = 0.0  # wall time between two ticks
         self.where = ""

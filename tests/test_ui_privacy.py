@@ -91,6 +91,7 @@ def test_end_of_service_gives_the_next_visitor_the_standard_screen(qtbot):
     window.toggle_contrast()
     assert window.theme.px(26) > normal
     qtbot.mouseClick(window.end_button, Qt.MouseButton.LeftButton)  # nothing said yet: no question asked
+    settle(window)
     assert not window.elderly and not window.high_contrast
     assert not window.elderly_button.isChecked() and not window.contrast_button.isChecked()
     assert window.theme.px(26) == normal and window.theme.palette.text != "#000000"

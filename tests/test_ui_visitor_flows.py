@@ -63,7 +63,7 @@ def answered(window) -> bool:
 @pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)], ids=["1080p", "768p"])
 def test_visitor_flows_in_the_real_window(qtbot, kiosk, kiosk_env, tmp_path, size, elderly):
     window = kiosk(size)
-    heartbeat = Heartbeat()
+    heartbeat = Heartbeat(window)
     heartbeat.start()
     mode = "elderly" if elderly else "normal"
     you = Visitor(qtbot, window, shots_folder(tmp_path, f"{size[0]}x{size[1]}-{mode}"), heartbeat)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -108,6 +109,15 @@ def badge(status: str) -> QLabel:
     w = label(text, role, wrap=False)
     w.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return w
+
+
+def show_page(pages: QStackedWidget, index: int) -> None:
+    """Show one page of a stack; only that page claims room, so a tall or wide hidden page cannot push the
+    screen past the window."""
+    for i in range(pages.count()):
+        policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+        pages.widget(i).setSizePolicy(policy, policy)
+    pages.setCurrentIndex(index)
 
 
 def clear(layout: QLayout) -> None:

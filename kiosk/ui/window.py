@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -59,10 +59,12 @@ class MainWindow(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self._top_bar())
+        self.topbar = self._top_bar()
+        column.addWidget(self.topbar)
         self.stack = QStackedWidget()
         column.addWidget(self.stack, 1)
-        column.addWidget(self._footer())
+        self.footer = self._footer()
+        column.addWidget(self.footer)
         self.screens: dict[str, Screen] = {}
         self._frames: dict[str, QScrollArea] = {}
         for cls in screens or default_screens():
@@ -84,12 +86,15 @@ class MainWindow(QWidget):
         services.status.connect(self._on_status)
         self._shortcuts()
         self._themed = False
+        self.sheet = ""
+        self._stale: set[str] = set()  # screens not restyled since the theme last changed
         self.navigate("attract")
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         if not self._themed:  # style once, at the size the window opens with
             self._themed = True
             self.apply_theme()
+            self._restyle_screen(self.current().name)  # the first frame is drawn styled
         super().showEvent(event)
 
     # -- chrome --------------------------------------------------------------------------------------------
@@ -176,6 +181,7 @@ class MainWindow(QWidget):
         screen = self.screens.get(name)
         if screen is None:
             return
+        self._restyle_screen(name)
         self.stack.setCurrentWidget(self._frames[name])
         self.home_button.setVisible(name != "attract")
         screen.setFocus()
@@ -227,7 +233,7 @@ class MainWindow(QWidget):
             self.elderly = self.high_contrast = False
             self.elderly_button.setChecked(False)
             self.contrast_button.setChecked(False)
-            self.apply_theme()
+            QTimer.singleShot(0, self.apply_theme)  # its own turn of the event loop: each stays short
         self.idle.poke()
         self.navigate("attract")
 
@@ -296,17 +302,35 @@ class MainWindow(QWidget):
         self.subtitle.setVisible(not on)
 
     def apply_theme(self) -> None:
+        """Restyle the bars, the overlay and the screen on show now; the other screens when they are next shown
+        (restyling every screen at once holds the UI thread for a quarter of a second)."""
         self._compact(self.width() < 1280)
         self.theme = Theme().with_modes(self.elderly, self.high_contrast).with_window(self.width(), self.height())
         p = self.theme.palette
-        self.setStyleSheet(style_sheet(self.theme) + f"""
+        self.sheet = style_sheet(self.theme) + f"""
 QLabel#toast {{ background: {p.text}; color: {p.card}; border-radius: {self.theme.px(20)}px;
-  padding: {self.theme.px(18)}px {self.theme.px(30)}px; font-size: {self.theme.px(26)}px; }}""")
-        for w in self.findChildren(QWidget):
+  padding: {self.theme.px(18)}px {self.theme.px(30)}px; font-size: {self.theme.px(26)}px; }}"""
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(p.bg))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+        for part in (self.topbar, self.footer, self.overlay, self._toast):
+            self._restyle(part)
+        self._stale = set(self._frames)
+        QTimer.singleShot(0, lambda: self._restyle_screen(self.current().name))  # in a turn of its own
+
+    def _restyle(self, part: QWidget) -> None:
+        part.setStyleSheet(self.sheet)
+        for w in [part, *part.findChildren(QWidget)]:
             if hasattr(w, "retint"):
                 w.retint(self.theme)
             if isinstance(w, Avatar):
                 w.contrast = self.high_contrast
+
+    def _restyle_screen(self, name: str) -> None:
+        if name in self._stale:
+            self._stale.discard(name)
+            self._restyle(self._frames[name])
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

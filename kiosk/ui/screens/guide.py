@@ -6,6 +6,7 @@ import html
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
+from kiosk.ui.chips import ElidedButton
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.viewmodels import GuideMaterial, GuideView, PrintOut
 from kiosk.ui.widgets import SAMPLE_WORD, Card, IconButton, IconLabel, clear, label, scroll_column
@@ -28,7 +29,7 @@ class GuideScreen(Screen):
         self.guides: list[GuideView] = []
         self.current: GuideView | None = None
         self.answers: dict[str, bool] = {}
-        self._menu_buttons: dict[str, IconButton] = {}
+        self._menu_buttons: dict[str, ElidedButton] = {}
 
     def entered(self, **_) -> None:
         if not self.guides:
@@ -54,7 +55,7 @@ class GuideScreen(Screen):
         clear(self.menu)
         self._menu_buttons.clear()
         for g in guides:
-            b = IconButton(g.title, "checklist", "menu", lambda g=g: self.open(g.id), icon_px=34)
+            b = ElidedButton(g.title, "checklist", "menu", lambda g=g: self.open(g.id))  # never wider than the menu
             b.setCheckable(True)
             self._menu_buttons[g.id] = b
             self.menu.addWidget(b)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -21,7 +20,7 @@ from kiosk.ui.qr import QrCode
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.session import mask_phone
 from kiosk.ui.viewmodels import TicketView
-from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label, scroll_column
+from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label, scroll_column, show_page
 
 
 class RequestScreen(Screen):
@@ -168,10 +167,7 @@ class RequestScreen(Screen):
     def show_page(self, index: int) -> None:
         if index == 2:
             self.show_keyboard(False)
-        for i in range(self.pages.count()):  # only the page on show claims room (the ticket page is wide)
-            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
-            self.pages.widget(i).setSizePolicy(policy, policy)
-        self.pages.setCurrentIndex(index)
+        show_page(self.pages, index)
         self.tab_submit.setChecked(index == 0)
         self.tab_track.setChecked(index == 1)
         if self.keyboard.target not in self._page_fields():

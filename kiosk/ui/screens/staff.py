@@ -25,7 +25,7 @@ from kiosk.ui.services import ENGINE_NAMES
 from kiosk.ui.session import mask_text
 from kiosk.ui.staff_auth import PinLock
 from kiosk.ui.viewmodels import Analytics, QueueRow
-from kiosk.ui.widgets import SAMPLE_WORD, Card, IconButton, IconLabel, clear, label
+from kiosk.ui.widgets import SAMPLE_WORD, Card, IconButton, IconLabel, clear, label, show_page
 
 STATE_WORDS = {"ready": ("check", "ok", "就绪"), "loading": ("clock", "muted", "加载中"),
                "missing": ("info", "warn", "未安装"), "failed": ("cross", "bad", "出错")}
@@ -44,6 +44,8 @@ class StaffScreen(Screen):
         self.stack.addWidget(self._pin_page())
         self.stack.addWidget(self._staff_page())
         self.column.addWidget(self.stack, 1)
+        show_page(self.stack, 0)
+        show_page(self.pages, 0)
 
     # -- PIN -----------------------------------------------------------------------------------------------
     def _pin_page(self) -> QWidget:
@@ -95,7 +97,7 @@ class StaffScreen(Screen):
         self.pin_message.setText(result.message)
         if result.ok:
             self.unlocked = True
-            self.stack.setCurrentIndex(1)
+            show_page(self.stack, 1)
             self.show_page(0)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - digits from a physical keypad
@@ -198,13 +200,13 @@ class StaffScreen(Screen):
         return page
 
     def show_page(self, index: int) -> None:
-        self.pages.setCurrentIndex(index)
+        show_page(self.pages, index)
         for i, b in enumerate(self.tabs):
             b.setChecked(i == index)
         [self.load_queue, self.load_handoff, self.load_status, self.load_analytics][index]()
 
     def entered(self, **_) -> None:
-        self.stack.setCurrentIndex(1 if self.unlocked else 0)
+        show_page(self.stack, 1 if self.unlocked else 0)
         if self.unlocked:
             self.show_page(self.pages.currentIndex())
 
@@ -216,7 +218,7 @@ class StaffScreen(Screen):
         self.pin = ""
         self.dots.setText("")
         self.pin_message.setText(" ")
-        self.stack.setCurrentIndex(0)
+        show_page(self.stack, 0)
 
     def leave(self) -> None:
         self.leave_quietly()
@@ -333,8 +335,8 @@ class StaffScreen(Screen):
 
     def stage_demo(self, vm) -> None:
         self.unlocked = True
-        self.stack.setCurrentIndex(1)
-        self.pages.setCurrentIndex(3)
+        show_page(self.stack, 1)
+        show_page(self.pages, 3)
         for i, b in enumerate(self.tabs):
             b.setChecked(i == 3)
         self.show_analytics(vm.demo_analytics())
