@@ -23,8 +23,8 @@ class Palette:
     text: str = "#1D2B29"
     muted: str = "#56676A"
     line: str = "#D5E2DF"
-    ok: str = "#1E8E4E"
-    warn: str = "#C77700"
+    ok: str = "#1A7A43"  # white text on ok, warn and bad passes WCAG AA (4.5:1) at any size
+    warn: str = "#A35F00"
     bad: str = "#C2413B"
     visitor_bubble: str = "#12877F"
     visitor_text: str = "#FFFFFF"
@@ -66,6 +66,12 @@ class Theme:
                        palette=HIGH_CONTRAST if high_contrast else Palette())
 
 
+def badge_colours(p: Palette) -> dict[str, tuple[str, str, str]]:
+    """Text, fill and outline of each badge role; 样例 (badge-muted) is an outlined pill in both palettes."""
+    return {"badge-ok": ("#FFFFFF", p.ok, p.ok), "badge-warn": ("#FFFFFF", p.warn, p.warn),
+            "badge-bad": ("#FFFFFF", p.bad, p.bad), "badge-muted": (p.text, p.card, p.muted)}
+
+
 def style_sheet(theme: Theme) -> str:
     p, px, dim, touch = theme.palette, theme.px, theme.dim, theme.touch
     border = 3 if theme.high_contrast else 1
@@ -81,10 +87,8 @@ QLabel[role="brand"] {{ font-size: {px(34)}px; font-weight: 800; color: {p.brand
 QLabel[role="big-number"] {{ font-size: {px(60)}px; font-weight: 800; color: {p.brand_dark}; letter-spacing: 2px; }}
 QLabel[role="badge-ok"], QLabel[role="badge-warn"], QLabel[role="badge-bad"], QLabel[role="badge-muted"] {{
   font-size: {px(22)}px; font-weight: 700; padding: {dim(4)}px {dim(14)}px; border-radius: {dim(16)}px; }}
-QLabel[role="badge-ok"] {{ background: {p.ok}; color: white; }}
-QLabel[role="badge-warn"] {{ background: {p.warn}; color: white; }}
-QLabel[role="badge-bad"] {{ background: {p.bad}; color: white; }}
-QLabel[role="badge-muted"] {{ background: {p.line}; color: {p.text}; }}
+{"".join(f'QLabel[role="{role}"] {{ background: {bg}; color: {fg}; border: {border}px solid {edge}; }}{chr(10)}'
+         for role, (fg, bg, edge) in badge_colours(p).items())}
 QFrame#topbar {{ background: {p.card}; border-bottom: {border}px solid {p.line}; }}
 QFrame#footer {{ background: transparent; }}
 QFrame[role="card"] {{ background: {p.card}; border: {border}px solid {p.line}; border-radius: {dim(24)}px; }}

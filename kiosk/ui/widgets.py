@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -42,6 +42,38 @@ def label(text: str = "", role: str | None = None, wrap: bool = True, selectable
     if selectable:
         w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return w
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when the room is short, instead of being cut at an edge mid-character."""
+
+    def __init__(self, text: str = "", role: str | None = None):
+        super().__init__()
+        if role:
+            self.setProperty("role", role)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.full = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        self.full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self.full
+
+    def _elide(self) -> None:
+        super().setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, max(10, self.width())))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override (a new style sheet changes the font)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()
 
 
 class IconButton(QPushButton):

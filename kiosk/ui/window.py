@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,7 @@ from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.services import ENGINE_NAMES, Services
 from kiosk.ui.session import IdleWatcher, Session
 from kiosk.ui.theme import Theme, style_sheet
-from kiosk.ui.widgets import IconButton, IconLabel, label
+from kiosk.ui.widgets import ElidedLabel, IconButton, IconLabel, label
 
 PRIVACY_HTML = (
     "<p>本机是公共设备。为保护您的信息：</p><ul>"
@@ -115,7 +114,7 @@ class MainWindow(QWidget):
         row.addLayout(title)
         row.addSpacing(24)
         self.status_icon = IconLabel("info", 28, "muted")
-        self.status_label = label("正在准备…", "muted", wrap=False)
+        self.status_label = ElidedLabel("正在准备…", "muted")
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.status_label, 1)
         row.addWidget(self.status_icon)
@@ -128,7 +127,6 @@ class MainWindow(QWidget):
             b.setCheckable(True)
         for b in (self.home_button, self.elderly_button, self.contrast_button, self.privacy_button):
             row.addWidget(b)
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.subtitle = title.itemAt(1).widget()
         return bar
 
@@ -138,8 +136,7 @@ class MainWindow(QWidget):
         row = QHBoxLayout(bar)
         row.setContentsMargins(40, 4, 32, 10)
         row.addWidget(IconLabel("shield", 26, "muted"))
-        self.privacy_line = label("", "muted", wrap=False)
-        self.privacy_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.privacy_line = ElidedLabel("", "muted")
         row.addWidget(self.privacy_line, 1)
         row.addStretch(1)
         self.help_button = IconButton("找工作人员", "person", None, self.call_staff)
