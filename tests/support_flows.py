@@ -4,6 +4,7 @@ the checks every step must pass."""
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from pathlib import Path
@@ -135,7 +136,7 @@ class Visitor:
         self.heartbeat.pause()
         self.wait_scroll()
         n = len(self.steps) + 1
-        self.window.grab().save(str(self.shots / f"{n:02d}-{name}.png"))
+        save_small(self.window.grab(), self.shots / f"{n:02d}-{name}.png")
         problems = layout_problems(self.window) + visitor_text_problems(self.window)
         problems += [p for check in extra_checks for p in check(self.window)]
         self.steps.append(name)
@@ -146,6 +147,18 @@ class Visitor:
         for _ in range(4):
             QApplication.processEvents()
             time.sleep(0.04)
+
+
+def save_small(pixmap, path: Path) -> None:
+    """A screenshot in 256 colours: a fifth of the size, and a flat UI looks the same."""
+    from PIL import Image
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    image = Image.open(io.BytesIO(bytes(buffer.data()))).convert("RGB")
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def _runs(text: str) -> list[str]:

@@ -87,6 +87,7 @@ class MainWindow(QWidget):
         self._themed = False
         self.sheet = ""
         self._stale: set[str] = set()  # screens not restyled since the theme last changed
+        self._background_restyle = QTimer(self, interval=150, timeout=self._restyle_one_stale)
         self.navigate("attract")
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -250,7 +251,8 @@ class MainWindow(QWidget):
         self._toast.setWordWrap(True)
         self._toast.setMaximumWidth(int(self.width() * 0.7))
         self._toast.adjustSize()
-        self._toast.move((self.width() - self._toast.width()) // 2, self.height() - self._toast.height() - 110)
+        # under the top bar: the bottom of a screen holds its buttons and the chips a visitor is about to tap
+        self._toast.move((self.width() - self._toast.width()) // 2, self.topbar.height() + 16)
         self._toast.show()
         self._toast.raise_()
         self._toast_timer.start()
@@ -315,6 +317,7 @@ QLabel#toast {{ background: {p.text}; color: {p.card}; border-radius: {self.them
             self._restyle(part)
         self._stale = set(self._frames)
         QTimer.singleShot(0, lambda: self._restyle_screen(self.current().name))  # in a turn of its own
+        self._background_restyle.start()
 
     def _restyle(self, part: QWidget) -> None:
         part.setStyleSheet(self.sheet)
@@ -323,6 +326,14 @@ QLabel#toast {{ background: {p.text}; color: {p.card}; border-radius: {self.them
                 w.retint(self.theme)
             if isinstance(w, Avatar):
                 w.contrast = self.high_contrast
+
+    def _restyle_one_stale(self) -> None:
+        """While the kiosk is idle, the screens not on show are restyled one per tick, so a visitor's first
+        tap on them does not pay for it."""
+        if self._stale:
+            self._restyle_screen(sorted(self._stale)[0])
+        else:
+            self._background_restyle.stop()
 
     def _restyle_screen(self, name: str) -> None:
         if name in self._stale:
