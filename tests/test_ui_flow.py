@@ -83,7 +83,7 @@ def test_submit_and_track_request(qtbot):
     req.consent.setChecked(True)
     req.submit()
     settle(window)
-    assert backends.submitted == [("门口路砖坏了", "杭州西溪云启科技有限公司", "13812345678")]
+    assert backends.submitted == [("门口路砖坏了", "杭州西溪云启科技有限公司", "13812345678", "")]
     assert req.ticket_label.text() == "XH20261123-0042"
     assert "138****5678" in req.result_title.text() and "13812345678" not in req.result_title.text()
     assert req.qr.matrix

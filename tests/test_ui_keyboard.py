@@ -61,3 +61,34 @@ def test_a_late_candidate_reply_is_dropped(qtbot):
     kb.show_candidates("k", [])  # the reply for "k" arrives after "ka" was typed
     settle(window)
     assert kb.letters == "ka" and kb.shown and all(c.consumed <= 2 for c in kb.shown)
+
+
+def test_keyboard_index_waits_for_the_stores_vocabulary(monkeypatch):
+    """The loaders run side by side: the index must not be built before the store has given its words."""
+    import threading
+    import time
+
+    import kiosk.knowledge.retrieve as retrieve
+    import kiosk.store as store_mod
+    from kiosk.ui.backends import Backends
+
+    class SlowStore:
+        def vocabulary(self):
+            return ["餐饮服务许可", "西湖区"]
+
+        def documents(self):
+            return [1, 2]
+
+    def slow_open(*_args, **_kwargs):
+        time.sleep(0.4)
+        return SlowStore()
+
+    monkeypatch.setattr(store_mod.Store, "open", staticmethod(slow_open))
+    monkeypatch.setattr(retrieve, "Retriever", lambda store: object())
+    backends = Backends()
+    keyboard = threading.Thread(target=backends.load_pinyin)
+    keyboard.start()  # the keyboard's loader may well start first
+    backends.load_knowledge()
+    keyboard.join(30)
+    assert backends.pinyin_lookup("canyinfuwuxuke")[0].text == "餐饮服务许可"
+    assert backends.pinyin_lookup("cyfwxk")[0].text == "餐饮服务许可"

@@ -1,4 +1,4 @@
-"""The avatar's mouth follows the audio clock: lookup, text timelines, the speaker mapping, and live drift."""
+"""The avatar's mouth follows the audio clock: lookup, the speaker mapping, and live drift."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from support_ui import make_window
 
 from kiosk.events import MouthFrame
 from kiosk.ui.avatar import Avatar
-from kiosk.ui.mouth import FRAME_MS, MouthTimeline, text_timeline
+from kiosk.ui.mouth import FRAME_MS, MouthTimeline
 from kiosk.ui.voice import PlaybackSync
 
 
@@ -32,16 +32,6 @@ def test_frames_arriving_out_of_order_and_pauses():
     assert not tl.finished(10_000)
     tl.closed = True
     assert tl.finished(10_000)
-
-
-def test_text_timeline_opens_per_character_and_rests_at_punctuation():
-    frames = text_timeline("你好。", chars_per_second=5)
-    tl = MouthTimeline(frames)
-    assert frames[0].t_ms == 0 and all(b.t_ms - a.t_ms == FRAME_MS for a, b in zip(frames, frames[1:], strict=False))
-    assert max(tl.openness_at(t) for t in range(0, 200, 10)) > 0.4  # 你
-    assert max(tl.openness_at(t) for t in range(400, 700, 10)) == 0.0  # 。
-    slower = text_timeline("你好。", chars_per_second=5 * 0.8)  # elderly mode speaks slower
-    assert slower[-1].t_ms > frames[-1].t_ms
 
 
 def test_playback_sync_anchors_on_first_frame_and_after_barge_in():

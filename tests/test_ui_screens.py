@@ -54,7 +54,7 @@ def test_elderly_and_high_contrast_modes(qtbot, tmp_path):
 def test_body_text_is_at_least_24_px_at_1080p(qtbot):
     window = make_window(qtbot)
     assert window.theme.px(24) >= 24
-    sheet = window.styleSheet()
+    sheet = window.current().parentWidget().parentWidget().styleSheet()  # the screen's frame
     assert "font-size: 26px" in sheet  # the body size of QLabel
 
 

@@ -62,8 +62,8 @@ def test_guides_tailor_and_print(backends, tmp_path):
         key = plain.questions[0][0]
         yes, no = backends.tailor(guide.id, {key: True}), backends.tailor(guide.id, {key: False})
         assert len(yes.materials) != len(no.materials) or len(yes.steps) != len(no.steps)
-    pdf = backends.print_guide(guide.id, {})
-    assert pdf.read_bytes().startswith(b"%PDF")
+    out = backends.print_guide(guide.id, {})
+    assert out.path.read_bytes().startswith(b"%PDF")
 
 
 def test_keyboard_candidates_use_store_vocabulary(backends):

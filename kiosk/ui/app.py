@@ -41,8 +41,8 @@ def build_window(services=None, settings=None):
     return MainWindow(services or Services(RemoteBackends()), settings)
 
 
-def run(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)) -> int:
-    t0 = time.monotonic()
+def open_window(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)):
+    """The kiosk window on screen with its services starting in their own process, as `kiosk run` opens it."""
     app = application()
     window = build_window()
     if fullscreen:
@@ -52,6 +52,13 @@ def run(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)) -> int:
         window.show()
     app.processEvents()
     window.services.start()  # engines load behind the interactive screen
+    return window
+
+
+def run(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)) -> int:
+    t0 = time.monotonic()
+    app = application()
+    window = open_window(fullscreen, size)
     print(f"西小服已启动（窗口 {(time.monotonic() - t0) * 1000:.0f} ms，{time.time():.3f}）", flush=True)
     try:
         return app.exec()

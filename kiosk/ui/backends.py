@@ -20,7 +20,7 @@ from typing import Any
 
 from kiosk.events import AnswerDone, AnswerLead, AnswerSentence
 from kiosk.ui import convert
-from kiosk.ui.viewmodels import Analytics, GuideView, PolicyView, QueueRow, ScanView, TicketView
+from kiosk.ui.viewmodels import Analytics, GuideView, PolicyView, PrintOut, QueueRow, ScanView, TicketView
 
 log = logging.getLogger(__name__)
 CITE_RE = re.compile(r"\[(\d+)\]")
@@ -57,6 +57,8 @@ class Backends:
         self._ask: Any = None  # the store's own answering, when the dialogue is not loaded
         self._matcher: Any = None  # policy matching on the loaded store
         self.voice: Any = None  # kiosk.ui.voice.VoiceBridge once a microphone and the models are found
+        # set once the store has been opened (or failed to): the keyboard's index needs its vocabulary
+        self._knowledge_tried = threading.Event()
 
     def loaders(self) -> list[tuple[str, Callable[[], str]]]:
         return [("knowledge", self.load_knowledge), ("dialogue", self.load_dialogue), ("pinyin", self.load_pinyin),
@@ -64,16 +66,19 @@ class Backends:
 
     # -- loading -------------------------------------------------------------------------------------------
     def load_knowledge(self) -> str:
-        store_mod = need("kiosk.store", "政策知识库尚未安装，请联系工作人员。")
-        retrieve = need("kiosk.knowledge.retrieve", "政策检索模块尚未安装，请联系工作人员。")
-        with self._lock:
-            self.store = store_mod.Store.open()
-            self.retriever = retrieve.Retriever(self.store)
-            try:
-                self.vocabulary = list(self.store.vocabulary())
-            except Exception:  # noqa: BLE001 - the keyboard still works from common words
-                log.warning("store vocabulary unavailable", exc_info=True)
-        return f"已载入 {len(self.store.documents())} 份政策文件"
+        try:
+            store_mod = need("kiosk.store", "政策知识库尚未安装，请联系工作人员。")
+            retrieve = need("kiosk.knowledge.retrieve", "政策检索模块尚未安装，请联系工作人员。")
+            with self._lock:
+                self.store = store_mod.Store.open()
+                self.retriever = retrieve.Retriever(self.store)
+                try:
+                    self.vocabulary = list(self.store.vocabulary())
+                except Exception:  # noqa: BLE001 - the keyboard still works from common words
+                    log.warning("store vocabulary unavailable", exc_info=True)
+            return f"已载入 {len(self.store.documents())} 份政策文件"
+        finally:
+            self._knowledge_tried.set()
 
     def demo_content(self) -> bool:
         """Whether the loaded store holds the demo pack (the screen then carries a permanent badge)."""
@@ -90,9 +95,11 @@ class Backends:
         llm = getattr(getattr(manager, "answerer", None), "llm", None)
         return "就绪（本地大模型）" if llm is not None else "就绪（从政策原文作答，未装大模型）"
 
-    def load_pinyin(self) -> str:
+    def load_pinyin(self, wait_s: float = 300.0) -> str:
+        """The keyboard's index, built once the store's vocabulary is in (loaders run side by side)."""
         from kiosk.ui.pinyin import PinyinIndex
 
+        self._knowledge_tried.wait(wait_s)
         with self._lock:
             vocabulary = list(self.vocabulary)
         self.pinyin = PinyinIndex.build(vocabulary)
@@ -190,15 +197,19 @@ class Backends:
     def scan(self, path: Path) -> ScanView:
         scan = need("kiosk.documents.scan", "证照识别暂不可用，请在右边手动填写企业信息。")
         try:
-            return convert.scan_view(scan.scan_image(path))
+            result = scan.scan_image(path)
         except scan.ScanError as exc:
             raise Unavailable(getattr(exc, "friendly", None) or str(exc)) from exc
+        return convert.scan_view(result, {t.id: t.name for t in self._taxonomy().tags.values()})
+
+    def _taxonomy(self) -> Any:
+        return need("kiosk.policy.taxonomy", "政策匹配暂不可用，请到政策服务窗口咨询。").load_taxonomy()
 
     def match(self, fields: dict[str, str], answers: dict[str, bool]) -> list[PolicyView]:
         profile = need("kiosk.policy.profile", "政策匹配暂不可用，请到政策服务窗口咨询。")
         eligibility = need("kiosk.policy.eligibility", "政策匹配暂不可用，请到政策服务窗口咨询。")
         try:
-            enterprise = profile.profile_from_fields(dict(fields))
+            enterprise = profile.profile_from_fields(convert.profile_fields(fields, self._taxonomy().resolve_tag))
         except ValueError as exc:
             raise Unavailable(f"企业信息有误：{exc}，请返回修改。") from exc
         for key, value in answers.items():
@@ -232,11 +243,13 @@ class Backends:
         except (sqlite3.Error, OSError) as exc:  # the visitor hears what happened, never the database's words
             raise Unavailable(storage_message(exc) or STORAGE) from exc
 
-    def submit(self, text: str, company: str, phone: str) -> TicketView:
+    def submit(self, text: str, company: str, phone: str, address: str = "") -> TicketView:
+        """`address` is the enterprise's (from a scanned licence): matters on its street go to that street."""
         from kiosk.requests import SubmitForm
 
         svc = self.requests()
-        receipt = self._request_call(lambda: svc.submit(SubmitForm(text, company, phone, channel="kiosk-text")))
+        receipt = self._request_call(lambda: svc.submit(SubmitForm(text, company, phone, address,
+                                                                   channel="kiosk-text")))
         status = self._request_call(lambda: svc.status(receipt.ticket, phone[-4:]))
         return convert.ticket_view(receipt.ticket, status.items, status.events, svc.department_name, receipt.qr_text)
 
@@ -253,6 +266,11 @@ class Backends:
         svc = self.requests()
         items = self._request_call(lambda: svc.list_items(overdue=overdue_only))
         return convert.queue_rows(items, svc.department_name, svc.clock())
+
+    def act(self, ref: str, action: str) -> None:
+        """Staff accept or resolve a queue item at the kiosk."""
+        svc = self.requests()
+        self._request_call(lambda: svc.act(ref, action, "工作人员（一体机）"))
 
     def analytics(self) -> Analytics:
         from kiosk.ui import analytics
@@ -290,7 +308,7 @@ class Backends:
         names = {k: d.name for k, d in store_departments().items()}
         return convert.guide_view(self._checklist(guide_id, answers), names)
 
-    def print_guide(self, guide_id: str, answers: dict[str, bool]) -> Path:
+    def print_guide(self, guide_id: str, answers: dict[str, bool]) -> PrintOut:
         from kiosk.config import data_dir
         from kiosk.guides.catalog import store_departments
         from kiosk.guides.printout import render_pdf
@@ -298,9 +316,18 @@ class Backends:
         folder = data_dir() / "tmp"
         folder.mkdir(parents=True, exist_ok=True)
         out = render_pdf(self._checklist(guide_id, answers), folder / f"guide-{guide_id}.pdf", store_departments())
-        if shutil.which("lp"):
-            subprocess.run(["lp", str(out)], check=False, capture_output=True, timeout=20)
-        return out
+        return PrintOut(out, send_to_printer(out))
+
+
+def send_to_printer(path: Path) -> bool:
+    """Whether the default printer took the file (no `lp`, no printer or a refusal is False)."""
+    lp = shutil.which("lp")
+    if not lp:
+        return False
+    try:
+        return subprocess.run([lp, str(path)], check=False, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
 
 
 def _importable(module: str) -> bool:

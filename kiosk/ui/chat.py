@@ -9,9 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.events import Citation
-from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui.session import mask_text
-from kiosk.ui.widgets import IconButton, IconLabel, label
+from kiosk.ui.widgets import SAMPLE_WORD, IconButton, IconLabel, label, without_sample_word
 
 
 def rich(text: str, brand: str) -> str:
@@ -91,11 +90,12 @@ class KioskBubble(QWidget):
         head.addWidget(label("依据来源（点一下查看原文）", "muted"), 1)
         self.sources.addLayout(head)
         for c in citations:
-            title = f"[{c.n}] 《{c.title}》" + (f" {c.article}" if c.article else "")
+            name = without_sample_word(c.title) if c.sample else c.title
+            title = f"[{c.n}] 《{name}》" + (f" {c.article}" if c.article else "")
             if c.doc_number:
                 title += f" · {c.doc_number}"
             if c.sample:
-                title += f" · {SAMPLE_MARK}"
+                title += f" · {SAMPLE_WORD}"
             self.sources.addWidget(SourceButton(title, lambda c=c: self._open_source(c)))
 
 
@@ -120,5 +120,5 @@ def source_html(c: Citation) -> tuple[str, str]:
     body = f'<p style="color:#56676A">{html.escape(meta)}</p>' if meta else ""
     body += "".join(f"<p>{html.escape(p)}</p>" for p in c.text.split("\n") if p.strip())
     if c.sample:
-        body += f'<p style="color:#C77700">说明：这是演示用的{SAMPLE_MARK}政策，不是正式文件。</p>'
+        body += f'<p style="color:#7A4300">说明：这是{SAMPLE_WORD}政策，用于演示，不是正式文件。</p>'
     return f"《{c.title}》", body

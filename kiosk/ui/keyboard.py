@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
 from kiosk.ui.pinyin import Candidate
 from kiosk.ui.widgets import Card, IconButton, clear, label
 
 ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 DIGITS = "1234567890"
-PUNCT = "，。？！、"
+PUNCT = "，。？！、-"
 
 
 Lookup = Callable[[str, Callable[[list[Candidate]], None]], None]  # (letters, deliver) — answers asynchronously
@@ -28,7 +28,7 @@ class Keyboard(Card):
     submit = Signal()
 
     def __init__(self, lookup: Lookup):
-        super().__init__(margins=18, spacing=10)
+        super().__init__(margins=14, spacing=8)
         self._lookup = lookup
         self.target: QWidget | None = None
         self.chinese = True
@@ -38,9 +38,9 @@ class Keyboard(Card):
         self.composing = label("", "h3", wrap=False)
         self.composing.setMinimumWidth(160)
         top.addWidget(self.composing)
-        self.candidates = QHBoxLayout()
-        self.candidates.setSpacing(6)
-        top.addLayout(self.candidates, 1)
+        self.candidate_row = CandidateRow()
+        self.candidates = self.candidate_row.row
+        top.addWidget(self.candidate_row, 1)
         self.box.addLayout(top)
         self.box.addLayout(self._row(DIGITS))
         self.box.addLayout(self._row(ROWS[0], extra_right=[self._key("", self.backspace, "backspace", 2)]))
@@ -54,6 +54,7 @@ class Keyboard(Card):
         bottom.addWidget(self._key("空格", self.space), 5)
         bottom.addWidget(self._key("收起", self.hide), 2)
         self.box.addLayout(bottom)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # keys keep their height
         self._refresh()
 
     def _key(self, text: str, action: Callable[[], None], icon_name: str | None = None, stretch: int = 1):
@@ -74,8 +75,11 @@ class Keyboard(Card):
             row.addWidget(key, key.property("stretch"))
         return row
 
-    def attach(self, target: QWidget) -> None:
+    def attach(self, target: QWidget | None, chinese: bool | None = None) -> None:
+        """Type into `target`; `chinese` sets pinyin (True) or plain letters (False), None keeps the mode."""
         self.target = target
+        if chinese is not None and chinese != self.chinese:
+            self.toggle_mode()
 
     # -- typing --------------------------------------------------------------------------------------------
     def press(self, ch: str) -> None:
@@ -129,7 +133,7 @@ class Keyboard(Card):
         self._refresh()
 
     def _refresh(self) -> None:
-        self.composing.setText(self.letters or ("拼音" if self.chinese else "ABC"))
+        self.composing.setText(self.letters or ("拼音" if self.chinese else "字母"))
         self.show_candidates(self.letters, [])
         if self.letters:
             self._lookup(self.letters, lambda cands, letters=self.letters: self.show_candidates(letters, cands))
@@ -144,3 +148,29 @@ class Keyboard(Card):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.candidates.addWidget(b)
         self.candidates.addStretch(1)
+        self.candidate_row.fit()
+
+
+class CandidateRow(QWidget):
+    """The candidate bar: as many candidates as fit its width are shown, the rest hidden, so a long list
+    never widens the keyboard past the screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(6)
+
+    def fit(self) -> None:
+        used = 0
+        for i in range(self.row.count()):
+            button = self.row.itemAt(i).widget()
+            if button is None:
+                continue
+            used += button.sizeHint().width() + self.row.spacing()
+            button.setVisible(used <= self.width())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.fit()

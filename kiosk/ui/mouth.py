@@ -3,14 +3,12 @@
 The voice loop hands over `MouthFrame`s (time from the start of the utterance, openness 0–1) together with the
 audio. The avatar never counts frames itself: on every repaint it asks the playback clock where the audio is
 and reads the openness for that instant, so the mouth cannot drift from the sound however late a repaint comes.
-Without synthesised speech (no voice installed) a timeline is made from the text so the avatar still talks.
+Without synthesised speech the mouth stays shut: a mouth moving in silence misleads the visitor.
 """
 
 from __future__ import annotations
 
 import bisect
-import math
-import time
 from collections.abc import Callable, Iterable
 
 from kiosk.events import MouthFrame
@@ -56,41 +54,6 @@ class MouthTimeline:
 
     def finished(self, t_ms: float) -> bool:
         return self.closed and t_ms >= self.end_ms
-
-
-def text_timeline(text: str, chars_per_second: float = 4.5, start_ms: int = 0) -> list[MouthFrame]:
-    """A plausible mouth for text shown without audio: one open-close per spoken character, rests at punctuation."""
-    frames: list[MouthFrame] = []
-    t = float(start_ms)
-    syllable_ms = 1000.0 / max(0.5, chars_per_second)
-    for ch in text:
-        if ch.isspace():
-            continue
-        if ch in "，、；：,;:":
-            span, peak = syllable_ms * 1.2, 0.0
-        elif ch in "。！？!?.…":
-            span, peak = syllable_ms * 1.8, 0.0
-        else:
-            span, peak = syllable_ms, 0.55 + 0.4 * ((ord(ch) * 7919) % 100) / 100
-        steps = max(1, int(span // FRAME_MS))
-        for k in range(steps):
-            frames.append(MouthFrame(int(t + k * FRAME_MS), peak * math.sin(math.pi * (k + 0.5) / steps)))
-        t += steps * FRAME_MS
-    return frames
-
-
-class MonotonicClock:
-    """A playback clock for text-only speech: milliseconds since `start()`."""
-
-    def __init__(self, now: Callable[[], float] = time.monotonic):
-        self._now = now
-        self._t0 = now()
-
-    def start(self) -> None:
-        self._t0 = self._now()
-
-    def __call__(self) -> float:
-        return (self._now() - self._t0) * 1000.0
 
 
 def _clamp(x: float) -> float:

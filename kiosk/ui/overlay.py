@@ -3,6 +3,8 @@ warning. Esc or the close button dismisses it; focus moves into the card and bac
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
@@ -19,12 +21,16 @@ class Overlay(QWidget):
         self.body = label("", selectable=True)
         self.body.setTextFormat(Qt.TextFormat.RichText)
         self.extra = QVBoxLayout()
+        self.kind = ""  # what the card shows now ("idle" for the countdown), so an update can find it
+        self._on_confirm: Callable[[], None] | None = None
+        self.confirm_button = IconButton("", "check", None, self._confirm)
         self.close_button = IconButton("我知道了", "check", "primary", self.hide)
         self.card.box.addWidget(self.title)
         self.card.box.addWidget(self.body)
         self.card.box.addLayout(self.extra)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.confirm_button)
         row.addWidget(self.close_button)
         self.card.box.addLayout(row)
         outer = QVBoxLayout(self)
@@ -39,10 +45,35 @@ class Overlay(QWidget):
         parent.installEventFilter(self)
         self.hide()
 
-    def show_message(self, title: str, html: str, button: str = "我知道了") -> None:
+    def show_message(self, title: str, html: str, button: str = "我知道了", kind: str = "") -> None:
+        self.kind = kind
+        self._on_confirm = None
+        self.confirm_button.hide()
         self.title.setText(title)
         self.body.setText(html)
         self.close_button.setText(button)
+        self.close_button.setAccessibleName(button)
+        self._open()
+
+    def ask(self, title: str, html: str, confirm: str, on_confirm: Callable[[], None], cancel: str) -> None:
+        """A question with two answers: `confirm` runs `on_confirm`, `cancel` (the default) just closes."""
+        self.show_message(title, html, cancel, kind="ask")
+        self._on_confirm = on_confirm
+        self.confirm_button.setText(confirm)
+        self.confirm_button.setAccessibleName(confirm)
+        self.confirm_button.show()
+
+    def _confirm(self) -> None:
+        action, self._on_confirm = self._on_confirm, None
+        self.hide()
+        if action is not None:
+            action()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.kind = ""
+        super().hideEvent(event)
+
+    def _open(self) -> None:
         self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()

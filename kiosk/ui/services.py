@@ -110,6 +110,11 @@ class Services(QObject):
         st = self.states.get(key)
         return bool(st and st.state == "ready")
 
+    def unavailable(self, key: str) -> bool:
+        """The engine was looked for and is not there (as opposed to still loading)."""
+        st = self.states.get(key)
+        return bool(st and st.state in ("missing", "failed"))
+
     # -- voice ---------------------------------------------------------------------------------------------
     def _load_voice(self) -> str:
         return self.backends.start_voice(self._voice_event)

@@ -37,6 +37,7 @@ class Session:
     answers: dict[str, bool] = field(default_factory=dict)  # follow-up questions the visitor answered
     ticket: str = ""
     temp_files: list[Path] = field(default_factory=list)
+    visit: int = 0  # counts wipes: a result that arrives for an earlier visit is dropped
 
     def is_empty(self) -> bool:
         return not (self.conversation or self.profile or self.scan_image or self.scan_fields or self.answers
@@ -52,14 +53,19 @@ class Session:
         self.answers.clear()
         self.ticket = ""
         self.temp_files.clear()
+        self.visit += 1
 
 
 ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin, QEvent.Type.Wheel,
             QEvent.Type.TouchUpdate}
 
 
+WARN_SECONDS = 10
+
+
 class IdleWatcher(QObject):
-    """Counts down from the last activity; `warning` fires 10 s before `expired` so the visitor can stay."""
+    """Counts down from the last activity; `warning` fires with the seconds left on each of the last ten
+    seconds (so the visitor sees the count go down) and `expired` at zero."""
 
     warning = Signal(int)
     expired = Signal()
@@ -90,8 +96,8 @@ class IdleWatcher(QObject):
         if self.paused:
             return
         self._left -= 1
-        if self._left == 10:
-            self.warning.emit(10)
+        if 0 < self._left <= min(WARN_SECONDS, self.seconds - 1):
+            self.warning.emit(self._left)
         if self._left <= 0:
             self._left = self.seconds
             self.expired.emit()

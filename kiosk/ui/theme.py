@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+TOUCH_PX = 48  # the smallest target a finger hits reliably, whatever the window's scale
 FONT_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"]
 
 
@@ -22,8 +23,8 @@ class Palette:
     text: str = "#1D2B29"
     muted: str = "#56676A"
     line: str = "#D5E2DF"
-    ok: str = "#1E8E4E"
-    warn: str = "#C77700"
+    ok: str = "#1A7A43"  # white text on ok, warn and bad passes WCAG AA (4.5:1) at any size
+    warn: str = "#A35F00"
     bad: str = "#C2413B"
     visitor_bubble: str = "#12877F"
     visitor_text: str = "#FFFFFF"
@@ -47,6 +48,15 @@ class Theme:
         """A length in pixels for the current window; type grows a quarter in elderly mode."""
         return max(1, round(size_at_1080p * self.scale * (1.25 if self.elderly else 1.0)))
 
+    def dim(self, size_at_1080p: float) -> int:
+        """A length that is not type (padding, radius, height): scaled to the window only. Elderly mode makes
+        the type larger and boxes grow with it; growing every box as well pushes the screen off the window."""
+        return max(1, round(size_at_1080p * self.scale))
+
+    def touch(self, size_at_1080p: float) -> int:
+        """A length for something a finger taps: scaled like `dim`, never below `TOUCH_PX`."""
+        return max(TOUCH_PX, self.dim(size_at_1080p))
+
     def with_window(self, width: int, height: int) -> Theme:
         scale = min(width / 1920, height / 1080)
         return replace(self, scale=min(2.2, max(0.62, scale)))
@@ -56,8 +66,14 @@ class Theme:
                        palette=HIGH_CONTRAST if high_contrast else Palette())
 
 
+def badge_colours(p: Palette) -> dict[str, tuple[str, str, str]]:
+    """Text, fill and outline of each badge role; 样例 (badge-muted) is an outlined pill in both palettes."""
+    return {"badge-ok": ("#FFFFFF", p.ok, p.ok), "badge-warn": ("#FFFFFF", p.warn, p.warn),
+            "badge-bad": ("#FFFFFF", p.bad, p.bad), "badge-muted": (p.text, p.card, p.muted)}
+
+
 def style_sheet(theme: Theme) -> str:
-    p, px = theme.palette, theme.px
+    p, px, dim, touch = theme.palette, theme.px, theme.dim, theme.touch
     border = 3 if theme.high_contrast else 1
     return f"""
 * {{ font-family: {", ".join(f'"{f}"' for f in FONT_FAMILIES)}; color: {p.text}; }}
@@ -70,82 +86,80 @@ QLabel[role="muted"] {{ font-size: {px(24)}px; color: {p.muted}; }}
 QLabel[role="brand"] {{ font-size: {px(34)}px; font-weight: 800; color: {p.brand_dark}; }}
 QLabel[role="big-number"] {{ font-size: {px(60)}px; font-weight: 800; color: {p.brand_dark}; letter-spacing: 2px; }}
 QLabel[role="badge-ok"], QLabel[role="badge-warn"], QLabel[role="badge-bad"], QLabel[role="badge-muted"] {{
-  font-size: {px(22)}px; font-weight: 700; padding: {px(4)}px {px(14)}px; border-radius: {px(16)}px; }}
-QLabel[role="badge-ok"] {{ background: {p.ok}; color: white; }}
-QLabel[role="badge-warn"] {{ background: {p.warn}; color: white; }}
-QLabel[role="badge-bad"] {{ background: {p.bad}; color: white; }}
-QLabel[role="badge-muted"] {{ background: {p.line}; color: {p.text}; }}
+  font-size: {px(22)}px; font-weight: 700; padding: {dim(4)}px {dim(14)}px; border-radius: {dim(16)}px; }}
+{"".join(f'QLabel[role="{role}"] {{ background: {bg}; color: {fg}; border: {border}px solid {edge}; }}{chr(10)}'
+         for role, (fg, bg, edge) in badge_colours(p).items())}
 QFrame#topbar {{ background: {p.card}; border-bottom: {border}px solid {p.line}; }}
 QFrame#footer {{ background: transparent; }}
-QFrame[role="card"] {{ background: {p.card}; border: {border}px solid {p.line}; border-radius: {px(24)}px; }}
+QFrame[role="card"] {{ background: {p.card}; border: {border}px solid {p.line}; border-radius: {dim(24)}px; }}
 QFrame[role="soft"] {{ background: {p.brand_soft}; border: {border if theme.high_contrast else 0}px solid {p.line};
-  border-radius: {px(24)}px; }}
-QPushButton {{ font-size: {px(26)}px; font-weight: 600; min-height: {px(64)}px; padding: 0 {px(26)}px;
-  border-radius: {px(32)}px; background: {p.card}; border: {max(2, border)}px solid {p.brand};
+  border-radius: {dim(24)}px; }}
+QPushButton {{ font-size: {px(26)}px; font-weight: 600; min-height: {touch(64)}px; padding: 0 {dim(26)}px;
+  border-radius: {dim(32)}px; background: {p.card}; border: {max(2, border)}px solid {p.brand};
   color: {p.brand_dark}; }}
 QPushButton:hover {{ background: {p.brand_soft}; }}
 QPushButton:pressed {{ background: {p.line}; }}
-QPushButton:focus {{ outline: none; border: {px(4)}px solid {p.warn}; }}
+QPushButton:focus {{ outline: none; border: {dim(4)}px solid {p.warn}; }}
 QPushButton:disabled {{ color: {p.muted}; border-color: {p.line}; background: {p.bg}; }}
 QPushButton[role="primary"] {{ background: {p.brand}; color: white; border: {border if theme.high_contrast else 0}px
-  solid {p.brand_dark}; font-size: {px(30)}px; min-height: {px(80)}px; border-radius: {px(40)}px;
-  padding: 0 {px(40)}px; }}
+  solid {p.brand_dark}; font-size: {px(30)}px; min-height: {touch(80)}px; border-radius: {dim(40)}px;
+  padding: 0 {dim(40)}px; }}
 QPushButton[role="primary"]:hover {{ background: {p.brand_dark}; }}
-QPushButton[role="primary"]:focus {{ border: {px(4)}px solid {p.warn}; }}
-QPushButton[role="ghost"] {{ border: 0; background: transparent; min-height: {px(56)}px; padding: 0 {px(14)}px;
+QPushButton[role="primary"]:focus {{ border: {dim(4)}px solid {p.warn}; }}
+QPushButton[role="ghost"] {{ border: 0; background: transparent; min-height: {touch(56)}px; padding: 0 {dim(14)}px;
   font-size: {px(24)}px; color: {p.text}; }}
 QPushButton[role="ghost"]:checked {{ background: {p.brand_soft}; color: {p.brand_dark}; }}
-QPushButton[role="ghost"]:focus {{ border: {px(3)}px solid {p.warn}; }}
-QPushButton[role="chip"] {{ min-height: {px(56)}px; border-radius: {px(28)}px; font-size: {px(24)}px;
-  background: {p.card}; border: {max(2, border)}px solid {p.brand}; color: {p.brand_dark}; padding: 0 {px(22)}px; }}
+QPushButton[role="ghost"]:focus {{ border: {dim(3)}px solid {p.warn}; }}
+QPushButton[role="chip"] {{ min-height: {touch(56)}px; border-radius: {dim(28)}px; font-size: {px(24)}px;
+  background: {p.card}; border: {max(2, border)}px solid {p.brand}; color: {p.brand_dark}; padding: 0 {dim(22)}px; }}
 QPushButton[role="chip"]:checked {{ background: {p.brand}; color: white; }}
-QPushButton[role="chip"]:focus {{ border: {px(4)}px solid {p.warn}; }}
-QPushButton[role="menu"] {{ text-align: left; min-height: {px(76)}px; border-radius: {px(18)}px; font-size: {px(26)}px;
+QPushButton[role="chip"]:focus {{ border: {dim(4)}px solid {p.warn}; }}
+QPushButton[role="menu"] {{ text-align: left; min-height: {touch(76)}px; border-radius: {dim(18)}px; font-size: {px(26)}px;
   font-weight: 700; background: {p.card}; border: {max(1, border)}px solid {p.line}; color: {p.text};
-  padding: 0 {px(20)}px; }}
-QPushButton[role="menu"]:checked {{ background: {p.brand_soft}; border: {px(3)}px solid {p.brand};
+  padding: 0 {dim(20)}px; }}
+QPushButton[role="menu"]:checked {{ background: {p.brand_soft}; border: {dim(3)}px solid {p.brand};
   color: {p.brand_dark}; }}
-QPushButton[role="menu"]:focus {{ border: {px(4)}px solid {p.warn}; }}
-QPushButton[role="key"] {{ min-height: {px(62)}px; min-width: {px(62)}px; padding: 0; border-radius: {px(12)}px;
+QPushButton[role="menu"]:focus {{ border: {dim(4)}px solid {p.warn}; }}
+QPushButton[role="key"] {{ min-height: {touch(62)}px; min-width: {touch(62)}px; padding: 0; border-radius: {dim(12)}px;
   font-size: {px(28)}px; border: {border}px solid {p.line}; color: {p.text}; }}
-QPushButton[role="candidate"] {{ min-height: {px(56)}px; padding: 0 {px(16)}px; border-radius: {px(10)}px;
+QPushButton[role="candidate"] {{ min-height: {touch(56)}px; padding: 0 {dim(16)}px; border-radius: {dim(10)}px;
   font-size: {px(30)}px; border: 0; background: transparent; color: {p.text}; }}
-QPushButton[role="candidate"]:focus {{ border: {px(3)}px solid {p.warn}; }}
+QPushButton[role="candidate"]:focus {{ border: {dim(3)}px solid {p.warn}; }}
 QPushButton[role="tile"] {{ background: {p.card}; border: {max(1, border)}px solid {p.line};
-  border-radius: {px(28)}px; text-align: left; padding: {px(20)}px {px(28)}px; min-height: {px(120)}px;
+  border-radius: {dim(28)}px; text-align: left; padding: 0 {dim(28)}px; min-height: {touch(120)}px;
   font-size: {px(32)}px; font-weight: 700; color: {p.text}; }}
-QPushButton[role="tile"]:focus {{ border: {px(4)}px solid {p.warn}; }}
+QPushButton[role="tile"]:focus {{ border: {dim(4)}px solid {p.warn}; }}
 QPushButton[role="tile-primary"] {{ background: {p.brand}; border: {border if theme.high_contrast else 0}px solid
-  {p.brand_dark}; border-radius: {px(28)}px; text-align: left; padding: {px(20)}px {px(28)}px;
-  min-height: {px(150)}px; font-size: {px(38)}px; font-weight: 800; color: white; }}
-QPushButton[role="tile-primary"]:focus {{ border: {px(5)}px solid {p.warn}; }}
-QLineEdit, QTextEdit, QPlainTextEdit, QComboBox {{ font-size: {px(28)}px; min-height: {px(64)}px; padding: 0 {px(16)}px;
-  background: {p.card}; border: {max(2, border)}px solid {p.line}; border-radius: {px(14)}px; }}
-QTextEdit, QPlainTextEdit {{ padding: {px(12)}px; }}
-QLineEdit:focus, QTextEdit:focus, QPlainTextEdit:focus {{ border: {px(3)}px solid {p.brand}; }}
-QLineEdit[state="invalid"] {{ border: {px(3)}px solid {p.bad}; }}
-QCheckBox {{ font-size: {px(26)}px; spacing: {px(14)}px; }}
-QCheckBox::indicator {{ width: {px(34)}px; height: {px(34)}px; }}
-QTabBar::tab {{ font-size: {px(26)}px; padding: {px(14)}px {px(30)}px; min-height: {px(40)}px;
-  background: transparent; border-bottom: {px(4)}px solid transparent; color: {p.muted}; }}
-QTabBar::tab:selected {{ color: {p.brand_dark}; border-bottom: {px(4)}px solid {p.brand}; font-weight: 700; }}
+  {p.brand_dark}; border-radius: {dim(28)}px; text-align: left; padding: 0 {dim(28)}px;
+  min-height: {touch(150)}px; font-size: {px(38)}px; font-weight: 800; color: white; }}
+QPushButton[role="tile-primary"]:focus {{ border: {dim(5)}px solid {p.warn}; }}
+QLineEdit, QTextEdit, QPlainTextEdit, QComboBox {{ font-size: {px(28)}px; min-height: {touch(64)}px; padding: 0 {dim(16)}px;
+  background: {p.card}; border: {max(2, border)}px solid {p.line}; border-radius: {dim(14)}px; }}
+QTextEdit, QPlainTextEdit {{ padding: {dim(12)}px; }}
+QLineEdit:focus, QTextEdit:focus, QPlainTextEdit:focus {{ border: {dim(3)}px solid {p.brand}; }}
+QLineEdit[state="invalid"] {{ border: {dim(3)}px solid {p.bad}; }}
+QCheckBox {{ font-size: {px(26)}px; spacing: {dim(14)}px; min-height: {touch(64)}px; }}
+QCheckBox::indicator {{ width: {touch(48)}px; height: {touch(48)}px; }}
+QTabBar::tab {{ font-size: {px(26)}px; padding: {dim(14)}px {dim(30)}px; min-height: {touch(40)}px;
+  background: transparent; border-bottom: {dim(4)}px solid transparent; color: {p.muted}; }}
+QTabBar::tab:selected {{ color: {p.brand_dark}; border-bottom: {dim(4)}px solid {p.brand}; font-weight: 700; }}
 QTabWidget::pane {{ border: 0; }}
 QTableWidget {{ font-size: {px(22)}px; background: {p.card}; border: {border}px solid {p.line};
-  gridline-color: {p.line}; border-radius: {px(12)}px; }}
+  gridline-color: {p.line}; border-radius: {dim(12)}px; }}
 QHeaderView::section {{ font-size: {px(22)}px; font-weight: 700; background: {p.brand_soft}; border: 0;
-  padding: {px(8)}px; }}
-QScrollBar:vertical {{ width: {px(14)}px; background: transparent; }}
-QScrollBar::handle:vertical {{ background: {p.line}; border-radius: {px(7)}px; min-height: {px(40)}px; }}
+  padding: {dim(8)}px; }}
+QScrollBar:vertical {{ width: {dim(14)}px; background: transparent; }}
+QScrollBar::handle:vertical {{ background: {p.line}; border-radius: {dim(7)}px; min-height: {dim(40)}px; }}
 QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}
-QFrame[role="visitor"] {{ background: {p.visitor_bubble}; border-radius: {px(26)}px;
-  border-bottom-right-radius: {px(6)}px; }}
+QFrame[role="visitor"] {{ background: {p.visitor_bubble}; border-radius: {dim(26)}px;
+  border-bottom-right-radius: {dim(6)}px; }}
 QFrame[role="visitor"] QLabel {{ color: {p.visitor_text}; font-size: {px(28)}px; }}
-QFrame[role="visitor"][draft="true"] {{ background: {p.brand_soft}; border: {px(2)}px dashed {p.brand}; }}
+QFrame[role="visitor"][draft="true"] {{ background: {p.brand_soft}; border: {dim(2)}px dashed {p.brand}; }}
 QFrame[role="visitor"][draft="true"] QLabel {{ color: {p.brand_dark}; }}
 QPushButton[role="source"] {{ text-align: left; background: {p.bg}; border: {border}px solid {p.line};
-  border-radius: {px(14)}px; font-size: {px(23)}px; font-weight: 500; min-height: {px(54)}px;
-  padding: 0 {px(18)}px; color: {p.text}; }}
-QPushButton[role="source"]:focus {{ border: {px(3)}px solid {p.warn}; }}
+  border-radius: {dim(14)}px; font-size: {px(23)}px; font-weight: 500; min-height: {touch(54)}px;
+  padding: 0 {dim(18)}px; color: {p.text}; }}
+QPushButton[role="source"]:focus {{ border: {dim(3)}px solid {p.warn}; }}
 QLabel[role="caption"] {{ font-size: {px(30)}px; font-weight: 700; color: {p.brand_dark}; }}
 QToolTip {{ font-size: {px(22)}px; }}
 """

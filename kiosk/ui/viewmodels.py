@@ -7,6 +7,7 @@ Screens only know these records, so each screen renders whether or not a service
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 SCAN_FIELDS = [
     ("name", "企业名称"), ("credit_code", "统一社会信用代码"), ("type", "类型"), ("legal_representative", "法定代表人"),
@@ -53,6 +54,7 @@ class PolicyView:
     how_to_apply: str = ""
     sample: bool = False
     questions: list[tuple[str, str]] = field(default_factory=list)  # (key, question) that settle the unknowns
+    elsewhere: bool = False  # not met because it is another place's policy
 
 
 @dataclass
@@ -87,6 +89,7 @@ class GuideMaterial:
     name: str
     note: str = ""
     when: str = ""  # key of the tailoring question that makes it required; "" = always
+    pending: bool = False  # needed or not depends on a question the visitor has not answered yet
 
 
 @dataclass
@@ -107,6 +110,12 @@ class GuideView:
 
 
 @dataclass
+class PrintOut:
+    path: Path
+    printed: bool  # sent to a printer; False when the kiosk has none
+
+
+@dataclass
 class QueueRow:
     ticket: str
     text: str
@@ -115,6 +124,7 @@ class QueueRow:
     state: str
     due: str
     overdue: bool = False
+    actions: list[tuple[str, str]] = field(default_factory=list)  # (action, button word) staff can take now
 
 
 @dataclass
@@ -154,12 +164,9 @@ def demo_policies() -> list[PolicyView]:
     from kiosk.policy.profile import profile_from_fields
     from kiosk.policy.taxonomy import load_taxonomy
     from kiosk.store import Store
-    from kiosk.ui.convert import policy_view
+    from kiosk.ui.convert import policy_view, profile_fields
 
-    fields = dict(demo_scan().fields)
-    fields["registered_capital_yuan"] = float(fields["registered_capital_yuan"])
-    fields["street"] = load_taxonomy().resolve_tag(fields["street"]) or ""
-    fields["industry_tags"] = [t for t in (load_taxonomy().resolve_tag(fields["industry_tags"]),) if t]
+    fields = profile_fields(dict(demo_scan().fields), load_taxonomy().resolve_tag)
     matches = Matcher.default(Store.open()).match(profile_from_fields(fields))
     return [policy_view(m) for m in matches if m.status in ("met", "one_step")][:4]
 
@@ -176,7 +183,7 @@ def demo_ticket() -> TicketView:
 def demo_guide() -> GuideView:
     m = GuideMaterial
     return GuideView(
-        "restaurant", "开一家餐馆（一件事）", "营业执照、食品经营许可、消防、招牌设置一次办，材料从 18 份减到 8 份。",
+        "restaurant", "开一家餐馆（一件事）", "营业执照、食品经营许可、消防、招牌设置一次申请、并联办理。",
         [("area_over_300", "经营面积是否超过 300 平方米？"), ("outdoor_sign", "是否要设置户外招牌？"),
          ("liquor", "是否销售酒类？")],
         [GuideStep("线上填报一张表", "企业服务中心", "“浙里办”一件事专区", "当天"),

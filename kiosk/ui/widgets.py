@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -15,14 +15,22 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui import icons
 from kiosk.ui.avatar import Avatar
 from kiosk.ui.theme import Theme
 
+SAMPLE_WORD = SAMPLE_MARK  # the one word for demonstration content, on every screen (the answers say it too)
+
+
+def without_sample_word(title: str) -> str:
+    """A title whose sample mark is shown as a badge beside it, so the word is not said twice."""
+    return title.replace(f"（{SAMPLE_WORD}）", "").replace(f"({SAMPLE_WORD})", "").strip()
 BADGE = {"met": ("badge-ok", "完全符合"), "one_step": ("badge-warn", "差一步"), "unknown": ("badge-muted", "待确认"),
          "not_met": ("badge-bad", "暂不符合")}
 
@@ -35,6 +43,38 @@ def label(text: str = "", role: str | None = None, wrap: bool = True, selectable
     if selectable:
         w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return w
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when the room is short, instead of being cut at an edge mid-character."""
+
+    def __init__(self, text: str = "", role: str | None = None):
+        super().__init__()
+        if role:
+            self.setProperty("role", role)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.full = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        self.full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def text(self) -> str:
+        return self.full
+
+    def _elide(self) -> None:
+        super().setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, max(10, self.width())))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override (a new style sheet changes the font)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()
 
 
 class IconButton(QPushButton):
@@ -102,6 +142,15 @@ def badge(status: str) -> QLabel:
     w = label(text, role, wrap=False)
     w.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return w
+
+
+def show_page(pages: QStackedWidget, index: int) -> None:
+    """Show one page of a stack; only that page claims room, so a tall or wide hidden page cannot push the
+    screen past the window."""
+    for i in range(pages.count()):
+        policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+        pages.widget(i).setSizePolicy(policy, policy)
+    pages.setCurrentIndex(index)
 
 
 def clear(layout: QLayout) -> None:

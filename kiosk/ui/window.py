@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -20,12 +19,13 @@ from kiosk.config import Settings
 from kiosk.events import EngineStatus
 from kiosk.store.demo import DEMO_BADGE, SAMPLE_MARK
 from kiosk.ui.avatar import Avatar
+from kiosk.ui.helpdesk import HelpDesk
 from kiosk.ui.overlay import Overlay
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.services import ENGINE_NAMES, Services
 from kiosk.ui.session import IdleWatcher, Session
 from kiosk.ui.theme import Theme, style_sheet
-from kiosk.ui.widgets import IconButton, IconLabel, label
+from kiosk.ui.widgets import ElidedLabel, IconButton, IconLabel, label
 
 PRIVACY_HTML = (
     "<p>本机是公共设备。为保护您的信息：</p><ul>"
@@ -33,6 +33,12 @@ PRIVACY_HTML = (
     "<li>身份证号、手机号在屏幕上只显示部分数字。</li>"
     "<li>只有您点“提交诉求”并勾选同意后，诉求内容和联系电话才会交给相关部门办理。</li>"
     "<li>本机离线运行，不会把您的信息上传到互联网。</li></ul>")
+
+
+# what a missing engine means for the visitor, and what to do instead
+MISSING_HINTS = {"voice": "语音暂不可用，请点屏幕或用键盘提问", "ocr": "证照识别暂不可用，可以手动填写企业信息",
+                 "knowledge": "政策库暂不可用，请到服务窗口咨询", "dialogue": "将直接从政策原文回答",
+                 "pinyin": "拼音输入暂用常用字"}
 
 
 class MainWindow(QWidget):
@@ -47,25 +53,24 @@ class MainWindow(QWidget):
         self.elderly = False
         self.high_contrast = False
         self.theme = Theme()
+        self.helpdesk = HelpDesk(self.settings.staff_call_minutes)
         self.ctx = Context(services, self.session, self.settings, self.navigate, self.toast, self.show_source,
-                           lambda: self.theme, lambda: self.elderly)
+                           lambda: self.theme, lambda: self.elderly, self.helpdesk, self.call_staff)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self._top_bar())
+        self.topbar = self._top_bar()
+        column.addWidget(self.topbar)
         self.stack = QStackedWidget()
         column.addWidget(self.stack, 1)
-        column.addWidget(self._footer())
+        self.footer = self._footer()
+        column.addWidget(self.footer)
         self.screens: dict[str, Screen] = {}
         self._frames: dict[str, QScrollArea] = {}
         for cls in screens or default_screens():
             screen = cls(self.ctx)
             self.screens[screen.name] = screen
-            # a window smaller than a screen's layout scrolls instead of overflowing (800×600 dev windows)
-            frame = QScrollArea()
-            frame.setWidgetResizable(True)
-            frame.setFrameShape(QFrame.Shape.NoFrame)
-            frame.setWidget(screen)
+            frame = ScreenFrame(screen)
             self._frames[screen.name] = frame
             self.stack.addWidget(frame)
         self.overlay = Overlay(self)
@@ -81,12 +86,16 @@ class MainWindow(QWidget):
         services.status.connect(self._on_status)
         self._shortcuts()
         self._themed = False
+        self.sheet = ""
+        self._stale: set[str] = set()  # screens not restyled since the theme last changed
+        self._background_restyle = QTimer(self, interval=150, timeout=self._restyle_one_stale)
         self.navigate("attract")
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         if not self._themed:  # style once, at the size the window opens with
             self._themed = True
             self.apply_theme()
+            self._restyle_screen(self.current().name)  # the first frame is drawn styled
         super().showEvent(event)
 
     # -- chrome --------------------------------------------------------------------------------------------
@@ -112,7 +121,7 @@ class MainWindow(QWidget):
         self.demo_badge.hide()
         row.addWidget(self.demo_badge, 0, Qt.AlignmentFlag.AlignVCenter)
         self.status_icon = IconLabel("info", 28, "muted")
-        self.status_label = label("正在准备…", "muted", wrap=False)
+        self.status_label = ElidedLabel("正在准备…", "muted")
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.status_label, 1)
         row.addWidget(self.status_icon)
@@ -125,7 +134,6 @@ class MainWindow(QWidget):
             b.setCheckable(True)
         for b in (self.home_button, self.elderly_button, self.contrast_button, self.privacy_button):
             row.addWidget(b)
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.subtitle = title.itemAt(1).widget()
         return bar
 
@@ -135,12 +143,13 @@ class MainWindow(QWidget):
         row = QHBoxLayout(bar)
         row.setContentsMargins(40, 4, 32, 10)
         row.addWidget(IconLabel("shield", 26, "muted"))
-        self.privacy_line = label("", "muted", wrap=False)
-        self.privacy_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.privacy_line = ElidedLabel("", "muted")
         row.addWidget(self.privacy_line, 1)
         row.addStretch(1)
-        self.end_button = IconButton("结束服务", "refresh", "ghost", self.end_session)
-        self.staff_button = IconButton("工作人员", "lock", "ghost", lambda: self.navigate("staff"))
+        self.help_button = IconButton("找工作人员", "person", None, self.call_staff)
+        self.end_button = IconButton("结束服务", "refresh", "ghost", self.confirm_end)
+        self.staff_button = IconButton("员工登录", "lock", "ghost", lambda: self.navigate("staff"))
+        row.addWidget(self.help_button)
         row.addWidget(self.end_button)
         row.addWidget(self.staff_button)
         self._update_privacy_line()
@@ -178,6 +187,7 @@ class MainWindow(QWidget):
         screen = self.screens.get(name)
         if screen is None:
             return
+        self._restyle_screen(name)
         self.stack.setCurrentWidget(self._frames[name])
         self.home_button.setVisible(name != "attract")
         screen.setFocus()
@@ -192,22 +202,56 @@ class MainWindow(QWidget):
             return
         self.navigate("attract")
 
+    def call_staff(self) -> None:
+        """Put the visitor in the staff queue and tell them how long it will be."""
+        call = self.helpdesk.call(self.current().title)
+        ahead = self.helpdesk.ahead_of(call)
+        queue = f"前面还有 {ahead} 位，" if ahead else ""
+        self.overlay.show_message("已通知工作人员", f"<p>工作人员会到这台一体机旁边找您。</p>"
+                                  f"<p>{queue}预计等待约 <b>{self.helpdesk.wait_minutes(call)}</b> 分钟。</p>"
+                                  "<p>等待时可以继续使用本机。</p>", "好的")
+        self._calls_changed()
+
+    def _calls_changed(self) -> None:
+        staff = self.screens.get("staff")
+        if staff is not None:
+            staff.calls_changed()
+
+    def confirm_end(self) -> None:
+        """结束服务 asks first when there is something to lose; an empty session just goes home."""
+        if self.session.is_empty():
+            self.end_session()
+            return
+        self.overlay.ask("结束本次服务？", "<p>结束后，本次的对话、扫描的证照和填写的信息都会清除。</p>",
+                         "结束并清除", self.end_session, "继续使用")
+
     def end_session(self) -> None:
-        """Wipe everything about the visitor and return to the attract screen."""
+        """Wipe everything about the visitor, including the display modes they chose, and go home."""
         self.services.interrupt("idle")
         self.services.run(self.services.backends.new_visitor)  # the dialogue forgets the last visitor too
         self.session.wipe()
+        self.helpdesk.visitor_left()
+        self._calls_changed()
         for screen in self.screens.values():
             screen.reset()
         self.overlay.hide()
+        if self.elderly or self.high_contrast:  # the next visitor starts from the standard screen
+            self.elderly = self.high_contrast = False
+            self.elderly_button.setChecked(False)
+            self.contrast_button.setChecked(False)
+            QTimer.singleShot(0, self.apply_theme)  # its own turn of the event loop: each stays short
         self.idle.poke()
         self.navigate("attract")
 
     def _idle_warning(self, seconds: int) -> None:
-        if self.current().name == "attract" and self.session.is_empty():
+        if self.current().name == "attract" and self.session.is_empty() and not (self.elderly or self.high_contrast):
             return
-        self.overlay.show_message("还在吗？", f"<p>{seconds} 秒后将清除本次服务的记录，回到首页。</p>"
-                                  "<p>需要继续，请点下面的按钮。</p>", "继续使用")
+        text = (f"<p><b>{seconds}</b> 秒后将清除本次服务的记录，回到首页。</p>"
+                "<p>需要继续，请点下面的按钮。</p>")
+        if self.overlay.isVisible() and self.overlay.kind == "idle":
+            self.overlay.body.setText(text)  # the count goes down in place
+        else:
+            self.overlay.show_message("还在吗？", text, "继续使用", kind="idle")
 
     # -- feedback ------------------------------------------------------------------------------------------
     def toast(self, text: str) -> None:
@@ -215,7 +259,8 @@ class MainWindow(QWidget):
         self._toast.setWordWrap(True)
         self._toast.setMaximumWidth(int(self.width() * 0.7))
         self._toast.adjustSize()
-        self._toast.move((self.width() - self._toast.width()) // 2, self.height() - self._toast.height() - 110)
+        # under the top bar: the bottom of a screen holds its buttons and the chips a visitor is about to tap
+        self._toast.move((self.width() - self._toast.width()) // 2, self.topbar.height() + 16)
         self._toast.show()
         self._toast.raise_()
         self._toast_timer.start()
@@ -231,16 +276,19 @@ class MainWindow(QWidget):
             self.services.run(self.services.backends.demo_content, self.demo_badge.setVisible)
         states = self.services.states
         loading = [ENGINE_NAMES.get(k, k) for k, s in states.items() if s.state == "loading"]
-        missing = [ENGINE_NAMES.get(k, k) for k, s in states.items() if s.state in ("missing", "failed")]
+        missing = [MISSING_HINTS.get(k, f"{ENGINE_NAMES.get(k, k)}暂不可用")
+                   for k, s in states.items() if s.state in ("missing", "failed")]
         if loading:
             self.status_label.setText("正在准备：" + "、".join(loading))
             self.status_icon.set_icon("clock", "muted")
         elif missing:
-            self.status_label.setText("部分功能暂不可用：" + "、".join(missing))
+            self.status_label.setText("；".join(missing))
             self.status_icon.set_icon("info", "warn")
         else:
             self.status_label.setText("一切就绪")
             self.status_icon.set_icon("check", "ok")
+        for screen in self.screens.values():
+            screen.engines_changed()
 
     # -- theme ---------------------------------------------------------------------------------------------
     def toggle_elderly(self) -> None:
@@ -263,23 +311,76 @@ class MainWindow(QWidget):
         self.subtitle.setVisible(not on)
 
     def apply_theme(self) -> None:
+        """Restyle the bars, the overlay and the screen on show now; the other screens when they are next shown
+        (restyling every screen at once holds the UI thread for a quarter of a second)."""
         self._compact(self.width() < 1280)
         self.theme = Theme().with_modes(self.elderly, self.high_contrast).with_window(self.width(), self.height())
         p = self.theme.palette
-        self.setStyleSheet(style_sheet(self.theme) + f"""
+        self.sheet = style_sheet(self.theme) + f"""
 QLabel#toast {{ background: {p.text}; color: {p.card}; border-radius: {self.theme.px(20)}px;
-  padding: {self.theme.px(18)}px {self.theme.px(30)}px; font-size: {self.theme.px(26)}px; }}""")
-        for w in self.findChildren(QWidget):
+  padding: {self.theme.px(18)}px {self.theme.px(30)}px; font-size: {self.theme.px(26)}px; }}"""
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(p.bg))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+        for part in (self.topbar, self.footer, self.overlay, self._toast):
+            self._restyle(part)
+        self._stale = set(self._frames)
+        QTimer.singleShot(0, lambda: self._restyle_screen(self.current().name))  # in a turn of its own
+        self._background_restyle.start()
+
+    def _restyle(self, part: QWidget) -> None:
+        part.setStyleSheet(self.sheet)
+        for w in [part, *part.findChildren(QWidget)]:
             if hasattr(w, "retint"):
                 w.retint(self.theme)
             if isinstance(w, Avatar):
                 w.contrast = self.high_contrast
+
+    def _restyle_one_stale(self) -> None:
+        """While the kiosk is idle, the screens not on show are restyled one per tick, so a visitor's first
+        tap on them does not pay for it."""
+        if self._stale:
+            self._restyle_screen(sorted(self._stale)[0])
+        else:
+            self._background_restyle.stop()
+
+    def _restyle_screen(self, name: str) -> None:
+        if name in self._stale:
+            self._stale.discard(name)
+            self._restyle(self._frames[name])
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         scale = Theme().with_window(self.width(), self.height()).scale
         if abs(scale - self.theme.scale) > 0.04:
             self._resize_timer.start()
+
+
+class ScreenFrame(QScrollArea):
+    """Holds one screen at the window's size. Only a window smaller than the screen's minimum layout scrolls
+    (800×600 dev windows): Qt's own resizable scroll area would give wrapped text its preferred height and
+    scroll a screen that fits."""
+
+    def __init__(self, screen: Screen):
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(False)
+        self.setWidget(screen)
+
+    def fit(self) -> None:
+        screen, view = self.widget(), self.viewport().size()
+        least = screen.minimumSizeHint().expandedTo(screen.minimumSize())
+        screen.resize(max(view.width(), least.width()), max(view.height(), least.height()))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.fit()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:  # its content changed
+            QTimer.singleShot(0, self.fit)
+        return super().eventFilter(obj, event)
 
 
 def default_screens() -> list[type[Screen]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.ui.avatar import Avatar
+from kiosk.ui.chips import ElidedButton, chip_row
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.widgets import IconButton, SpeechBubble, label
 
@@ -36,11 +37,10 @@ class AttractScreen(Screen):
         body.addLayout(left, 5)
 
         right = QVBoxLayout()
-        right.setSpacing(22)
+        right.setSpacing(16)
         right.addStretch(1)
         right.addWidget(label("有什么可以帮您？", "h1"))
         right.addWidget(label("按住下面的按钮直接说话，或者点一点开始。", "muted"))
-        right.addSpacing(10)
         self.talk = IconButton("  按住说话", "mic", "tile-primary", icon_px=60)
         self.talk.setToolTip("按住说话，松开结束")
         self.talk.pressed.connect(lambda: ctx.navigate("conversation", listen=True))
@@ -63,16 +63,22 @@ class AttractScreen(Screen):
             row.addWidget(b)
         right.addLayout(grid)
         right.addLayout(row)
-        right.addSpacing(18)
+        right.addSpacing(6)
         right.addWidget(label("大家常问", "h3"))
-        chips = QHBoxLayout()
-        chips.setSpacing(14)
+        holder, chips = chip_row(14)
         for q in SAMPLE_QUESTIONS:
-            chips.addWidget(IconButton(q, None, "chip", lambda q=q: ctx.navigate("conversation", ask=q)))
-        chips.addStretch(1)
-        right.addLayout(chips)
+            chips.addWidget(ElidedButton(q, None, "chip", lambda q=q: ctx.navigate("conversation", ask=q)))
+        right.addWidget(holder)
         right.addStretch(1)
         body.addLayout(right, 7)
 
     def entered(self, **kwargs) -> None:
         self.avatar.set_state("waving")
+
+    def engines_changed(self) -> None:
+        """Without a voice, typing is the way in: 按住说话 goes, 点我提问 becomes the big button."""
+        no_voice = self.ctx.services.unavailable("voice")
+        self.talk.setVisible(not no_voice)
+        self.type_q.setProperty("role", "tile-primary" if no_voice else "tile")
+        self.type_q.style().polish(self.type_q)
+        self.type_q.retint(self.ctx.theme())

@@ -18,15 +18,15 @@ from kiosk.events import (
 )
 from kiosk.ui.avatar import Avatar
 from kiosk.ui.chat import KioskBubble, VisitorBubble, source_html
+from kiosk.ui.chips import ElidedButton, chip_row
 from kiosk.ui.keyboard import Keyboard
-from kiosk.ui.mouth import MonotonicClock, MouthTimeline, text_timeline
+from kiosk.ui.mouth import MouthTimeline
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.session import Turn
 from kiosk.ui.widgets import IconButton, clear, label, scroll_column
 
 CAPTIONS = {"idle": "有问题随时问我", "listening": "我在听，请说…", "thinking": "让我想一想…", "speaking": "正在回答"}
 GREETING = "您好！请问有什么可以帮您？可以问我政策、办事材料、办理进度，也可以提诉求。"
-CHARS_PER_SECOND = 4.5
 
 
 class ConversationScreen(Screen):
@@ -51,9 +51,8 @@ class ConversationScreen(Screen):
         main.setSpacing(18)
         self.area, self.chat = scroll_column(22)
         main.addWidget(self.area, 1)
-        self.suggestions = QHBoxLayout()
-        self.suggestions.setSpacing(12)
-        main.addLayout(self.suggestions)
+        self.suggestions_row, self.suggestions = chip_row(12)
+        main.addWidget(self.suggestions_row)
         bar = QHBoxLayout()
         bar.setSpacing(14)
         self.mic = IconButton(" 按住说话", "mic", "primary", icon_px=40)
@@ -80,12 +79,13 @@ class ConversationScreen(Screen):
         self._turn = -1
         self._bubble: KioskBubble | None = None
         self._draft: VisitorBubble | None = None
-        self._timeline = MouthTimeline()
+        self._question: VisitorBubble | None = None  # the latest question, kept in view with its answer
         self._voice_timeline: MouthTimeline | None = None
-        self._clock = MonotonicClock()
         self._level_timer = QTimer(self, interval=50, timeout=lambda: self.avatar.set_mic_level(
             self.ctx.services.mic_level()))
-        self._scroll_timer = QTimer(self, singleShot=True, interval=30, timeout=self._scroll_to_end)
+        self._scroll_timer = QTimer(self, singleShot=True, interval=30, timeout=self._scroll_to_latest)
+        # the conversation's height is known only once Qt has laid out the new text: place it again then
+        self.area.verticalScrollBar().rangeChanged.connect(lambda *_: self._scroll_timer.start())
         ctx.services.answer_event.connect(self.on_event)
         self.reset()
         self._warm_up()
@@ -112,25 +112,33 @@ class ConversationScreen(Screen):
         elif listen:
             self.start_listening()
         if keyboard:
-            self.keyboard.show()
-            self.input.setFocus()
+            self.show_keyboard(True)
 
     def reset(self) -> None:
         self._turn = -1
-        self._bubble = self._draft = None
+        self._bubble = self._draft = self._question = None
         clear(self.chat)
         self.chat.addStretch(1)
         clear(self.suggestions)
         self.input.clear()
         self.keyboard.letters = ""
-        self.keyboard.hide()
+        self.show_keyboard(False)
         self._set_state("idle")
         self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand)).append(GREETING)
 
+    def engines_changed(self) -> None:
+        self.mic.setVisible(not self.ctx.services.unavailable("voice"))  # no dead button without a voice
+
     # -- visitor input -------------------------------------------------------------------------------------
     def toggle_keyboard(self) -> None:
-        self.keyboard.setVisible(not self.keyboard.isVisible())
-        self.input.setFocus()
+        self.show_keyboard(not self.keyboard.isVisible())
+
+    def show_keyboard(self, on: bool) -> None:
+        """While the visitor types, the keys take the follow-up chips' room (short screens have no other)."""
+        self.keyboard.setVisible(on)
+        self.suggestions_row.setVisible(not on)
+        if on:
+            self.input.setFocus()
 
     def send_typed(self) -> None:
         if self.keyboard.letters:
@@ -140,13 +148,13 @@ class ConversationScreen(Screen):
             self.ctx.toast("请先输入您的问题")
             return
         self.input.clear()
+        self.show_keyboard(False)  # the answer gets the room the keys took; 键盘 brings them back
         self.ask(text)
 
     def start_listening(self) -> None:
         if not self.ctx.services.ready("voice"):
             self.ctx.toast("语音功能暂不可用，请用键盘输入您的问题")
-            self.keyboard.show()
-            self.input.setFocus()
+            self.show_keyboard(True)
             return
         self.ctx.services.listen()
         self._turn = self.ctx.services.voice_turn
@@ -168,10 +176,10 @@ class ConversationScreen(Screen):
     def _visitor_said(self, text: str) -> None:
         text = text.strip()[:500]
         if self._draft is None:
-            self._add(VisitorBubble(text))
+            self._question = self._add(VisitorBubble(text))
         else:
             self._draft.set_text(text)
-            self._draft = None
+            self._question, self._draft = self._draft, None
         self.ctx.session.conversation.append(Turn("visitor", text))
         clear(self.suggestions)
         self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
@@ -197,12 +205,10 @@ class ConversationScreen(Screen):
                 self._set_state("idle")
         elif isinstance(event, AnswerLead | AnswerSentence | Notice):
             self._bubble.append(event.text)
-            self._speak(event.text)
         elif isinstance(event, AnswerDone):
             self._finish(event)
         elif isinstance(event, Interrupted):
             self._bubble.note("（已停止回答）")
-            self._timeline.closed = True
             self._set_state("idle")
         self._scroll_timer.start()
 
@@ -210,14 +216,9 @@ class ConversationScreen(Screen):
         bubble = self._bubble
         if not bubble.text and done.answer:
             bubble.append(done.answer)
-            self._speak(done.answer)
         bubble.add_citations(done.citations)
         self.ctx.session.conversation.append(Turn("kiosk", bubble.text))
-        for q in done.suggestions[:3]:
-            self.suggestions.addWidget(IconButton(q, None, "chip", lambda q=q: self.ask(q)))
-        if done.suggestions:
-            self.suggestions.addStretch(1)
-        self._timeline.closed = True
+        self._offer(done.suggestions[:3])
         if self._voice_timeline is not None:
             self._voice_timeline.closed = True
         if self.avatar.state != "speaking":
@@ -235,19 +236,6 @@ class ConversationScreen(Screen):
             self.avatar.speak(self._voice_timeline, clock)
             self.caption.setText(CAPTIONS["speaking"])
 
-    def _speak(self, text: str) -> None:
-        """Animate the mouth for text the visitor reads, unless a synthesised voice drives the avatar."""
-        if self.ctx.services.ready("voice"):
-            return
-        if self.avatar.state != "speaking" or self._timeline.closed:
-            self._timeline = MouthTimeline()
-            self._clock.start()
-            self.avatar.speak(self._timeline, self._clock)
-            self.caption.setText(CAPTIONS["speaking"])
-        cps = CHARS_PER_SECOND * (self.ctx.settings.elderly_speed if self.ctx.elderly() else 1.0)
-        start = int(max(self._timeline.end_ms, self._clock()))
-        self._timeline.extend(text_timeline(text, cps, start))
-
     def open_source(self, c: Citation) -> None:
         self.ctx.show_source(*source_html(c))
 
@@ -261,9 +249,19 @@ class ConversationScreen(Screen):
         self._scroll_timer.start()
         return widget
 
-    def _scroll_to_end(self) -> None:
+    def _offer(self, questions) -> None:
+        """Follow-up questions as chips that wrap, and shorten rather than widen the screen."""
+        for q in questions:
+            self.suggestions.addWidget(ElidedButton(q, None, "chip", lambda q=q: self.ask(q)))
+
+    def _scroll_to_latest(self) -> None:
+        """Show the end of the conversation, unless that would push the latest question out of view: an
+        answer taller than the screen is read from its start, with the question it answers above it."""
         bar = self.area.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        target = bar.maximum()
+        if self._question is not None and self._question.parent() is not None:
+            target = min(target, max(0, self._question.y() - self.chat.spacing()))
+        bar.setValue(target)
 
     def stage_demo(self, vm) -> None:
         """A real answer from the default store, as a visitor would see it."""
@@ -272,9 +270,7 @@ class ConversationScreen(Screen):
         self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
         self._bubble.append(answer.text)
         self._bubble.add_citations(tuple(answer.citations))
-        for q in answer.suggestions:
-            self.suggestions.addWidget(IconButton(q, None, "chip", lambda q=q: self.ask(q)))
-        self.suggestions.addStretch(1)
+        self._offer(answer.suggestions)
         self.avatar.set_state("speaking")
         self.avatar.openness = 0.7
         self.caption.setText(CAPTIONS["speaking"])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
-from kiosk.store.demo import SAMPLE_MARK
+from kiosk.ui.chips import ElidedButton
 from kiosk.ui.screens.base import Context, Screen
-from kiosk.ui.viewmodels import GuideView
-from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label, scroll_column
+from kiosk.ui.viewmodels import GuideMaterial, GuideView, PrintOut
+from kiosk.ui.widgets import SAMPLE_WORD, Card, IconButton, IconLabel, clear, label, scroll_column
 
 
 class GuideScreen(Screen):
@@ -27,7 +29,7 @@ class GuideScreen(Screen):
         self.guides: list[GuideView] = []
         self.current: GuideView | None = None
         self.answers: dict[str, bool] = {}
-        self._menu_buttons: dict[str, IconButton] = {}
+        self._menu_buttons: dict[str, ElidedButton] = {}
 
     def entered(self, **_) -> None:
         if not self.guides:
@@ -53,7 +55,7 @@ class GuideScreen(Screen):
         clear(self.menu)
         self._menu_buttons.clear()
         for g in guides:
-            b = IconButton(g.title, "checklist", "menu", lambda g=g: self.open(g.id), icon_px=34)
+            b = ElidedButton(g.title, "checklist", "menu", lambda g=g: self.open(g.id))  # never wider than the menu
             b.setCheckable(True)
             self._menu_buttons[g.id] = b
             self.menu.addWidget(b)
@@ -77,7 +79,8 @@ class GuideScreen(Screen):
 
     def _tailor(self, guide_id: str) -> None:
         answers = dict(self.answers)
-        self.ctx.services.run(lambda: self.ctx.services.backends.tailor(guide_id, answers), self.show_guide,
+        self.ctx.services.run(lambda: self.ctx.services.backends.tailor(guide_id, answers),
+                              self.for_this_visitor(self.show_guide),
                               self._unavailable)
 
     def set_answer(self, key: str, value: bool) -> None:
@@ -91,6 +94,8 @@ class GuideScreen(Screen):
         head = Card(margins=30, spacing=10)
         title = QHBoxLayout()
         title.addWidget(label(g.title, "h2"), 1)
+        if g.sample:  # said where the visitor starts reading, not below the list
+            title.addWidget(label(SAMPLE_WORD, "badge-muted", wrap=False))
         title.addWidget(IconButton(" 打印办事清单", "print", "primary", self.print_checklist))
         head.box.addLayout(title)
         if g.summary:
@@ -114,14 +119,15 @@ class GuideScreen(Screen):
                     row.addWidget(b)
                 qs.box.addLayout(row)
             self.detail.addWidget(qs)
-        materials = g.checklist(self.answers)
+        listed = g.checklist(self.answers)
+        materials = [m for m in listed if not m.pending]
+        pending = [m for m in listed if m.pending]
         mats = Card(margins=28, spacing=8)
         mats.box.addWidget(label(f"需要准备的材料（{len(materials)} 份）", "h3"))
-        for m in materials:
-            row = QHBoxLayout()
-            row.addWidget(IconLabel("check", 30, "ok"))
-            row.addWidget(label(m.name + (f"　<span style='color:#56676A'>{m.note}</span>" if m.note else "")), 1)
-            mats.box.addLayout(row)
+        self._materials(mats, materials, "check", "ok")
+        if pending:
+            mats.box.addWidget(label(f"回答上面的问题后才能确定的材料（{len(pending)} 份）", "h3"))
+            self._materials(mats, pending, "question", "warn")
         self.detail.addWidget(mats)
         steps = Card(margins=28, spacing=8)
         steps.box.addWidget(label("办理步骤", "h3"))
@@ -134,20 +140,29 @@ class GuideScreen(Screen):
                 col.addWidget(label(where, "muted"))
             steps.box.addLayout(col)
         self.detail.addWidget(steps)
-        if g.sample:
-            self.detail.addWidget(label(f"{SAMPLE_MARK}指南，仅供演示", "muted"))
         self.detail.addStretch(1)
+
+    def _materials(self, card: Card, materials: list[GuideMaterial], icon: str, tone: str) -> None:
+        muted = self.ctx.theme().palette.muted
+        for m in materials:
+            row = QHBoxLayout()
+            row.addWidget(IconLabel(icon, 30, tone))
+            note = f"　<span style='color:{muted}'>{html.escape(m.note)}</span>" if m.note else ""
+            row.addWidget(label(html.escape(m.name) + note), 1)
+            card.box.addLayout(row)
 
     def print_checklist(self) -> None:
         if not self.current:
             return
         guide_id, answers = self.current.id, dict(self.answers)
 
-        def done(path) -> None:
-            self.ctx.session.temp_files.append(path)
-            self.ctx.toast("办事清单已生成，请在打印机出口取件")
+        def done(out: PrintOut) -> None:
+            self.ctx.session.temp_files.append(out.path)
+            self.ctx.toast("办事清单已送到打印机，请在打印机出口取件" if out.printed else
+                           "本机暂时不能打印。请用手机拍下这份清单，或到 1 号综合窗口请工作人员打印。")
 
-        self.ctx.services.run(lambda: self.ctx.services.backends.print_guide(guide_id, answers), done, self.ctx.toast)
+        self.ctx.services.run(lambda: self.ctx.services.backends.print_guide(guide_id, answers),
+                              self.for_this_visitor(done), self.ctx.toast)
 
     def stage_demo(self, vm) -> None:
         g = vm.demo_guide()

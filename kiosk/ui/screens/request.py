@@ -20,7 +20,7 @@ from kiosk.ui.qr import QrCode
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.session import mask_phone
 from kiosk.ui.viewmodels import TicketView
-from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label, scroll_column
+from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label, scroll_column, show_page
 
 
 class RequestScreen(Screen):
@@ -41,11 +41,15 @@ class RequestScreen(Screen):
         self.pages.addWidget(self._submit_page())
         self.pages.addWidget(self._track_page())
         self.pages.addWidget(self._result_page())
-        self.column.addWidget(self.pages, 1)
+        # the keys sit beside the form (in place of the explanation), so the whole form stays on screen
+        body = QHBoxLayout()
+        body.setSpacing(36)
+        body.addWidget(self.pages, 3)
         self.keyboard = Keyboard(ctx.services.pinyin)
-        self.keyboard.hide()
-        self.keyboard.submit.connect(lambda: self.keyboard.hide())
-        self.column.addWidget(self.keyboard)
+        self.keyboard.submit.connect(lambda: self.show_keyboard(False))
+        body.addWidget(self.keyboard, 2)
+        self.column.addLayout(body, 1)
+        self.show_keyboard(False)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.show_page(0)
 
@@ -56,8 +60,10 @@ class RequestScreen(Screen):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(36)
         form = Card(margins=34, spacing=14)
-        form.box.addWidget(label("遇到什么困难？说给我们听", "h1"))
-        form.box.addWidget(label("可以一次说几件事，我们会拆开分别交给对应部门，并告诉您办理时限。", "muted"))
+        self.intro = [label("遇到什么困难？说给我们听", "h1"),
+                      label("可以一次说几件事，我们会拆开分别交给对应部门，并告诉您办理时限。", "muted")]
+        for w in self.intro:
+            form.box.addWidget(w)
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("例如：园区门口人行道砖坏了好几块；另外想问高新技术企业认定什么时候申报。")
         self.text.setAccessibleName("诉求内容")
@@ -75,10 +81,11 @@ class RequestScreen(Screen):
         grid.addWidget(label("联系电话", "muted", wrap=False), 1, 0)
         grid.addWidget(self.phone, 1, 1)
         form.box.addLayout(grid)
-        self.consent = QCheckBox("我同意把诉求内容和联系电话交给相关部门办理")
+        self.consent = QCheckBox("同意把诉求和电话交给相关部门办理")
         form.box.addWidget(self.consent)
         buttons = QHBoxLayout()
-        buttons.addWidget(IconButton(" 提交诉求", "send", "primary", self.submit))
+        self.submit_button = IconButton(" 提交诉求", "send", "primary", self.submit)
+        buttons.addWidget(self.submit_button)
         buttons.addWidget(IconButton("键盘", "keyboard", None, self.toggle_keyboard))
         buttons.addStretch(1)
         form.box.addLayout(buttons)
@@ -92,6 +99,7 @@ class RequestScreen(Screen):
             line.addWidget(label(text), 1)
             info.box.addLayout(line)
         info.box.addStretch(1)
+        self.info = info
         row.addWidget(info, 2)
         return page
 
@@ -102,16 +110,19 @@ class RequestScreen(Screen):
         card = Card(margins=34, spacing=16)
         card.box.addWidget(label("查询办理进度", "h1"))
         card.box.addWidget(label("请输入受理号和登记手机号的后 4 位。", "muted"))
-        row = QHBoxLayout()
         self.ticket_in = QLineEdit()
         self.ticket_in.setPlaceholderText("受理号，例如 XH20261123-0042")
+        self.ticket_in.setAccessibleName("受理号")
         self.last4 = QLineEdit()
         self.last4.setPlaceholderText("手机后 4 位")
+        self.last4.setAccessibleName("手机后 4 位")
         self.last4.setMaxLength(4)
         self.last4.setEchoMode(QLineEdit.EchoMode.Password)
-        row.addWidget(self.ticket_in, 3)
+        card.box.addWidget(self.ticket_in)
+        row = QHBoxLayout()
         row.addWidget(self.last4, 1)
         row.addWidget(IconButton(" 查询", "search", "primary", self.track))
+        row.addWidget(IconButton("键盘", "keyboard", None, self.toggle_keyboard))
         card.box.addLayout(row)
         col.addWidget(card)
         col.addStretch(1)
@@ -154,12 +165,18 @@ class RequestScreen(Screen):
         return page
 
     def show_page(self, index: int) -> None:
-        self.pages.setCurrentIndex(index)
+        if index == 2:
+            self.show_keyboard(False)
+        show_page(self.pages, index)
         self.tab_submit.setChecked(index == 0)
         self.tab_track.setChecked(index == 1)
+        if self.keyboard.target not in self._page_fields():
+            self.keyboard.attach(None)
 
-    def entered(self, track: bool = False, **_) -> None:
+    def entered(self, track: bool = False, text: str = "", **_) -> None:
         self.show_page(1 if track else 0)
+        if text and not self.text.toPlainText().strip():
+            self.text.setPlainText(text)
         name = self.ctx.session.scan_fields.get("name")
         if name and not self.company.text():
             self.company.setText(str(name))
@@ -167,22 +184,39 @@ class RequestScreen(Screen):
     def reset(self) -> None:
         for w in (self.text, self.company, self.phone, self.ticket_in, self.last4):
             w.clear()
+        self._submitting(False)
         self.consent.setChecked(False)
-        self.keyboard.hide()
+        self.show_keyboard(False)
         clear(self.details)
         self.details.addStretch(1)
         self.show_page(0)
 
     # -- keyboard ------------------------------------------------------------------------------------------
+    def _page_fields(self) -> tuple[QWidget, ...]:
+        if self.pages.currentIndex() == 1:
+            return (self.ticket_in, self.last4)
+        return (self.text, self.company, self.phone)
+
+    def show_keyboard(self, on: bool) -> None:
+        """The keys take the place of the explanations, so the form and the keys fit a 1366×768 screen."""
+        self.keyboard.setVisible(on)
+        for w in (self.info, *self.intro):
+            w.setVisible(not on)
+
     def toggle_keyboard(self) -> None:
-        self.keyboard.setVisible(not self.keyboard.isVisible())
+        self.show_keyboard(not self.keyboard.isVisible())
         if self.keyboard.target is None:
-            self.keyboard.attach(self.text)
-            self.text.setFocus()
+            first = self._page_fields()[0]
+            self._attach(first)
+            first.setFocus()
+
+    def _attach(self, field: QWidget) -> None:
+        # tickets and phone numbers are letters and digits: typed as they are, not turned into Chinese
+        self.keyboard.attach(field, chinese=field in (self.text, self.company))
 
     def _focus_changed(self, _old, new) -> None:
         if new in (self.text, self.company, self.phone, self.ticket_in, self.last4):
-            self.keyboard.attach(new)
+            self._attach(new)
 
     # -- actions -------------------------------------------------------------------------------------------
     def submit(self) -> None:
@@ -193,9 +227,25 @@ class RequestScreen(Screen):
         if not self.consent.isChecked():
             self.ctx.toast("请勾选同意后再提交，我们才能把诉求交给部门办理")
             return
-        self.ctx.toast("正在提交…")
-        self.ctx.services.run(lambda: self.ctx.services.backends.submit(text, company, phone),
-                              lambda view: self.show_ticket(view, phone), self.ctx.toast)
+        # the licence's address routes matters outside the gate to the enterprise's own town/street
+        address = str(self.ctx.session.scan_fields.get("address") or "")
+        self._submitting(True)
+
+        def failed(message: str) -> None:
+            self._submitting(False)
+            self.ctx.toast(message)
+
+        def done(view: TicketView) -> None:
+            self._submitting(False)
+            self.show_ticket(view, phone)
+
+        self.ctx.services.run(lambda: self.ctx.services.backends.submit(text, company, phone, address),
+                              self.for_this_visitor(done), self.for_this_visitor(failed))
+
+    def _submitting(self, busy: bool) -> None:
+        """While the request is being saved the button says so (a toast would linger over the next page)."""
+        self.submit_button.setEnabled(not busy)
+        self.submit_button.setText(" 正在提交…" if busy else " 提交诉求")
 
     def track(self) -> None:
         ticket, last4 = self.ticket_in.text().strip().upper(), self.last4.text().strip()
@@ -203,7 +253,7 @@ class RequestScreen(Screen):
             self.ctx.toast("请填写受理号和手机号后 4 位数字")
             return
         self.ctx.services.run(lambda: self.ctx.services.backends.track(ticket, last4),
-                              lambda view: self.show_ticket(view, ""), self.ctx.toast)
+                              self.for_this_visitor(lambda view: self.show_ticket(view, "")), self.ctx.toast)
 
     def rate(self, stars: int) -> None:
         ticket, last4 = self.ticket_label.text(), self.last4.text().strip() or self.phone.text().strip()[-4:]
@@ -217,12 +267,13 @@ class RequestScreen(Screen):
         self.qr.set_text(view.qr_text or view.ticket)
         clear(self.details)
         items = Card(margins=28, spacing=12)
-        items.box.addWidget(label(f"拆分为 {len(view.items)} 项，分别办理", "h3"))
+        items.box.addWidget(label(f"拆分为 {len(view.items)} 项，分别办理" if len(view.items) > 1 else "办理事项", "h3"))
         for i, item in enumerate(view.items, 1):
             line = QVBoxLayout()
             line.setSpacing(2)
             line.addWidget(label(f"{i}. {item.text}"))
-            line.addWidget(label(f"{item.section} · {item.department} · {item.state} · 时限：{item.due}", "muted"))
+            where = " · ".join(dict.fromkeys(x for x in (item.section, item.department) if x))  # once if the same
+            line.addWidget(label(f"{where} · {item.state} · 时限：{item.due}", "muted"))
             items.box.addLayout(line)
         self.details.addWidget(items)
         if view.timeline:
@@ -237,9 +288,7 @@ class RequestScreen(Screen):
             self.details.addWidget(steps)
         self.rating.setVisible(view.can_rate)
         self.details.addStretch(1)
-        self.pages.setCurrentIndex(2)
-        self.tab_submit.setChecked(False)
-        self.tab_track.setChecked(False)
+        self.show_page(2)
 
     def stage_demo(self, vm) -> None:
         self.show_ticket(vm.demo_ticket(), "13812345678")

@@ -8,24 +8,49 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import data_dir
 from kiosk.ui.backends import Unavailable
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.session import mask_id
 from kiosk.ui.viewmodels import SCAN_FIELDS, ScanView
-from kiosk.ui.widgets import Card, IconButton, IconLabel, label
+from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label
 
 # short fields share a row, so the whole licence fits beside its picture
 FORM_ROWS = [("name",), ("credit_code",), ("type", "legal_representative"), ("registered_capital_yuan", "established"),
              ("address",), ("street", "industry_tags"), ("business_scope",)]
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+CHOICES = 6  # newest scans offered by 选择扫描件
 
 
 def scanner_inbox() -> Path:
     """Where a document scanner drops its images for the kiosk to pick up."""
     return data_dir() / "scanner_inbox"
+
+
+def inbox_images() -> list[Path]:
+    """The scanner's images, newest first."""
+    inbox = scanner_inbox()
+    if not inbox.is_dir():
+        return []
+    files = [p for p in inbox.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES]
+    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def empty_inbox() -> None:
+    """Delete every scan waiting in the inbox: a scan belongs to the visitor who made it, never the next one."""
+    for path in inbox_images():
+        path.unlink(missing_ok=True)
 
 
 class ScanScreen(Screen):
@@ -53,11 +78,15 @@ class ScanScreen(Screen):
         left.box.addStretch(1)
         left.box.addLayout(self.hint)
         left.box.addWidget(self.preview, 4)
+        self.choices = QVBoxLayout()
+        self.choices.setSpacing(10)
+        left.box.addLayout(self.choices)
         left.box.addStretch(1)
         buttons = QHBoxLayout()
         self.camera_button = IconButton(" 拍照识别", "camera", "primary", self.capture)
         self.import_button = IconButton(" 导入扫描件", "image", None, self.import_latest)
-        self.file_button = IconButton(" 选择文件", "doc", None, self.choose_file)
+        # only the scanner's own folder is offered: a file dialog would let the public browse the PC
+        self.file_button = IconButton(" 选择扫描件", "doc", None, self.choose_file)
         buttons.addWidget(self.camera_button)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.file_button)
@@ -72,7 +101,10 @@ class ScanScreen(Screen):
         right.box.addLayout(head)
         self.status = label("识别后，结果会显示在这里；如有错字可以直接修改。", "muted")
         right.box.addWidget(self.status)
-        grid = QGridLayout()
+        # on a short screen the fields scroll inside the card; the confirm button below them stays in view
+        form = QWidget()
+        grid = QGridLayout(form)
+        grid.setContentsMargins(0, 0, 8, 0)
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(8)
         self.fields: dict[str, QLineEdit] = {}
@@ -88,8 +120,13 @@ class ScanScreen(Screen):
                 grid.addWidget(edit, row, i * 2 + 1, 1, 3 if len(keys) == 1 else 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        right.box.addLayout(grid)
-        right.box.addStretch(1)
+        fields_area = QScrollArea()
+        fields_area.setWidgetResizable(True)
+        fields_area.setFrameShape(QFrame.Shape.NoFrame)
+        fields_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        fields_area.setWidget(form)
+        fields_area.setMinimumHeight(120)
+        right.box.addWidget(fields_area, 1)
         self.confirm = IconButton(" 确认无误，查看可享政策", "award", "primary", self.confirm_fields)
         right.box.addWidget(self.confirm)
         body.addWidget(right, 6)
@@ -100,6 +137,8 @@ class ScanScreen(Screen):
             self.status.setText("证照识别正在准备；您也可以直接在右边填写企业信息。")
 
     def reset(self) -> None:
+        empty_inbox()
+        clear(self.choices)
         for edit in self.fields.values():
             edit.clear()
         self.preview.clear()
@@ -116,7 +155,7 @@ class ScanScreen(Screen):
     # -- getting an image ----------------------------------------------------------------------------------
     def capture(self) -> None:
         self.status.setText("正在拍照…")
-        self.ctx.services.run(self._grab_camera, self._have_image, self._failed)
+        self.ctx.services.run(self._grab_camera, self.for_this_visitor(self._have_image), self._failed)
 
     def _grab_camera(self) -> Path:
         try:
@@ -135,19 +174,33 @@ class ScanScreen(Screen):
         return path
 
     def import_latest(self) -> None:
-        inbox = scanner_inbox()
-        files = sorted((p for p in inbox.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES),
-                       key=lambda p: p.stat().st_mtime) if inbox.is_dir() else []
+        files = inbox_images()
         if not files:
             self.ctx.toast("扫描仪里还没有新的图片，请先在扫描仪上扫描")
             return
-        self._have_image(files[-1])
+        self._use_scan(files[0])
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择营业执照图片", str(Path.home()),
-                                              "图片 (*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff)")
-        if path:
-            self._have_image(Path(path))
+        """The newest scans as buttons named by the time they were scanned."""
+        files = inbox_images()[:CHOICES]
+        if not files:
+            self.ctx.toast("扫描仪里还没有新的图片，请先在扫描仪上扫描")
+            return
+        clear(self.choices)
+        self._show_hint(False)
+        self.preview.hide()
+        self.choices.addWidget(label("请选择要识别的扫描件", "h3"))
+        for n, path in enumerate(files, 1):
+            when = time.strftime("%H:%M:%S", time.localtime(path.stat().st_mtime))
+            self.choices.addWidget(IconButton(f" 扫描件 {n}（{when} 扫描）", "image", None,
+                                              lambda p=path: self._use_scan(p)))
+
+    def _use_scan(self, path: Path) -> None:
+        """The scan now belongs to this visitor's session: the wipe deletes it with everything else."""
+        clear(self.choices)
+        if path not in self.ctx.session.temp_files:
+            self.ctx.session.temp_files.append(path)
+        self._have_image(path)
 
     def _temp_path(self, suffix: str) -> Path:
         folder = data_dir() / "tmp"
@@ -170,7 +223,8 @@ class ScanScreen(Screen):
         self.status.setText("正在识别，请稍候…")
         started = time.monotonic()
         self.ctx.services.run(lambda: self.ctx.services.backends.scan(path),
-                              lambda view: self.show_result(view, time.monotonic() - started), self._failed)
+                              self.for_this_visitor(lambda view: self.show_result(view, time.monotonic() - started)),
+                              self.for_this_visitor(self._failed))
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)

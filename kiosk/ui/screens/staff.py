@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -18,14 +20,13 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import data_dir
 from kiosk.events import EngineStatus
-from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui.charts import BarChart, LineChart, RatingChart, RingChart
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.services import ENGINE_NAMES
 from kiosk.ui.session import mask_text
 from kiosk.ui.staff_auth import DEFAULT_REFUSED, PinLock
 from kiosk.ui.viewmodels import Analytics, QueueRow
-from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label
+from kiosk.ui.widgets import SAMPLE_WORD, Card, IconButton, IconLabel, clear, label, show_page
 
 STATE_WORDS = {"ready": ("check", "ok", "就绪"), "loading": ("clock", "muted", "加载中"),
                "missing": ("info", "warn", "未安装"), "failed": ("cross", "bad", "出错")}
@@ -45,6 +46,8 @@ class StaffScreen(Screen):
         self.stack.addWidget(self._pin_page())
         self.stack.addWidget(self._staff_page())
         self.column.addWidget(self.stack, 1)
+        show_page(self.stack, 0)
+        show_page(self.pages, 0)
 
     # -- PIN -----------------------------------------------------------------------------------------------
     def _pin_page(self) -> QWidget:
@@ -74,6 +77,11 @@ class StaffScreen(Screen):
         self.pin = ""
         return page
 
+    def retint(self, theme) -> None:
+        """Queue rows are touch targets too."""
+        super().retint(theme)
+        self.table.verticalHeader().setDefaultSectionSize(theme.touch(64))
+
     def pin_key(self, key: str) -> None:
         if key == "清除":
             self.pin = ""
@@ -91,7 +99,7 @@ class StaffScreen(Screen):
         self.pin_message.setText(result.message)
         if result.ok:
             self.unlocked = True
-            self.stack.setCurrentIndex(1)
+            show_page(self.stack, 1)
             self.show_page(0)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - digits from a physical keypad
@@ -147,8 +155,8 @@ class StaffScreen(Screen):
         bar.addWidget(self.queue_summary)
         bar.addWidget(IconButton("刷新", "refresh", None, self.load_queue))
         col.addLayout(bar)
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["受理号", "诉求", "专区", "部门", "状态", "时限"])
+        self.table = QTableWidget(0, 7)
+        self.table.setHorizontalHeaderLabels(["受理号", "诉求", "专区", "部门", "状态", "时限", "操作"])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -160,6 +168,8 @@ class StaffScreen(Screen):
         page = QWidget()
         col = QVBoxLayout(page)
         col.setContentsMargins(0, 0, 0, 0)
+        self.calls_card = Card(margins=32, spacing=12)
+        col.addWidget(self.calls_card)
         card = Card(margins=32, spacing=14)
         card.box.addWidget(label("把当前访客转给人工窗口", "h2"))
         card.box.addWidget(label("下面是本次服务的摘要（号码已隐藏），转接后访客屏幕会提示去哪个窗口。", "muted"))
@@ -192,13 +202,13 @@ class StaffScreen(Screen):
         return page
 
     def show_page(self, index: int) -> None:
-        self.pages.setCurrentIndex(index)
+        show_page(self.pages, index)
         for i, b in enumerate(self.tabs):
             b.setChecked(i == index)
         [self.load_queue, self.load_handoff, self.load_status, self.load_analytics][index]()
 
     def entered(self, **_) -> None:
-        self.stack.setCurrentIndex(1 if self.unlocked else 0)
+        show_page(self.stack, 1 if self.unlocked else 0)
         if self.unlocked:
             self.show_page(self.pages.currentIndex())
 
@@ -210,7 +220,7 @@ class StaffScreen(Screen):
         self.pin = ""
         self.dots.setText("")
         self.pin_message.setText(DEFAULT_REFUSED if self.lock.refuse_default else " ")
-        self.stack.setCurrentIndex(0)
+        show_page(self.stack, 0)
 
     def leave(self) -> None:
         self.leave_quietly()
@@ -231,11 +241,44 @@ class StaffScreen(Screen):
                 if row.overdue:
                     item.setForeground(QColor(self.ctx.theme().palette.bad))
                 self.table.setItem(r, c, item)
+            self.table.setCellWidget(r, 6, self._actions(row))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.queue_summary.setText(f"共 {len(rows)} 项，超时 {sum(r.overdue for r in rows)} 项")
 
+    def calls_changed(self) -> None:
+        """Visitors waiting for staff at this kiosk, oldest first, each with a button for when staff arrive."""
+        clear(self.calls_card.box)
+        calls = self.ctx.helpdesk.calls
+        self.calls_card.box.addWidget(label(f"等待协助的访客（{len(calls)} 位）", "h2"))
+        if not calls:
+            self.calls_card.box.addWidget(label("目前没有访客呼叫工作人员。", "muted"))
+        for call in calls:
+            row = QHBoxLayout()
+            when = time.strftime("%H:%M", time.localtime(call.at))
+            row.addWidget(label(f"{call.n} 号　{when} 呼叫　访客当时在：{call.screen}"), 1)
+            row.addWidget(IconButton("已到场", "check", None, lambda n=call.n: self._answered(n)))
+            self.calls_card.box.addLayout(row)
+        self.tabs[1].setText(f"转人工（{len(calls)}）" if calls else PAGES[1][0])
+
+    def _answered(self, n: int) -> None:
+        self.ctx.helpdesk.answered(n)
+        self.calls_changed()
+
+    def _actions(self, row: QueueRow) -> QWidget:
+        cell = QWidget()
+        line = QHBoxLayout(cell)
+        line.setContentsMargins(4, 2, 4, 2)
+        for action, word in row.actions:
+            line.addWidget(IconButton(word, None, None, lambda a=action: self.act(row.ticket, a)))
+        return cell
+
+    def act(self, ref: str, action: str) -> None:
+        self.ctx.services.run(lambda: self.ctx.services.backends.act(ref, action), lambda _=None: self.load_queue(),
+                              self._note)
+
     def load_handoff(self) -> None:
+        self.calls_changed()
         s = self.ctx.session
         lines = [f"企业：{s.scan_fields.get('name', '未扫描')}"]
         lines += [f"{'访客' if t.who == 'visitor' else '西小服'}：{mask_text(t.text)[:80]}" for t in s.conversation[-6:]]
@@ -287,15 +330,15 @@ class StaffScreen(Screen):
             frame = Card(margins=22)
             frame.box.addWidget(chart)
             self.analytics_grid.addWidget(frame, i // 2, i % 2)
-        self.sample_note.setText(f"以上为{SAMPLE_MARK}数据" if a.sample else "")
+        self.sample_note.setText(f"以上为{SAMPLE_WORD}数据" if a.sample else "")
 
     def _note(self, message: str) -> None:
         self.sample_note.setText(message)
 
     def stage_demo(self, vm) -> None:
         self.unlocked = True
-        self.stack.setCurrentIndex(1)
-        self.pages.setCurrentIndex(3)
+        show_page(self.stack, 1)
+        show_page(self.pages, 3)
         for i, b in enumerate(self.tabs):
             b.setChecked(i == 3)
         self.show_analytics(vm.demo_analytics())
