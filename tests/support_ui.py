@@ -66,13 +66,15 @@ class ScriptedBackends(Backends):
         return vm.demo_guide()
 
 
+TEST_PIN = "135790"  # a changed PIN, as a deployed kiosk has
+
 def make_window(qtbot, backends: Backends | None = None, settings: Settings | None = None, size=(1920, 1080)):
     from kiosk.ui.app import application
     from kiosk.ui.window import MainWindow
 
     application()
     services = Services(backends or ScriptedBackends())
-    window = MainWindow(services, settings or Settings(staff_pin="135790"))
+    window = MainWindow(services, settings or Settings(staff_pin=TEST_PIN))
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLineEdit
-from support_ui import make_window, settle, shown_widgets
+from support_ui import TEST_PIN, make_window, settle, shown_widgets
 
 from kiosk.ui.theme import HIGH_CONTRAST, TOUCH_PX, Palette, badge_colours
 
@@ -41,7 +41,7 @@ def test_every_touch_target_is_at_least_48_px(qtbot, elderly):
         if name == "request":
             window.current().toggle_keyboard()
         if name == "staff":
-            for d in "246810":
+            for d in TEST_PIN:
                 window.current().pin_key(d)
             window.current().pin_key("确定")
         settle(window)

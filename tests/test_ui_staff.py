@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support_ui import make_window, settle
+from support_ui import TEST_PIN, make_window, settle
 
 from kiosk.ui.staff_auth import PinLock
 
@@ -31,12 +31,12 @@ def test_staff_screen_pin_pad_and_pages(qtbot):
             staff.pin_key(d)
         staff.pin_key("确定")
     assert "锁定" in staff.pin_message.text()
-    for d in "135790":
+    for d in TEST_PIN:
         staff.pin_key(d)
     staff.pin_key("确定")
     assert not staff.unlocked  # still locked out
     staff.lock._locked_until = 0.0
-    for d in "135790":
+    for d in TEST_PIN:
         staff.pin_key(d)
     staff.pin_key("确定")
     assert staff.unlocked
@@ -77,7 +77,7 @@ def test_every_screen_can_call_staff_who_see_the_call_and_the_wait(qtbot):
     assert "前面还有 1 位" in window.overlay.body.text()
     window.navigate("staff")
     staff = window.current()
-    for d in "246810":
+    for d in TEST_PIN:
         staff.pin_key(d)
     staff.pin_key("确定")
     staff.show_page(1)
@@ -110,7 +110,7 @@ def test_staff_accept_and_resolve_from_the_queue(qtbot):
     window = make_window(qtbot, RealQueue())
     window.navigate("staff")
     staff = window.current()
-    for d in "246810":
+    for d in TEST_PIN:
         staff.pin_key(d)
     staff.pin_key("确定")
     settle(window)
