@@ -68,7 +68,7 @@ class _Rule:
 # `staff_pin = 123456`); a bool is never taken for a number.
 RULES: dict[str, _Rule] = {
     "idle_reset_seconds": _Rule(int, "15 到 3600 之间的整数（秒）", 15, 3600),
-    "refusal_threshold": _Rule(float, "0 到 1 之间的小数，例如 0.45", 0, 1),
+    "refusal_threshold": _Rule(float, "0 到 1 之间的小数，例如 0.5（不写则用答案模型校准的阈值）", 0, 1),
     "dense_rerank": _Rule(bool, "true 或 false"),
     "llm_model": _Rule(str, "模型名称，例如 \"qwen2.5-coder-0.5b\"", pattern=r".+"),
     "llm_first_token_budget_s": _Rule(float, "0.5 到 60 之间的秒数", 0.5, 60),
@@ -104,7 +104,9 @@ class Settings:
     """Deployer-tunable settings; see README for what each one does."""
 
     idle_reset_seconds: int = 60
-    refusal_threshold: float = 0.45
+    # answer only when the answer model's probability that the evidence answers is at least this; None: the
+    # threshold calibrated with the model (kiosk/knowledge/answer_model.json), which treats both errors alike
+    refusal_threshold: float | None = None
     # re-rank candidates with the embedding model when it is installed (measured: no gain on the development
     # questions, +~300 ms per question on 2 cores; see README)
     dense_rerank: bool = False

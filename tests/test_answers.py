@@ -40,7 +40,7 @@ def test_search_returns_citable_passages(service: AskService) -> None:
     [
         ("电子居住证审核要几天？", "gz_dianzi_juzhuzheng.txt", "5个工作日"),
         ("市场主体歇业最长可以多久？", "cn_shichang_zhuti_dengji_tiaoli.txt", "3年"),
-        ("天河区人才公寓这一批有多少套？", "gz_tianhe_rencai_gongyu_2025.txt", "66套"),
+        ("天河区人才公寓本批次一共有多少套？", "gz_tianhe_rencai_gongyu_2025.txt", "66套"),
     ],
 )
 def test_answer_quotes_the_cited_passage(service: AskService, question: str, source: str, fact: str) -> None:
@@ -104,6 +104,6 @@ def test_long_paste_is_truncated_with_a_note(service: AskService) -> None:
 
 
 def test_retriever_search_is_fast_enough_to_call_per_keystroke(default_store_path) -> None:
-    # a functional guard, not a benchmark: the latency figures live in benchmarks/retrieval.py
+    # a functional guard, not a benchmark: the latency figures live in benchmarks/answers.py
     retriever = Retriever(Store(default_store_path))
     assert retriever.search("研发补助", k=5)

@@ -64,15 +64,15 @@ def test_policy_question_is_answered_with_citations(manager: DialogueManager) ->
 
 def test_follow_up_resolves_against_the_previous_topic(manager: DialogueManager) -> None:
     session = manager.new_session()
-    turn(manager, session, "天河人才公寓这一批一共放出多少套？")
+    turn(manager, session, "市场主体歇业最长可以多久？")
     _, done = turn(manager, session, "那需要什么材料？")
-    assert done.citations and "人才公寓" in done.citations[0].title
-    assert session.topic.startswith("天河人才公寓这一批一共放出多少套")
+    assert done.citations and "市场主体" in done.citations[0].title
+    assert session.topic.startswith("市场主体歇业最长可以多久")
 
 
 def test_yes_takes_up_the_last_offer(manager: DialogueManager) -> None:
     session = manager.new_session()
-    turn(manager, session, "天河人才公寓这一批一共放出多少套？")
+    turn(manager, session, "市场主体歇业最长可以多久？")
     offered = session.offer
     assert offered
     _, done = turn(manager, session, "好的")
@@ -152,10 +152,10 @@ def test_with_a_model_the_manager_streams_lead_first(default_store_path) -> None
 
     model = ScriptedModel("您还想了解需要准备哪些材料吗？")
     manager = DialogueManager(Store(default_store_path), llm=model)
-    events, done = turn(manager, manager.new_session(), "天河人才公寓这一批一共放出多少套？")
+    events, done = turn(manager, manager.new_session(), "市场主体歇业最长可以多久？")
     assert isinstance(events[0], AnswerLead)
     assert [e.engine for e in events if isinstance(e, AnswerSentence)][-1] == "llm"
-    assert done.engine == "llm" and "66套" in done.answer
+    assert done.engine == "llm" and "3年" in done.answer
 
 
 def test_yes_detection() -> None:
@@ -169,7 +169,7 @@ def test_shared_entry_point_for_the_voice_loop_keeps_one_session(tmp_path, monke
 
     monkeypatch.setenv("KIOSK_MODELS_DIR", str(tmp_path / "no-models"))
     monkeypatch.setattr(kiosk.assistant, "_shared", None)
-    first = list(answer_events("天河人才公寓这一批一共放出多少套？"))
-    assert isinstance(first[-1], AnswerDone) and "66套" in first[-1].answer
+    first = list(answer_events("市场主体歇业最长可以多久？"))
+    assert isinstance(first[-1], AnswerDone) and "3年" in first[-1].answer
     follow = list(answer_events("那需要什么材料？"))
-    assert "人才公寓" in follow[-1].citations[0].title
+    assert "市场主体" in follow[-1].citations[0].title

@@ -7,40 +7,34 @@ refusal that names the department to ask instead.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from kiosk.events import Citation
+from kiosk.knowledge.answer_model import AnswerModel, shipped
+from kiosk.knowledge.features import (
+    Candidate,
+    Question,
+    answerability_features,
+    body,
+    candidate_features,
+    candidates,
+    is_heading,
+)
 from kiosk.knowledge.normalize import clean
 from kiosk.knowledge.retrieve import Hit, Retriever, TermGroup
 from kiosk.knowledge.routing import referral_department
-from kiosk.knowledge.sentences import (
-    ENUMERATOR_RE as _ENUMERATOR_RE,
-)
-from kiosk.knowledge.sentences import (
-    answers_type,
-    bigram_similarity,
-    char_overlap,
-    has_quantity,
-    kind_match,
-    offers_support,
-    question_focus,
-    split_sentences,
-    typed_clauses,
-    wants_quantity,
-)
+from kiosk.knowledge.sentences import bigram_similarity, split_sentences
 from kiosk.store import Store
 from kiosk.store.records import Department
+from kiosk.store.validity import notice
 
 MAX_CITATIONS = 3
 GENERIC_SUGGESTIONS = ("开公司需要什么材料？", "专精特新企业有什么奖励？", "中心几点上班？")
 MAX_ANSWER_CHARS = 220
 MIN_COVERAGE = 0.3
-MIN_CONFIDENCE = 0.45
 SAME_QUESTION = 0.7  # similarity above which a stored question is taken to be the visitor's question
 SENTENCE_POOL = 6
-_QUESTION_LINE_RE = re.compile(r"^[^\n]{2,80}[？?]\s*\n")
-_ANSWER_PREFIX_RE = re.compile(r"^答[：:]\s*")
 
 
 @dataclass
@@ -74,94 +68,90 @@ class Answer:
         }
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    hit: Hit
-    index: int
-    sentence: str
-    score: float
+@dataclass
+class Choice:
+    """The answer model's reading of the evidence: every candidate sentence, its features and score, the best one,
+    and how probable it is that the evidence answers the question."""
+
+    question: Question
+    candidates: list[Candidate]
+    rows: list[list[float]]
+    scores: list[float]
+    best: int
+    answer_row: list[float]
+    probability: float
+
+    @property
+    def sentence(self) -> Candidate:
+        return self.candidates[self.best]
+
+    def chosen(self, margin: float) -> list[Candidate]:
+        """The best sentence, and the one next to it when that scores nearly as well (a fact and its condition)."""
+        best = self.sentence
+        out = [best]
+        neighbours = [(s, c) for c, s in zip(self.candidates, self.scores, strict=True)
+                      if c.hit.passage_id == best.hit.passage_id and abs(c.index - best.index) == 1
+                      and not is_heading(c.sentence)]
+        if neighbours:
+            score, other = max(neighbours, key=lambda sc: sc[0])
+            if score >= self.scores[self.best] - margin and len(best.sentence) + len(other.sentence) <= MAX_ANSWER_CHARS:
+                out.append(other)
+        return sorted(out, key=lambda c: c.index)
 
 
-def _body(hit: Hit) -> tuple[str, str]:
-    """(the question a Q&A passage answers, its answer text); plain passages have no question."""
-    if hit.kind == "faq":
-        return hit.question, hit.text
-    text = hit.text
-    if m := _QUESTION_LINE_RE.match(text):
-        return m.group(0).strip(), _ANSWER_PREFIX_RE.sub("", text[m.end():].strip())
-    return "", text
+def evidence_text(c: Candidate) -> str:
+    """What the chosen passage says, with the titles it stands under: where the question's terms must appear."""
+    return f"{c.context} {c.hit.text}"
 
 
-def _sentence_score(groups: list[TermGroup], text: str, focus: str = "") -> float:
-    """IDF-weighted share of the question's terms in ``text``; terms of the question's focus count double."""
-    def weight(g: TermGroup) -> float:
-        return g.weight * (2 if focus and any(s in focus for s in g.spellings) else 1)
+@dataclass
+class Evidence:
+    """The candidate sentences of the retrieved passages and their features, before any model has looked."""
 
-    total = sum(weight(g) for g in groups) or 1.0
-    text = text.lower()
-    return sum(weight(g) for g in groups if any(s.lower() in text for s in g.spellings)) / total
-
-
-def _bigram_overlap(question: str, text: str) -> float:
-    """Share of the question's character pairs found in ``text``: robust to words cut differently."""
-    chars = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", question)
-    pairs = {chars[i:i + 2] for i in range(len(chars) - 1)} - _FILLER_PAIRS
-    return sum(p in text for p in pairs) / len(pairs) if pairs else 0.0
+    question: Question
+    hits: list[Hit]
+    candidates: list[Candidate]
+    rows: list[list[float]]
 
 
-_FILLER_PAIRS = {"多少", "多久", "什么", "怎么", "哪些", "可以", "需要", "一共", "是否", "能不", "不能", "我们", "请问"}
+def gather(question: str, hits: list[Hit], pool: list[Hit], groups: list[TermGroup]) -> Evidence | None:
+    q = Question(question, groups)
+    retrieved = min(len(hits), SENTENCE_POOL)
+    found = candidates(pool, retrieved)
+    if not found:
+        return None
+    return Evidence(q, hits, found, [candidate_features(q, c, retrieved) for c in found])
 
 
-def _is_heading(sentence: str) -> bool:
-    """A list's lead-in ("补贴条件：") or a bare heading ("3、创业租金补贴") states nothing on its own."""
-    body = _ENUMERATOR_RE.sub("", sentence).strip()
-    return body.endswith(("：", ":")) or (len(body) < 12 and not body.endswith(("。", "；", ";")))
-
-
-def _length_penalty(sentence: str) -> float:
-    """Long sentences match more words by chance; among equals, prefer the one that says it briefly."""
-    return min(len(sentence), 300) / 1000
-
-
-def rank_sentences(question: str, pool: list[Hit], groups: list[TermGroup]) -> list[_Candidate]:
-    """Every sentence of the pooled passages, best answer first."""
-    quantity = wants_quantity(question)
-    focus = question_focus(question)
-    candidates: list[_Candidate] = []
-    for hit in pool:
-        if not hit.place_ok:
-            continue
-        asked, body = _body(hit)
-        context = f"{hit.title} {hit.heading} {hit.article} {asked}"
-        # a service item's description is one short unit: window, materials, time limit and fee belong together
-        units = [body] if hit.kind in ("service", "department") else split_sentences(body)
-        for i, sentence in enumerate(units):
-            if _is_heading(sentence):
-                continue
-            score = 0.4 * hit.score + 0.25 * _sentence_score(groups, f"{context} {sentence}") \
-                + 0.35 * _sentence_score(groups, sentence, focus)
-            if hit.kind not in ("service", "department"):
-                score -= _length_penalty(sentence)
-            if quantity:
-                typed = answers_type(question, sentence)
-                if typed:
-                    clauses = typed_clauses(question, sentence) or [sentence]
-                    local = max(_bigram_overlap(question, c) for c in clauses)
-                    focused = max(char_overlap(focus, f"{asked} {c}") for c in clauses)
-                    score += 0.15 + 0.15 * local + 0.25 * focused
-                elif typed is None and has_quantity(sentence):
-                    score += 0.1
-            if kind_match(question, sentence):
-                score += 0.2
-            candidates.append(_Candidate(hit, i, sentence, score))
-    candidates.sort(key=lambda c: -c.score)
-    return candidates
+def read(evidence: Evidence, model: AnswerModel) -> Choice:
+    """The model's choice of sentence and its judgement of whether the evidence answers."""
+    scores = model.scores(evidence.rows)
+    best = max(range(len(scores)), key=scores.__getitem__)
+    chosen = evidence.candidates[best]
+    document = " ".join(c.sentence for c in evidence.candidates if c.hit.doc_id == chosen.hit.doc_id)
+    answer_row = answerability_features(evidence.question, evidence.hits, chosen, evidence.rows[best], scores,
+                                        evidence_text(chosen), f"{chosen.hit.title} {document}")
+    return Choice(evidence.question, evidence.candidates, evidence.rows, scores, best, answer_row,
+                  model.probability(answer_row))
 
 
 def compose(question: str, hits: list[Hit], store: Store | None = None, retriever: Retriever | None = None,
-            groups: list[TermGroup] | None = None, min_confidence: float = MIN_CONFIDENCE) -> Answer:
-    """Build the answer from ``hits`` (best first). ``groups`` (the question's weighted terms) sharpen sentence
-    choice; without them every content word counts the same."""
+            groups: list[TermGroup] | None = None, model: AnswerModel | None = None,
+            today: date | None = None) -> Answer:
+    """Build the answer from ``hits`` (best first): the sentence the answer model ranks first, and its neighbour
+    when that belongs to it, or a referral when the model judges that the evidence does not answer. An answer from
+    a document that is no longer (or not yet) in force says so first."""
+    answer = _compose(question, hits, store, retriever, groups, model or shipped())
+    if not answer.refused and answer.citations and retriever:
+        document = retriever.document(answer.citations[0].source)
+        if document and (note := notice(document, today or date.today())):
+            answer.sentences.insert(0, note)
+            answer.text = note + answer.text
+    return answer
+
+
+def _compose(question: str, hits: list[Hit], store: Store | None, retriever: Retriever | None,
+             groups: list[TermGroup] | None, model: AnswerModel) -> Answer:
     question = clean(question)
     if groups is None:
         groups = retriever.term_groups(question) if retriever else []
@@ -174,25 +164,13 @@ def compose(question: str, hits: list[Hit], store: Store | None = None, retrieve
         return _refusal(question, hits, department, 0.0)
     if same := _same_question(question, hits, department):
         return same
-    quantity = wants_quantity(question)
-    top = hits[0]
     pool = retriever.expand(question, hits[:SENTENCE_POOL], groups=groups) if retriever else hits[:SENTENCE_POOL]
-    candidates = rank_sentences(question, pool, groups)
-    if not candidates:
-        return _refusal(question, hits, department, 0.0)
-    best = candidates[0]
-    confidence = min(1.0, 0.5 * top.coverage + 0.5 * best.score)
-    if (best.hit.coverage < MIN_COVERAGE or confidence < min_confidence
-            or (quantity and not has_quantity(best.sentence)) or answers_type(question, best.sentence) is False
-            or offers_support(question, best.sentence) is False):
-        return _refusal(question, hits, department, confidence)
-    chosen = [best]
-    for c in candidates[1:4]:
-        if (c.hit.passage_id == best.hit.passage_id and abs(c.index - best.index) == 1 and c.score >= 0.8 * best.score
-                and sum(len(x.sentence) for x in chosen) + len(c.sentence) <= MAX_ANSWER_CHARS):
-            chosen.append(c)
-            break
-    chosen.sort(key=lambda c: (c.hit.passage_id != best.hit.passage_id, c.index))
+    evidence = gather(question, hits, pool, groups)
+    choice = read(evidence, model) if evidence else None
+    if choice is None or choice.probability < model.threshold:
+        return _refusal(question, hits, department, choice.probability if choice else 0.0)
+    chosen = choice.chosen(model.neighbour_margin)
+    best = choice.sentence
     citations, numbers = _citations([*(c.hit for c in chosen), *hits])
     sentences = []
     for c in chosen:
@@ -200,25 +178,24 @@ def compose(question: str, hits: list[Hit], store: Store | None = None, retrieve
         limit = MAX_ANSWER_CHARS * 2 if c.hit.kind in ("service", "department") else MAX_ANSWER_CHARS
         sentence = c.sentence if len(c.sentence) <= limit else c.sentence[:limit] + "……"
         sentences.append(f"{sentence}[{n}]")
-    lead = _lead(best.hit)
-    return Answer(question, "".join(sentences), False, confidence, citations=citations, sentences=sentences,
-                  lead=lead, department=department, suggestions=_suggestions(hits, best.hit), hits=hits)
+    return Answer(question, "".join(sentences), False, choice.probability, citations=citations, sentences=sentences,
+                  lead=_lead(best.hit), department=department, suggestions=_suggestions(hits, best.hit), hits=hits)
 
 
 def _same_question(question: str, hits: list[Hit], department: Department | None) -> Answer | None:
     """When a stored FAQ (or a numbered Q&A) asks what the visitor asked, its whole answer is the answer."""
     best, best_sim = None, 0.0
     for hit in hits:
-        asked, body = _body(hit)
+        asked, _ = body(hit)
         if asked and hit.place_ok:
             sim = bigram_similarity(question, asked)
             if sim > best_sim:
                 best, best_sim = hit, sim
     if best is None or best_sim < SAME_QUESTION:
         return None
-    _, body = _body(best)
+    _, answer = body(best)
     citations, numbers = _citations([best, *hits])
-    text = body if len(body) <= MAX_ANSWER_CHARS * 2 else body[: MAX_ANSWER_CHARS * 2] + "……"
+    text = answer if len(answer) <= MAX_ANSWER_CHARS * 2 else answer[: MAX_ANSWER_CHARS * 2] + "……"
     sentences = [f"{s}[{numbers[best.passage_id]}]" for s in split_sentences(text)]
     return Answer(question, "".join(sentences), False, min(1.0, best_sim), citations=citations,
                   sentences=sentences, lead=_lead(best), department=department,

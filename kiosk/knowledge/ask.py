@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from kiosk.config import Settings
 from kiosk.knowledge.answer import Answer, compose
+from kiosk.knowledge.answer_model import AnswerModel, configured
 from kiosk.knowledge.followup import contextualize
 from kiosk.knowledge.normalize import MAX_QUESTION_CHARS
+from kiosk.knowledge.parts import combine, split_parts
 from kiosk.knowledge.retrieve import Reranker, Retriever
 from kiosk.store import Store
 
@@ -29,30 +31,49 @@ class AskService:
     store: Store
     retriever: Retriever | None = None
     history: list[Turn] = field(default_factory=list)
-    min_confidence: float = field(default_factory=lambda: Settings.load().refusal_threshold)
+    model: AnswerModel = field(default_factory=lambda: configured(Settings.load().refusal_threshold))
 
     def __post_init__(self) -> None:
         self.retriever = self.retriever or Retriever(self.store, reranker=_reranker())
 
     def ask(self, question: str, use_history: bool = False) -> tuple[Answer, dict[str, float]]:
-        """The extractive answer and the time each stage took, in milliseconds."""
-        timings: dict[str, float] = {}
+        """The extractive answer and the time each stage took, in milliseconds. A question in several parts gets
+        every part answered when the store answers each (a later part borrows the first part's topic when it
+        needs one)."""
+        timings = {"retrieve": 0.0, "compose": 0.0}
         start = time.perf_counter()
         truncated = len(question) > MAX_QUESTION_CHARS
         previous = self.history[-1].resolved if use_history and self.history else ""
         resolved = contextualize(question, previous)
-        hits = self.retriever.search(resolved, k=TOP_K)
-        timings["retrieve"] = round((time.perf_counter() - start) * 1000, 2)
-        mid = time.perf_counter()
-        answer = compose(resolved, hits, self.store, self.retriever, min_confidence=self.min_confidence)
+        parts = split_parts(question)
+        first = contextualize(parts[0], previous)
+        answers = [self._answer(first if i == 0 else contextualize(part, first), timings)
+                   for i, part in enumerate(parts)]
+        if len(parts) == 1:
+            answer = answers[0]
+        elif all(not a.refused for a in answers):
+            answer = combine(resolved, answers)
+        else:
+            # a part the store cannot answer often carries what the others depend on (a year, a place): then the
+            # question is judged whole, not answered in pieces that would mislead
+            answer = self._answer(resolved, timings)
         answer.question = question[:MAX_QUESTION_CHARS]
         if truncated:
             answer.text = f"（您的问题较长，我只看了前{MAX_QUESTION_CHARS}个字。）" + answer.text
-        timings["compose"] = round((time.perf_counter() - mid) * 1000, 2)
+        timings = {k: round(v, 2) for k, v in timings.items()}
         timings["total"] = round((time.perf_counter() - start) * 1000, 2)
         if use_history:
             self.history.append(Turn(question, resolved, answer))
         return answer, timings
+
+    def _answer(self, question: str, timings: dict[str, float]) -> Answer:
+        start = time.perf_counter()
+        hits = self.retriever.search(question, k=TOP_K)
+        mid = time.perf_counter()
+        answer = compose(question, hits, self.store, self.retriever, model=self.model)
+        timings["retrieve"] += (mid - start) * 1000
+        timings["compose"] += (time.perf_counter() - mid) * 1000
+        return answer
 
     def reset(self) -> None:
         self.history.clear()

@@ -9,6 +9,8 @@ from importlib import resources
 
 import yaml
 
+from kiosk.knowledge.numbers import arabic
+
 MAX_QUESTION_CHARS = 300
 
 _UNIT_RULES = [
@@ -18,8 +20,6 @@ _UNIT_RULES = [
     (re.compile(r"百分之(\d+(?:\.\d+)?)"), r"\1%"),
 ]
 _MEASURE_AFTER_VERB_RE = re.compile(r"(开|办|注册|成立)(?:一个|一家|一间|个|家|间)")
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUMBER_RE = re.compile(r"([一二两三四五六七八九十]{1,3})(?=[万千百元年个天%岁人])")
 
 
 @cache
@@ -27,18 +27,6 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     text = resources.files("kiosk.knowledge").joinpath("synonyms.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text) or {}
     return {k: tuple(v) for k, v in sorted(data.items(), key=lambda kv: -len(kv[0]))}
-
-
-def _cn_number(text: str) -> str:
-    """一 to 九十九 as digits ("两万" → "2万"), so spoken numbers meet written ones."""
-    if text == "十":
-        return "10"
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return str(_CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0))
-    if len(text) == 1:
-        return str(_CN_DIGITS[text])
-    return text
 
 
 def clean(question: str) -> str:
@@ -53,7 +41,7 @@ def clean(question: str) -> str:
 
 def normalize(question: str) -> str:
     """The question as the index should see it: cleaned, units standardised, colloquial terms expanded."""
-    text = _CN_NUMBER_RE.sub(lambda m: _cn_number(m.group(1)), clean(question))
+    text = arabic(clean(question))
     for pattern, repl in _UNIT_RULES:
         text = pattern.sub(repl, text)
     extra: list[str] = []

@@ -53,6 +53,7 @@ class TermGroup:
 
     spellings: tuple[str, ...]
     weight: float
+    known: bool = True  # whether the store uses any of its terms at all
 
 
 class Retriever:
@@ -71,14 +72,18 @@ class Retriever:
         self._total = max(1, self.store.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
         add_vocabulary(self.store.vocabulary())
 
-    def _idf(self, terms: list[str]) -> dict[str, float]:
+    def document(self, doc_id: str) -> Document | None:
+        return self._documents.get(doc_id)
+
+    def _document_frequency(self, terms: list[str]) -> dict[str, int]:
         marks = ",".join("?" * len(terms))
-        df = dict(self.store.conn.execute(f"SELECT term, doc FROM passage_vocab WHERE term IN ({marks})", terms))  # noqa: S608
-        n = self._total
+        return dict(self.store.conn.execute(f"SELECT term, doc FROM passage_vocab WHERE term IN ({marks})", terms))  # noqa: S608
+
+    def _idf(self, df: dict[str, int], term: str) -> float:
         # a word no passage uses is more often a colloquialism or a recognition slip than the heart of the
         # question, so it counts, but not as much as the rarest word the store does know
-        return {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) if df.get(t) else UNKNOWN_TERM_WEIGHT
-                for t in terms}
+        n = self._total
+        return math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5)) if df.get(term) else UNKNOWN_TERM_WEIGHT
 
     def term_groups(self, question: str) -> list[TermGroup]:
         """What the question asks about, weighted by rarity; colloquial phrases count once, in any spelling."""
@@ -92,8 +97,9 @@ class Retriever:
         all_terms = sorted({t for _, ts in groups for t in ts})
         if not all_terms:
             return []
-        idf = self._idf(all_terms)
-        return [TermGroup(spellings, max(idf.get(t, 0.0) for t in ts)) for spellings, ts in groups]
+        df = self._document_frequency(all_terms)
+        return [TermGroup(spellings, max(self._idf(df, t) for t in ts), any(df.get(t) for t in ts))
+                for spellings, ts in groups]
 
     def search(self, question: str, k: int = 5) -> list[Hit]:
         query_terms = content_terms(normalize(question))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 from collections.abc import Iterable
@@ -11,7 +12,13 @@ from importlib import resources
 
 import jieba
 
+from kiosk.knowledge.numbers import arabic
+
 _lock = threading.Lock()
+# word rarity in general Chinese, log(total / count): everyday words ("这种" 7.3, "朋友" 8.8) sit below the first,
+# subject words ("公积金" 11.6, "滞纳金" 15.5) above the second
+EVERYDAY_RARITY = 8.0
+SUBJECT_RARITY = 12.0
 _TOKEN_RE = re.compile(r"[\w\u4e00-\u9fff]+")
 
 
@@ -73,6 +80,25 @@ def _topical(words: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+@cache
+def _everyday_counts() -> tuple[dict[str, int], int]:
+    """How often each word occurs in general Chinese (jieba's own dictionary, before any domain word is added)."""
+    counts: dict[str, int] = {}
+    with jieba.get_dict_file() as f:
+        for line in f.read().decode("utf-8").splitlines():
+            word, freq, *_ = line.split(" ")
+            counts[word] = int(freq)
+    return counts, sum(counts.values())
+
+
+def topicality(word: str) -> float:
+    """0 for a word of everyday talk ("这种", "以后", "朋友"), 1 for a word rare outside its subject ("滞纳金"):
+    what a question is about, rather than how it is said."""
+    counts, total = _everyday_counts()
+    rarity = math.log(total / (counts.get(word, 0) + 1))
+    return min(1.0, max(0.0, (rarity - EVERYDAY_RARITY) / (SUBJECT_RARITY - EVERYDAY_RARITY)))
+
+
 def index_text(text: str) -> str:
-    """The text as the full-text index stores it: tokens separated by spaces."""
-    return " ".join(tokens(text))
+    """The text as the full-text index stores it: tokens separated by spaces, numerals as digits (as queries)."""
+    return " ".join(tokens(arabic(text)))

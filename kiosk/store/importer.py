@@ -53,7 +53,8 @@ def parser_version() -> str:
     """A fingerprint of the code that turns sources into rows: when it changes, every source is re-read."""
     digest = hashlib.sha256()
     for module in ("kiosk.store.chunking", "kiosk.store.sources", "kiosk.store.importer", "kiosk.store.schema",
-                   "kiosk.store.validity", "kiosk.store.demo", "kiosk.knowledge.segment"):
+                   "kiosk.store.validity", "kiosk.store.demo", "kiosk.knowledge.segment",
+                   "kiosk.knowledge.numbers"):
         digest.update(Path(importlib.import_module(module).__file__).read_bytes())
     digest.update(resources.files("kiosk.knowledge").joinpath("domain_words.txt").read_bytes())
     return digest.hexdigest()[:16]

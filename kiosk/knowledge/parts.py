@@ -1,0 +1,43 @@
+"""Questions asked in several parts ("最高能贷多少？贴息比例是多少？"): each part answered on its own, then one
+answer with one list of citations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kiosk.events import Citation
+from kiosk.knowledge.answer import MAX_CITATIONS, Answer
+
+_PART_RE = re.compile(r"[^？?]+(?:[？?]|$)")
+_MARK_RE = re.compile(r"\[(\d+)\]")
+MAX_PARTS = 3
+MIN_PART_CHARS = 4  # "多少？" alone is not a question of its own
+
+
+def split_parts(question: str) -> list[str]:
+    """The question's parts, each ending with its question mark; one part when it has one."""
+    parts = [p.strip() for p in _PART_RE.findall(question)]
+    parts = [p for p in parts if len(re.sub(r"[\W_]", "", p)) >= MIN_PART_CHARS]
+    return parts[:MAX_PARTS] if len(parts) > 1 else [question]
+
+
+def combine(question: str, answers: list[Answer]) -> Answer:
+    """One answer from the parts' answers: their sentences in order, citations renumbered across them."""
+    citations: list[Citation] = []
+    keys: dict[tuple[str, str, str], int] = {}
+    sentences: list[str] = []
+    for answer in answers:
+        renumber: dict[int, int] = {}
+        for c in answer.citations:
+            key = (c.source, c.article, c.text)
+            if key not in keys and len(citations) < MAX_CITATIONS * len(answers):
+                keys[key] = len(citations) + 1
+                citations.append(replace(c, n=keys[key]))
+            if key in keys:
+                renumber[c.n] = keys[key]
+        sentences += [_MARK_RE.sub(lambda m, r=renumber: f"[{r.get(int(m.group(1)), m.group(1))}]", s)
+                      for s in answer.sentences]
+    first = answers[0]
+    return Answer(question, "".join(sentences), False, min(a.confidence for a in answers), first.engine,
+                  citations, sentences, first.lead, first.department, first.suggestions, first.hits)
