@@ -37,8 +37,9 @@ def test_dev_subset_keeps_its_floor() -> None:
     assert yes and no, "the fast subset keeps both kinds of question"
     assert _mean(yes, "fact") >= 0.5
     assert sum(r["refused"] for r in no) / len(no) >= 0.5
-    # the baseline never refuses, so it answers none of the unanswerable questions correctly
-    assert not any(r["refused"] for r in baseline)
+    # what it does answer, it mostly gets right: better than the baseline, which answers everything
+    answered = [r for r in yes if not r["refused"]]
+    assert _mean(answered, "fact") > _mean([r for r in baseline if r["answerable"]], "fact")
     assert sorted(latencies)[len(latencies) // 2] < 500
 
 
