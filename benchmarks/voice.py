@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import EVAL, median, percentile, report  # noqa: E402
-from voice_table import CANDIDATES, print_table, voice_rows  # noqa: E402
+from voice_table import CANDIDATES, print_table, timed_speech, voice_rows  # noqa: E402
 
 from kiosk.engines.asr import AsrEngine  # noqa: E402
 from kiosk.engines.asr_checks import char_errors, comparable  # noqa: E402
@@ -201,13 +201,8 @@ def main() -> int:
     # 3. TTS with the cartoon style
     first_ms, tts_rtf = [], []
     for text in ANSWERS:
-        t0 = time.perf_counter()
-        pieces = []
-        for piece in speaker.speak(text):
-            if not pieces:
-                first_ms.append((time.perf_counter() - t0) * 1000)
-            pieces.append(piece)
-        total = time.perf_counter() - t0
+        first, pieces, total = timed_speech(speaker, text)
+        first_ms.append(first)
         tts_rtf.append(total / sum(p.seconds for p in pieces))
 
     # 4. voice to voice, stage by stage, from the end of the visitor's speech

@@ -67,14 +67,10 @@ def measure(name: str, asr, score) -> dict | None:
     sentences = [s for s in SENTENCES.read_text(encoding="utf-8").splitlines() if s.strip()]
     first_ms, rtf, pairs, f0 = [], [], [], []
     for text in sentences:
-        t0 = time.perf_counter()
-        pieces = []
-        for piece in speaker.speak(text):
-            if not pieces:
-                first_ms.append((time.perf_counter() - t0) * 1000)
-            pieces.append(piece)
+        first, pieces, elapsed = timed_speech(speaker, text)
+        first_ms.append(first)
         audio = np.concatenate([p.samples for p in pieces])
-        rtf.append((time.perf_counter() - t0) / (audio.size / speaker.sample_rate))
+        rtf.append(elapsed / (audio.size / speaker.sample_rate))
         heard = asr.transcribe(resample(audio, speaker.sample_rate, 16000), bias=False).text
         pairs.append((normalize(text), normalize(heard)))
         f0.append(median_f0(audio, speaker.sample_rate))
@@ -114,3 +110,14 @@ def print_table(rows: list[dict]) -> None:
         table.add_row(r["voice"], r["licence"], f"{r['first_audio_p50_ms']:.0f} / {r['first_audio_p90_ms']:.0f}",
                       f"{r['rtf']:.2f}", f"{r['cer']:.3f}", f"{r['f0_hz']:.0f}", f"{r['load_s']:.1f}")
     Console().print(table)
+
+
+def timed_speech(speaker, text: str) -> tuple[float, list, float]:
+    """(milliseconds to the first audio piece, every piece, seconds for the whole text)."""
+    t0 = time.perf_counter()
+    first, pieces = 0.0, []
+    for piece in speaker.speak(text):
+        if not pieces:
+            first = (time.perf_counter() - t0) * 1000
+        pieces.append(piece)
+    return first, pieces, time.perf_counter() - t0
