@@ -20,6 +20,7 @@ class Citation:
     text: str
     doc_number: str = ""
     sample: bool = False
+    quoted: tuple[str, ...] = ()  # the passage's sentences the answer states, highlighted where it is shown
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ refusal that names the department to ask instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kiosk.events import Citation
@@ -60,7 +60,7 @@ class Answer:
             "engine": self.engine,
             "citations": [
                 {"n": c.n, "source": c.source, "title": c.title, "article": c.article, "text": c.text,
-                 "doc_number": c.doc_number, "sample": c.sample}
+                 "doc_number": c.doc_number, "sample": c.sample, "quoted": list(c.quoted)}
                 for c in self.citations
             ],
             "department": self.department.contact() if self.department else "",
@@ -178,6 +178,7 @@ def _compose(question: str, hits: list[Hit], store: Store | None, retriever: Ret
         limit = MAX_ANSWER_CHARS * 2 if c.hit.kind in ("service", "department") else MAX_ANSWER_CHARS
         sentence = c.sentence if len(c.sentence) <= limit else c.sentence[:limit] + "……"
         sentences.append(f"{sentence}[{n}]")
+    citations = _quoting(citations, [(numbers[c.hit.passage_id], c.sentence) for c in chosen])
     return Answer(question, "".join(sentences), False, choice.probability, citations=citations, sentences=sentences,
                   lead=_lead(best.hit), department=department, suggestions=_suggestions(hits, best.hit), hits=hits)
 
@@ -197,6 +198,7 @@ def _same_question(question: str, hits: list[Hit], department: Department | None
     citations, numbers = _citations([best, *hits])
     text = answer if len(answer) <= MAX_ANSWER_CHARS * 2 else answer[: MAX_ANSWER_CHARS * 2] + "……"
     sentences = [f"{s}[{numbers[best.passage_id]}]" for s in split_sentences(text)]
+    citations = _quoting(citations, [(numbers[best.passage_id], answer)])
     return Answer(question, "".join(sentences), False, min(1.0, best_sim), citations=citations,
                   sentences=sentences, lead=_lead(best), department=department,
                   suggestions=_suggestions(hits, best), hits=hits)
@@ -216,6 +218,11 @@ def _citations(hits: list[Hit]) -> tuple[list[Citation], dict[int, int]]:
         if len(out) == MAX_CITATIONS:
             break
     return out, numbers
+
+
+def _quoting(citations: list[Citation], quotes: list[tuple[int, str]]) -> list[Citation]:
+    """Each citation with the sentences of its passage that the answer states."""
+    return [replace(c, quoted=tuple(text for n, text in quotes if n == c.n)) for c in citations]
 
 
 def _lead(hit: Hit) -> str:

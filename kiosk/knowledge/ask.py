@@ -10,7 +10,7 @@ from kiosk.knowledge.answer import Answer, compose
 from kiosk.knowledge.answer_model import AnswerModel, configured
 from kiosk.knowledge.followup import contextualize
 from kiosk.knowledge.normalize import MAX_QUESTION_CHARS
-from kiosk.knowledge.parts import combine, split_parts
+from kiosk.knowledge.parts import combine, split_parts, which_part
 from kiosk.knowledge.retrieve import Reranker, Retriever
 from kiosk.store import Store
 
@@ -57,6 +57,8 @@ class AskService:
             # a part the store cannot answer often carries what the others depend on (a year, a place): then the
             # question is judged whole, not answered in pieces that would mislead
             answer = self._answer(resolved, timings)
+            if answer.refused and any(not a.refused for a in answers):
+                answer = which_part(resolved, parts, answers, answer)
         answer.question = question[:MAX_QUESTION_CHARS]
         if truncated:
             answer.text = f"（您的问题较长，我只看了前{MAX_QUESTION_CHARS}个字。）" + answer.text

@@ -41,3 +41,12 @@ def combine(question: str, answers: list[Answer]) -> Answer:
     first = answers[0]
     return Answer(question, "".join(sentences), False, min(a.confidence for a in answers), first.engine,
                   citations, sentences, first.lead, first.department, first.suggestions, first.hits)
+
+
+def which_part(question: str, parts: list[str], answers: list[Answer], whole: Answer) -> Answer:
+    """When only some parts can be answered and the whole cannot, answering those parts alone could mislead (the
+    other part may carry the year or place they depend on): ask which one is meant, each part a tap away."""
+    listed = "；".join(f"{n}. {p.rstrip('？?')}" for n, p in enumerate(parts, 1))
+    text = f"您一次问了{len(parts)}件事：{listed}。您想先了解哪一件？请点一下，或者把那一件说得完整一些。"
+    return replace(whole, question=question, text=text, sentences=[text], citations=[],
+                   suggestions=[p for p, a in zip(parts, answers, strict=True) if not a.refused] or parts)

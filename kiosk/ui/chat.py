@@ -114,11 +114,23 @@ class SourceButton(IconButton):
         self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, room))
 
 
+HIGHLIGHT = "#FFE8A3"  # behind dark text: the sentences the answer states, found at a glance in the passage
+
+
 def source_html(c: Citation) -> tuple[str, str]:
-    """Title and body for the overlay that shows a cited passage in full."""
+    """Title and body for the overlay that shows a cited passage in full, the answer's sentences highlighted."""
     meta = " · ".join(x for x in (c.doc_number, c.article) if x)
     body = f'<p style="color:#56676A">{html.escape(meta)}</p>' if meta else ""
-    body += "".join(f"<p>{html.escape(p)}</p>" for p in c.text.split("\n") if p.strip())
+    body += "".join(f"<p>{_highlighted(p, c.quoted)}</p>" for p in c.text.split("\n") if p.strip())
     if c.sample:
         body += f'<p style="color:#7A4300">说明：这是{SAMPLE_WORD}政策，用于演示，不是正式文件。</p>'
     return f"《{c.title}》", body
+
+
+def _highlighted(paragraph: str, quoted: tuple[str, ...]) -> str:
+    out = html.escape(paragraph)
+    for sentence in quoted:
+        for piece in (x.strip() for x in sentence.split("\n")):
+            if piece and (escaped := html.escape(piece)) in out:
+                out = out.replace(escaped, f'<span style="background:{HIGHLIGHT}">{escaped}</span>', 1)
+    return out
