@@ -60,7 +60,7 @@ def store_of(name: str, source: Path) -> Store:
     path = CACHE / name / "kiosk.db"
     path.parent.mkdir(parents=True, exist_ok=True)
     build(path, [source])
-    return Store.open(path, build_if_missing=False)
+    return Store(path)
 
 
 def fold_of(doc_id: str, folds: int = FOLDS) -> int:

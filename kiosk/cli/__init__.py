@@ -1,4 +1,7 @@
-"""The `kiosk` command: a thin shell that parses arguments and hands them to the services."""
+"""The `kiosk` command: a thin shell that parses arguments and hands them to the services.
+
+Every command gets the kiosk (`kiosk.root.Kiosk`) as ``args.kiosk`` and takes its store and services from it.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         args = parser.parse_args(["run", *(argv or [])])
+    from kiosk.root import Kiosk
+
+    args.kiosk = Kiosk(store_path=getattr(args, "db", None))  # builds nothing until a command asks: the settings and the store are read on first use
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

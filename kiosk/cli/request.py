@@ -95,19 +95,17 @@ def register(sub) -> None:
     s.set_defaults(func=_import)
 
 
-def _service(use_llm: bool = False):
-    from kiosk.config import Settings
-    from kiosk.requests.service import RequestService
-
-    settings = Settings.load()
+def _service(args: argparse.Namespace, use_llm: bool = False):
+    """The kiosk's request service; with ``use_llm`` one whose requests the local language model splits."""
+    kiosk = args.kiosk
     llm = None
     if use_llm:
         from kiosk.engines.llm import try_load
 
-        llm, why = try_load(settings.llm_model)
+        llm, why = try_load(kiosk.settings.llm_model)
         if llm is None:
             print(f"大模型不可用（{why}），改用规则拆分。", file=sys.stderr)
-    return RequestService.open(llm=llm, status_url=str(settings.extra.get("status_url", "")))
+    return kiosk.request_service(llm)
 
 
 def _date(dt: datetime) -> str:
@@ -118,7 +116,7 @@ def _submit(args: argparse.Namespace) -> int:
     from kiosk.requests.service import SubmitForm
     from kiosk.requests.ticket_qr import qr_ascii, qr_png
 
-    svc = _service(use_llm=args.llm)
+    svc = _service(args, use_llm=args.llm)
     form = SubmitForm(args.text, args.company, args.phone, args.address, args.channel, consent=not args.no_consent)
     receipt = svc.submit(form)
     if args.qr:
@@ -135,7 +133,7 @@ def _submit(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     view = svc.status(args.ticket, args.phone_last4, source="cli")
     now = svc.clock()
     if args.json:
@@ -165,7 +163,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     items = svc.list_items(args.state, args.section, args.department, args.overdue)
     now = svc.clock()
     if args.json:
@@ -206,26 +204,26 @@ def _print_items(items, as_json: bool, now: datetime) -> None:
 
 
 def _act(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     _print_items(svc.act(args.ref, args.action, args.by, args.note), args.json, svc.clock())
     return 0
 
 
 def _transfer(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     _print_items(svc.transfer(args.ref, args.department, args.by, args.note), args.json, svc.clock())
     return 0
 
 
 def _note(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     items = svc.note(args.ref, args.text, args.by)
     print(f"已添加备注：{', '.join(i.ref for i in items)}")
     return 0
 
 
 def _rate(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     items = svc.rate(args.ref, args.phone_last4, args.score, args.comment, source="cli")
     if args.json:
         print_json([i.to_dict(svc.clock()) for i in items])
@@ -238,7 +236,7 @@ def _rate(args: argparse.Namespace) -> int:
 
 
 def _remind(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     if args.ref:
         if not args.phone_last4:
             raise KioskError("企业催单请同时提供登记手机号的后四位（--phone-last4）。")
@@ -260,7 +258,7 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     rows = svc.stats()
     if args.json:
         print_json([r.to_dict() | {"name": svc.department_name(r.department)} for r in rows])
@@ -278,17 +276,16 @@ def _stats(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from kiosk.requests.outbox import export_jsonl
 
-    n = export_jsonl(_service(), args.file)
+    n = export_jsonl(_service(args), args.file)
     print(f"已导出 {n} 条记录到 {args.file}")
     return 0
 
 
 def _push(args: argparse.Namespace) -> int:
-    from kiosk.config import Settings
     from kiosk.requests.outbox import pending, push
 
-    endpoint = args.endpoint or Settings.load().push_endpoint
-    svc = _service()
+    endpoint = args.endpoint or args.kiosk.settings.push_endpoint
+    svc = _service(args)
     report = push(svc, endpoint)
     print(f"推送成功 {report.sent} 条，失败 {report.failed} 条，仍待推送 {pending(svc)['unpushed']} 条（下次再推）。")
     for e in report.errors[:10]:
@@ -299,7 +296,7 @@ def _push(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from kiosk.requests.outbox import import_updates
 
-    report = import_updates(_service(), args.file)
+    report = import_updates(_service(args), args.file)
     print(f"已导入 {report.applied} 条，重复跳过 {report.duplicates} 条，出错 {len(report.errors)} 条。")
     for e in report.errors[:20]:
         print(f"  {e}")

@@ -365,9 +365,9 @@ def load_store(store: Any, taxonomy: Taxonomy | None = None) -> RuleSet:
     return result
 
 
-def default_dirs() -> list[Path]:
+def default_dirs(demo_content: bool = True) -> list[Path]:
     """The rule folders the default store is built from: the real ones, and the demo pack's when it is on."""
-    return [CONDITIONS_DIR, *([DEMO_CONDITIONS_DIR] if default_pack() else [])]
+    return [CONDITIONS_DIR, *([DEMO_CONDITIONS_DIR] if default_pack(demo_content) else [])]
 
 
 def load_rules(store: Any = None, directory: Path | None = None) -> RuleSet:

@@ -30,15 +30,15 @@ class Store:
         self._local = threading.local()
 
     @classmethod
-    def open(cls, path: Path | None = None, build_if_missing: bool = True) -> Store:
+    def open(cls, path: Path | None = None, build_if_missing: bool = True, demo_content: bool = True) -> Store:
         """Open the store at ``path`` (default: the data directory), building it from the sources on first use
-        or when it was made with an older schema."""
+        or when it was made with an older schema (with the demo pack when ``demo_content``, the setting)."""
         path = Path(path or config.store_path())
         if build_if_missing and (not path.exists() or _outdated(path)):
             from kiosk.store.demo import default_pack
             from kiosk.store.importer import build
 
-            build(path, config.sources_dirs(), demo=default_pack())
+            build(path, config.sources_dirs(), demo=default_pack(demo_content))
         return cls(path)
 
     @property

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from kiosk.root import Kiosk
 from kiosk.ui.backends import Backends, Unavailable
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,7 @@ def serve(conn) -> None:
     logging.basicConfig(level=logging.WARNING)
     with contextlib.suppress(OSError, AttributeError):  # on two cores the screen must win the scheduler
         os.nice(8)
-    backends = Backends()
+    backends = Backends(Kiosk())
     loaders = dict(backends.loaders())
     send_lock = threading.Lock()
     cancels: dict[int, threading.Event] = {}
