@@ -81,11 +81,12 @@ class Kiosk:
     @property
     def store(self) -> Store:
         """The content store, built from the sources on first use (the demo pack as ``demo_content`` says)."""
+        from kiosk.knowledge.segment import TOKENIZER
         from kiosk.store import Store
 
         with self._lock:
             if self._store is None:
-                self._store = Store.open(self.store_path, demo_content=self.settings.demo_content)
+                self._store = Store.open(self.store_path, TOKENIZER, demo_content=self.settings.demo_content)
             return self._store
 
     def demo_pack(self) -> Path | None:

@@ -14,11 +14,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def default_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store of a fresh install (the demo pack + public corpus), built once for the whole session."""
     from kiosk import config
+    from kiosk.knowledge.segment import TOKENIZER
     from kiosk.store.demo import DEMO_DIR
     from kiosk.store.importer import build
 
     path = tmp_path_factory.mktemp("store") / "kiosk.db"
-    build(path, config.sources_dirs(), demo=DEMO_DIR)
+    build(path, config.sources_dirs(), demo=DEMO_DIR, tokenizer=TOKENIZER)
     return path
 
 
@@ -26,10 +27,11 @@ def default_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def real_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store of the real sources only (`kiosk db build --no-demo`), built once for the whole session."""
     from kiosk import config
+    from kiosk.knowledge.segment import TOKENIZER
     from kiosk.store.importer import build
 
     path = tmp_path_factory.mktemp("real") / "kiosk.db"
-    build(path, config.sources_dirs())
+    build(path, config.sources_dirs(), tokenizer=TOKENIZER)
     return path
 
 

@@ -41,6 +41,7 @@ def _day(text: str) -> date:
 def _build(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from kiosk.knowledge.segment import TOKENIZER
     from kiosk.store.demo import DEMO_BADGE
     from kiosk.store.importer import BuildError, build
 
@@ -50,7 +51,7 @@ def _build(args: argparse.Namespace) -> int:
     try:
         with console.status("正在构建政策库…") as status:
             report = build(path, args.source or config.sources_dirs(), full=args.full,
-                           progress=lambda key: status.update(f"正在读取 {key}"), demo=pack)
+                           progress=lambda key: status.update(f"正在读取 {key}"), demo=pack, tokenizer=TOKENIZER)
     except BuildError as exc:
         if args.json:
             print_json({"ok": False, "errors": exc.report.errors})
