@@ -24,6 +24,7 @@ import numpy as np
 
 from kiosk.config import models_dir
 from kiosk.documents.reading import OcrEngine, OcrLine, OcrReading, Point
+from kiosk.errors import FriendlyError
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +32,8 @@ __all__ = ["OcrEngine", "OcrLine", "OcrReading", "OcrUnavailable", "PaddleOcrEng
            "load_engine"]
 
 
-class OcrUnavailable(RuntimeError):
+class OcrUnavailable(FriendlyError, RuntimeError):
     """No OCR backend can be loaded; ``friendly`` says what the deployer should do."""
-
-    def __init__(self, friendly: str):
-        super().__init__(friendly)
-        self.friendly = friendly
 
 
 # Below this recognition confidence a line is noise (the PP-OCR default drop threshold).

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kiosk.errors import FriendlyError
 from kiosk.guides.conditions import evaluate_answers
 from kiosk.guides.model import Guide, Material, Question, Step
 
@@ -39,10 +40,8 @@ def _chinese_number(text: str) -> int | None:
     return result if result or zero else None
 
 
-class AnswerError(ValueError):
-    def __init__(self, friendly: str):
-        super().__init__(friendly)
-        self.friendly = friendly
+class AnswerError(FriendlyError, ValueError):
+    """An answer that cannot be read for its question; ``friendly`` says what is expected."""
 
 
 def parse_answer(question: Question, text: str) -> Answer:

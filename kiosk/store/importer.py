@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from kiosk.errors import FriendlyError
 from kiosk.store import chunking, demo, schema, sources, validity
 from kiosk.store.demo import DEMO_PREFIX
 from kiosk.store.records import BuildReport
@@ -21,13 +22,13 @@ from kiosk.store.tokenizer import Tokenizer
 from kiosk.store.yamlines import SourceError
 
 
-class BuildError(Exception):
+class BuildError(FriendlyError):
     """The sources have errors; the previous store was kept."""
 
     def __init__(self, report: BuildReport):
-        super().__init__("\n".join(report.errors))
+        errors = "\n".join(report.errors)
+        super().__init__("政策库构建失败，原有数据未改动。请修正以下问题：\n" + errors, detail=errors)
         self.report = report
-        self.friendly = "政策库构建失败，原有数据未改动。请修正以下问题：\n" + "\n".join(report.errors)
 
 
 def discover(dirs: Iterable[Path], demo: Path | None = None) -> list[tuple[str, Path, str]]:
