@@ -52,3 +52,25 @@ def store(default_store_path: Path):
     s = Store(default_store_path)
     yield s
     s.close()
+
+
+@pytest.fixture
+def clock():
+    """A clock the test moves by hand (support_requests.Clock), starting on a Monday morning."""
+    from support_requests import Clock
+
+    return Clock()
+
+
+@pytest.fixture
+def svc(tmp_path: Path, clock):
+    """A request service on its own requests file, routing among the demo departments, on the test's clock."""
+    from support_requests import departments
+
+    from kiosk.requests.repo.db import RequestDB
+    from kiosk.requests.routing import Router
+    from kiosk.requests.service import RequestService
+
+    service = RequestService(RequestDB(tmp_path / "requests.db"), Router(departments()), clock=clock)
+    yield service
+    service.close()
