@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 from support_documents import image_bytes
+from support_licences import cjk_font_path, render_licence, sample_licences
 
 from kiosk.cli import main
-from kiosk.documents.samples import cjk_font_path, render_licence, sample_licences
 from kiosk.documents.scan import scan_image
 from kiosk.root import Kiosk
 

@@ -23,7 +23,7 @@ from kiosk.policy.values import parse_bool, parse_date, parse_number
 from kiosk.policy.verdict import Question, Status
 
 __all__ = ["ConditionResult", "Matcher", "PolicyMatch", "Question", "Status", "answer", "best_questions",
-           "check_examples", "match"]
+           "check_examples"]
 
 RANK = {"met": 0, "one_step": 1, "unknown": 2, "not_met": 3}
 
@@ -286,16 +286,3 @@ def check_examples(rules: list[Rule]) -> list[str]:
             if got != example["expect"]:
                 errors.append(f"{rule.source}:{rule.line}: 示例“{label}”应为 {example['expect']}，实际为 {got}")
     return errors
-
-
-_default: Matcher | None = None
-
-
-def match(profile: EnterpriseProfile, matcher: Matcher | None = None) -> list[PolicyMatch]:
-    """Match against the default rule set (read once from the conditions folders) unless a matcher is given."""
-    global _default
-    if matcher is None:
-        if _default is None:
-            _default = Matcher.default()
-        matcher = _default
-    return matcher.match(profile)
