@@ -21,14 +21,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line, with the kiosk as ``args.kiosk`` (it builds nothing until the command asks for it)."""
+    from kiosk.root import Kiosk
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         args = parser.parse_args(["run", *(argv or [])])
-    from kiosk.root import Kiosk
+    args.kiosk = Kiosk(store_path=getattr(args, "db", None))
+    return args
 
-    args.kiosk = Kiosk(store_path=getattr(args, "db", None))  # builds nothing until a command asks: the settings and the store are read on first use
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
