@@ -25,7 +25,7 @@ from kiosk.dialogue.prompts import answer_prefix  # noqa: E402
 from kiosk.engines.llm import LlmEngine  # noqa: E402
 from kiosk.events import AnswerDone, AnswerSentence  # noqa: E402
 from kiosk.knowledge.ask import AskService  # noqa: E402
-from kiosk.store import Store  # noqa: E402
+from kiosk.root import Kiosk  # noqa: E402
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 CITE_RE = re.compile(r"\[\d+\]")
@@ -123,7 +123,7 @@ def main() -> None:
     rows = [line.rstrip("\n").split("\t") for line in args.questions.read_text(encoding="utf-8").splitlines()[1:]]
     if args.limit:
         rows = rows[: args.limit]
-    service = AskService(Store.open())
+    service = Kiosk().ask_service
     service.ask("预热")
     load_before = os.getloadavg()[0]
     results = [r for r in (bench_model(name, rows, service) for name in args.models) if r]

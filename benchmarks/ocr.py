@@ -8,7 +8,7 @@ figure that other processes on a shared machine inflate less.
 1. ../shared/eval/images (truth.tsv: key text lines per image): per image the scan time, whether each key line
    is found in the output (the devcheck measure), and the key-line CER: edit distance of each key line to the
    best-matching stretch of the output, over the key lines' length (letters and digits only).
-2. Generated licences (kiosk.documents.samples) in turn as clean scans, phone photos (turned, unevenly lit,
+2. Generated licences (tests/support_licences.py) in turn as clean scans, phone photos (turned, unevenly lit,
    blurred, noisy, JPEG) and angled phone photos (perspective as well): seconds per image and per-field accuracy
    against the known fields.
 Prints a table and writes benchmarks/results/ocr.json.
@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from common import machine  # noqa: E402
 
-from kiosk.documents.samples import STYLES, render_licence, sample_licences  # noqa: E402
 from kiosk.documents.scan import scan_image  # noqa: E402
 from kiosk.engines.ocr import RapidOcrEngine  # noqa: E402
+from tests.support_licences import STYLES, render_licence, sample_licences  # noqa: E402
 
 EVAL_IMAGES = ROOT.parent / "shared" / "eval" / "images"
 RESULTS = ROOT / "benchmarks" / "results" / "ocr.json"

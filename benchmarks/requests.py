@@ -20,7 +20,7 @@ from kiosk.requests.intake import Intake  # noqa: E402
 from kiosk.requests.repo.db import RequestDB  # noqa: E402
 from kiosk.requests.routing import Router  # noqa: E402
 from kiosk.requests.service import RequestService, SubmitForm  # noqa: E402
-from kiosk.store import Store  # noqa: E402
+from kiosk.root import Kiosk  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="timed passes over the texts for latency")
     args = parser.parse_args()
 
-    router = Router(Store.open().departments())
+    router = Router(Kiosk().departments())
     intake = Intake(router)
     labelled, heldout, multi = (rows(DATA / f) for f in
                                 ("requests_labelled.tsv", "requests_heldout.tsv", "requests_multi.tsv"))

@@ -43,8 +43,8 @@ from kiosk.engines.tts import load_speaker  # noqa: E402
 from kiosk.engines.tts.style import VoiceStyle  # noqa: E402
 from kiosk.engines.vad import SileroVad  # noqa: E402
 from kiosk.events import AnswerLead, AnswerSentence, SpeechChunk  # noqa: E402
-from kiosk.voice.answer import default_source  # noqa: E402
-from kiosk.voice.vocabulary import core_terms, store_vocabulary, visitor_hotwords  # noqa: E402
+from kiosk.root import Kiosk  # noqa: E402
+from kiosk.voice.vocabulary import core_terms  # noqa: E402
 
 # Everyday sentences far from the hall's topics, spoken by eSpeak NG: a voice Whisper finds hard, where a
 # prompt of hotwords is most tempted to take over.
@@ -135,6 +135,7 @@ def main() -> int:
     parser.add_argument("--voice", help="the voice for parts 2-5 (default: the kiosk's default voice)")
     parser.add_argument("--skip-voices", action="store_true", help="leave out the per-voice table")
     args = parser.parse_args()
+    kiosk = Kiosk()
 
     started = time.perf_counter()
     plain = AsrEngine().load()
@@ -146,9 +147,9 @@ def main() -> int:
         report("voices", [(f"{v['voice']}: first audio p50 (ms) / CER", f"{v['first_audio_p50_ms']:.0f} / {v['cer']:.3f}", "")
                           for v in voices], {"voices": voices})
         return 0
-    biased = plain.sharing(store_vocabulary(), core_terms(), visitor_hotwords())
+    biased = plain.sharing(kiosk.vocabulary(), core_terms(), kiosk.hotwords())
     started = time.perf_counter()
-    speaker = load_speaker(args.voice)
+    speaker = kiosk.speaker(args.voice)
     tts_load_s = time.perf_counter() - started
     reader = load_speaker(speaker.engine.name, style=VoiceStyle.plain())
 
@@ -206,7 +207,7 @@ def main() -> int:
         tts_rtf.append(total / sum(p.seconds for p in pieces))
 
     # 4. voice to voice, stage by stage, from the end of the visitor's speech
-    source = default_source()
+    source = kiosk.answer_events
     stages = {"asr": [], "answer_first_sentence": [], "tts_first_clause": [], "first_audio": [], "model_sentence": []}
     for _name, _q, samples in spoken:
         t0 = time.perf_counter()

@@ -7,10 +7,12 @@ import sqlite3
 
 
 class FriendlyError(Exception):
-    """An error whose ``friendly`` text is fit to show or speak to a visitor or staff member."""
+    """An error whose ``friendly`` text is fit to show or speak to a visitor or staff member; ``detail`` (the
+    exception's own text, for the log) is technical and never shown. Every error of the kiosk that carries a
+    message for people derives from this one."""
 
-    def __init__(self, friendly: str):
-        super().__init__(friendly)
+    def __init__(self, friendly: str, detail: str = ""):
+        super().__init__(detail or friendly)
         self.friendly = friendly
 
 

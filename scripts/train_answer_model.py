@@ -37,6 +37,7 @@ from kiosk.knowledge.normalize import MAX_QUESTION_CHARS  # noqa: E402
 from kiosk.knowledge.numbers import arabic  # noqa: E402
 from kiosk.knowledge.places import PARENT, places_in  # noqa: E402
 from kiosk.knowledge.retrieve import Retriever  # noqa: E402
+from kiosk.knowledge.segment import TOKENIZER  # noqa: E402
 from kiosk.store import Store  # noqa: E402
 from kiosk.store.importer import build  # noqa: E402
 
@@ -59,8 +60,8 @@ def store_of(name: str, source: Path) -> Store:
     """A store holding only the documents under ``source``, built once and kept up to date."""
     path = CACHE / name / "kiosk.db"
     path.parent.mkdir(parents=True, exist_ok=True)
-    build(path, [source])
-    return Store.open(path, build_if_missing=False)
+    build(path, [source], tokenizer=TOKENIZER)
+    return Store(path)
 
 
 def fold_of(doc_id: str, folds: int = FOLDS) -> int:

@@ -14,11 +14,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def default_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store of a fresh install (the demo pack + public corpus), built once for the whole session."""
     from kiosk import config
+    from kiosk.knowledge.segment import TOKENIZER
     from kiosk.store.demo import DEMO_DIR
     from kiosk.store.importer import build
 
     path = tmp_path_factory.mktemp("store") / "kiosk.db"
-    build(path, config.sources_dirs(), demo=DEMO_DIR)
+    build(path, config.sources_dirs(), demo=DEMO_DIR, tokenizer=TOKENIZER)
     return path
 
 
@@ -26,10 +27,11 @@ def default_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def real_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store of the real sources only (`kiosk db build --no-demo`), built once for the whole session."""
     from kiosk import config
+    from kiosk.knowledge.segment import TOKENIZER
     from kiosk.store.importer import build
 
     path = tmp_path_factory.mktemp("real") / "kiosk.db"
-    build(path, config.sources_dirs())
+    build(path, config.sources_dirs(), tokenizer=TOKENIZER)
     return path
 
 
@@ -50,3 +52,25 @@ def store(default_store_path: Path):
     s = Store(default_store_path)
     yield s
     s.close()
+
+
+@pytest.fixture
+def clock():
+    """A clock the test moves by hand (support_requests.Clock), starting on a Monday morning."""
+    from support_requests import Clock
+
+    return Clock()
+
+
+@pytest.fixture
+def svc(tmp_path: Path, clock):
+    """A request service on its own requests file, routing among the demo departments, on the test's clock."""
+    from support_requests import departments
+
+    from kiosk.requests.repo.db import RequestDB
+    from kiosk.requests.routing import Router
+    from kiosk.requests.service import RequestService
+
+    service = RequestService(RequestDB(tmp_path / "requests.db"), Router(departments()), clock=clock)
+    yield service
+    service.close()

@@ -7,7 +7,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from kiosk.engines.ocr import OcrLine, OcrReading
+from kiosk.documents.reading import OcrLine, OcrReading
 
 
 class ScriptedOcr:

@@ -1,4 +1,5 @@
-"""Fixtures shared by the request and guide tests: the district's departments without building the store."""
+"""Helpers shared by the request and guide tests: the district's departments without building the store, a
+clock moved by hand, and one submitted request (the `clock` and `svc` fixtures are in conftest.py)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,16 @@ class Clock:
 
     def advance(self, **kwargs) -> None:
         self.now += timedelta(**kwargs)
+
+
+COMPANY = "杭州云栖科技有限公司"
+PHONE = "13812345678"
+ADDRESS = "杭州市西湖区文三路90号"
+
+
+def submit(svc, text: str = "想问一下高新技术企业怎么申报", company: str = COMPANY, phone: str = PHONE,
+           address: str = ADDRESS):
+    """A request submitted through the service, as the kiosk's form sends it."""
+    from kiosk.requests.service import SubmitForm
+
+    return svc.submit(SubmitForm(text, company, phone, address))

@@ -72,13 +72,10 @@ def test_no_evidence_means_refusal_with_a_referral(service: AskService, question
 
 
 def test_follow_up_borrows_the_previous_topic(service: AskService) -> None:
-    service.reset()
-    first, _ = service.ask("开茶馆有什么扶持？", use_history=True)
-    follow, _ = service.ask("那需要什么材料？", use_history=True)
-    assert service.history[-1].resolved.startswith("开茶馆有什么扶持？")
+    first, _ = service.ask("开茶馆有什么扶持？")
+    follow, _ = service.ask("那需要什么材料？", previous="开茶馆有什么扶持？")
     assert not follow.refused
     assert {c.source for c in follow.citations} & {c.source for c in first.citations}
-    service.reset()
 
 
 @pytest.mark.parametrize(

@@ -57,12 +57,14 @@ def _long_prompt(core: list[str]) -> list[str]:
 @pytest.mark.slow
 def test_biasing_never_makes_general_speech_worse_by_more_than_a_character() -> None:
     from kiosk.engines.asr import AsrEngine
-    from kiosk.voice.vocabulary import core_terms, store_vocabulary, visitor_hotwords
+    from kiosk.root import Kiosk
+    from kiosk.voice.vocabulary import core_terms
 
+    kiosk = Kiosk()
     plain = AsrEngine().load()
-    core, vocabulary = core_terms(), store_vocabulary()
+    core, vocabulary = core_terms(), kiosk.vocabulary()
     assert vocabulary, "the test store has no vocabulary"
-    hotwords = visitor_hotwords()
+    hotwords = kiosk.hotwords()
     assert hotwords, "the store gives no hotwords: the property would test nothing"
     engines = {"store hotwords": plain.sharing(vocabulary, core, hotwords),
                "long domain prompt": plain.sharing(vocabulary, core, _long_prompt(core))}

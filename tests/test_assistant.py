@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.assistant import build_manager
 from kiosk.events import AnswerDone
+from kiosk.root import Kiosk
 
 
 @pytest.fixture(scope="module")
@@ -13,7 +13,7 @@ def manager(default_store_path, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("KIOSK_DB", str(default_store_path))
     mp.setenv("KIOSK_DATA_DIR", str(tmp_path_factory.mktemp("assistant")))
-    yield build_manager(engine="extractive", quiet=True)
+    yield Kiosk().manager(engine="extractive")
     mp.undo()
 
 

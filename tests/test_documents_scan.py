@@ -161,9 +161,9 @@ def test_cli_gives_a_message_not_a_traceback(tmp_path, capsys, content, message)
 
 
 def test_cli_json_and_text(tmp_path, capsys, monkeypatch):
-    import kiosk.engines.ocr as ocr_module
+    from kiosk.root import Kiosk
 
-    monkeypatch.setattr(ocr_module, "shared_engine", lambda: ScriptedOcr(LICENCE_ROWS))
+    monkeypatch.setattr(Kiosk, "ocr", property(lambda self: ScriptedOcr(LICENCE_ROWS)))
     photo = tmp_path / "licence.png"
     photo.write_bytes(image_bytes(text_image()))
     assert main(["scan", str(photo), "--json"]) == 0
@@ -175,9 +175,9 @@ def test_cli_json_and_text(tmp_path, capsys, monkeypatch):
 
 
 def test_cli_reads_standard_input(capsys, monkeypatch):
-    import kiosk.engines.ocr as ocr_module
+    from kiosk.root import Kiosk
 
-    monkeypatch.setattr(ocr_module, "shared_engine", lambda: ScriptedOcr([["我是中国人"]]))
+    monkeypatch.setattr(Kiosk, "ocr", property(lambda self: ScriptedOcr([["我是中国人"]])))
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(image_bytes(text_image()))))
     assert main(["scan", "-", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["text"] == ["我是中国人"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from support_licences import capital_in_words
 
-from kiosk.documents.samples import capital_in_words
 from kiosk.documents.values import chinese_number, normalise_term, parse_capital, parse_date
 
 

@@ -133,13 +133,14 @@ def test_malformed_guides_are_reported(change, message):
 def test_store_serves_the_same_guides(tmp_path, catalog):
     import shutil
 
+    from kiosk.knowledge.segment import TOKENIZER
     from kiosk.store import Store
     from kiosk.store.importer import build
 
     sources = tmp_path / "src"
     shutil.copytree(REPO / "policies_db" / "demo" / "guides", sources / "guides")
     shutil.copy(REPO / "policies_db" / "demo" / "departments.yaml", sources)
-    build(tmp_path / "kiosk.db", [sources])
+    build(tmp_path / "kiosk.db", [sources], tokenizer=TOKENIZER)
     from_store = Catalog.from_store(Store.open(tmp_path / "kiosk.db"))
     assert sorted(g.id for g in from_store.guides) == sorted(g.id for g in catalog.guides)
     assert from_store.find("开餐馆") == catalog.find("开餐馆")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from kiosk.engines import ocr
+from kiosk.root import Kiosk
 
 
 class FakePaddleOCR:
@@ -73,6 +74,6 @@ def test_backend_comes_from_settings(tmp_path, monkeypatch):
     (tmp_path / "data" / "config.toml").write_text('ocr_backend = "rapidocr"\n', encoding="utf-8")
     chosen = []
     monkeypatch.setattr(ocr, "load_engine", lambda backend: chosen.append(backend) or "engine")
-    monkeypatch.setattr(ocr, "_engine", None)
-    assert ocr.shared_engine() == "engine" and ocr.shared_engine() == "engine"
+    kiosk = Kiosk()
+    assert kiosk.ocr == "engine" and kiosk.ocr == "engine"
     assert chosen == ["rapidocr"]

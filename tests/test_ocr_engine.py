@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 from support_documents import image_bytes
+from support_licences import cjk_font_path, render_licence, sample_licences
 
 from kiosk.cli import main
-from kiosk.documents.samples import cjk_font_path, render_licence, sample_licences
 from kiosk.documents.scan import scan_image
-from kiosk.engines.ocr import shared_engine
+from kiosk.root import Kiosk
 
 pytestmark = [
     pytest.mark.slow,
@@ -29,8 +29,13 @@ def norm(value: object) -> str:
 
 
 @pytest.fixture(scope="module")
-def engine():
-    return shared_engine()
+def kiosk():
+    return Kiosk()
+
+
+@pytest.fixture(scope="module")
+def engine(kiosk):
+    return kiosk.ocr
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +43,8 @@ def sample():
     return sample_licences(1, seed=21)[0]
 
 
-def test_engine_is_loaded_once(engine):
-    assert shared_engine() is engine
+def test_engine_is_loaded_once(kiosk, engine):
+    assert kiosk.ocr is engine
 
 
 def test_clean_licence_through_the_cli(engine, sample, tmp_path, capsys):

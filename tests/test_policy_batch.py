@@ -65,6 +65,24 @@ def test_vectorised_and_per_enterprise_agree(register, rules):
                     assert c.explanation.startswith(VERDICT[c.status] + "："), (rule.id, c.text, c.explanation)
 
 
+def test_every_condition_kind_gives_one_verdict_single_and_batch(register, rules):
+    """Leaf by leaf, each kind's vector for the register agrees with its verdict for each enterprise."""
+    from kiosk.policy.kinds import kind_of
+    from kiosk.policy.taxonomy import load_taxonomy
+    from kiosk.policy.verdict import Status
+
+    tax = load_taxonomy()
+    views = {i: register.profile(i).snapshot(tax, register.as_of) for i in range(0, len(register), 11)}
+    for rule in rules:
+        for leaf in rule.leaves():
+            kind = kind_of(leaf)
+            met, not_met = kind.vector(leaf, register, register.as_of)
+            assert not (met & not_met).any(), (rule.id, leaf.text)
+            for i, view in views.items():
+                want = Status.MET if met[i] else Status.NOT_MET if not_met[i] else Status.UNKNOWN
+                assert kind.status(leaf, view, tax) is want, (rule.id, leaf.text, i)
+
+
 def test_some_enterprises_meet_some_policies(register, rules):
     met = sum(int((evaluate_rule(r, register) == 0).sum()) for r in rules)
     assert met > 0

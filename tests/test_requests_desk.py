@@ -5,24 +5,13 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from support_requests import Clock, departments
 
 from kiosk.requests.desk import ASK_COMPANY, ASK_CONSENT, ASK_PHONE, ASK_STATUS, RequestDesk
-from kiosk.requests.repo.db import RequestDB
-from kiosk.requests.routing import Router
-from kiosk.requests.service import RequestService
 
 
 @pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def desk(tmp_path, clock):
-    service = RequestService(RequestDB(tmp_path / "requests.db"), Router(departments()), clock=clock)
-    yield RequestDesk(service)
-    service.close()
+def desk(svc):
+    return RequestDesk(svc)
 
 
 def test_spoken_request_becomes_a_ticket(desk):

@@ -83,6 +83,7 @@ def test_settings_make_commits_durable(tmp_path):
 
 def test_rebuilding_the_store_leaves_requests_alone(tmp_path, monkeypatch):
     from kiosk import config
+    from kiosk.knowledge.segment import TOKENIZER
     from kiosk.store.importer import build
 
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path))
@@ -99,9 +100,9 @@ def test_rebuilding_the_store_leaves_requests_alone(tmp_path, monkeypatch):
     svc.close()
     before = Path(requests_path()).stat().st_mtime_ns
 
-    build(config.store_path(), [sources])
+    build(config.store_path(), [sources], tokenizer=TOKENIZER)
     config.store_path().unlink()  # even deleting the store outright
-    build(config.store_path(), [sources])
+    build(config.store_path(), [sources], tokenizer=TOKENIZER)
 
     assert Path(requests_path()).stat().st_mtime_ns == before
     db = RequestDB()

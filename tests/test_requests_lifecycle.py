@@ -7,32 +7,13 @@ import threading
 from datetime import datetime
 
 import pytest
-from support_requests import Clock, departments
+from support_requests import departments, submit
 
 from kiosk.requests.lifecycle import InvalidTransition, State, add_working_days
 from kiosk.requests.repo.db import RequestDB
 from kiosk.requests.routing import Router
-from kiosk.requests.service import RequestService, SubmitForm
+from kiosk.requests.service import RequestService
 from kiosk.requests.validate import RequestError
-
-COMPANY = "杭州云栖科技有限公司"
-PHONE = "13812345678"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def svc(tmp_path, clock) -> RequestService:
-    service = RequestService(RequestDB(tmp_path / "requests.db"), Router(departments()), clock=clock)
-    yield service
-    service.close()
-
-
-def submit(svc, text="想问一下高新技术企业怎么申报", company=COMPANY, phone=PHONE, address="杭州市西湖区文三路90号"):
-    return svc.submit(SubmitForm(text, company, phone, address))
 
 
 def test_receipt_has_ticket_items_due_and_message(svc):

@@ -7,24 +7,14 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from support_requests import Clock, departments
+import support_requests
 
 from kiosk.requests.outbox import export_jsonl, import_updates, pending, push
-from kiosk.requests.repo.db import RequestDB
-from kiosk.requests.routing import Router
-from kiosk.requests.service import RequestService, SubmitForm
 from kiosk.requests.validate import RequestError
 
 
-@pytest.fixture
-def svc(tmp_path):
-    service = RequestService(RequestDB(tmp_path / "requests.db"), Router(departments()), clock=Clock())
-    yield service
-    service.close()
-
-
 def submit(svc, text="门口路灯坏了。另外想申请高新技术企业"):
-    return svc.submit(SubmitForm(text, "杭州测试有限公司", "13812345678", "杭州市西湖区文三路90号"))
+    return support_requests.submit(svc, text, company="杭州测试有限公司")
 
 
 class Platform:

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from kiosk.knowledge.segment import TOKENIZER
 from kiosk.store.importer import BuildError, build
 from kiosk.store.yamlines import MAX_SOURCE_BYTES
 
@@ -40,7 +41,7 @@ def test_an_alias_bomb_fails_fast_with_a_clear_message(tmp_path):
     root = sources(tmp_path, "faq/bomb.yaml", bomb)
     started = time.perf_counter()
     with pytest.raises(BuildError) as caught:
-        build(tmp_path / "kiosk.db", [root])
+        build(tmp_path / "kiosk.db", [root], tokenizer=TOKENIZER)
     assert time.perf_counter() - started < 5
     [error] = caught.value.report.errors
     assert error.startswith("faq/bomb.yaml:") and "别名" in error
@@ -50,14 +51,14 @@ def test_an_alias_bomb_fails_fast_with_a_clear_message(tmp_path):
 def test_a_self_referencing_alias_is_refused(tmp_path):
     root = sources(tmp_path, "faq/loop.yaml", "items: &x\n  - q: 问\n    a: 答\n    more: *x\n")
     with pytest.raises(BuildError) as caught:
-        build(tmp_path / "kiosk.db", [root])
+        build(tmp_path / "kiosk.db", [root], tokenizer=TOKENIZER)
     assert "faq/loop.yaml" in caught.value.report.errors[0]
 
 
 def test_an_oversized_source_is_refused_before_reading(tmp_path):
     root = sources(tmp_path, "huge.md", "# 标题\n" + "第一条 内容。\n" * (MAX_SOURCE_BYTES // 10))
     with pytest.raises(BuildError) as caught:
-        build(tmp_path / "kiosk.db", [root])
+        build(tmp_path / "kiosk.db", [root], tokenizer=TOKENIZER)
     assert caught.value.report.errors[0].startswith("huge.md:1:") and "太大" in caught.value.report.errors[0]
 
 
@@ -68,5 +69,5 @@ def test_a_bad_byte_is_reported_on_its_own_line(tmp_path):
     assert content.count(b"\n", 0, content.index(b"\xff")) + 1 == 12
     root = sources(tmp_path, "policies/bad.md", content)
     with pytest.raises(BuildError) as caught:
-        build(tmp_path / "kiosk.db", [root])
+        build(tmp_path / "kiosk.db", [root], tokenizer=TOKENIZER)
     assert caught.value.report.errors[0].startswith("policies/bad.md:12:")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.knowledge.segment import TOKENIZER
 from kiosk.store import Store
 from kiosk.store.importer import BuildError, build
 
@@ -83,7 +84,7 @@ def sources(tmp_path: Path) -> Path:
 
 def test_build_reads_every_kind_of_source(sources: Path, tmp_path: Path) -> None:
     db = tmp_path / "k.db"
-    report = build(db, [sources])
+    report = build(db, [sources], tokenizer=TOKENIZER)
     assert report.errors == []
     assert report.counts["documents"] == 2 and report.counts["faqs"] == 2 and report.counts["departments"] == 2
     store = Store(db)
@@ -101,15 +102,15 @@ def test_build_reads_every_kind_of_source(sources: Path, tmp_path: Path) -> None
 
 def test_rebuild_is_idempotent_and_incremental(sources: Path, tmp_path: Path) -> None:
     db = tmp_path / "k.db"
-    build(db, [sources])
-    again = build(db, [sources])
+    build(db, [sources], tokenizer=TOKENIZER)
+    again = build(db, [sources], tokenizer=TOKENIZER)
     assert again.read == [] and again.skipped == 4
     (sources / "t_jianxi.txt").write_text(CORPUS.replace("1000元", "1200元"), encoding="utf-8")
-    changed = build(db, [sources])
+    changed = build(db, [sources], tokenizer=TOKENIZER)
     assert changed.read == ["t_jianxi.txt"]
     assert "1200元" in Store(db).passages("t_jianxi.txt")[1].text
     (sources / "faq" / "keji.yaml").unlink()
-    build(db, [sources])
+    build(db, [sources], tokenizer=TOKENIZER)
     assert Store(db).faqs() == []
 
 
@@ -129,11 +130,11 @@ def test_malformed_source_fails_with_file_line_and_keeps_the_store(
     sources: Path, tmp_path: Path, path: str, content: str, line: int, reason: str
 ) -> None:
     db = tmp_path / "k.db"
-    build(db, [sources])
+    build(db, [sources], tokenizer=TOKENIZER)
     before = digest(db)
     (sources / path).write_text(content, encoding="utf-8")
     with pytest.raises(BuildError) as err:
-        build(db, [sources])
+        build(db, [sources], tokenizer=TOKENIZER)
     message = "\n".join(err.value.report.errors)
     assert f"{path}:{line}:" in message and reason in message
     assert digest(db) == before
@@ -144,13 +145,13 @@ def test_malformed_source_fails_with_file_line_and_keeps_the_store(
 def test_non_utf8_file_is_reported(sources: Path, tmp_path: Path) -> None:
     (sources / "t_gbk.txt").write_bytes("# 标题: 编码错误".encode("gbk"))
     with pytest.raises(BuildError, match="t_gbk.txt:1: 不是 UTF-8"):
-        build(tmp_path / "k.db", [sources])
+        build(tmp_path / "k.db", [sources], tokenizer=TOKENIZER)
 
 
 def test_garbage_store_file_is_rebuilt(sources: Path, tmp_path: Path) -> None:
     db = tmp_path / "k.db"
     db.write_bytes(b"this is not a database" * 100)
-    report = build(db, [sources])
+    report = build(db, [sources], tokenizer=TOKENIZER)
     assert report.counts["documents"] == 2
 
 

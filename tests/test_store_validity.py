@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.knowledge.segment import TOKENIZER
 from kiosk.store import Store
 from kiosk.store.importer import build
 from kiosk.store.validity import Window, cn_number, notice, parse_date, parse_validity, parse_window
@@ -106,7 +107,7 @@ def test_importer_stores_dates_and_front_matter_overrides_the_text(tmp_path):
         "第一条 每年9月1日至9月30日申报。\n第二条 本办法自2025年3月1日起施行，有效期至2026年12月31日。\n",
         encoding="utf-8")
     (src / "t_notice.txt").write_text("# 标题: 测试通知\n\n第三条 本办法自2024年1月1日起施行，有效期1年。\n", encoding="utf-8")
-    build(tmp_path / "k.db", [src])
+    build(tmp_path / "k.db", [src], tokenizer=TOKENIZER)
     store = Store(tmp_path / "k.db")
     doc = store.document("t.md")
     assert (doc.effective, doc.expires) == ("2025-03-01", "2030-01-01")
@@ -135,8 +136,8 @@ def test_a_store_of_the_older_schema_is_rebuilt_on_open(tmp_path, monkeypatch):
     (src / "t_notice.txt").write_text("# 标题: 测试通知\n\n第三条 本办法自2024年1月1日起施行，有效期1年。\n", encoding="utf-8")
     monkeypatch.setenv("KIOSK_SOURCES", str(src))
     db = tmp_path / "k.db"
-    build(db, [src])
+    build(db, [src], tokenizer=TOKENIZER)
     conn = sqlite3.connect(db)
     conn.executescript("ALTER TABLE documents DROP COLUMN windows; UPDATE meta SET value='1' WHERE key='schema_version';")
     conn.close()
-    assert Store.open(db).document("t_notice.txt").expires == "2024-12-31"
+    assert Store.open(db, TOKENIZER).document("t_notice.txt").expires == "2024-12-31"

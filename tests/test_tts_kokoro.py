@@ -220,10 +220,10 @@ def test_a_voice_that_is_already_high_gets_less_lift() -> None:
 
 def test_the_settings_choose_the_voice(kiosk_env) -> None:
     from kiosk.engines.modelpath import ModelMissing
-    from kiosk.engines.tts import load_speaker
+    from kiosk.root import Kiosk
 
     (kiosk_env / "config.toml").write_text('tts_voice = "espeak-ng"\n', encoding="utf-8")
-    assert load_speaker().engine.name == "espeak-ng"
+    assert Kiosk().speaker().engine.name == "espeak-ng"
     (kiosk_env / "config.toml").write_text('tts_voice = "kokoro-82m-zh:zf_xiaoni"\n', encoding="utf-8")
     with pytest.raises(ModelMissing):  # a pack that is not shipped is a clear "not installed", not a crash
-        load_speaker()
+        Kiosk().speaker()

@@ -29,6 +29,16 @@ def test_run_without_a_display_falls_back_to_the_console(monkeypatch, capsys):
 
 
 @pytest.mark.slow
+def test_the_console_fallback_gets_the_kiosk_like_any_command(monkeypatch, capsys):
+    import io
+
+    from kiosk.cli.run import _console
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("/退出\n"))
+    assert _console() == 0
+    assert "再见" in capsys.readouterr().out
+
+
 def test_screenshot_command_writes_the_screen(tmp_path, capsys):
     out = tmp_path / "guide.png"
     assert main(["screenshot", "--screen", "guide", "--out", str(out), "--size", "1280x720"]) == 0

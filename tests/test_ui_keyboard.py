@@ -84,7 +84,7 @@ def test_keyboard_index_waits_for_the_stores_vocabulary(monkeypatch):
         return SlowStore()
 
     monkeypatch.setattr(store_mod.Store, "open", staticmethod(slow_open))
-    monkeypatch.setattr(retrieve, "Retriever", lambda store: object())
+    monkeypatch.setattr(retrieve, "Retriever", lambda store, reranker=None: object())
     backends = Backends()
     keyboard = threading.Thread(target=backends.load_pinyin)
     keyboard.start()  # the keyboard's loader may well start first

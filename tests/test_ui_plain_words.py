@@ -11,6 +11,7 @@ from support_ui import IDENTIFIER, LATIN_WORD, make_window, settle
 from kiosk.documents.scan import ScanResult
 from kiosk.events import EngineStatus
 from kiosk.policy.taxonomy import load_taxonomy
+from kiosk.root import Kiosk
 from kiosk.ui import viewmodels as vm
 from kiosk.ui.backends import Backends
 
@@ -29,7 +30,8 @@ def test_scanned_street_and_industries_show_by_name_and_match_by_tag(monkeypatch
     import kiosk.policy.profile as profile_mod
 
     result = _licence_with_tags()
-    monkeypatch.setattr(scan_mod, "scan_image", lambda path: result)
+    monkeypatch.setattr(scan_mod, "scan_image", lambda path, ocr: result)
+    monkeypatch.setattr(Kiosk, "ocr", property(lambda self: None))
     view = Backends().scan(tmp_path / "licence.png")
     tax = load_taxonomy()
     assert view.fields["street"] == tax.tags[result.fields["street"]].name

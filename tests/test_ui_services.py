@@ -74,7 +74,8 @@ def test_keyboard_candidates_use_store_vocabulary(backends):
 
 @pytest.mark.slow
 def test_scan_a_rendered_licence(backends, tmp_path):
-    samples = pytest.importorskip("kiosk.documents.samples")
+    import support_licences as samples
+
     sample = samples.sample_licences(1)[0]
     path = tmp_path / "licence.png"
     samples.render_licence(sample).save(path)

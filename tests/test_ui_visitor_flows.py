@@ -44,7 +44,7 @@ def kiosk(qtbot, kiosk_env):
 
 
 def licence_in_scanner(data_dir):
-    from kiosk.documents.samples import render_licence, sample_licences
+    from support_licences import render_licence, sample_licences
 
     licence = next(s for s in sample_licences(200) if "餐饮" in s.business_scope)
     inbox = data_dir / "scanner_inbox"

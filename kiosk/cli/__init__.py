@@ -1,4 +1,7 @@
-"""The `kiosk` command: a thin shell that parses arguments and hands them to the services."""
+"""The `kiosk` command: a thin shell that parses arguments and hands them to the services.
+
+Every command gets the kiosk (`kiosk.root.Kiosk`) as ``args.kiosk`` and takes its store and services from it.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +21,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line, with the kiosk as ``args.kiosk`` (it builds nothing until the command asks for it)."""
+    from kiosk.root import Kiosk
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         args = parser.parse_args(["run", *(argv or [])])
+    args.kiosk = Kiosk(store_path=getattr(args, "db", None))
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

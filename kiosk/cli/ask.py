@@ -28,11 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.config import Settings
     from kiosk.dialogue.answering import GroundedAnswerer
     from kiosk.events import AnswerDone, AnswerLead, AnswerSentence
-    from kiosk.knowledge.ask import AskService
-    from kiosk.store import Store
 
     if args.batch:
         questions = [q.strip() for q in _read_batch(args.batch).splitlines()]
@@ -41,10 +38,10 @@ def run(args: argparse.Namespace) -> int:
         questions = [text_argument(args.question, "问题")]
     else:
         raise KioskError("请给出一个问题，例如：kiosk ask \"开公司需要什么材料？\"")
-    settings = Settings.load()
-    service = AskService(Store.open())
-    answerer = GroundedAnswerer(_language_model(args.engine, settings.llm_model),
-                                first_token_budget_s=settings.llm_first_token_budget_s)
+    kiosk = args.kiosk
+    service = kiosk.ask_service
+    answerer = GroundedAnswerer(kiosk.language_model(args.engine, quiet=args.engine != "llm"),
+                                first_token_budget_s=kiosk.settings.llm_first_token_budget_s)
     for question in questions:
         started = time.perf_counter()
         answer, timings = service.ask(question)
@@ -71,18 +68,6 @@ def _read_batch(path: Path) -> str:
     except OSError:
         raise KioskError(f"无法读取问题文件 {path.name}，请确认文件存在并且可以读取。") from None
     return text_from_bytes(data, "问题文件")
-
-
-def _language_model(engine: str, name: str):
-    if engine == "extractive":
-        return None
-    from kiosk.dialogue.prompts import answer_prefix
-    from kiosk.engines.llm import try_load
-
-    llm, reason = try_load(name, warm=answer_prefix())
-    if llm is None and engine == "llm":
-        sys.stderr.write(f"语言模型不可用（{reason}），改用政策原文回答。\n")
-    return llm
 
 
 def _print_sources(answer) -> None:

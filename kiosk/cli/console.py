@@ -25,9 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.assistant import build_manager
-
-    manager = build_manager(args.engine)
+    manager = args.kiosk.manager(args.engine, quiet=False)
     session = manager.new_session()
     out = sys.stdout
     out.write(WELCOME + "\n")

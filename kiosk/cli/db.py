@@ -41,16 +41,17 @@ def _day(text: str) -> date:
 def _build(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from kiosk.knowledge.segment import TOKENIZER
     from kiosk.store.demo import DEMO_BADGE
     from kiosk.store.importer import BuildError, build
 
     path = args.db or config.store_path()
     console = Console(stderr=True)
-    pack = _demo_pack(args.demo, bool(args.source))
+    pack = _demo_pack(args, bool(args.source))
     try:
         with console.status("正在构建政策库…") as status:
             report = build(path, args.source or config.sources_dirs(), full=args.full,
-                           progress=lambda key: status.update(f"正在读取 {key}"), demo=pack)
+                           progress=lambda key: status.update(f"正在读取 {key}"), demo=pack, tokenizer=TOKENIZER)
     except BuildError as exc:
         if args.json:
             print_json({"ok": False, "errors": exc.report.errors})
@@ -69,25 +70,24 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo_pack(asked: bool | None, named_sources: bool):
+def _demo_pack(args: argparse.Namespace, named_sources: bool):
     """The demo pack to build in: as asked; else none for named sources (they hold only the documents given),
     and for the default sources as `demo_content` says."""
-    from kiosk.store.demo import DEMO_DIR, default_pack
+    from kiosk.store.demo import DEMO_DIR
 
-    if asked is not None:
-        return DEMO_DIR if asked else None
-    return None if named_sources else default_pack()
+    if args.demo is not None:
+        return DEMO_DIR if args.demo else None
+    return None if named_sources else args.kiosk.demo_pack()
 
 
 def _info(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from kiosk.store import Store
     from kiosk.store.demo import DEMO_BADGE
     from kiosk.store.importer import counts as store_counts
     from kiosk.store.validity import expired_on, expiring
 
-    store = Store.open(args.db)
+    store = args.kiosk.store
     counts = store_counts(store.conn)
     today = args.today or date.today()
     documents = store.documents()

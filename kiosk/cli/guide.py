@@ -41,10 +41,9 @@ def _ask(guide, answers: dict, out) -> None:
 
 
 def _guide(args: argparse.Namespace) -> int:
-    from kiosk.guides import load_catalog, parse_answers, tailor
-    from kiosk.guides.catalog import store_departments
+    from kiosk.guides import parse_answers, tailor
 
-    catalog = load_catalog()
+    catalog = args.kiosk.catalog
     if not args.name:
         if args.json:
             print_json([{"id": g.id, "name": g.name, "aliases": list(g.aliases)} for g in catalog.guides])
@@ -59,7 +58,7 @@ def _guide(args: argparse.Namespace) -> int:
     if args.answers is None:
         _ask(guide, answers, sys.stderr if args.json else sys.stdout)
     checklist = tailor(guide, answers)
-    departments = store_departments()
+    departments = args.kiosk.departments_by_id()
     names = {k: d.name for k, d in departments.items()}
     pdf_path = None
     if args.pdf:

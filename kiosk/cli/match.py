@@ -53,19 +53,14 @@ def run(args: argparse.Namespace) -> int:
     return _match(args, rules)
 
 
-def _documents() -> dict:
+def _documents(args: argparse.Namespace) -> dict:
     """The store's documents by id, which say when each policy applies; none without a store."""
-    from kiosk import config
-
-    if not config.store_path().is_file():
+    if not args.kiosk.store_built():
         return {}
-    from kiosk.store import Store
-
-    return {d.id: d for d in Store.open().documents()}
+    return {d.id: d for d in args.kiosk.store.documents()}
 
 
 def _rules(args: argparse.Namespace):
-    from kiosk import config
     from kiosk.policy.conditions import default_dirs, load_dir, load_store
 
     if args.rules:
@@ -73,11 +68,10 @@ def _rules(args: argparse.Namespace):
         if not folder.is_dir():
             raise KioskError(f"找不到条件文件夹：{folder}")
         ruleset = load_dir(folder)
-    elif config.store_path().is_file():
+    elif args.kiosk.store_built():
         from kiosk.policy.conditions import CONDITIONS_DIR, DEMO_CONDITIONS_DIR
-        from kiosk.store import Store
 
-        store = Store.open()
+        store = args.kiosk.store
         ruleset = load_store(store)
         if CONDITIONS_DIR.is_dir():
             folders = [CONDITIONS_DIR, *([DEMO_CONDITIONS_DIR] if store.has_demo_content() else [])]
@@ -86,7 +80,7 @@ def _rules(args: argparse.Namespace):
                 print("提示：内容库中的政策条件与 policies_db/conditions 不一致，请运行 kiosk db build 更新"
                       "（或用 --rules policies_db/conditions 直接读取文件夹）。", file=sys.stderr)
     else:
-        ruleset = load_dir(default_dirs())
+        ruleset = load_dir(default_dirs(args.kiosk.settings.demo_content))
     for err in ruleset.errors:
         print(f"警告：{err}", file=sys.stderr)
     if not ruleset.rules:
@@ -105,7 +99,7 @@ def _load_profile(args: argparse.Namespace):
         from kiosk.engines.ocr import OcrUnavailable
 
         try:
-            result = scan_image(path)
+            result = scan_image(path, args.kiosk.ocr)
         except (ScanError, OcrUnavailable) as exc:
             raise KioskError(exc.friendly) from exc
         if result.kind != "business_licence":
@@ -142,7 +136,7 @@ def _match(args: argparse.Namespace, ruleset) -> int:
             answer(profile, key.strip(), value.strip())
         except ValueError as exc:
             raise KioskError(f"无法记录回答“{item}”：{exc}") from None
-    matches = Matcher(ruleset, today=args.today, documents=_documents()).match(profile)
+    matches = Matcher(ruleset, today=args.today, documents=_documents(args)).match(profile)
     if args.json:
         from kiosk.policy.eligibility import best_questions
 
@@ -225,7 +219,7 @@ def _batch(args: argparse.Namespace, ruleset) -> int:
         raise KioskError("--size 应为正整数")
     register = load_or_generate(size=args.size, seed=args.seed)
     report = BatchMatcher(register).run(ruleset.rules, full=args.full, notify=not args.no_notify,
-                                        documents=_documents(), today=args.today)
+                                        documents=_documents(args), today=args.today)
     if args.json:
         print_json(report.to_dict())
         return 0

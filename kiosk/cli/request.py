@@ -15,8 +15,13 @@ def register(sub) -> None:
     p = sub.add_parser("request", help="企业诉求：提交、查询进度、接单办结、评价、催办、统计")
     rs = p.add_subparsers(dest="request_command", metavar="ACTION")
     p.set_defaults(func=lambda args: p.print_help() or 2)
+    as_json = argparse.ArgumentParser(add_help=False)  # options several actions share
+    as_json.add_argument("--json", action="store_true", help="输出 JSON")
+    handled = argparse.ArgumentParser(add_help=False)
+    handled.add_argument("--by", default="工作人员", help="经办人")
+    handled.add_argument("--note", default="", help="说明")
 
-    s = rs.add_parser("submit", help="提交诉求，自动拆分事项并派单")
+    s = rs.add_parser("submit", help="提交诉求，自动拆分事项并派单", parents=[as_json])
     s.add_argument("--text", required=True, help="诉求内容")
     s.add_argument("--company", required=True, help="企业名称")
     s.add_argument("--phone", required=True, help="联系手机或带区号的固话")
@@ -25,37 +30,28 @@ def register(sub) -> None:
     s.add_argument("--no-consent", action="store_true", help="企业不同意记录联系方式并转交部门")
     s.add_argument("--qr", type=Path, metavar="PNG", help="把工单二维码存为 PNG")
     s.add_argument("--llm", action="store_true", help="用本地大模型拆分事项（较慢；未安装时用规则）")
-    s.add_argument("--json", action="store_true")
     s.set_defaults(func=_submit)
 
-    s = rs.add_parser("status", help="凭工单号和手机号后四位查询进度")
+    s = rs.add_parser("status", help="凭工单号和手机号后四位查询进度", parents=[as_json])
     s.add_argument("ticket")
     s.add_argument("--phone-last4", required=True)
-    s.add_argument("--json", action="store_true")
     s.set_defaults(func=_status)
 
-    s = rs.add_parser("list", help="列出事项（工作人员）")
+    s = rs.add_parser("list", help="列出事项（工作人员）", parents=[as_json])
     s.add_argument("--state", help="submitted|dispatched|accepted|in_progress|resolved|rated|closed")
     s.add_argument("--section", help="专区编号，如 sec_talent")
     s.add_argument("--department", help="部门编号，如 unit_rsj、street_xixi")
     s.add_argument("--overdue", action="store_true", help="只看超期未办结的")
-    s.add_argument("--json", action="store_true")
     s.set_defaults(func=_list)
 
     for action, help_text in (("accept", "接单"), ("start", "开始办理"), ("resolve", "办结"), ("close", "关闭")):
-        s = rs.add_parser(action, help=f"{help_text}（工单号或事项号，如 XH20261123-0042-1）")
+        s = rs.add_parser(action, help=f"{help_text}（工单号或事项号，如 XH20261123-0042-1）", parents=[handled, as_json])
         s.add_argument("ref")
-        s.add_argument("--by", default="工作人员", help="经办人")
-        s.add_argument("--note", default="", help="说明")
-        s.add_argument("--json", action="store_true")
         s.set_defaults(func=_act, action=action)
 
-    s = rs.add_parser("transfer", help="转派给其他部门或下沉到镇街")
+    s = rs.add_parser("transfer", help="转派给其他部门或下沉到镇街", parents=[handled, as_json])
     s.add_argument("ref")
     s.add_argument("--to", required=True, dest="department", help="部门编号")
-    s.add_argument("--by", default="工作人员")
-    s.add_argument("--note", default="")
-    s.add_argument("--json", action="store_true")
     s.set_defaults(func=_transfer)
 
     s = rs.add_parser("note", help="添加办理备注")
@@ -64,22 +60,19 @@ def register(sub) -> None:
     s.add_argument("--by", default="工作人员")
     s.set_defaults(func=_note)
 
-    s = rs.add_parser("rate", help="企业评价（1-5分，1-2分将重新办理）")
+    s = rs.add_parser("rate", help="企业评价（1-5分，1-2分将重新办理）", parents=[as_json])
     s.add_argument("ref")
     s.add_argument("--phone-last4", required=True)
     s.add_argument("--score", type=int, required=True)
     s.add_argument("--comment", default="")
-    s.add_argument("--json", action="store_true")
     s.set_defaults(func=_rate)
 
-    s = rs.add_parser("remind", help="无参数：超期催办与升级督办；带工单号：企业催单")
+    s = rs.add_parser("remind", help="无参数：超期催办与升级督办；带工单号：企业催单", parents=[as_json])
     s.add_argument("ref", nargs="?")
     s.add_argument("--phone-last4")
-    s.add_argument("--json", action="store_true")
     s.set_defaults(func=_remind)
 
-    s = rs.add_parser("stats", help="各部门办理情况：按时办结率、平均评分")
-    s.add_argument("--json", action="store_true")
+    s = rs.add_parser("stats", help="各部门办理情况：按时办结率、平均评分", parents=[as_json])
     s.set_defaults(func=_stats)
 
     s = rs.add_parser("export", help="把待同步记录追加导出为 JSON lines")
@@ -95,19 +88,17 @@ def register(sub) -> None:
     s.set_defaults(func=_import)
 
 
-def _service(use_llm: bool = False):
-    from kiosk.config import Settings
-    from kiosk.requests.service import RequestService
-
-    settings = Settings.load()
+def _service(args: argparse.Namespace, use_llm: bool = False):
+    """The kiosk's request service; with ``use_llm`` one whose requests the local language model splits."""
+    kiosk = args.kiosk
     llm = None
     if use_llm:
         from kiosk.engines.llm import try_load
 
-        llm, why = try_load(settings.llm_model)
+        llm, why = try_load(kiosk.settings.llm_model)
         if llm is None:
             print(f"大模型不可用（{why}），改用规则拆分。", file=sys.stderr)
-    return RequestService.open(llm=llm, status_url=str(settings.extra.get("status_url", "")))
+    return kiosk.request_service(llm)
 
 
 def _date(dt: datetime) -> str:
@@ -118,7 +109,7 @@ def _submit(args: argparse.Namespace) -> int:
     from kiosk.requests.service import SubmitForm
     from kiosk.requests.ticket_qr import qr_ascii, qr_png
 
-    svc = _service(use_llm=args.llm)
+    svc = _service(args, use_llm=args.llm)
     form = SubmitForm(args.text, args.company, args.phone, args.address, args.channel, consent=not args.no_consent)
     receipt = svc.submit(form)
     if args.qr:
@@ -135,7 +126,7 @@ def _submit(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     view = svc.status(args.ticket, args.phone_last4, source="cli")
     now = svc.clock()
     if args.json:
@@ -165,7 +156,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     items = svc.list_items(args.state, args.section, args.department, args.overdue)
     now = svc.clock()
     if args.json:
@@ -206,26 +197,26 @@ def _print_items(items, as_json: bool, now: datetime) -> None:
 
 
 def _act(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     _print_items(svc.act(args.ref, args.action, args.by, args.note), args.json, svc.clock())
     return 0
 
 
 def _transfer(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     _print_items(svc.transfer(args.ref, args.department, args.by, args.note), args.json, svc.clock())
     return 0
 
 
 def _note(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     items = svc.note(args.ref, args.text, args.by)
     print(f"已添加备注：{', '.join(i.ref for i in items)}")
     return 0
 
 
 def _rate(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     items = svc.rate(args.ref, args.phone_last4, args.score, args.comment, source="cli")
     if args.json:
         print_json([i.to_dict(svc.clock()) for i in items])
@@ -238,7 +229,7 @@ def _rate(args: argparse.Namespace) -> int:
 
 
 def _remind(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     if args.ref:
         if not args.phone_last4:
             raise KioskError("企业催单请同时提供登记手机号的后四位（--phone-last4）。")
@@ -260,7 +251,7 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    svc = _service()
+    svc = _service(args)
     rows = svc.stats()
     if args.json:
         print_json([r.to_dict() | {"name": svc.department_name(r.department)} for r in rows])
@@ -278,17 +269,16 @@ def _stats(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from kiosk.requests.outbox import export_jsonl
 
-    n = export_jsonl(_service(), args.file)
+    n = export_jsonl(_service(args), args.file)
     print(f"已导出 {n} 条记录到 {args.file}")
     return 0
 
 
 def _push(args: argparse.Namespace) -> int:
-    from kiosk.config import Settings
     from kiosk.requests.outbox import pending, push
 
-    endpoint = args.endpoint or Settings.load().push_endpoint
-    svc = _service()
+    endpoint = args.endpoint or args.kiosk.settings.push_endpoint
+    svc = _service(args)
     report = push(svc, endpoint)
     print(f"推送成功 {report.sent} 条，失败 {report.failed} 条，仍待推送 {pending(svc)['unpushed']} 条（下次再推）。")
     for e in report.errors[:10]:
@@ -299,7 +289,7 @@ def _push(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from kiosk.requests.outbox import import_updates
 
-    report = import_updates(_service(), args.file)
+    report = import_updates(_service(args), args.file)
     print(f"已导入 {report.applied} 条，重复跳过 {report.duplicates} 条，出错 {len(report.errors)} 条。")
     for e in report.errors[:20]:
         print(f"  {e}")

@@ -37,7 +37,7 @@ def handle(args) -> int:
 
 
 def _console() -> int:
-    from kiosk.cli import build_parser
+    from kiosk.cli import parse
 
-    args = build_parser().parse_args(["console"])
+    args = parse(["console"])
     return int(args.func(args) or 0)

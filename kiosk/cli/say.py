@@ -28,13 +28,12 @@ def run(args) -> int:
 
     from kiosk.engines.audio import AudioDeviceError, Player, write_wav
     from kiosk.engines.modelpath import ModelMissing
-    from kiosk.engines.tts import load_speaker
     from kiosk.engines.tts.style import VoiceStyle
 
     if not args.text.strip():
         raise KioskError("没有要读的文字。")
     try:
-        speaker = load_speaker(args.voice, style=VoiceStyle.plain() if args.plain else None, elderly=args.elderly)
+        speaker = args.kiosk.speaker(args.voice, elderly=args.elderly, style=VoiceStyle.plain() if args.plain else None)
         started = time.perf_counter()
         first_ms = None
         pieces = []

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         source = args.image
     try:
-        result = scan_image(source, budget_s=args.budget)
+        result = scan_image(source, args.kiosk.ocr, budget_s=args.budget)
     except (ScanError, OcrUnavailable) as exc:
         raise KioskError(exc.friendly) from exc
     if args.json:

@@ -36,14 +36,11 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
-    from kiosk.engines.asr import AsrEngine
     from kiosk.engines.audio import AudioDeviceError, AudioInputError
     from kiosk.engines.modelpath import ModelMissing
-    from kiosk.voice.vocabulary import core_terms, store_vocabulary, visitor_hotwords
 
     try:
-        asr = AsrEngine() if args.no_bias else AsrEngine(vocabulary=store_vocabulary(), core=core_terms(),
-                                                         hotwords=visitor_hotwords())
+        asr = args.kiosk.recogniser(biased=not args.no_bias)
         if args.live:
             return _live(args, asr)
         if not args.input:
@@ -55,12 +52,11 @@ def _run(args) -> int:
 
 def _file(args, asr) -> int:
     from kiosk.engines.audio import NothingHeard
-    from kiosk.engines.tts import load_speaker
-    from kiosk.voice.answer import default_source
     from kiosk.voice.headless import not_heard_json, say_not_heard, talk_file
 
-    speaker = load_speaker(args.voice, elderly=args.elderly) if args.out and not args.no_answer else None
-    source = None if args.no_answer else default_source()
+    kiosk = args.kiosk
+    speaker = kiosk.speaker(args.voice, elderly=args.elderly) if args.out and not args.no_answer else None
+    source = None if args.no_answer else kiosk.answer_events
     try:
         result = talk_file(args.input, asr, source, speaker, out=args.out)
     except NothingHeard as exc:
@@ -88,8 +84,6 @@ def _file(args, asr) -> int:
 
 
 def _live(args, asr) -> int:
-    from kiosk.engines.tts import load_speaker
-    from kiosk.voice.answer import default_source
     from kiosk.voice.loop import VoiceLoop
 
     def show(event) -> None:
@@ -97,7 +91,8 @@ def _live(args, asr) -> int:
         if text:
             print(f"{type(event).__name__}: {text}", flush=True)
 
-    loop = VoiceLoop(asr=asr.load(), speaker=load_speaker(args.voice, elderly=args.elderly), source=default_source(),
+    kiosk = args.kiosk
+    loop = VoiceLoop(asr=asr.load(), speaker=kiosk.speaker(args.voice, elderly=args.elderly), source=kiosk.answer_events,
                      emit=show, input_device=args.input_device, output_device=args.output_device)
     print("请说话（Ctrl+C 结束）…", flush=True)
     loop.run()

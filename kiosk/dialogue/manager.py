@@ -56,10 +56,11 @@ class DialogueManager:
         guides: GuideDesk | None = None,
         engine: str = "auto",
         first_token_budget_s: float = 6.0,
+        ask_service: AskService | None = None,
     ):
         self.store = store
         self.retriever = retriever or Retriever(store)
-        self.ask_service = AskService(store, self.retriever)
+        self.ask_service = ask_service or AskService(store, self.retriever)
         self.answerer = GroundedAnswerer(llm, first_token_budget_s=first_token_budget_s)
         self.router = intents.IntentRouter(llm)
         self.advisor = advisor

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from kiosk.errors import FriendlyError
+
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_SIDE = 2000  # long side handed to OCR: licence text stays > 25 px high, detection stays fast
 MIN_SIDE = 400  # smaller images are enlarged: detection splits tiny text into fragments
@@ -25,12 +27,8 @@ BLANK_STD = 2.5
 ORIENTATION_TAG = 0x0112  # luminance standard deviation of an image with nothing on it
 
 
-class ScanError(Exception):
+class ScanError(FriendlyError):
     """A file that cannot be scanned; ``friendly`` is the message for the visitor."""
-
-    def __init__(self, friendly: str):
-        super().__init__(friendly)
-        self.friendly = friendly
 
 
 @dataclass

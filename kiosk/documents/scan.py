@@ -1,8 +1,8 @@
 """Scanning a document photo: image → OCR → business licence, ID card, or plain text.
 
 ``scan_image`` is what the CLI and the kiosk's camera screen call; ``read_document`` does the understanding part
-on text lines alone. The OCR engine is handed in (or the process-wide one is loaded on first use), so tests
-and benchmarks can run the same code with a fake or a shared engine. Nothing is written anywhere: the image
+on text lines alone. The OCR engine is handed in (the kiosk's own, a benchmark's, or a test's stand-in); this
+package only knows the shape of its readings (`kiosk.documents.reading`). Nothing is written anywhere: the image
 lives only for the duration of the call.
 """
 
@@ -11,16 +11,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kiosk.documents import layout
 from kiosk.documents.id_card import looks_like_id_card, mask_numbers, read_id_card
 from kiosk.documents.image import ScanError, prepare_image
 from kiosk.documents.licence import RIGHT_COLUMN_LABELS, looks_like_licence, read_licence
+from kiosk.documents.reading import OcrEngine, OcrLine
 from kiosk.documents.untrusted import suspicious_lines
-
-if TYPE_CHECKING:
-    from kiosk.engines.ocr import OcrEngine, OcrLine
 
 __all__ = ["ScanError", "ScanResult", "read_document", "scan_image"]
 
@@ -72,7 +70,7 @@ def read_document(lines: list[str], licence_lines: list[str] | None = None) -> S
     return result
 
 
-def scan_image(source: str | Path | bytes, ocr: OcrEngine | None = None, budget_s: float | None = None) -> ScanResult:
+def scan_image(source: str | Path | bytes, ocr: OcrEngine, budget_s: float | None = None) -> ScanResult:
     """Scan a photo or image file. Raises ScanError (with a message for the visitor) for files that are no image."""
     start = time.perf_counter()
     prepared = prepare_image(source)
@@ -81,12 +79,6 @@ def scan_image(source: str | Path | bytes, ocr: OcrEngine | None = None, budget_
         result.warnings = ["图片几乎是一片空白或全黑，没有可识别的内容。请对准证件重新拍照。"]
         result.seconds = time.perf_counter() - start
         return result
-    if ocr is None:
-        from kiosk.engines.ocr import shared_engine
-
-        loading = time.perf_counter()
-        ocr = shared_engine()
-        start += time.perf_counter() - loading  # the once-per-process load is not the scan's time
     reading = ocr.read(prepared.pixels, budget_s)
     lines = reading.lines
     text = layout.row_texts(lines)

@@ -20,30 +20,24 @@ from pathlib import Path
 
 import numpy as np
 
+from kiosk.errors import FriendlyError
+
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
 BLOCK = 512  # 32 ms at 16 kHz: the VAD's frame, and short enough for a responsive level meter
 
 
-class AudioInputError(ValueError):
+class AudioInputError(FriendlyError, ValueError):
     """Audio that cannot be used; ``friendly`` is the message for the visitor."""
-
-    def __init__(self, friendly: str, detail: str = ""):
-        super().__init__(detail or friendly)
-        self.friendly = friendly
 
 
 class NothingHeard(AudioInputError):
     """A readable recording with no usable speech in it: silence, noise, a cough, only "嗯" or "哦"."""
 
 
-class AudioDeviceError(RuntimeError):
+class AudioDeviceError(FriendlyError, RuntimeError):
     """No usable microphone or speaker; ``friendly`` is the message for the visitor or the deployer."""
-
-    def __init__(self, friendly: str, detail: str = ""):
-        super().__init__(detail or friendly)
-        self.friendly = friendly
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk import config
+from kiosk.errors import FriendlyError
 
 
 def model_folder(role: str, name: str) -> Path | None:
@@ -35,9 +36,8 @@ def role_folders(role: str) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
 
-class ModelMissing(RuntimeError):
+class ModelMissing(FriendlyError, RuntimeError):
     """A model an engine needs is not installed; ``friendly`` tells the deployer what to run."""
 
     def __init__(self, role: str, name: str):
-        self.friendly = f"模型 {role}/{name} 还没有安装，请先运行：kiosk models install"
-        super().__init__(self.friendly)
+        super().__init__(f"模型 {role}/{name} 还没有安装，请先运行：kiosk models install")

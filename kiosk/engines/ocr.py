@@ -16,47 +16,24 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
 import cv2
 import numpy as np
 
 from kiosk.config import models_dir
+from kiosk.documents.reading import OcrEngine, OcrLine, OcrReading, Point
+from kiosk.errors import FriendlyError
 
 log = logging.getLogger(__name__)
 
-Point = tuple[float, float]
+__all__ = ["OcrEngine", "OcrLine", "OcrReading", "OcrUnavailable", "PaddleOcrEngine", "Point", "RapidOcrEngine",
+           "load_engine"]
 
 
-@dataclass(frozen=True)
-class OcrLine:
-    text: str
-    score: float
-    box: tuple[Point, Point, Point, Point]  # top-left, top-right, bottom-right, bottom-left
-
-
-@dataclass
-class OcrReading:
-    lines: list[OcrLine]
-    seconds: float
-    engine: str
-    notes: list[str] = field(default_factory=list)  # what the pipeline did: rotated_90, over_budget, ...
-
-
-class OcrEngine(Protocol):
-    name: str
-
-    def read(self, image: np.ndarray, budget_s: float | None = None) -> OcrReading: ...
-
-
-class OcrUnavailable(RuntimeError):
+class OcrUnavailable(FriendlyError, RuntimeError):
     """No OCR backend can be loaded; ``friendly`` says what the deployer should do."""
-
-    def __init__(self, friendly: str):
-        super().__init__(friendly)
-        self.friendly = friendly
 
 
 # Below this recognition confidence a line is noise (the PP-OCR default drop threshold).
@@ -300,10 +277,6 @@ def _model_folder(folder: Path, marker: str) -> Path | None:
     return next((p for p in sorted(folder.iterdir()) if p.is_dir() and marker in p.name), None)
 
 
-_engine: OcrEngine | None = None
-_engine_lock = threading.Lock()
-
-
 def load_engine(backend: str = "auto") -> OcrEngine:
     """A new engine: 'paddle' (PaddleOCR with local models), 'rapidocr', or 'auto' (PaddleOCR if usable)."""
     if backend not in ("auto", "paddle", "rapidocr"):
@@ -317,16 +290,3 @@ def load_engine(backend: str = "auto") -> OcrEngine:
             log.debug("PaddleOCR not usable here; using the ONNX models")
     return RapidOcrEngine.load()
 
-
-def shared_engine() -> OcrEngine:
-    """The process-wide engine, loaded on first use (about a second) and reused by every scan.
-
-    The backend comes from the setting ``ocr_backend`` in config.toml (auto | paddle | rapidocr; default auto).
-    """
-    global _engine
-    with _engine_lock:
-        if _engine is None:
-            from kiosk.config import Settings
-
-            _engine = load_engine(str(Settings.load().extra.get("ocr_backend", "auto")))
-        return _engine

@@ -10,7 +10,6 @@ import yaml
 from kiosk import config
 from kiosk.guides.model import Guide, GuideError, parse_guide
 from kiosk.requests.similarity import similarity
-from kiosk.store.records import Department
 
 GUIDES_DIR = config.REPO_ROOT / "policies_db" / "guides"
 
@@ -83,22 +82,10 @@ def _loosely_in(alias: str, text: str, slack: int = 2) -> bool:
     return False
 
 
-def load_catalog() -> Catalog:
-    """The store's guides (the store is built on first use); the folder itself if the store has none."""
-    from kiosk.store import Store
-
+def load_catalog(store=None) -> Catalog:
+    """The guides of ``store`` (a `kiosk.store.Store`); the folder itself if it has none or cannot be read."""
     try:
-        catalog = Catalog.from_store(Store.open())
+        catalog = Catalog.from_store(store) if store is not None else Catalog([])
     except sqlite3.Error:  # a store from before guides existed, or mid-rebuild: the files are the truth
         catalog = Catalog([])
     return catalog if catalog.guides else Catalog.from_folder()
-
-
-def store_departments() -> dict[str, Department]:
-    """Department records by id, for names and windows on the checklist."""
-    from kiosk.store import Store
-
-    try:
-        return {d.id: d for d in Store.open().departments()}
-    except sqlite3.Error:
-        return {}

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from kiosk import config
+from kiosk.errors import FriendlyError
 
 SYSTEM_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -34,8 +35,9 @@ class FontFile:
     index: int = 0  # the face within a .ttc collection
 
 
-class FontMissing(Exception):
-    friendly = "找不到中文字体，无法生成PDF。请安装 fonts-noto-cjk，或设置 KIOSK_CJK_FONT 指向一个中文字体文件。"
+class FontMissing(FriendlyError):
+    def __init__(self) -> None:
+        super().__init__("找不到中文字体，无法生成PDF。请安装 fonts-noto-cjk，或设置 KIOSK_CJK_FONT 指向一个中文字体文件。")
 
 
 def _candidates() -> list[Path]:
@@ -88,4 +90,4 @@ def find_cjk_font() -> FontFile:
         if path.is_file():
             index = _sc_index(path) if path.suffix.lower() == ".ttc" else 0
             return FontFile(path, index)
-    raise FontMissing(FontMissing.friendly)
+    raise FontMissing

@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.errors import FriendlyError
 from kiosk.guides.conditions import ConditionError, names
 
 
-class GuideError(ValueError):
+class GuideError(FriendlyError, ValueError):
     """A guide file that does not follow the format; the message names the guide and the field."""
-
-    def __init__(self, friendly: str):
-        super().__init__(friendly)
-        self.friendly = friendly
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kiosk.errors import FriendlyError
 from kiosk.guides.conditions import evaluate_answers
 from kiosk.guides.model import Guide, Material, Question, Step
+from kiosk.yesno import yes_or_no
 
-YES = ("是", "是的", "有", "要", "需要", "会", "对", "租", "租的", "y", "yes", "true", "1", "已", "已经")
-NO = ("否", "不", "不是", "没有", "没", "无", "不要", "不需要", "不会", "n", "no", "false", "0", "未")
 Answer = bool | float
 _DIGITS = "零〇一二两三四五六七八九"
 _UNITS = "十百千万"
@@ -39,10 +39,8 @@ def _chinese_number(text: str) -> int | None:
     return result if result or zero else None
 
 
-class AnswerError(ValueError):
-    def __init__(self, friendly: str):
-        super().__init__(friendly)
-        self.friendly = friendly
+class AnswerError(FriendlyError, ValueError):
+    """An answer that cannot be read for its question; ``friendly`` says what is expected."""
 
 
 def parse_answer(question: Question, text: str) -> Answer:
@@ -58,11 +56,10 @@ def parse_answer(question: Question, text: str) -> Answer:
         if value is None:
             raise AnswerError(f"请回答一个数字，例如 120{question.unit}。")
         return float(value)
-    if t in YES or t.startswith(("是", "有", "需要", "要", "会", "已")):
-        return True
-    if t in NO or t.startswith(("不", "没", "无", "否", "未")):
-        return False
-    raise AnswerError("请回答“是”或“否”。")
+    answer = yes_or_no(t)
+    if answer is None:
+        raise AnswerError("请回答“是”或“否”。")
+    return answer
 
 
 def parse_answers(guide: Guide, spec: str) -> dict[str, Answer]:

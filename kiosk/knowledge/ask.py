@@ -5,45 +5,37 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from kiosk.config import Settings
 from kiosk.knowledge.answer import Answer, compose
-from kiosk.knowledge.answer_model import AnswerModel, configured
+from kiosk.knowledge.answer_model import AnswerModel, shipped
 from kiosk.knowledge.followup import contextualize
 from kiosk.knowledge.normalize import MAX_QUESTION_CHARS
 from kiosk.knowledge.parts import combine, split_parts, which_part
-from kiosk.knowledge.retrieve import Reranker, Retriever
+from kiosk.knowledge.retrieve import Retriever
 from kiosk.store import Store
 
 TOP_K = 6
 
 
 @dataclass
-class Turn:
-    question: str
-    resolved: str
-    answer: Answer
-
-
-@dataclass
 class AskService:
-    """One store, one retriever, loaded once; ``history`` carries a conversation's earlier turns."""
+    """One store, one retriever, loaded once. It keeps no conversation: a follow-up names the earlier question
+    it follows (the dialogue session remembers it)."""
 
     store: Store
     retriever: Retriever | None = None
-    history: list[Turn] = field(default_factory=list)
-    model: AnswerModel = field(default_factory=lambda: configured(Settings.load().refusal_threshold))
+    model: AnswerModel = field(default_factory=shipped)
 
     def __post_init__(self) -> None:
-        self.retriever = self.retriever or Retriever(self.store, reranker=_reranker())
+        self.retriever = self.retriever or Retriever(self.store)
 
-    def ask(self, question: str, use_history: bool = False) -> tuple[Answer, dict[str, float]]:
-        """The extractive answer and the time each stage took, in milliseconds. A question in several parts gets
-        every part answered when the store answers each (a later part borrows the first part's topic when it
-        needs one)."""
+    def ask(self, question: str, previous: str = "") -> tuple[Answer, dict[str, float]]:
+        """The extractive answer and the time each stage took, in milliseconds; ``previous`` is the earlier
+        question a follow-up ("那需要什么材料？") borrows its topic from. A question in several parts gets every
+        part answered when the store answers each (a later part borrows the first part's topic when it needs
+        one)."""
         timings = {"retrieve": 0.0, "compose": 0.0}
         start = time.perf_counter()
         truncated = len(question) > MAX_QUESTION_CHARS
-        previous = self.history[-1].resolved if use_history and self.history else ""
         resolved = contextualize(question, previous)
         parts = split_parts(question)
         first = contextualize(parts[0], previous)
@@ -64,8 +56,6 @@ class AskService:
             answer.text = f"（您的问题较长，我只看了前{MAX_QUESTION_CHARS}个字。）" + answer.text
         timings = {k: round(v, 2) for k, v in timings.items()}
         timings["total"] = round((time.perf_counter() - start) * 1000, 2)
-        if use_history:
-            self.history.append(Turn(question, resolved, answer))
         return answer, timings
 
     def _answer(self, question: str, timings: dict[str, float]) -> Answer:
@@ -76,15 +66,3 @@ class AskService:
         timings["retrieve"] += (mid - start) * 1000
         timings["compose"] += (time.perf_counter() - mid) * 1000
         return answer
-
-    def reset(self) -> None:
-        self.history.clear()
-
-
-def _reranker() -> Reranker | None:
-    """The dense re-ranker, when it is switched on and its model is installed."""
-    if not Settings.load().dense_rerank:
-        return None
-    from kiosk.engines import embed
-
-    return embed.DenseReranker() if embed.available() else None

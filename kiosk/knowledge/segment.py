@@ -102,3 +102,20 @@ def topicality(word: str) -> float:
 def index_text(text: str) -> str:
     """The text as the full-text index stores it: tokens separated by spaces, numerals as digits (as queries)."""
     return " ".join(tokens(arabic(text)))
+
+
+class IndexTokenizer:
+    """The store's tokenizer (`kiosk.store.tokenizer.Tokenizer`): the same segmentation the queries use."""
+
+    def index_text(self, text: str) -> str:
+        return index_text(text)
+
+    def add_words(self, words: Iterable[str]) -> None:
+        add_vocabulary(words)
+
+    def fingerprint(self) -> bytes:
+        files = resources.files("kiosk.knowledge")
+        return b"".join(files.joinpath(name).read_bytes() for name in ("segment.py", "numbers.py", "domain_words.txt"))
+
+
+TOKENIZER = IndexTokenizer()

@@ -1,8 +1,8 @@
 """District-scale matching: every policy against every enterprise in the register, vectorised with numpy.
 
-Each condition becomes boolean arrays over all enterprises (tag rows, numeric comparisons); groups combine them
-with the same three-valued logic as the per-enterprise engine in `eligibility`, so both always agree (a test
-checks it). Results are kept per rule with the rule's digest: a later run re-matches only new or changed rules and
+Each condition becomes boolean arrays over all enterprises, from its kind (`kinds`, which also decides the
+per-enterprise verdict); groups combine them with the same three-valued logic as the per-enterprise engine in
+`eligibility`, so both always agree (a test checks it). Results are kept per rule with the rule's digest: a later run re-matches only new or changed rules and
 notifies only enterprises that newly qualify.
 """
 
@@ -21,15 +21,12 @@ import numpy as np
 from kiosk import config
 from kiosk.policy.availability import OPEN, PolicyDocument, availability
 from kiosk.policy.conditions import Group, Leaf, Rule
+from kiosk.policy.kinds import kind_of
 from kiosk.policy.outbox import Outbox
-from kiosk.policy.register import DISTRICT_SIZE, EPOCH, GENERATOR_VERSION, Register, generate
-from kiosk.policy.taxonomy import place_chain
+from kiosk.policy.register import DISTRICT_SIZE, GENERATOR_VERSION, Register, generate
 
 STATUS_CODES = ("met", "one_step", "unknown", "not_met")
 _INFEASIBLE = 127  # popcount placeholder for a branch that cannot be met
-
-_CMP = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less, "==": np.equal,
-        "!=": np.not_equal}
 
 
 def default_dir() -> Path:
@@ -73,48 +70,9 @@ def _node(node: Leaf | Group, reg: Register, today: date, keys: dict[str, int]) 
 
 
 def _leaf(leaf: Leaf, reg: Register, today: date, keys: dict[str, int]) -> _Vec:
-    n = len(reg)
     bit = np.uint64(1 << keys.setdefault(leaf.key, len(keys)))
-    zero = np.zeros(n, dtype=np.uint64)
-    if leaf.kind == "tags":
-        met = np.ones(n, dtype=bool)
-        for t in leaf.require:
-            met &= reg.tag(t)
-        if leaf.require_any:
-            met &= np.logical_or.reduce([reg.tag(t) for t in leaf.require_any])
-        for t in leaf.exclude:
-            met &= ~reg.tag(t)
-        return _Vec(met, ~met, zero)  # the register is closed-world: a tag it lacks is a no
-    if leaf.kind == "fact":
-        if leaf.fact == "age_years":
-            values = ((today - EPOCH).days - reg.numbers["established"]) / 365.25
-        else:
-            values = reg.numbers.get(leaf.fact)
-        if values is None:
-            return _Vec(np.zeros(n, bool), np.zeros(n, bool), np.full(n, bit))
-        known = ~np.isnan(values)
-        with np.errstate(invalid="ignore"):
-            ok = _CMP[leaf.op](values, leaf.value)
-        met = known & ok
-        not_met = known & ~ok
-        return _Vec(met, not_met, np.where(met | not_met, np.uint64(0), bit))
-    if leaf.kind == "region":
-        chain = place_chain(reg.district)
-        if any(r in chain for r in leaf.regions):
-            met = np.ones(n, dtype=bool)
-        else:
-            streets = [r for r in leaf.regions if r in reg.column]
-            met = np.logical_or.reduce([reg.tag(s) for s in streets]) if streets else np.zeros(n, dtype=bool)
-        return _Vec(met, ~met, zero)
-    if leaf.kind == "established":
-        days = reg.numbers["established"]
-        met = np.ones(n, dtype=bool)
-        if leaf.after is not None:
-            met &= days >= (leaf.after - EPOCH).days
-        if leaf.before is not None:
-            met &= days <= (leaf.before - EPOCH).days
-        return _Vec(met, ~met, zero)
-    return _Vec(np.zeros(n, bool), np.zeros(n, bool), np.full(n, bit))  # ask: only the enterprise can say
+    met, not_met = kind_of(leaf).vector(leaf, reg, today)
+    return _Vec(met, not_met, np.where(met | not_met, np.uint64(0), bit))
 
 
 @dataclass

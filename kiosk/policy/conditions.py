@@ -59,25 +59,11 @@ class Leaf:
 
     @cached_property
     def key(self) -> str:
-        """What a visitor's answer settles: a tag id, an ask id, or a description like 'rd_ratio>=3'.
+        """What a visitor's answer settles: a tag id, an ask id, or a description like 'rd_ratio>=3' (its kind
+        says which)."""
+        from kiosk.policy.kinds import kind_of  # the kinds read leaves; a leaf needs its kind only for this
 
-        For a single tag the answer is the tag itself; otherwise a yes/no answer says the condition holds.
-        """
-        if self.kind == "fact":
-            value = int(self.value) if float(self.value).is_integer() else self.value
-            return f"{self.fact}{self.op}{value}"
-        if self.kind == "ask":
-            return self.ask
-        if self.kind == "tags":
-            tags = self.require + self.require_any + self.exclude
-            if len(tags) == 1:
-                return tags[0]
-            parts = [f"{name}:{','.join(ids)}" for name, ids in
-                     (("require", self.require), ("any", self.require_any), ("exclude", self.exclude)) if ids]
-            return "tags:" + ";".join(parts)
-        if self.kind == "region":
-            return "region:" + "|".join(self.regions)
-        return f"established:{self.after or ''}~{self.before or ''}"
+        return kind_of(self).key(self)
 
 
 @dataclass(frozen=True)
@@ -365,9 +351,9 @@ def load_store(store: Any, taxonomy: Taxonomy | None = None) -> RuleSet:
     return result
 
 
-def default_dirs() -> list[Path]:
+def default_dirs(demo_content: bool = True) -> list[Path]:
     """The rule folders the default store is built from: the real ones, and the demo pack's when it is on."""
-    return [CONDITIONS_DIR, *([DEMO_CONDITIONS_DIR] if default_pack() else [])]
+    return [CONDITIONS_DIR, *([DEMO_CONDITIONS_DIR] if default_pack(demo_content) else [])]
 
 
 def load_rules(store: Any = None, directory: Path | None = None) -> RuleSet:

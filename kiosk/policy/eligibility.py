@@ -11,41 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
 from kiosk.policy.availability import Availability, PolicyDocument, availability
 from kiosk.policy.conditions import Group, Leaf, Rule, RuleSet, load_rules
+from kiosk.policy.kinds import kind_of
 from kiosk.policy.profile import SOURCE_NAMES, EnterpriseProfile, ProfileView
-from kiosk.policy.taxonomy import DISTRICT, Taxonomy, is_place, load_taxonomy
-from kiosk.policy.values import parse_bool, parse_date, parse_number, show
+from kiosk.policy.taxonomy import Taxonomy, is_place, load_taxonomy
+from kiosk.policy.values import parse_bool, parse_date, parse_number
+from kiosk.policy.verdict import Question, Status
 
-OP_WORDS = {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于", "==": "等于", "!=": "不等于"}
-_COMPARE = {
-    ">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-}
+__all__ = ["ConditionResult", "Matcher", "PolicyMatch", "Question", "Status", "answer", "best_questions",
+           "check_examples"]
+
 RANK = {"met": 0, "one_step": 1, "unknown": 2, "not_met": 3}
-
-
-class Status(StrEnum):
-    MET = "met"
-    NOT_MET = "not_met"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class Question:
-    """A follow-up question; pass ``key`` (or ``fact`` with a number) back to `answer`."""
-
-    key: str
-    text: str
-    kind: str  # yesno | number | date | place
-    fact: str = ""  # the tag or fact the question is about, when there is one
-
-    def to_dict(self) -> dict[str, str]:
-        return {"key": self.key, "text": self.text, "kind": self.kind, "fact": self.fact}
 
 
 @dataclass
@@ -175,182 +155,27 @@ class Matcher:
                                children=children, needed=needed)
 
     def _leaf(self, leaf: Leaf, profile: ProfileView, doc: str) -> ConditionResult:
-        status = self._status(leaf, profile)
-        answered = status is Status.UNKNOWN and leaf.key in profile.answers
-        if answered:
-            status = Status.MET if profile.answers[leaf.key].value else Status.NOT_MET
+        kind = kind_of(leaf)
+        verdict = kind.status(leaf, profile, self.taxonomy)
+        answered = verdict is Status.UNKNOWN and leaf.key in profile.answers
+        status = (Status.MET if profile.answers[leaf.key].value else Status.NOT_MET) if answered else verdict
         needed = frozenset() if status is Status.MET else (
             frozenset({leaf.key}) if status is Status.UNKNOWN else None)
-        ask = (lambda: self._question(leaf)) if status is Status.UNKNOWN else None
-        return ConditionResult(leaf.text, status, leaf.clause, lambda: self._explain(leaf, profile, doc, answered),
-                               ask, [], needed, leaf.key)
+        ask = (lambda: kind.question(leaf, self.taxonomy)) if status is Status.UNKNOWN else None
+        return ConditionResult(leaf.text, status, leaf.clause,
+                               lambda: self._explain(leaf, profile, doc, verdict, answered), ask, [], needed, leaf.key)
 
-    def _explain(self, leaf: Leaf, profile: ProfileView, doc: str, answered: bool) -> str:
-        status, detail, source = self._check(leaf, profile)
+    def _explain(self, leaf: Leaf, profile: ProfileView, doc: str, verdict: Status, answered: bool) -> str:
         if answered:
             status = Status.MET if profile.answers[leaf.key].value else Status.NOT_MET
             detail, source = ("您确认符合" if status is Status.MET else "您表示不符合"), ""
+        else:
+            status = verdict
+            detail, source = kind_of(leaf).explain(leaf, profile, self.taxonomy, verdict)
         cite = leaf.clause if leaf.doc == doc else f"《{leaf.doc}》{leaf.clause}"
-        verdict = {Status.MET: "满足", Status.NOT_MET: "不满足", Status.UNKNOWN: "待确认"}[status]
+        word = {Status.MET: "满足", Status.NOT_MET: "不满足", Status.UNKNOWN: "待确认"}[status]
         origin = f"，来源：{SOURCE_NAMES[source]}" if source else ""
-        return f"{verdict}：{detail}（{cite}{origin}）"
-
-    def _status(self, leaf: Leaf, profile: ProfileView) -> Status:
-        """The same verdict as `_check`, without writing the sentence."""
-        if leaf.kind == "tags":
-            unknown = False
-            for t in leaf.require:
-                v = profile.tag(t)
-                if v is False:
-                    return Status.NOT_MET
-                unknown |= v is None
-            if leaf.require_any:
-                values = [profile.tag(t) for t in leaf.require_any]
-                if not any(values):
-                    if all(v is False for v in values):
-                        return Status.NOT_MET
-                    unknown = True
-            for t in leaf.exclude:
-                v = profile.tag(t)
-                if v:
-                    return Status.NOT_MET
-                unknown |= v is None
-            return Status.UNKNOWN if unknown else Status.MET
-        if leaf.kind == "fact":
-            value = profile.number(leaf.fact)
-            if value is None:
-                return Status.UNKNOWN
-            return Status.MET if _COMPARE[leaf.op](value, leaf.value) else Status.NOT_MET
-        if leaf.kind == "region":
-            places = profile.places()
-            if places is None:
-                return Status.UNKNOWN
-            if any(r in places for r in leaf.regions):
-                return Status.MET
-            if places[0] == DISTRICT and any(r in self.taxonomy.tags for r in leaf.regions):
-                return Status.UNKNOWN  # in the district, street not yet known
-            return Status.NOT_MET
-        if leaf.kind == "established":
-            established = profile.date("established")
-            if established is None:
-                return Status.UNKNOWN
-            ok = (leaf.after is None or established >= leaf.after) and (leaf.before is None or established <= leaf.before)
-            return Status.MET if ok else Status.NOT_MET
-        return Status.UNKNOWN
-
-    def _check(self, leaf: Leaf, profile: ProfileView) -> tuple[Status, str, str]:
-        """The status, a detail sentence and the provenance of the deciding fact."""
-        tax = self.taxonomy
-        if leaf.kind == "tags":
-            return self._check_tags(leaf, profile)
-        if leaf.kind == "fact":
-            spec = tax.facts[leaf.fact]
-            want = f"要求{OP_WORDS[leaf.op]}{show(leaf.value, spec.unit)}"
-            value = profile.number(leaf.fact)
-            if value is None:
-                return Status.UNKNOWN, f"还不知道{spec.name}，{want}", ""
-            ok = _COMPARE[leaf.op](value, leaf.value)
-            return (Status.MET if ok else Status.NOT_MET), f"{spec.name}为{show(value, spec.unit)}，{want}", \
-                profile.source_of(leaf.fact)
-        if leaf.kind == "region":
-            wanted = "、".join(tax.tags[r].name if r in tax.tags else r for r in leaf.regions)
-            places = profile.places()
-            if places is None:
-                return Status.UNKNOWN, f"还不知道注册地，本条限{wanted}", ""
-            where = tax.tags[places[0]].name if places[0] in tax.tags else places[0]
-            source = profile.tag_source(places[0]) if places[0] in tax.tags else profile.source_of("district")
-            if any(r in places for r in leaf.regions):
-                return Status.MET, f"注册在{where}，属于{wanted}", source
-            if places[0] == DISTRICT and any(r in tax.tags for r in leaf.regions):
-                return Status.UNKNOWN, f"已知在{DISTRICT}，还不知道在哪个镇街，本条限{wanted}", source
-            return Status.NOT_MET, f"注册在{where}，本条限{wanted}", source
-        if leaf.kind == "established":
-            window = _window_text(leaf)
-            established = profile.date("established")
-            if established is None:
-                return Status.UNKNOWN, f"还不知道成立日期，本条要求{window}", ""
-            ok = (leaf.after is None or established >= leaf.after) and (leaf.before is None or established <= leaf.before)
-            return (Status.MET if ok else Status.NOT_MET), f"成立于{established.isoformat()}，本条要求{window}", \
-                profile.source_of("established")
-        return Status.UNKNOWN, leaf.text, ""  # ask: only a visitor's answer settles it
-
-    def _check_tags(self, leaf: Leaf, profile: ProfileView) -> tuple[Status, str, str]:
-        tax = self.taxonomy
-        parts: list[tuple[Status, str, str]] = []
-        for t in leaf.require:
-            v = profile.tag(t)
-            parts.append((_tri(v), _phrase(tax, t, v), profile.tag_source(t)))
-        if leaf.require_any:
-            values = {t: profile.tag(t) for t in leaf.require_any}
-            hit = [t for t, v in values.items() if v]
-            listing = "、".join(tax.tags[t].name for t in leaf.require_any)
-            if hit:
-                parts.append((Status.MET, _phrase(tax, hit[0], True), profile.tag_source(hit[0])))
-            elif all(v is False for v in values.values()):
-                parts.append((Status.NOT_MET, f"不属于{listing}中的任何一项", profile.tag_source(leaf.require_any[0])))
-            else:
-                parts.append((Status.UNKNOWN, f"是否属于{listing}之一", ""))
-        for t in leaf.exclude:
-            v = profile.tag(t)
-            parts.append((_tri(None if v is None else not v), _phrase(tax, t, v), profile.tag_source(t)))
-        bad = [p for p in parts if p[0] is Status.NOT_MET]
-        if bad:
-            return Status.NOT_MET, f"贵单位{bad[0][1]}", bad[0][2]
-        unknown = [p for p in parts if p[0] is Status.UNKNOWN]
-        if unknown:
-            return Status.UNKNOWN, "还不知道贵单位" + "、".join(p[1] for p in unknown), ""
-        sources = {p[2] for p in parts if p[2]}
-        return Status.MET, "贵单位" + "，".join(p[1] for p in parts), (sources.pop() if len(sources) == 1 else "")
-
-    def _question(self, leaf: Leaf) -> Question:
-        tax = self.taxonomy
-        if leaf.kind == "fact":
-            spec = tax.facts[leaf.fact]
-            text = leaf.question or f"贵单位{spec.name}是否{OP_WORDS[leaf.op]}{show(leaf.value, spec.unit)}？"
-            return Question(leaf.key, text, "yesno", leaf.fact)
-        if leaf.kind == "tags" and leaf.key in tax.tags:
-            return Question(leaf.key, leaf.question or _tag_question(tax, leaf.key), "yesno", leaf.key)
-        if leaf.kind == "region":
-            return Question(leaf.key, leaf.question or "贵单位注册在哪个区、哪个镇街？", "place", "district")
-        if leaf.kind == "established":
-            return Question(leaf.key, leaf.question or tax.facts["established"].ask, "date", "established")
-        return Question(leaf.key, leaf.question or f"请问贵单位是否符合：{leaf.text}？", "yesno")
-
-
-def _phrase(tax: Taxonomy, tag_id: str, value: bool | None) -> str:
-    """How a tag reads after 贵单位: 是高新技术企业 / 属于软件和信息技术服务业 / 位于西溪街道 / 租赁场地经营."""
-    tag = tax.tags[tag_id]
-    if tag.category in ("status", "operation", "founder"):
-        return {True: tag.name, False: f"没有“{tag.name}”的情况", None: f"是否{tag.name}"}[value]
-    verb = {"industry_section": "属于", "industry_division": "属于", "sector": "属于", "street": "位于"}.get(
-        tag.category, "是")
-    negative = {"属于": "不属于", "位于": "不在", "是": "不是"}[verb]
-    return {True: f"{verb}{tag.name}", False: f"{negative}{tag.name}", None: f"是否{verb}{tag.name}"}[value]
-
-
-def _tri(value: bool | None) -> Status:
-    return Status.UNKNOWN if value is None else Status.MET if value else Status.NOT_MET
-
-
-def _window_text(leaf: Leaf) -> str:
-    if leaf.after and leaf.before:
-        return f"在{leaf.after.isoformat()}至{leaf.before.isoformat()}之间成立"
-    if leaf.after:
-        return f"在{leaf.after.isoformat()}以后成立"
-    return f"在{leaf.before.isoformat()}以前成立"  # type: ignore[union-attr]
-
-
-def _tag_question(tax: Taxonomy, tag_id: str) -> str:
-    tag = tax.tags[tag_id]
-    if tag.category in ("industry_section", "industry_division", "sector"):
-        return f"贵单位是否属于{tag.name}？"
-    if tag.category == "street":
-        return f"贵单位是否注册在{tag.name}？"
-    if tag.category == "founder":
-        return f"请问{tag.name}吗？"
-    if tag.category in ("status", "operation"):
-        return f"贵单位是否{tag.name}？"
-    return f"贵单位是否为{tag.name}？"
+        return f"{word}：{detail}（{cite}{origin}）"
 
 
 def _group_explanation(mode: str, status: Status, children: list[ConditionResult], clause: str) -> str:
@@ -461,16 +286,3 @@ def check_examples(rules: list[Rule]) -> list[str]:
             if got != example["expect"]:
                 errors.append(f"{rule.source}:{rule.line}: 示例“{label}”应为 {example['expect']}，实际为 {got}")
     return errors
-
-
-_default: Matcher | None = None
-
-
-def match(profile: EnterpriseProfile, matcher: Matcher | None = None) -> list[PolicyMatch]:
-    """Match against the default rule set (read once from the conditions folders) unless a matcher is given."""
-    global _default
-    if matcher is None:
-        if _default is None:
-            _default = Matcher.default()
-        matcher = _default
-    return matcher.match(profile)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from kiosk.yesno import yes_or_no
+
 _NUMBER_RE = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|千元|元|%|％|人|岁|年|个月)?\s*$")
 _SCALE = {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "千元": 1e3, "个月": 1 / 12}
-_YES = {"是", "有", "对", "符合", "满足", "yes", "y", "true", "1", "是的", "对的", "有的"}
-_NO = {"否", "没有", "无", "不是", "不", "不符合", "不满足", "no", "n", "false", "0", "没"}
 
 
 def parse_number(value: object) -> float:
@@ -38,12 +38,10 @@ def parse_bool(value: object) -> bool:
     """A yes/no answer from True/False or the ways a visitor says it (是/否/有/没有)."""
     if isinstance(value, bool):
         return value
-    text = str(value).strip().lower().rstrip("。.!！")
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise ValueError(f"不是“是”或“否”：{value}")
+    answer = yes_or_no(str(value))
+    if answer is None:
+        raise ValueError(f"不是“是”或“否”：{value}")
+    return answer
 
 
 def years_between(start: date, end: date) -> float:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from kiosk.errors import FriendlyError
+
 
 class State(StrEnum):
     SUBMITTED = "submitted"
@@ -60,12 +62,10 @@ REMINDER_GAP = timedelta(days=1)  # a second reminder waits at least this long a
 ESCALATION_EXTRA_DAYS = 2  # the section head gets this many working days more
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(FriendlyError):
     def __init__(self, action: str, state: State):
         self.action, self.state = action, state
-        friendly = f"该事项当前状态为“{LABELS[state]}”，不能{ACTION_LABELS.get(action, action)}。"
-        super().__init__(friendly)
-        self.friendly = friendly
+        super().__init__(f"该事项当前状态为“{LABELS[state]}”，不能{ACTION_LABELS.get(action, action)}。")
 
 
 def next_state(action: str, state: State) -> State:

@@ -100,14 +100,14 @@ class RequestService:
         self.status_url = status_url
 
     @classmethod
-    def open(cls, departments: list[Department] | None = None, path: Path | None = None,
+    def open(cls, departments: list[Department], path: Path | None = None,
              llm: ChatModel | None = None, status_url: str = "") -> RequestService:
-        """The service on the kiosk's own requests file, routing among the store's departments by default.
+        """The service on the kiosk's own requests file (``path``), routing among ``departments`` (the store's).
 
         With ``llm`` a language model splits requests (the rules check it and take over when it strays).
         """
-        if departments is None:
-            departments = _store_departments()
+        if not departments:
+            raise RequestError("部门目录还没有建立，请工作人员先运行 kiosk db build。")
         router = Router(departments)
         splitter = LlmSplitter.from_model(llm, RuleSplitter(router)) if llm is not None else None
         return cls(RequestDB(path), router, splitter, status_url=status_url)
@@ -435,11 +435,3 @@ def _near_duplicate(text: str, category: str, candidates: list[Item], router: Ro
             best, best_sim = c, sim
     return best
 
-
-def _store_departments() -> list[Department]:
-    from kiosk.store import Store
-
-    departments = Store.open().departments()
-    if not departments:
-        raise RequestError("部门目录还没有建立，请工作人员先运行 kiosk db build。")
-    return departments

@@ -14,6 +14,7 @@ from kiosk.store.demo import DEMO_PREFIX
 from kiosk.store.readonly import connect_readonly
 from kiosk.store.records import Department, Document, Faq, Passage, ServiceItem
 from kiosk.store.schema import MIGRATIONS
+from kiosk.store.tokenizer import Tokenizer
 from kiosk.store.validity import Window
 
 BUSY_TIMEOUT_S = 5.0
@@ -30,15 +31,16 @@ class Store:
         self._local = threading.local()
 
     @classmethod
-    def open(cls, path: Path | None = None, build_if_missing: bool = True) -> Store:
-        """Open the store at ``path`` (default: the data directory), building it from the sources on first use
-        or when it was made with an older schema."""
+    def open(cls, path: Path | None = None, tokenizer: Tokenizer | None = None, demo_content: bool = True) -> Store:
+        """Open the store at ``path`` (default: the data directory). With ``tokenizer`` it is built from the
+        sources on first use or when it was made with an older schema (with the demo pack when ``demo_content``,
+        the setting)."""
         path = Path(path or config.store_path())
-        if build_if_missing and (not path.exists() or _outdated(path)):
+        if tokenizer is not None and (not path.exists() or _outdated(path)):
             from kiosk.store.demo import default_pack
             from kiosk.store.importer import build
 
-            build(path, config.sources_dirs(), demo=default_pack())
+            build(path, config.sources_dirs(), demo=default_pack(demo_content), tokenizer=tokenizer)
         return cls(path)
 
     @property

@@ -21,10 +21,10 @@ DEMO_BADGE = "演示内容"  # the permanent badge on screen while the store hol
 SPOKEN_NOTE = f"以下是{SAMPLE_MARK}内容，仅作演示，不是正式政策。"
 
 
-def default_pack() -> Path | None:
-    """The demo pack for the default build: only with ``demo_content`` on and no other sources named in
-    ``KIOSK_SOURCES`` (named sources hold only the documents given)."""
-    if os.environ.get("KIOSK_SOURCES") or not config.Settings.load().demo_content or not DEMO_DIR.is_dir():
+def default_pack(demo_content: bool) -> Path | None:
+    """The demo pack for the default build: only with ``demo_content`` (the setting) on and no other sources named
+    in ``KIOSK_SOURCES`` (named sources hold only the documents given)."""
+    if os.environ.get("KIOSK_SOURCES") or not demo_content or not DEMO_DIR.is_dir():
         return None
     return DEMO_DIR
 

@@ -7,28 +7,28 @@ left untouched. Only files whose content changed are re-read; the rest is carrie
 from __future__ import annotations
 
 import hashlib
-import importlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
-from importlib import resources
 from pathlib import Path
 
-from kiosk.knowledge.segment import add_vocabulary, index_text
+from kiosk.errors import FriendlyError
+from kiosk.store import chunking, demo, schema, sources, validity
 from kiosk.store.demo import DEMO_PREFIX
 from kiosk.store.records import BuildReport
 from kiosk.store.schema import MIGRATIONS, migrate
 from kiosk.store.sources import ParsedSource, classify, parse_source, to_json
+from kiosk.store.tokenizer import Tokenizer
 from kiosk.store.yamlines import SourceError
 
 
-class BuildError(Exception):
+class BuildError(FriendlyError):
     """The sources have errors; the previous store was kept."""
 
     def __init__(self, report: BuildReport):
-        super().__init__("\n".join(report.errors))
+        errors = "\n".join(report.errors)
+        super().__init__("政策库构建失败，原有数据未改动。请修正以下问题：\n" + errors, detail=errors)
         self.report = report
-        self.friendly = "政策库构建失败，原有数据未改动。请修正以下问题：\n" + "\n".join(report.errors)
 
 
 def discover(dirs: Iterable[Path], demo: Path | None = None) -> list[tuple[str, Path, str]]:
@@ -49,14 +49,13 @@ def discover(dirs: Iterable[Path], demo: Path | None = None) -> list[tuple[str, 
     return list(found.values())
 
 
-def parser_version() -> str:
-    """A fingerprint of the code that turns sources into rows: when it changes, every source is re-read."""
+def parser_version(tokenizer: Tokenizer) -> str:
+    """A fingerprint of the code that turns sources into rows (and of the tokenizer that indexes them): when it
+    changes, every source is re-read."""
     digest = hashlib.sha256()
-    for module in ("kiosk.store.chunking", "kiosk.store.sources", "kiosk.store.importer", "kiosk.store.schema",
-                   "kiosk.store.validity", "kiosk.store.demo", "kiosk.knowledge.segment",
-                   "kiosk.knowledge.numbers"):
-        digest.update(Path(importlib.import_module(module).__file__).read_bytes())
-    digest.update(resources.files("kiosk.knowledge").joinpath("domain_words.txt").read_bytes())
+    for path in (chunking.__file__, sources.__file__, __file__, schema.__file__, validity.__file__, demo.__file__):
+        digest.update(Path(path).read_bytes())
+    digest.update(tokenizer.fingerprint())
     return digest.hexdigest()[:16]
 
 
@@ -64,15 +63,16 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build(store: Path, dirs: Iterable[Path], full: bool = False,
-          progress: Callable[[str], None] | None = None, demo: Path | None = None) -> BuildReport:
-    """Build ``store`` from the real source folders ``dirs``, plus the demo pack ``demo`` when given."""
+def build(store: Path, dirs: Iterable[Path], full: bool = False, progress: Callable[[str], None] | None = None,
+          demo: Path | None = None, *, tokenizer: Tokenizer) -> BuildReport:
+    """Build ``store`` from the real source folders ``dirs``, plus the demo pack ``demo`` when given, indexing
+    the passages with ``tokenizer`` (the one the queries use: `kiosk.knowledge.segment.TOKENIZER`)."""
     report = BuildReport()
     files = discover(dirs, demo)
     hashes = {key: _sha256(path) for key, path, _ in files}
     tmp = store.with_name(store.name + ".building")
     tmp.unlink(missing_ok=True)
-    version = parser_version()
+    version = parser_version(tokenizer)
     conn = _start_from(store, tmp, full, version)
     try:
         old = dict(conn.execute("SELECT path, sha256 FROM sources"))
@@ -91,7 +91,7 @@ def build(store: Path, dirs: Iterable[Path], full: bool = False,
             for key in [*removed, *(p.path for p in parsed)]:
                 _delete_source(conn, key)
             for source in parsed:
-                _insert(conn, source, hashes[source.path])
+                _insert(conn, source, hashes[source.path], tokenizer)
                 report.read.append(source.path)
             report.errors.extend(_check_references(conn, parsed))
             if report.errors:
@@ -155,7 +155,7 @@ def _delete_source(conn: sqlite3.Connection, key: str) -> None:
     conn.execute("DELETE FROM sources WHERE path=?", (key,))
 
 
-def _insert(conn: sqlite3.Connection, source: ParsedSource, sha: str) -> None:
+def _insert(conn: sqlite3.Connection, source: ParsedSource, sha: str, tokenizer: Tokenizer) -> None:
     key = source.path
     conn.execute("INSERT INTO sources(path, sha256, kind) VALUES (?,?,?)", (key, sha, source.kind))
     for dep in source.departments:
@@ -165,8 +165,8 @@ def _insert(conn: sqlite3.Connection, source: ParsedSource, sha: str) -> None:
             (dep.id, key, dep.kind, dep.name, dep.phone, dep.window, dep.hours, dep.address, dep.duties,
              to_json(list(dep.keywords)), int(dep.sample)),
         )
-    add_vocabulary(d.name for d in source.departments)
-    add_vocabulary(s.name for s in source.services)
+    tokenizer.add_words(d.name for d in source.departments)
+    tokenizer.add_words(s.name for s in source.services)
     passage_ids: list[int] = []
     for doc, full_text, passages in source.documents:
         conn.execute(
@@ -185,7 +185,8 @@ def _insert(conn: sqlite3.Connection, source: ParsedSource, sha: str) -> None:
             title = p.title or doc.title
             conn.execute(
                 "INSERT INTO passage_fts(rowid, title, heading, body) VALUES (?,?,?,?)",
-                (cur.lastrowid, index_text(title), index_text(f"{p.heading} {p.article}"), index_text(p.text)),
+                (cur.lastrowid, tokenizer.index_text(title), tokenizer.index_text(f"{p.heading} {p.article}"),
+                 tokenizer.index_text(p.text)),
             )
     for faq, pid in zip(source.faqs, passage_ids, strict=False):
         conn.execute(

@@ -33,12 +33,14 @@ def application():
 
 
 def build_window(services=None, settings=None):
-    """The main window; its services run in their own process unless `services` are given."""
+    """The main window with the kiosk's settings; its services run in their own process unless `services` are
+    given."""
+    from kiosk.root import Kiosk
     from kiosk.ui.remote import RemoteBackends
     from kiosk.ui.services import Services
     from kiosk.ui.window import MainWindow
 
-    return MainWindow(services or Services(RemoteBackends()), settings)
+    return MainWindow(services or Services(RemoteBackends()), settings or Kiosk().settings)
 
 
 def open_window(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)):

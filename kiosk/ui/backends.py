@@ -1,61 +1,52 @@
-"""Calls into the kiosk's domain services, returning the UI's view records. No Qt here.
+"""The touch screen's adapter over the kiosk (`kiosk.root.Kiosk`): domain records in, the UI's view records out.
+No Qt here.
 
-Every method may run on a worker thread. A service that is not installed or not built raises `Unavailable`
-with a message fit for a visitor; the screen shows it and stays usable.
+Every method may run on a worker thread (in the service process, `kiosk.ui.remote`). A service that cannot start
+raises `Unavailable` with a message fit for a visitor; the screen shows it and stays usable. The domain is
+imported inside the methods, so the window's process, which imports this module for `Unavailable`, stays light.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
-import re
 import shutil
 import sqlite3
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.events import AnswerDone, AnswerLead, AnswerSentence
+from kiosk.errors import FriendlyError
+from kiosk.events import AnswerDone
 from kiosk.ui import convert
 from kiosk.ui.viewmodels import Analytics, GuideView, PolicyView, PrintOut, QueueRow, ScanView, TicketView
 
+if TYPE_CHECKING:
+    from kiosk.root import Kiosk
+
 log = logging.getLogger(__name__)
-CITE_RE = re.compile(r"\[(\d+)\]")
 
 
-class Unavailable(RuntimeError):
-    def __init__(self, friendly: str):
-        super().__init__(friendly)
-        self.friendly = friendly
-
-
-def need(module: str, friendly: str) -> Any:
-    """Import a service module, or say in plain words that the service is not available."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        log.info("%s unavailable: %s", module, exc)
-        raise Unavailable(friendly) from exc
+class Unavailable(FriendlyError):
+    """A service the screen asked for cannot be had now; ``friendly`` says so to the visitor."""
 
 
 class Backends:
-    """The services one kiosk window uses, loaded lazily on worker threads; see `loaders()` for start-up order."""
+    """The services one kiosk window uses, loaded on worker threads; see `loaders()` for start-up order."""
 
-    def __init__(self) -> None:
+    def __init__(self, kiosk: Kiosk | None = None) -> None:
+        from kiosk.root import Kiosk
+
+        self.kiosk = kiosk or Kiosk()
         self._lock = threading.RLock()
         self.store: Any = None
-        self.retriever: Any = None
         self.dialogue: Any = None
         self.dialogue_session: Any = None
         self.vocabulary: list[str] = []
         self.pinyin: Any = None
         self._requests: Any = None
-        self._catalog: Any = None
-        self._ask: Any = None  # the store's own answering, when the dialogue is not loaded
-        self._matcher: Any = None  # policy matching on the loaded store
         self.voice: Any = None  # kiosk.ui.voice.VoiceBridge once a microphone and the models are found
         # set once the store has been opened (or failed to): the keyboard's index needs its vocabulary
         self._knowledge_tried = threading.Event()
@@ -67,11 +58,9 @@ class Backends:
     # -- loading -------------------------------------------------------------------------------------------
     def load_knowledge(self) -> str:
         try:
-            store_mod = need("kiosk.store", "政策知识库尚未安装，请联系工作人员。")
-            retrieve = need("kiosk.knowledge.retrieve", "政策检索模块尚未安装，请联系工作人员。")
             with self._lock:
-                self.store = store_mod.Store.open()
-                self.retriever = retrieve.Retriever(self.store)
+                self.store = self.kiosk.store
+                self.kiosk.retriever  # noqa: B018 - built now, so the first question does not wait for it
                 try:
                     self.vocabulary = list(self.store.vocabulary())
                 except Exception:  # noqa: BLE001 - the keyboard still works from common words
@@ -87,13 +76,11 @@ class Backends:
 
     def load_dialogue(self) -> str:
         """The assembled assistant, with the local language model when one is installed."""
-        assistant = need("kiosk.assistant", "对话模块尚未安装，将直接从政策库回答。")
-        manager = assistant.build_manager(quiet=True)
+        manager = self.kiosk.manager()
         with self._lock:
             self.dialogue = manager
             self.dialogue_session = manager.new_session()
-        llm = getattr(getattr(manager, "answerer", None), "llm", None)
-        return "就绪（本地大模型）" if llm is not None else "就绪（从政策原文作答，未装大模型）"
+        return "就绪（本地大模型）" if manager.answerer.llm is not None else "就绪（从政策原文作答，未装大模型）"
 
     def load_pinyin(self, wait_s: float = 300.0) -> str:
         """The keyboard's index, built once the store's vocabulary is in (loaders run side by side)."""
@@ -106,19 +93,19 @@ class Backends:
         return "就绪"
 
     def load_ocr(self) -> str:
-        ocr = need("kiosk.engines.ocr", "证照识别模块尚未安装，可以手动填写企业信息。")
+        from kiosk.engines.ocr import OcrUnavailable
+
         try:
-            ocr.shared_engine()
-        except ocr.OcrUnavailable as exc:
+            self.kiosk.ocr  # noqa: B018 - loaded now (about a second), not when the visitor holds up a licence
+        except OcrUnavailable as exc:
             raise Unavailable(exc.friendly) from exc
         return "就绪"
 
     def reload(self) -> str:
         """Re-open the store after `kiosk db build` replaced it (staff 内容更新)."""
         with self._lock:
-            if self.store is not None and hasattr(self.store, "close"):
-                self.store.close()
-            self.store = self.retriever = self.dialogue = self._catalog = self._ask = self._matcher = None
+            self.kiosk.reopen()
+            self.store = self.dialogue = None
             message = self.load_knowledge()
             with contextlib.suppress(Unavailable):  # without the dialogue, answers come from the store directly
                 self.load_dialogue()
@@ -142,7 +129,8 @@ class Backends:
 
         if self.store is None:
             self.load_knowledge()
-        self.voice = load_voice(self.vocabulary, lambda text: self.answer(text, threading.Event()), emit)
+        self.voice = load_voice(self.kiosk, self.vocabulary, lambda text: self.answer(text, threading.Event()),
+                                emit)
         return "就绪（按住说话）"
 
     def pinyin_lookup(self, letters: str, limit: int = 9) -> list:
@@ -155,29 +143,22 @@ class Backends:
 
     # -- answering -----------------------------------------------------------------------------------------
     def answer(self, text: str, cancelled: threading.Event) -> Iterator[object]:
+        """The dialogue's answer; while the dialogue is still loading, the store's own answer, streamed the same way."""
         if self.dialogue is not None:
-            for event in self.dialogue.respond(self.dialogue_session, text, cancel=cancelled):
-                if isinstance(event, AnswerDone):
-                    self._count_topic(event)
-                yield event
-            return
-        if self.retriever is None:
+            events = self.dialogue.respond(self.dialogue_session, text, cancel=cancelled)
+        elif self.store is None:
             raise Unavailable("我还在准备政策知识库，请稍等几秒再问我。")
-        if self._ask is None:
-            self._ask = need("kiosk.knowledge.ask", "回答模块尚未安装，请咨询服务窗口。").AskService(
-                self.store, self.retriever)
-        result, timings = self._ask.ask(text)
-        if cancelled.is_set():
-            return
-        sentences = list(result.sentences) or [result.text]
-        if result.lead and sentences[0] != result.lead:
-            yield AnswerLead(result.lead)
-        for sentence in sentences:
-            yield AnswerSentence(sentence, tuple(int(n) for n in CITE_RE.findall(sentence)), result.engine)
-        done = AnswerDone(result.text, result.refused, result.confidence, result.engine, tuple(result.citations),
-                          tuple(result.suggestions or ()), timings)
-        self._count_topic(done)
-        yield done
+        else:
+            from kiosk.dialogue.answering import GroundedAnswerer
+
+            result, _ = self.kiosk.ask_service.ask(text)
+            if cancelled.is_set():
+                return
+            events = GroundedAnswerer().stream(result, cancel=cancelled)
+        for event in events:
+            if isinstance(event, AnswerDone):
+                self._count_topic(event)
+            yield event
 
     def _count_topic(self, done: AnswerDone) -> None:
         """Count the question under its topic for the staff charts (only the topic and the day are kept)."""
@@ -195,41 +176,41 @@ class Backends:
 
     # -- documents and policies ----------------------------------------------------------------------------
     def scan(self, path: Path) -> ScanView:
-        scan = need("kiosk.documents.scan", "证照识别暂不可用，请在右边手动填写企业信息。")
+        from kiosk.documents.scan import ScanError, scan_image
+        from kiosk.engines.ocr import OcrUnavailable
+
         try:
-            result = scan.scan_image(path)
-        except scan.ScanError as exc:
-            raise Unavailable(getattr(exc, "friendly", None) or str(exc)) from exc
+            result = scan_image(path, self.kiosk.ocr)
+        except (ScanError, OcrUnavailable) as exc:
+            raise Unavailable(exc.friendly) from exc
         return convert.scan_view(result, {t.id: t.name for t in self._taxonomy().tags.values()})
 
     def _taxonomy(self) -> Any:
-        return need("kiosk.policy.taxonomy", "政策匹配暂不可用，请到政策服务窗口咨询。").load_taxonomy()
+        from kiosk.policy.taxonomy import load_taxonomy
+
+        return load_taxonomy()
 
     def match(self, fields: dict[str, str], answers: dict[str, bool]) -> list[PolicyView]:
-        profile = need("kiosk.policy.profile", "政策匹配暂不可用，请到政策服务窗口咨询。")
-        eligibility = need("kiosk.policy.eligibility", "政策匹配暂不可用，请到政策服务窗口咨询。")
+        from kiosk.policy.eligibility import answer as record_answer
+        from kiosk.policy.profile import profile_from_fields
+
         try:
-            enterprise = profile.profile_from_fields(convert.profile_fields(fields, self._taxonomy().resolve_tag))
+            enterprise = profile_from_fields(convert.profile_fields(fields, self._taxonomy().resolve_tag))
         except ValueError as exc:
             raise Unavailable(f"企业信息有误：{exc}，请返回修改。") from exc
         for key, value in answers.items():
             try:
-                eligibility.answer(enterprise, key, value)
+                record_answer(enterprise, key, value)
             except ValueError:
                 log.info("answer %s not applied", key)
-        with self._lock:
-            # the loaded store's rules and documents, so that expired policies and closed windows are shown so
-            if self._matcher is None and self.store is not None:
-                self._matcher = eligibility.Matcher.default(self.store)
-            matcher = self._matcher
-        return [convert.policy_view(m) for m in eligibility.match(enterprise, matcher)]
+        # the store's rules and documents, so that expired policies and closed windows are shown so
+        return [convert.policy_view(m) for m in self.kiosk.matcher.match(enterprise)]
 
     # -- requests ------------------------------------------------------------------------------------------
     def requests(self) -> Any:
-        mod = need("kiosk.requests", "诉求受理暂不可用，请到 8 号诉求窗口登记。")
         with self._lock:
             if self._requests is None:
-                self._requests = mod.RequestService.open()
+                self._requests = self._request_call(self.kiosk.request_service)
         return self._requests
 
     def _request_call(self, fn: Callable[[], Any]) -> Any:
@@ -275,22 +256,16 @@ class Backends:
     def analytics(self) -> Analytics:
         from kiosk.ui import analytics
 
-        return analytics.collect(self.requests() if _importable("kiosk.requests") else None)
+        return analytics.collect(self.requests())
 
     # -- guides --------------------------------------------------------------------------------------------
-    def catalog(self) -> Any:
-        mod = need("kiosk.guides.catalog", "一件事指南暂不可用，请到 1 号综合窗口咨询。")
-        with self._lock:
-            if self._catalog is None:
-                self._catalog = mod.load_catalog()
-        return self._catalog
-
     def guides(self) -> list[GuideView]:
-        return [GuideView(g.id, g.name, g.summary.text, sample=bool(g.sample)) for g in self.catalog().guides]
+        return [GuideView(g.id, g.name, g.summary.text, sample=bool(g.sample)) for g in self.kiosk.catalog.guides]
 
     def _checklist(self, guide_id: str, answers: dict[str, bool]) -> Any:
-        tailor = need("kiosk.guides.tailor", "一件事指南暂不可用，请到 1 号综合窗口咨询。")
-        guide = self.catalog().find(guide_id)
+        from kiosk.guides.tailor import tailor
+
+        guide = self.kiosk.catalog.find(guide_id)
         if guide is None:
             raise Unavailable("没有找到这项指南，请重新选择。")
         typed: dict[str, bool | float] = {}
@@ -300,22 +275,20 @@ class Backends:
                 typed[key] = q.threshold + 1 if yes else q.threshold  # "more than the threshold?" as a number
             elif q is not None:
                 typed[key] = yes
-        return tailor.tailor(guide, typed)
+        return tailor(guide, typed)
 
     def tailor(self, guide_id: str, answers: dict[str, bool]) -> GuideView:
-        from kiosk.guides.catalog import store_departments
-
-        names = {k: d.name for k, d in store_departments().items()}
+        names = {k: d.name for k, d in self.kiosk.departments_by_id().items()}
         return convert.guide_view(self._checklist(guide_id, answers), names)
 
     def print_guide(self, guide_id: str, answers: dict[str, bool]) -> PrintOut:
         from kiosk.config import data_dir
-        from kiosk.guides.catalog import store_departments
         from kiosk.guides.printout import render_pdf
 
         folder = data_dir() / "tmp"
         folder.mkdir(parents=True, exist_ok=True)
-        out = render_pdf(self._checklist(guide_id, answers), folder / f"guide-{guide_id}.pdf", store_departments())
+        out = render_pdf(self._checklist(guide_id, answers), folder / f"guide-{guide_id}.pdf",
+                         self.kiosk.departments_by_id())
         return PrintOut(out, send_to_printer(out))
 
 
@@ -328,11 +301,3 @@ def send_to_printer(path: Path) -> bool:
         return subprocess.run([lp, str(path)], check=False, capture_output=True, timeout=20).returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
-
-
-def _importable(module: str) -> bool:
-    try:
-        importlib.import_module(module)
-    except ImportError:
-        return False
-    return True

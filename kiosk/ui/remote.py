@@ -3,8 +3,8 @@
 Models, the store, retrieval, matching and the voice loop all run in a child process (`serve`). Python lets
 only one thread run Python code at a time, so loading a dictionary or scoring passages in a thread of the UI
 process would stall the screen for hundreds of milliseconds; in a child process they cannot. `RemoteBackends`
-has the same methods as `Backends`; each call is a message over a pipe, answered with a result, a stream of
-events, or a friendly failure. Every record that crosses is a plain dataclass.
+has the same methods as `Backends`; each call is a message over a pipe (`kiosk.ui.messages`), answered with a
+result, a stream of events, or a friendly failure. Every record that crosses is a plain dataclass.
 """
 
 from __future__ import annotations
@@ -19,7 +19,20 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from kiosk.ui.backends import Backends, Unavailable
+from kiosk.ui.backends import Unavailable
+from kiosk.ui.messages import (
+    Call,
+    Cancel,
+    Done,
+    Event,
+    Failure,
+    Stop,
+    ToServices,
+    ToWindow,
+    VoiceAnchor,
+    VoiceEvent,
+    VoiceLevel,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +85,7 @@ class RemoteBackends:
         threading.Thread(target=self._read, name="kiosk-services-reader", daemon=True).start()
 
     # -- wire ----------------------------------------------------------------------------------------------
-    def _send(self, msg: tuple) -> None:
+    def _send(self, msg: ToServices) -> None:
         with self._lock:
             if not self._alive:
                 raise Unavailable(GONE)
@@ -81,7 +94,7 @@ class RemoteBackends:
     def post(self, method: str, *args: Any) -> None:
         """A call whose answer nobody waits for (voice buttons)."""
         try:
-            self._send(("call", next(self._ids), method, args))
+            self._send(Call(next(self._ids), method, args, reply=False))
         except (Unavailable, OSError):
             log.warning("service process unavailable for %s", method)
 
@@ -89,7 +102,7 @@ class RemoteBackends:
         call_id, replies = next(self._ids), queue.Queue()
         self._pending[call_id] = replies
         try:
-            self._send(("call", call_id, method, args))
+            self._send(Call(call_id, method, args))
         except OSError as exc:
             self._pending.pop(call_id, None)
             raise Unavailable(GONE) from exc
@@ -98,44 +111,41 @@ class RemoteBackends:
     def _call(self, method: str, *args: Any) -> Any:
         call_id, replies = self._start(method, args)
         try:
-            kind, value = replies.get()
+            reply = replies.get()
         finally:
             self._pending.pop(call_id, None)
-        if kind == "fail":
-            raise Unavailable(value)
-        return value
+        if isinstance(reply, Failure):
+            raise Unavailable(reply.message)
+        return reply.result
 
     def _read(self) -> None:
         while True:
             try:
-                kind, call_id, value = self._conn.recv()
+                msg: ToWindow = self._conn.recv()
             except (EOFError, OSError):
                 break
-            if kind == "voice":
-                self._voice_event(value)
-            elif call_id in self._pending:
-                self._pending[call_id].put((kind, value))
+            if isinstance(msg, VoiceEvent | VoiceLevel | VoiceAnchor):
+                self._voice_message(msg)
+            elif msg.id in self._pending:
+                self._pending[msg.id].put(msg)
         with self._lock:
             self._alive = False
-        for replies in list(self._pending.values()):
-            replies.put(("fail", GONE))
+        for call_id, replies in list(self._pending.items()):
+            replies.put(Failure(call_id, GONE))
 
-    def _voice_event(self, value: Any) -> None:
-        what, payload = value
+    def _voice_message(self, msg: VoiceEvent | VoiceLevel | VoiceAnchor) -> None:
         if self.voice is None:
             return
-        if what == "level":
-            self.voice.level_value = payload
-            return
-        if what == "anchor":
-            self.voice.anchor_ms = payload
-            return
-        if self._on_voice is not None:
-            self._on_voice(payload)
+        if isinstance(msg, VoiceLevel):
+            self.voice.level_value = msg.level
+        elif isinstance(msg, VoiceAnchor):
+            self.voice.anchor_ms = msg.anchor_ms
+        elif self._on_voice is not None:
+            self._on_voice(msg.event)
 
     def close(self) -> None:
         with contextlib.suppress(Unavailable, OSError):
-            self._send(("stop", 0, None))
+            self._send(Stop())
         self._process.join(timeout=3)
         if self._process.is_alive():
             self._process.terminate()
@@ -150,14 +160,14 @@ class RemoteBackends:
         try:
             while not cancelled.is_set():
                 try:
-                    kind, value = replies.get(timeout=0.05)
+                    reply = replies.get(timeout=0.05)
                 except queue.Empty:
                     continue
-                if kind == "event":
-                    yield value
-                elif kind == "fail":
+                if isinstance(reply, Event):
+                    yield reply.event
+                elif isinstance(reply, Failure):
                     finished = True
-                    raise Unavailable(value)
+                    raise Unavailable(reply.message)
                 else:
                     finished = True
                     return
@@ -165,7 +175,7 @@ class RemoteBackends:
             self._pending.pop(call_id, None)
             if not finished:  # the visitor moved on: stop the generation in the service process too
                 with contextlib.suppress(Unavailable, OSError):
-                    self._send(("cancel", call_id, None))
+                    self._send(Cancel(call_id))
 
     def start_voice(self, emit: Callable[[object], None]) -> str:
         self._on_voice = emit
@@ -191,15 +201,18 @@ class RemoteBackends:
 # -- the child process -------------------------------------------------------------------------------------
 def serve(conn) -> None:
     """Run the services and answer calls until told to stop or the window's process goes away."""
+    from kiosk.root import Kiosk
+    from kiosk.ui.backends import Backends
+
     logging.basicConfig(level=logging.WARNING)
     with contextlib.suppress(OSError, AttributeError):  # on two cores the screen must win the scheduler
         os.nice(8)
-    backends = Backends()
+    backends = Backends(Kiosk())
     loaders = dict(backends.loaders())
     send_lock = threading.Lock()
     cancels: dict[int, threading.Event] = {}
 
-    def send(msg: tuple) -> None:
+    def send(msg: ToWindow) -> None:
         with send_lock, contextlib.suppress(OSError, EOFError):  # the window closed: nobody to tell
             conn.send(msg)
 
@@ -207,22 +220,23 @@ def serve(conn) -> None:
         from kiosk.events import Interrupted, MouthFrame
 
         if isinstance(event, MouthFrame | Interrupted) and backends.voice is not None:
-            send(("voice", 0, ("anchor", backends.voice.anchor_ms)))
-        send(("voice", 0, ("event", event)))
+            send(VoiceAnchor(backends.voice.anchor_ms))
+        send(VoiceEvent(event))
 
     def levels(stop: threading.Event) -> None:
         while not stop.wait(0.06):
             if backends.voice is not None:
-                send(("voice", 0, ("level", backends.voice.level())))
+                send(VoiceLevel(backends.voice.level()))
 
-    def handle(call_id: int, method: str, args: tuple) -> None:
+    def handle(call: Call) -> None:
+        call_id, method, args = call.id, call.method, call.args
         try:
             if method == "answer":
                 cancelled = cancels.setdefault(call_id, threading.Event())
                 for event in backends.answer(args[0], cancelled):
                     if cancelled.is_set():
                         break
-                    send(("event", call_id, event))
+                    send(Event(call_id, event))
                 result: Any = None
             elif method == "load":
                 result = loaders[args[0]]()
@@ -234,14 +248,15 @@ def serve(conn) -> None:
                 result = backends.voice.release() if backends.voice else None
             else:
                 result = getattr(backends, method)(*args)
-            send(("done", call_id, result))
+            if call.reply:
+                send(Done(call_id, result))
         except Unavailable as exc:
-            send(("fail", call_id, exc.friendly))
+            send(Failure(call_id, exc.friendly))
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message for the screen
             friendly = getattr(exc, "friendly", None)
             if not friendly:
                 log.exception("service call %s failed", method)
-            send(("fail", call_id, friendly or "抱歉，这项服务暂时出了点问题，请稍后再试或咨询服务窗口。"))
+            send(Failure(call_id, friendly or "抱歉，这项服务暂时出了点问题，请稍后再试或咨询服务窗口。"))
         finally:
             cancels.pop(call_id, None)
 
@@ -249,15 +264,15 @@ def serve(conn) -> None:
     threading.Thread(target=levels, args=(stop_levels,), daemon=True).start()
     while True:
         try:
-            kind, call_id, *rest = conn.recv()
+            msg: ToServices = conn.recv()
         except (EOFError, OSError):
             break
-        if kind == "stop":
+        if isinstance(msg, Stop):
             break
-        if kind == "cancel":
-            cancels.setdefault(call_id, threading.Event()).set()
-        elif kind == "call" and rest[0] in CALLS:
-            threading.Thread(target=handle, args=(call_id, rest[0], tuple(rest[1])), daemon=True).start()
+        if isinstance(msg, Cancel):
+            cancels.setdefault(msg.id, threading.Event()).set()
+        elif isinstance(msg, Call) and msg.method in CALLS:
+            threading.Thread(target=handle, args=(msg,), daemon=True).start()
     stop_levels.set()
     if backends.voice is not None:
         backends.voice.stop()

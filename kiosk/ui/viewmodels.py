@@ -142,10 +142,9 @@ DEMO_QUESTION = "我们是做软件的小公司，研发投入有什么补助？
 
 def demo_answer():
     """The kiosk's own answer to a typical question, from the default store (no model needed)."""
-    from kiosk.knowledge.ask import AskService
-    from kiosk.store import Store
+    from kiosk.root import Kiosk
 
-    answer, _ = AskService(Store.open()).ask(DEMO_QUESTION)
+    answer, _ = Kiosk().ask_service.ask(DEMO_QUESTION)
     return answer
 
 
@@ -160,14 +159,13 @@ def demo_scan() -> ScanView:
 
 def demo_policies() -> list[PolicyView]:
     """The demo licence's enterprise matched against the default store's real conditions, best first."""
-    from kiosk.policy.eligibility import Matcher
     from kiosk.policy.profile import profile_from_fields
     from kiosk.policy.taxonomy import load_taxonomy
-    from kiosk.store import Store
+    from kiosk.root import Kiosk
     from kiosk.ui.convert import policy_view, profile_fields
 
     fields = profile_fields(dict(demo_scan().fields), load_taxonomy().resolve_tag)
-    matches = Matcher.default(Store.open()).match(profile_from_fields(fields))
+    matches = Kiosk().matcher.match(profile_from_fields(fields))
     return [policy_view(m) for m in matches if m.status in ("met", "one_step")][:4]
 
 

@@ -99,12 +99,18 @@ class VoiceBridge:
         self._stop.set()
 
 
-def load_voice(vocabulary: Iterable[str], source: Callable[[str], Iterable[object]],
+def load_voice(kiosk: Any, vocabulary: Iterable[str], source: Callable[[str], Iterable[object]],
                emit: Callable[[object], None], elderly: bool = False) -> VoiceBridge:
-    """Microphone, speaker, recogniser and voice, or `Unavailable` saying which one is missing."""
-    from kiosk.ui.backends import Unavailable, need
+    """Microphone, speaker, recogniser and ``kiosk``'s voice, or `Unavailable` saying which one is missing."""
+    from kiosk.ui.backends import Unavailable
 
-    audio = need("kiosk.engines.audio", "语音模块尚未安装，请用键盘输入。")
+    try:
+        from kiosk.engines import audio
+        from kiosk.engines.asr import AsrEngine
+        from kiosk.voice.loop import VoiceLoop
+    except (ImportError, OSError) as exc:  # PortAudio or a speech library missing: the kiosk carries on by touch
+        log.info("voice unavailable: %s", exc)
+        raise Unavailable("语音模块尚未安装，请用键盘输入。") from exc
     try:
         devices = audio.list_devices()
     except Exception as exc:  # noqa: BLE001 - PortAudio missing or broken: the kiosk carries on by touch
@@ -113,16 +119,13 @@ def load_voice(vocabulary: Iterable[str], source: Callable[[str], Iterable[objec
         raise Unavailable("没有找到麦克风，语音暂不可用，请用键盘输入。")
     if not any(d.outputs for d in devices):
         raise Unavailable("没有找到扬声器，语音暂不可用。")
-    asr_mod = need("kiosk.engines.asr", "语音识别模块尚未安装，请用键盘输入。")
-    tts = need("kiosk.engines.tts", "语音合成模块尚未安装。")
-    loop_mod = need("kiosk.voice.loop", "语音模块尚未安装，请用键盘输入。")
     try:
-        asr = asr_mod.AsrEngine(vocabulary=list(vocabulary)).load()
-        speaker = tts.load_speaker(elderly=elderly)
+        asr = AsrEngine(vocabulary=list(vocabulary)).load()
+        speaker = kiosk.speaker(elderly=elderly)
     except Exception as exc:  # noqa: BLE001 - a missing or corrupt model: say which, keep the kiosk
         raise Unavailable(getattr(exc, "friendly", None) or "语音模型没有装好，请联系工作人员。") from exc
     holder: dict[str, VoiceBridge] = {}
-    loop = loop_mod.VoiceLoop(asr, speaker, source, lambda e: holder["bridge"].on_event(e), push_to_talk=True)
+    loop = VoiceLoop(asr, speaker, source, lambda e: holder["bridge"].on_event(e), push_to_talk=True)
     bridge = VoiceBridge(loop, PlaybackSync(lambda: loop.player.position_s * 1000.0), emit)
     holder["bridge"] = bridge
     bridge.start()

@@ -47,7 +47,7 @@ class MainWindow(QWidget):
         self.setObjectName("root")
         self.setMinimumSize(640, 480)  # below a screen's own layout, the screen scrolls
         self.setWindowTitle("西小服 · 西湖区企业综合服务中心")
-        self.settings = settings or Settings.load()
+        self.settings = settings or Settings()
         self.services = services
         self.session = Session()
         self.elderly = False

@@ -12,8 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from kiosk.engines.pinyin_correct import is_hanzi
+
+if TYPE_CHECKING:
+    from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +33,6 @@ def core_terms() -> list[str]:
     """The domain words the knowledge package segments by (专精特新, 加计扣除, the district's streets …)."""
     text = resources.files("kiosk.knowledge").joinpath("domain_words.txt").read_text(encoding="utf-8")
     return list(dict.fromkeys(text.split()))
-
-
-def store_vocabulary() -> list[str]:
-    """The store's terms (policy titles, departments, places, services); empty when no store can be opened."""
-    try:
-        from kiosk.store import Store
-
-        return Store.open().vocabulary()
-    except Exception:  # noqa: BLE001 - a missing or broken store must not stop speech recognition
-        log.warning("store vocabulary unavailable; recognising without it", exc_info=True)
-        return []
 
 
 def recurring_terms(terms: Iterable[str], questions: Sequence[str], general: Mapping[str, int] | None = None,
@@ -66,15 +59,12 @@ def recurring_terms(terms: Iterable[str], questions: Sequence[str], general: Map
     return chosen
 
 
-def visitor_hotwords() -> list[str]:
-    """Whisper's prompt terms for the store in use, from the hall's vocabulary and the questions in its FAQ; none
-    when no store can be opened."""
+def visitor_hotwords(store: Store) -> list[str]:
+    """Whisper's prompt terms for ``store``, from the hall's vocabulary and the questions in its FAQ; none when
+    the store cannot be read."""
     try:
         import jieba
 
-        from kiosk.store import Store
-
-        store = Store.open()
         questions = [faq.question for faq in store.faqs()]
         jieba.setLogLevel(logging.WARNING)
         general = jieba.Tokenizer()  # the general dictionary, untouched by the hall's own word list

@@ -21,6 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
+from kiosk.config import Settings
 from kiosk.engines.modelpath import ModelMissing
 from kiosk.engines.tts import mouth
 from kiosk.engines.tts.normalize import normalize
@@ -144,12 +145,11 @@ def default_engine() -> TtsEngine:
     return EspeakEngine()
 
 
-def load_speaker(voice: str | None = None, style: VoiceStyle | None = None, elderly: bool = False) -> Speaker:
+def load_speaker(voice: str | None = None, style: VoiceStyle | None = None, elderly: bool = False,
+                 settings: Settings | None = None) -> Speaker:
     """A loaded speaker: ``voice`` by name, else the settings' ``tts_voice``, else the default; style from the
-    settings unless given."""
-    from kiosk.config import Settings
-
-    settings = Settings.load()
+    settings (the defaults unless given) unless given."""
+    settings = settings or Settings()
     voice = voice or settings.tts_voice
     engine = engine_by_name(voice) if voice else default_engine()
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Synthetic business licences with known fields: for tests, the OCR benchmark and staff demonstrations.
+"""Synthetic business licences with known fields, for the tests and the OCR benchmark.
 
 The layout follows the current (2016+) landscape licence: title, credit code top left, QR box top right, a left
 column (名称, 类型, 法定代表人, 经营范围) and a right column (注册资本, 成立日期, 营业期限, 住所), the registration
