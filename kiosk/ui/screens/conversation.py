@@ -80,6 +80,7 @@ class ConversationScreen(Screen):
         self._bubble: KioskBubble | None = None
         self._draft: VisitorBubble | None = None
         self._question: VisitorBubble | None = None  # the latest question, kept in view with its answer
+        self._in_view: QWidget | None = None  # a code the visitor just opened, kept in view instead
         self._voice_timeline: MouthTimeline | None = None
         self._level_timer = QTimer(self, interval=50, timeout=lambda: self.avatar.set_mic_level(
             self.ctx.services.mic_level()))
@@ -116,7 +117,7 @@ class ConversationScreen(Screen):
 
     def reset(self) -> None:
         self._turn = -1
-        self._bubble = self._draft = self._question = None
+        self._bubble = self._draft = self._question = self._in_view = None
         clear(self.chat)
         self.chat.addStretch(1)
         clear(self.suggestions)
@@ -181,6 +182,7 @@ class ConversationScreen(Screen):
             self._draft.set_text(text)
             self._question, self._draft = self._draft, None
         self.ctx.session.conversation.append(Turn("visitor", text))
+        self._in_view = None
         clear(self.suggestions)
         self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
         self._bubble.set_placeholder("让我查一查…")
@@ -217,6 +219,8 @@ class ConversationScreen(Screen):
         if not bubble.text and done.answer:
             bubble.append(done.answer)
         bubble.add_citations(done.citations)
+        if bubble.text and self._question is not None:
+            bubble.offer_takeaway(self._question.text).opened.connect(self._keep_in_view)
         self.ctx.session.conversation.append(Turn("kiosk", bubble.text))
         self._offer(done.suggestions[:3])
         if self._voice_timeline is not None:
@@ -254,9 +258,17 @@ class ConversationScreen(Screen):
         for q in questions:
             self.suggestions.addWidget(ElidedButton(q, None, "chip", lambda q=q: self.ask(q)))
 
+    def _keep_in_view(self, widget: QWidget) -> None:
+        self._in_view = widget
+        self._scroll_timer.start()
+
     def _scroll_to_latest(self) -> None:
         """Show the end of the conversation, unless that would push the latest question out of view: an
-        answer taller than the screen is read from its start, with the question it answers above it."""
+        answer taller than the screen is read from its start, with the question it answers above it. A code
+        the visitor opened to scan stays wholly in view."""
+        if self._in_view is not None and self._in_view.isVisible():
+            self.area.ensureWidgetVisible(self._in_view, 0, 0)
+            return
         bar = self.area.verticalScrollBar()
         target = bar.maximum()
         if self._question is not None and self._question.parent() is not None:
@@ -266,10 +278,11 @@ class ConversationScreen(Screen):
     def stage_demo(self, vm) -> None:
         """A real answer from the default store, as a visitor would see it."""
         answer = vm.demo_answer()
-        self._add(VisitorBubble(answer.question))
+        self._question = self._add(VisitorBubble(answer.question))
         self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
         self._bubble.append(answer.text)
         self._bubble.add_citations(tuple(answer.citations))
+        self._bubble.offer_takeaway(answer.question)
         self._offer(answer.suggestions)
         self.avatar.set_state("speaking")
         self.avatar.openness = 0.7
