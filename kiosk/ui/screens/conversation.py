@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
@@ -15,6 +17,7 @@ from kiosk.events import (
     MouthFrame,
     Notice,
     PartialTranscript,
+    SpokenText,
 )
 from kiosk.ui.avatar import Avatar
 from kiosk.ui.chat import KioskBubble, VisitorBubble, source_html
@@ -22,9 +25,10 @@ from kiosk.ui.chips import ElidedButton, chip_row
 from kiosk.ui.keyboard import Keyboard
 from kiosk.ui.mouth import MouthTimeline
 from kiosk.ui.screens.base import Context, Screen
-from kiosk.ui.session import Turn
+from kiosk.ui.session import Turn, mask_text
 from kiosk.ui.widgets import IconButton, clear, label, scroll_column
 
+CITE_MARK = re.compile(r"\[\d+\]")  # citation numbers are for reading, not for the subtitle
 CAPTIONS = {"idle": "有问题随时问我", "listening": "我在听，请说…", "thinking": "让我想一想…", "speaking": "正在回答"}
 GREETING = "您好！请问有什么可以帮您？可以问我政策、办事材料、办理进度，也可以提诉求。"
 
@@ -42,6 +46,12 @@ class ConversationScreen(Screen):
         self.avatar = Avatar()
         self.avatar.speech_finished.connect(lambda: self._set_state("idle"))
         side.addWidget(self.avatar, 1)
+        self.subtitle = label("", "subtitle")  # the sentence being heard, while it is heard
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle.setAccessibleName("字幕")
+        self.subtitle.hide()
+        self.avatar.sentence_changed.connect(self._show_subtitle)
+        side.addWidget(self.subtitle)
         self.caption = label(CAPTIONS["idle"], "caption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         side.addWidget(self.caption)
@@ -199,7 +209,7 @@ class ConversationScreen(Screen):
                 self._draft.set_text(event.text, draft=True)
         elif isinstance(event, FinalTranscript):
             self._visitor_said(event.text)  # the voice loop answers it; its events follow on this turn
-        elif isinstance(event, MouthFrame):
+        elif isinstance(event, MouthFrame | SpokenText):
             self._follow_voice(event)
         elif self._bubble is None:
             if isinstance(event, Notice):
@@ -228,20 +238,32 @@ class ConversationScreen(Screen):
         if self.avatar.state != "speaking":
             self._set_state("idle")
 
-    def _follow_voice(self, frame: MouthFrame) -> None:
-        """Synthesised speech drives the mouth: frames go on the voice timeline, read against the speaker."""
+    def _follow_voice(self, event: MouthFrame | SpokenText) -> None:
+        """Synthesised speech drives the mouth and the subtitle: its frames and sentences go on the voice
+        timeline, read against the speaker."""
         clock = self.ctx.services.playback_clock()
         if clock is None:
             return
-        if self._voice_timeline is None or frame.t_ms < self._voice_timeline.end_ms - 2000:
+        start = event.t_ms if isinstance(event, MouthFrame) else event.start_ms
+        if self._voice_timeline is None or start < self._voice_timeline.end_ms - 2000:
             self._voice_timeline = MouthTimeline()  # a new answer (the voice restarts its times after a barge-in)
-        self._voice_timeline.extend([frame])
+        if isinstance(event, SpokenText):
+            self._voice_timeline.add_sentence(event.start_ms, event.end_ms, event.text)
+            return  # the mouth starts with the sound's own frames
+        self._voice_timeline.extend([event])
         if self.avatar.state != "speaking":
             self.avatar.speak(self._voice_timeline, clock)
             self.caption.setText(CAPTIONS["speaking"])
 
     def open_source(self, c: Citation) -> None:
         self.ctx.show_source(*source_html(c))
+
+    def _show_subtitle(self, sentence: str) -> None:
+        """The heard sentence in place of the state caption; gone the moment the voice stops."""
+        text = mask_text(CITE_MARK.sub("", sentence)).strip()
+        self.subtitle.setText(text)
+        self.subtitle.setVisible(bool(text))
+        self.caption.setVisible(not text)
 
     # -- helpers -------------------------------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
