@@ -297,9 +297,9 @@ class ConversationScreen(Screen):
             target = min(target, max(0, self._question.y() - self.chat.spacing()))
         bar.setValue(target)
 
-    def stage_demo(self, vm) -> None:
-        """A real answer from the default store, as a visitor would see it."""
-        answer = vm.demo_answer()
+    def stage_demo(self, records: dict) -> None:
+        """A real answer from the store, as a visitor would see it."""
+        answer = records["answer"]
         self._question = self._add(VisitorBubble(answer.question))
         self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
         self._bubble.append(answer.text)

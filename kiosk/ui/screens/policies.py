@@ -198,6 +198,6 @@ class PoliciesScreen(Screen):
         self.list.addWidget(card)
         self.list.addStretch(1)
 
-    def stage_demo(self, vm) -> None:
-        self.fields = dict(vm.demo_scan().fields)
-        self.show_results(vm.demo_policies())
+    def stage_demo(self, records: dict) -> None:
+        self.fields = dict(records["scan"].fields)
+        self.show_results(records["policies"])

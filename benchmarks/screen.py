@@ -1,0 +1,88 @@
+"""The kiosk screen's speed: `kiosk screenshot` seconds per screen (the whole command, process start to PNG
+written), and `kiosk run` from process start to the home screen taking input, warm (after one run that fills
+the disk cache). The load average is recorded with the figures: on a shared machine it explains them.
+
+Run: xvfb-run -a .venv/bin/python benchmarks/screen.py [--repeat 2] [--screens attract,conversation]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import median, report  # noqa: E402
+
+SCREENS = ("attract", "conversation", "scan", "policies", "request", "guide", "staff")
+READY = re.compile(r"西小服已就绪（进程启动后 (\d+) ms）")
+
+
+def kiosk(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kiosk", *args]
+
+
+def screenshot_seconds(screen: str, out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(kiosk("screenshot", "--screen", screen, "--out", str(out)), check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def run_ready_seconds(timeout_s: float = 60.0) -> float:
+    """Start `kiosk run` on the display and read when its event loop first turned (the home screen takes
+    input from then on), as the process itself measures it from its start; then close it."""
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+    proc = subprocess.Popen(kiosk("run"), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout_s
+        for line in proc.stdout:
+            if match := READY.search(line):
+                return int(match.group(1)) / 1000
+            if time.monotonic() > deadline:
+                break
+        raise RuntimeError("kiosk run did not report its home screen")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--screens", default=",".join(SCREENS))
+    args = parser.parse_args()
+    screens = [s for s in args.screens.split(",") if s]
+    if not os.environ.get("DISPLAY"):
+        sys.exit("run under a display: xvfb-run -a python benchmarks/screen.py")
+    load_before = os.getloadavg()[0]
+    rows, per_screen = [], {}
+    with tempfile.TemporaryDirectory() as folder:
+        for screen in screens:
+            out = Path(folder) / f"{screen}.png"
+            first = screenshot_seconds(screen, out)  # warms the disk cache (and makes the sample request once)
+            times = [screenshot_seconds(screen, out) for _ in range(args.repeat)]
+            per_screen[screen] = {"first": round(first, 2), "warm": [round(t, 2) for t in times]}
+            rows.append((f"screenshot {screen}: seconds (first / warm median)", f"{first:.2f} / {median(times):.2f}",
+                         "< 3 s"))
+    all_warm = [t for s in per_screen.values() for t in s["warm"]]
+    rows.append(("screenshot: seconds per screen, warm median / max", f"{median(all_warm):.2f} / {max(all_warm):.2f}",
+                 "< 3 s"))
+    run_ready_seconds()  # the warm-up run
+    ready = [run_ready_seconds() for _ in range(args.repeat + 1)]
+    rows.append(("kiosk run: process start → home screen takes input, warm median / max (s)",
+                 f"{median(ready):.2f} / {max(ready):.2f}", "< 1.5 s"))
+    load = (load_before + os.getloadavg()[0]) / 2
+    rows.append(("load average during the run (2 cores)", f"{load:.1f}", "quiet ≈ 0–1"))
+    report("screen", rows, {"screenshot_seconds": per_screen, "run_ready_seconds": ready, "load_average": load})
+
+
+if __name__ == "__main__":
+    main()
