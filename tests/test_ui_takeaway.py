@@ -50,10 +50,11 @@ def test_a_phone_reads_the_answer_and_its_sources_off_the_screen(qtbot):
     bubble = conv.area.widget().findChildren(KioskBubble)[-1]
     assert bubble.takeaway is not None and bubble.takeaway.code is None  # nothing drawn until asked
     qtbot.mouseClick(bubble.takeaway.button, Qt.MouseButton.LeftButton)
+    code = bubble.takeaway.code
+    assert code is not None and code.isVisible()  # at once, while its modules are made off the UI thread
+    qtbot.waitUntil(lambda: bool(code.matrix), timeout=5000)
     settle(window)
     qtbot.wait(100)
-    code = bubble.takeaway.code
-    assert code is not None and code.isVisible()
     assert code.width() >= 300 and code.width() / len(code.matrix) >= 4  # modules a phone camera resolves
     view = conv.area.viewport()
     shown = QRect(code.mapTo(view, QPoint(0, 0)), code.size())

@@ -85,7 +85,8 @@ def _requests(screen: str) -> dict[str, Any]:
 
 
 def _sample_requests():
-    """The sample request file and its ticket; re-made when the store it was routed by has been rebuilt."""
+    """The sample request file and its ticket; re-made when the store it was routed by has been rebuilt or the
+    sample changed."""
     from kiosk.config import data_dir
     from kiosk.requests import RequestService, SubmitForm
     from kiosk.store import Store
@@ -94,7 +95,7 @@ def _sample_requests():
     folder.mkdir(exist_ok=True)
     stamp = folder / "store-version.txt"
     store = Store.open().path.stat()
-    version = f"{store.st_size}:{store.st_mtime_ns}"
+    version = f"{store.st_size}:{store.st_mtime_ns}:{SAMPLE_REQUEST}"
     path = folder / "requests.db"
     if not stamp.is_file() or stamp.read_text(encoding="utf-8") != version:
         for old in folder.glob("requests.db*"):

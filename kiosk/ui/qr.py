@@ -1,12 +1,28 @@
-"""A QR code drawn straight from the qrcode library's module matrix (no image library needed)."""
+"""A QR code drawn straight from the qrcode library's module matrix (no image library needed), and 扫码带走.
+
+The qrcode library (pure Python, already used for tickets and printed guides) is kept rather than adding segno:
+segno encodes about a quarter faster, but either takes a worker thread for a long answer's code."""
 
 from __future__ import annotations
+
+import contextlib
+import threading
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.ui.widgets import IconButton, label
+
+
+def qr_matrix(text: str, border: int = 2) -> list[list[bool]]:
+    """The modules of `text`'s QR code at error-correction level M, with a quiet zone of `border` modules."""
+    import qrcode
+
+    code = qrcode.QRCode(border=border, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(text)
+    code.make(fit=True)
+    return code.get_matrix()
 
 
 class QrCode(QWidget):
@@ -25,17 +41,14 @@ class QrCode(QWidget):
     def set_text(self, text: str) -> None:
         self.text = text
         self.setAccessibleName(f"二维码：{text}")
-        self.matrix = []
-        if text:
-            import qrcode
+        self.set_matrix(qr_matrix(text, self.border) if text else [])
 
-            code = qrcode.QRCode(border=self.border, error_correction=qrcode.constants.ERROR_CORRECT_M)
-            code.add_data(text)
-            code.make(fit=True)
-            self.matrix = code.get_matrix()
-            if self.cell:
-                side = max(self.min_side, len(self.matrix) * self.cell)
-                self.setFixedSize(side, side)
+    def set_matrix(self, matrix: list[list[bool]]) -> None:
+        """Show a code made elsewhere (a long text's code takes a worker thread a few hundred milliseconds)."""
+        self.matrix = matrix
+        if self.cell and matrix:
+            side = max(self.min_side, len(matrix) * self.cell)
+            self.setFixedSize(side, side)
         self.update()
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
@@ -58,6 +71,7 @@ class TakeAway(QWidget):
     a second tap folds it away. The code is made on the first tap only, so answers nobody takes cost nothing."""
 
     opened = Signal(QWidget)  # the code now shown, for the conversation to bring into view
+    _made = Signal(object)  # the code's modules, from the worker thread that made them
 
     def __init__(self, text: str):
         super().__init__()
@@ -72,11 +86,16 @@ class TakeAway(QWidget):
         self.code: QrCode | None = None
         self.hint.hide()
         box.addWidget(self.hint)
+        self._made.connect(self._show_code)
 
     def toggle(self) -> None:
         if self.code is None:
-            self.code = QrCode(self.text, size=300, border=4, cell=4)
+            self.code = QrCode("", size=300, border=4, cell=4)
+            self.code.text = self.text
+            self.code.setAccessibleName(f"二维码：{self.text}")
             self.layout().addWidget(self.code, 0, Qt.AlignmentFlag.AlignLeft)
+            # a long answer's code costs pure-Python work the screen must not wait for
+            threading.Thread(target=self._make, daemon=True).start()
         shown = self.code.isHidden()
         self.code.setVisible(shown)
         self.hint.setVisible(shown)
@@ -84,3 +103,13 @@ class TakeAway(QWidget):
         self.button.setText("收起二维码" if shown else "扫码带走答复")
         if shown:
             self.opened.emit(self.code)
+
+    def _make(self) -> None:
+        matrix = qr_matrix(self.text, 4)
+        with contextlib.suppress(RuntimeError):  # the visitor left and the answer is gone: nobody to show it to
+            self._made.emit(matrix)
+
+    def _show_code(self, matrix: list[list[bool]]) -> None:
+        self.code.set_matrix(matrix)
+        if self.code.isVisible():
+            self.opened.emit(self.code)  # its final size is known now
