@@ -306,6 +306,7 @@ class ConversationScreen(Screen):
         self._bubble.add_citations(tuple(answer.citations))
         self._bubble.offer_takeaway(answer.question)
         self._offer(answer.suggestions)
-        self.avatar.set_state("speaking")
+        self.avatar.set_state("speaking")  # caught while saying the answer's first sentence
         self.avatar.openness = 0.7
         self.caption.setText(CAPTIONS["speaking"])
+        self._show_subtitle((list(answer.sentences) or [answer.text])[0])
