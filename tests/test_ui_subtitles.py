@@ -51,18 +51,21 @@ def test_each_sentence_shows_while_it_is_heard_and_clears_when_the_voice_stops(q
                   AnswerDone("", False, 0.8, "extractive")]:
         voice.on_event(event)
     settle(window)
-    seen: list[tuple[float, str, bool, float]] = []
-    deadline = time.monotonic() + 3
+    seen: list[tuple[float, float, str, bool]] = []  # (clock before and after the avatar's tick, what it showed)
+    deadline = time.monotonic() + 5
     while conv.avatar.state == "speaking" and time.monotonic() < deadline:
         qtbot.wait(15)
+        before = voice.clock()
         conv.avatar.tick()
-        seen.append((voice.clock(), conv.subtitle.text(), conv.subtitle.isVisible(), conv.avatar.openness))
+        seen.append((before, voice.clock(), conv.subtitle.text(), conv.subtitle.isVisible()))
     settle(window)
-    first = [s for t, s, _, _ in seen if 30 < t < 370]
-    second = [s for t, s, _, _ in seen if 430 < t < 770]
-    assert first and set(first) == {"经认定的区级研发中心，给予一次性奖励20万元。"}  # without the citation mark
-    assert second and set(second) == {SECOND}
-    assert all(shown for t, _, shown, _ in seen if 30 < t < 770)
+
+    def during(start: float, end: float) -> list[tuple[str, bool]]:
+        return [(text, shown) for t0, t1, text, shown in seen if start < t0 and t1 < end]
+
+    first, second = during(0, 400), during(400, 800)
+    assert first and set(first) == {("经认定的区级研发中心，给予一次性奖励20万元。", True)}  # no citation mark
+    assert second and set(second) == {(SECOND, True)}
     assert conv.avatar.state == "idle"
     assert not conv.subtitle.isVisible() and conv.subtitle.text() == "" and conv.caption.isVisible()
     assert conv.avatar.openness == 0.0
@@ -71,12 +74,12 @@ def test_each_sentence_shows_while_it_is_heard_and_clears_when_the_voice_stops(q
 def test_when_the_sound_runs_dry_the_mouth_shuts_and_the_subtitle_goes(qtbot):
     """The next sentence is still being synthesised: the answer is not over, but nothing is heard."""
     window, conv, voice = _speaking_window(qtbot)
-    for event in [SpokenText(FIRST, 0, 300), *_frames(0, 300)]:
+    for event in [SpokenText(FIRST, 0, 1500), *_frames(0, 1500)]:
         voice.on_event(event)  # the second sentence's audio does not come yet
     settle(window)
     conv.avatar.tick()
-    assert conv.subtitle.isVisible() and conv.avatar.openness > 0.5
-    qtbot.waitUntil(lambda: voice.clock() > 400, timeout=3000)
+    assert voice.clock() > 1500 or (conv.subtitle.isVisible() and conv.avatar.openness > 0.5)
+    qtbot.waitUntil(lambda: voice.clock() > 1600, timeout=5000)
     conv.avatar.tick()
     assert conv.avatar.state == "speaking"  # still waiting for the rest of the answer …
     assert conv.avatar.openness == 0.0 and not conv.subtitle.isVisible()  # … yet nothing is heard, so nothing moves
