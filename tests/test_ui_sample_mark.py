@@ -51,3 +51,19 @@ def test_the_badge_and_the_sample_marks_are_drawn_at_aa_contrast(qtbot, tmp_path
     assert marks  # the store's demo policies carry the mark
     for widget in [window.demo_badge, *marks[:3]]:
         assert drawn_contrast(widget) >= 4.5, (widget.text(), drawn_contrast(widget))
+
+
+def test_a_sample_sources_mark_survives_a_narrow_card(qtbot):
+    from support_ui import CITATION
+
+    from kiosk.ui.chat import KioskBubble
+
+    make_window(qtbot, size=(1366, 768))
+    bubble = KioskBubble(lambda c: None)
+    qtbot.addWidget(bubble)
+    bubble.add_citations((CITATION,))
+    bubble.resize(420, 400)
+    bubble.show()
+    settle_widget = bubble.findChildren(QAbstractButton)[0]
+    qtbot.waitUntil(lambda: settle_widget.width() < 420)
+    assert SAMPLE_MARK in settle_widget.text() and settle_widget.text().endswith("…")  # elided, mark kept

@@ -97,11 +97,11 @@ class KioskBubble(QWidget):
         self.sources.addLayout(head)
         for c in citations:
             name = without_sample_word(c.title) if c.sample else c.title
-            title = f"[{c.n}] 《{name}》" + (f" {c.article}" if c.article else "")
+            # the mark before the title, where eliding a narrow card's line can never cut it off
+            title = f"[{c.n}] " + (f"{SAMPLE_WORD} · " if c.sample else "") + f"《{name}》"
+            title += f" {c.article}" if c.article else ""
             if c.doc_number:
                 title += f" · {c.doc_number}"
-            if c.sample:
-                title += f" · {SAMPLE_WORD}"
             self.sources.addWidget(SourceButton(title, lambda c=c: self._open_source(c)))
 
 
