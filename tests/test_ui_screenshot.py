@@ -54,3 +54,26 @@ def test_staff_see_the_kiosks_own_queue_when_it_has_one(qtbot, tmp_path):
     render(window, "staff", tmp_path / "own.png")
     rows = [window.current().table.item(r, 1).text() for r in range(window.current().table.rowCount())]
     assert rows == ["厂区门口路灯坏了好几天，晚上很黑"]
+
+
+def test_the_screenshot_window_loads_no_engine_and_no_answering_stack(tmp_path):
+    """The window's process only draws: the store is read, and the answer made, in a process of its own, and
+    no model is loaded at all (loading every engine first made a screenshot take 14–26 s)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "conversation.png"
+    probe = ("import json, sys; from pathlib import Path; from kiosk.ui.app import screenshot; "
+             f"screenshot('conversation', Path({str(out)!r})); "
+             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('jieba', 'onnxruntime', 'faster_whisper', 'llama_cpp', 'rapidocr_onnxruntime', 'kiosk'))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert out.is_file()
+    heavy = {m for m in loaded if not m.startswith("kiosk")} | {m for m in loaded if m.startswith(
+        ("kiosk.knowledge.", "kiosk.engines", "kiosk.voice", "kiosk.assistant", "kiosk.dialogue"))}
+    assert not heavy, sorted(heavy)

@@ -9,8 +9,11 @@ of its own (so the kiosk's own records are never touched), has 样例 before eac
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from kiosk.events import Citation
 from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui import viewmodels as vm
 
@@ -32,7 +35,7 @@ def collect(screen: str) -> dict[str, Any]:
 
     out: dict[str, Any] = {"demo": Store.open().has_demo_content()}
     if screen == "conversation":
-        out["answer"] = vm.demo_answer()
+        out["answer"] = _answer()
     elif screen in ("scan", "policies"):
         out["scan"] = sample_scan()
         if screen == "policies":
@@ -42,6 +45,51 @@ def collect(screen: str) -> dict[str, Any]:
     elif screen in ("request", "staff"):
         out.update(_requests(screen))
     return out
+
+
+@dataclass
+class StagedAnswer:
+    """What the conversation screen shows of an answer: light to send between processes and to keep, unlike the
+    answer itself, whose retrieval hits would make the window's process import the whole answering stack."""
+
+    question: str
+    text: str
+    sentences: list[str]
+    citations: list[Citation]
+    suggestions: list[str]
+
+
+def _answer() -> StagedAnswer:
+    """The store's answer to the typical question, kept until the store or the answering code changes (making
+    it loads the segmenter's dictionaries, seconds of work a redrawn screen need not repeat)."""
+    import pickle
+
+    import kiosk.knowledge
+    from kiosk.store import Store
+
+    store = Store.open().path.stat()
+    code = max(f.stat().st_mtime_ns for f in Path(kiosk.knowledge.__file__).parent.iterdir() if f.is_file())
+    key = f"{store.st_size}:{store.st_mtime_ns}:{code}:{vm.DEMO_QUESTION}"
+    path = _samples() / "answer.pickle"
+    try:
+        saved_key, answer = pickle.loads(path.read_bytes())  # written only by this function, in the data folder
+        if saved_key == key and isinstance(answer, StagedAnswer):
+            return answer
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError):
+        pass
+    full = vm.demo_answer()
+    answer = StagedAnswer(full.question, full.text, list(full.sentences), list(full.citations),
+                          list(full.suggestions))
+    path.write_bytes(pickle.dumps((key, answer)))
+    return answer
+
+
+def _samples() -> Path:
+    from kiosk.config import data_dir
+
+    folder = data_dir() / "samples"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def _guide() -> dict[str, Any]:
@@ -87,12 +135,10 @@ def _requests(screen: str) -> dict[str, Any]:
 def _sample_requests():
     """The sample request file and its ticket; re-made when the store it was routed by has been rebuilt or the
     sample changed."""
-    from kiosk.config import data_dir
     from kiosk.requests import RequestService, SubmitForm
     from kiosk.store import Store
 
-    folder = data_dir() / "samples"
-    folder.mkdir(exist_ok=True)
+    folder = _samples()
     stamp = folder / "store-version.txt"
     store = Store.open().path.stat()
     version = f"{store.st_size}:{store.st_mtime_ns}:{SAMPLE_REQUEST}"
