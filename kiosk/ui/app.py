@@ -61,7 +61,8 @@ def run(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)) -> int:
     app = application()
     window = open_window(fullscreen, size)
     # printed from inside the event loop, i.e. once the home screen takes touches: the start-up figure
-    QTimer.singleShot(0, lambda: print(f"西小服已就绪（进程启动后 {process_age_s() * 1000:.0f} ms）", flush=True))
+    QTimer.singleShot(0, lambda: print(f"西小服已就绪（进程启动后 {process_age_s() * 1000:.0f} ms，"
+                                       f"CPU {time.process_time() * 1000:.0f} ms）", flush=True))
     try:
         return app.exec()
     finally:
