@@ -47,12 +47,12 @@ def _frames(start: int, end: int) -> list[MouthFrame]:
 
 def test_each_sentence_shows_while_it_is_heard_and_clears_when_the_voice_stops(qtbot):
     window, conv, voice = _speaking_window(qtbot)
-    for event in [SpokenText(FIRST, 0, 400), *_frames(0, 400), SpokenText(SECOND, 400, 800), *_frames(400, 800),
-                  AnswerDone("", False, 0.8, "extractive")]:
+    for event in [SpokenText(FIRST, 0, 1500), *_frames(0, 1500), SpokenText(SECOND, 1500, 3000),
+                  *_frames(1500, 3000), AnswerDone("", False, 0.8, "extractive")]:
         voice.on_event(event)
     settle(window)
     seen: list[tuple[float, float, str, bool]] = []  # (clock before and after the avatar's tick, what it showed)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 10
     while conv.avatar.state == "speaking" and time.monotonic() < deadline:
         qtbot.wait(15)
         before = voice.clock()
@@ -63,7 +63,7 @@ def test_each_sentence_shows_while_it_is_heard_and_clears_when_the_voice_stops(q
     def during(start: float, end: float) -> list[tuple[str, bool]]:
         return [(text, shown) for t0, t1, text, shown in seen if start < t0 and t1 < end]
 
-    first, second = during(0, 400), during(400, 800)
+    first, second = during(0, 1500), during(1500, 3000)
     assert first and set(first) == {("经认定的区级研发中心，给予一次性奖励20万元。", True)}  # no citation mark
     assert second and set(second) == {(SECOND, True)}
     assert conv.avatar.state == "idle"
