@@ -71,6 +71,16 @@ class MouthFrame:
 
 
 @dataclass(frozen=True)
+class SpokenText:
+    """A sentence going out to the speaker now: heard from ``start_ms`` to ``end_ms`` on the clock of the
+    utterance's mouth frames, so a screen can show it as a subtitle while, and only while, it is heard."""
+
+    text: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
 class Interrupted:
     reason: str = "barge-in"
 

@@ -153,3 +153,15 @@ def test_policy_list_ends_with_a_next_step_and_keeps_the_card_answered_no(qtbot)
     assert "研发投入补助（测试）" in titles  # still on screen, now marked as not fitting
     assert "暂不符合" in titles
     assert "研发投入补助" in policies.helper.text.text()
+
+
+def test_the_policy_list_ends_with_asking_staff_to_go_through_it(qtbot):
+    window = make_window(qtbot, AnswerRulesOut())
+    window.session.scan_fields = dict(vm.demo_scan().fields)
+    window.navigate("policies")
+    settle(window)
+    inner = window.current().area.widget()
+    staff = next(b for b in inner.findChildren(QPushButton) if b.accessibleName().strip() == "请工作人员核对")
+    qtbot.mouseClick(staff, Qt.MouseButton.LeftButton)
+    assert len(window.helpdesk.calls) == 1 and window.helpdesk.calls[0].screen == window.current().title
+    assert window.overlay.isVisible() and "分钟" in window.overlay.body.text()  # and how long the wait is

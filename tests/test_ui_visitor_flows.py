@@ -10,7 +10,7 @@ Set KIOSK_FLOW_SCREENSHOTS=docs/screenshots/flows to keep the screenshots."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel
 from support_flows import STALL_MS, Heartbeat, Visitor, answer_in_view, shots_folder
 
@@ -53,6 +53,18 @@ def licence_in_scanner(data_dir):
     return licence
 
 
+def takeaway_readable(window) -> list[str]:
+    """The opened code is wholly inside the conversation's viewport and a phone reads the answer from it."""
+    from test_ui_takeaway import decode
+
+    area = window.current().area
+    takeaway = area.widget().findChildren(KioskBubble)[-1].takeaway
+    code = takeaway.code
+    top = code.mapTo(area.viewport(), QPoint(0, 0)).y()
+    problems = [] if top >= 0 and top + code.height() <= area.viewport().height() else [f"code at y={top}"]
+    return problems + ([] if decode(code) == takeaway.text else ["the code does not read back as the answer"])
+
+
 def answered(window) -> bool:
     conv = window.screens["conversation"]
     bubbles = conv.area.widget().findChildren(KioskBubble)
@@ -81,6 +93,12 @@ def test_visitor_flows_in_the_real_window(qtbot, kiosk, kiosk_env, tmp_path, siz
     you.key(conv.input, Qt.Key.Key_Return)
     you.wait_until(lambda: answered(window), 120, "the answer")
     you.step("answer", [answer_in_view])
+    # take the answer away on a phone: its code opens under it, whole on screen, and reads back as the answer
+    takeaway = conv.area.widget().findChildren(KioskBubble)[-1].takeaway
+    you.tap(takeaway.button)
+    you.wait_until(lambda: takeaway.code.matrix, 10, "the code")
+    you.step("takeaway-code", [takeaway_readable])
+    you.tap(takeaway.button)
     chips = [conv.suggestions.itemAt(i).widget() for i in range(conv.suggestions.count())]
     if chips:
         turns = len(window.session.conversation)
@@ -113,6 +131,8 @@ def test_visitor_flows_in_the_real_window(qtbot, kiosk, kiosk_env, tmp_path, siz
         you.tap(yes[0])
         you.wait_until(lambda: "正在" not in policies.summary.text() and not policies.rendering, 60, "the new match")
         you.step("policies-answered")
+    policies.area.ensureWidgetVisible(you.button("请工作人员核对", policies.area.widget()))  # the visitor scrolls down
+    you.step("policies-next-step")
     you.tap(you.button("预约申报咨询", policies.area.widget()))
 
     # the request after the scan → ticket → track it

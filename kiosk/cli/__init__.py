@@ -13,10 +13,10 @@ import sys
 COMMANDS = ["run", "console", "ask", "db", "models", "talk", "say", "scan", "match", "request", "guide", "screenshot"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: list[str] = COMMANDS) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="西小服 企业服务一体机")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in commands:
         importlib.import_module(f"kiosk.cli.{name}").register(sub)
     return parser
 
@@ -25,7 +25,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line, with the kiosk as ``args.kiosk`` (it builds nothing until the command asks for it)."""
     from kiosk.root import Kiosk
 
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # a named command loads only its own module: `kiosk run` opens its window without importing the others
+    parser = build_parser([argv[0]] if argv and argv[0] in COMMANDS else COMMANDS)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         args = parser.parse_args(["run", *(argv or [])])

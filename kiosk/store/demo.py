@@ -17,7 +17,8 @@ DEMO_DIR = config.REPO_ROOT / "policies_db" / "demo"
 # store keys of demo files start with this folder name, so real and demo files never collide
 DEMO_PREFIX = "demo/"
 SAMPLE_MARK = "样例"  # on every invented item, phone number and push message, and said aloud
-DEMO_BADGE = "演示内容"  # the permanent badge on screen while the store holds demo content
+# the permanent badge on screen while the store holds demo content: the same one word as every mark
+DEMO_BADGE = f"{SAMPLE_MARK}内容"
 SPOKEN_NOTE = f"以下是{SAMPLE_MARK}内容，仅作演示，不是正式政策。"
 
 

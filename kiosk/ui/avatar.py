@@ -26,6 +26,7 @@ STATES = ("idle", "waving", "listening", "thinking", "speaking")
 
 class Avatar(QWidget):
     speech_finished = Signal()
+    sentence_changed = Signal(str)  # the sentence heard now ("" when none), read on the same clock as the mouth
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -35,6 +36,7 @@ class Avatar(QWidget):
         self.state = "idle"
         self.mic_level = 0.0
         self.openness = 0.0
+        self.sentence = ""
         self._timeline: MouthTimeline | None = None
         self._clock: PlaybackClock | None = None
         self._t0 = time.monotonic()
@@ -53,6 +55,7 @@ class Avatar(QWidget):
             raise ValueError(state)
         if state != "speaking":
             self._timeline, self._clock, self.openness = None, None, 0.0
+            self._hear("")
         self.state = state
         self.update()
 
@@ -64,6 +67,11 @@ class Avatar(QWidget):
         self._timeline, self._clock = timeline, clock
         self.state = "speaking"
 
+    def _hear(self, sentence: str) -> None:
+        if sentence != self.sentence:
+            self.sentence = sentence
+            self.sentence_changed.emit(sentence)
+
     def tick(self) -> None:
         now = time.monotonic()
         if now >= self._next_blink:
@@ -72,6 +80,7 @@ class Avatar(QWidget):
         if self.state == "speaking" and self._timeline is not None and self._clock is not None:
             t = self._clock()
             self.openness = self._timeline.openness_at(t)
+            self._hear(self._timeline.sentence_at(t))
             if self._timeline.finished(t):
                 self.set_state("idle")
                 self.speech_finished.emit()

@@ -9,7 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.events import Citation
+from kiosk.ui.qr import TakeAway
 from kiosk.ui.session import mask_text
+from kiosk.ui.takeaway import takeaway_text
 from kiosk.ui.widgets import SAMPLE_WORD, IconButton, IconLabel, label, without_sample_word
 
 
@@ -39,6 +41,7 @@ class VisitorBubble(QWidget):
         self.set_text(text, draft)
 
     def set_text(self, text: str, draft: bool = False) -> None:
+        self.text = text
         self.label.setText(mask_text(text) + (" …" if draft else ""))
         self.frame.setProperty("draft", "true" if draft else "false")
         self.frame.style().polish(self.frame)
@@ -51,6 +54,8 @@ class KioskBubble(QWidget):
         super().__init__()
         self._open_source, self._brand = open_source, brand
         self._text = ""
+        self.citations: tuple[Citation, ...] = ()
+        self.takeaway: TakeAway | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.frame = QFrame()
@@ -85,18 +90,26 @@ class KioskBubble(QWidget):
     def add_citations(self, citations: tuple[Citation, ...]) -> None:
         if not citations:
             return
+        self.citations = citations
         head = QHBoxLayout()
         head.addWidget(IconLabel("doc", 28))
         head.addWidget(label("依据来源（点一下查看原文）", "muted"), 1)
         self.sources.addLayout(head)
         for c in citations:
             name = without_sample_word(c.title) if c.sample else c.title
-            title = f"[{c.n}] 《{name}》" + (f" {c.article}" if c.article else "")
+            # the mark before the title, where eliding a narrow card's line can never cut it off
+            title = f"[{c.n}] " + (f"{SAMPLE_WORD} · " if c.sample else "") + f"《{name}》"
+            title += f" {c.article}" if c.article else ""
             if c.doc_number:
                 title += f" · {c.doc_number}"
-            if c.sample:
-                title += f" · {SAMPLE_WORD}"
             self.sources.addWidget(SourceButton(title, lambda c=c: self._open_source(c)))
+
+
+    def offer_takeaway(self, question: str) -> TakeAway:
+        """"扫码带走" at the foot of the answer: its text and sources in a code for the visitor's phone."""
+        self.takeaway = TakeAway(takeaway_text(question, self._text, self.citations))
+        self.box.addWidget(self.takeaway)
+        return self.takeaway
 
 
 class SourceButton(IconButton):

@@ -1,14 +1,167 @@
-"""Realistic screen states for `kiosk screenshot` and the docs, from the sample view records."""
+"""What `kiosk screenshot` shows on each screen: the kiosk's own store and services, never hand-made screens.
+
+`collect` runs in a process of its own (no Qt), so reading the store, answering and matching go on while the
+window is built. An answer, matched policies and guides come from the store as a visitor would get them.
+Where the kiosk holds nothing to show — no visitor's licence, no request yet — a sample stands in, marked 样例:
+the licence's company is called a sample, and the sample request, routed by the real intake into a request file
+of its own (so the kiosk's own records are never touched), has 样例 before each of its matters.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.events import Citation
+from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui import viewmodels as vm
 
+SAMPLE_REQUEST = "园区门口人行道路砖破损，影响员工通行；另外想咨询高新技术企业认定什么时候申报。"
+SAMPLE_PHONE = "13800000000"
+GUIDE_ANSWERS = 1  # how many of a guide's questions the staged visitor has answered "yes"
 
-def stage(window, screen: str) -> None:
+
+def sample_scan() -> vm.ScanView:
+    """A licence as the scanner reads one, its company named as a sample."""
+    scan = vm.demo_scan()
+    scan.fields["name"] += f"（{SAMPLE_MARK}）"
+    return scan
+
+
+def collect(screen: str) -> dict[str, Any]:
+    """The records `screen` shows, read from the store and services (plain dataclasses, sent between processes)."""
+    from kiosk.store import Store
+
+    out: dict[str, Any] = {"demo": Store.open().has_demo_content()}
+    if screen == "conversation":
+        out["answer"] = _answer()
+    elif screen in ("scan", "policies"):
+        out["scan"] = sample_scan()
+        if screen == "policies":
+            out["policies"] = vm.demo_policies()
+    elif screen == "guide":
+        out.update(_guide())
+    elif screen in ("request", "staff"):
+        out.update(_requests(screen))
+    return out
+
+
+@dataclass
+class StagedAnswer:
+    """What the conversation screen shows of an answer: light to send between processes and to keep, unlike the
+    answer itself, whose retrieval hits would make the window's process import the whole answering stack."""
+
+    question: str
+    text: str
+    sentences: list[str]
+    citations: list[Citation]
+    suggestions: list[str]
+
+
+def _answer() -> StagedAnswer:
+    """The store's answer to the typical question, kept until the store or the answering code changes (making
+    it loads the segmenter's dictionaries, seconds of work a redrawn screen need not repeat)."""
+    import pickle
+
+    import kiosk.knowledge
+    from kiosk.store import Store
+
+    store = Store.open().path.stat()
+    code = max(f.stat().st_mtime_ns for f in Path(kiosk.knowledge.__file__).parent.iterdir() if f.is_file())
+    key = f"{store.st_size}:{store.st_mtime_ns}:{code}:{vm.DEMO_QUESTION}"
+    path = _samples() / "answer.pickle"
+    try:
+        saved_key, answer = pickle.loads(path.read_bytes())  # written only by this function, in the data folder
+        if saved_key == key and isinstance(answer, StagedAnswer):
+            return answer
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError):
+        pass
+    full = vm.demo_answer()
+    answer = StagedAnswer(full.question, full.text, list(full.sentences), list(full.citations),
+                          list(full.suggestions))
+    path.write_bytes(pickle.dumps((key, answer)))
+    return answer
+
+
+def _samples() -> Path:
+    from kiosk.config import data_dir
+
+    folder = data_dir() / "samples"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _guide() -> dict[str, Any]:
+    from kiosk.ui.backends import Backends
+
+    backends = Backends()
+    guides = backends.guides()
+    first = backends.tailor(guides[0].id, {})
+    answers = {key: True for key, _ in first.questions[:GUIDE_ANSWERS]}
+    return {"guides": guides, "guide": backends.tailor(first.id, answers), "answers": answers}
+
+
+def _requests(screen: str) -> dict[str, Any]:
+    """The kiosk's own queue for staff when it has one; otherwise, and for a visitor's ticket, the sample
+    request as the real intake routes it. The sample lives in a request file of its own in the data folder,
+    submitted once (and again after the store changes), so the kiosk's own records are never touched."""
+    from kiosk.requests import RequestService
+    from kiosk.ui import convert
+
+    if screen == "staff":
+        own = RequestService.open()
+        try:
+            if items := own.list_items():
+                return {"queue": convert.queue_rows(items, own.department_name, own.clock())}
+        finally:
+            own.close()
+    svc, ticket = _sample_requests()
+    try:
+        if screen == "staff":
+            rows = convert.queue_rows(svc.list_items(), svc.department_name, svc.clock())
+            for row in rows:
+                row.text = f"{SAMPLE_MARK}：{row.text}"
+            return {"queue": rows}
+        status = svc.status(ticket, SAMPLE_PHONE[-4:], source="screenshot")
+        view = convert.ticket_view(ticket, status.items, status.events, svc.department_name)
+        for item in view.items:
+            item.text = f"{SAMPLE_MARK}：{item.text}"
+        return {"ticket": view, "phone": SAMPLE_PHONE}
+    finally:
+        svc.close()
+
+
+def _sample_requests():
+    """The sample request file and its ticket; re-made when the store it was routed by has been rebuilt or the
+    sample changed."""
+    from kiosk.requests import RequestService, SubmitForm
+    from kiosk.store import Store
+
+    folder = _samples()
+    stamp = folder / "store-version.txt"
+    store = Store.open().path.stat()
+    version = f"{store.st_size}:{store.st_mtime_ns}:{SAMPLE_REQUEST}"
+    path = folder / "requests.db"
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != version:
+        for old in folder.glob("requests.db*"):
+            old.unlink()
+    svc = RequestService.open(path=path)
+    if items := svc.list_items():
+        return svc, items[0].ticket
+    scan = sample_scan()
+    receipt = svc.submit(SubmitForm(SAMPLE_REQUEST, scan.fields["name"], SAMPLE_PHONE, scan.fields["address"],
+                                    channel="kiosk-text"))
+    stamp.write_text(version, encoding="utf-8")
+    return svc, receipt.ticket
+
+
+def stage(window, screen: str, records: dict[str, Any]) -> None:
+    """Show `records` on the window's current screen, and the demo badge as the store says."""
+    window.demo_badge.setVisible(bool(records.get("demo")))
     current = window.current()
     if hasattr(current, "stage_demo"):
-        current.stage_demo(vm)
+        current.stage_demo(records)
 
 
 def licence_image(scan: vm.ScanView):

@@ -1,9 +1,12 @@
-"""The avatar's mouth timeline: openness per 20 ms frame, looked up against the audio playback clock.
+"""The avatar's mouth timeline: openness per 20 ms frame, and the sentence being said, looked up against the
+audio playback clock.
 
 The voice loop hands over `MouthFrame`s (time from the start of the utterance, openness 0–1) together with the
 audio. The avatar never counts frames itself: on every repaint it asks the playback clock where the audio is
 and reads the openness for that instant, so the mouth cannot drift from the sound however late a repaint comes.
-Without synthesised speech the mouth stays shut: a mouth moving in silence misleads the visitor.
+The subtitle under the avatar is read the same way, so it shows a sentence exactly while it is heard.
+Without synthesised speech the mouth stays shut and there is no subtitle: a mouth moving in silence misleads
+the visitor.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ class MouthTimeline:
         self._times: list[int] = []
         self._open: list[float] = []
         self.closed = False  # no more frames will come for this utterance
+        self._cues: list[tuple[int, int, str]] = []  # (start, end, sentence), in order of start
         self.extend(frames)
 
     def extend(self, frames: Iterable[MouthFrame], offset_ms: int = 0) -> None:
@@ -35,13 +39,28 @@ class MouthTimeline:
                 self._times.insert(i, t)
                 self._open.insert(i, _clamp(frame.openness))
 
+    def add_sentence(self, start_ms: int, end_ms: int, text: str) -> None:
+        """The sentence heard from `start_ms` to `end_ms` (a sentence of several clauses comes once a clause)."""
+        bisect.insort(self._cues, (start_ms, end_ms, text))
+
+    @property
+    def frames_end_ms(self) -> int:
+        return self._times[-1] + FRAME_MS if self._times else 0
+
     @property
     def end_ms(self) -> int:
-        return self._times[-1] + FRAME_MS if self._times else 0
+        return max([self.frames_end_ms] + [end for _, end, _ in self._cues])
+
+    def sentence_at(self, t_ms: float) -> str:
+        """The sentence being heard at `t_ms`, or "" between sentences and outside the speech."""
+        i = bisect.bisect_right(self._cues, (t_ms, float("inf"), "")) - 1
+        if i >= 0 and self._cues[i][0] <= t_ms < self._cues[i][1]:
+            return self._cues[i][2]
+        return ""
 
     def openness_at(self, t_ms: float) -> float:
         """Linear interpolation between neighbouring frames; shut before the first and after the last."""
-        if not self._times or t_ms < self._times[0] or t_ms >= self.end_ms:
+        if not self._times or t_ms < self._times[0] or t_ms >= self.frames_end_ms:
             return 0.0
         i = bisect.bisect_right(self._times, t_ms) - 1
         if i + 1 >= len(self._times):

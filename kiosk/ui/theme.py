@@ -161,5 +161,7 @@ QPushButton[role="source"] {{ text-align: left; background: {p.bg}; border: {bor
   padding: 0 {dim(18)}px; color: {p.text}; }}
 QPushButton[role="source"]:focus {{ border: {dim(3)}px solid {p.warn}; }}
 QLabel[role="caption"] {{ font-size: {px(30)}px; font-weight: 700; color: {p.brand_dark}; }}
+QLabel[role="subtitle"] {{ font-size: {px(26)}px; font-weight: 600; color: {p.text}; background: {p.card};
+  border: {border}px solid {p.line}; border-radius: {dim(14)}px; padding: {dim(10)}px {dim(14)}px; }}
 QToolTip {{ font-size: {px(22)}px; }}
 """

@@ -1,7 +1,8 @@
 """What the screens display, as plain records the service adapter fills from the domain packages.
 
-Screens only know these records, so each screen renders whether or not a service is installed, and
-`kiosk screenshot` can show every screen in a realistic state from `demo_*` data (marked as sample).
+Screens only know these records, so each screen renders whether or not a service is installed. `kiosk
+screenshot` fills them from the store (kiosk.ui.demo); the hand-made `demo_*` records below serve the tests,
+except the licence, which a screenshot shows marked 样例 since the store holds none.
 """
 
 from __future__ import annotations

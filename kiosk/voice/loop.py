@@ -49,6 +49,7 @@ from kiosk.events import (
     MouthFrame,
     Notice,
     PartialTranscript,
+    SpokenText,
 )
 from kiosk.voice.answer import AnswerSource
 from kiosk.voice.headless import NOT_HEARD
@@ -144,6 +145,7 @@ class VoiceLoop:
         with self._mouth_lock:
             self._mouth.append((starts_at, np.array([f.openness for f in piece.mouth], np.float32)))
             del self._mouth[:-16]
+        self.emit(SpokenText(piece.text, piece.start_ms, piece.start_ms + int(round(piece.seconds * 1000))))
         self.emit(piece.chunk())
         for frame in piece.mouth:
             self.emit(frame)

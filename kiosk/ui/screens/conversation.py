@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
@@ -15,6 +17,7 @@ from kiosk.events import (
     MouthFrame,
     Notice,
     PartialTranscript,
+    SpokenText,
 )
 from kiosk.ui.avatar import Avatar
 from kiosk.ui.chat import KioskBubble, VisitorBubble, source_html
@@ -22,9 +25,10 @@ from kiosk.ui.chips import ElidedButton, chip_row
 from kiosk.ui.keyboard import Keyboard
 from kiosk.ui.mouth import MouthTimeline
 from kiosk.ui.screens.base import Context, Screen
-from kiosk.ui.session import Turn
+from kiosk.ui.session import Turn, mask_text
 from kiosk.ui.widgets import IconButton, clear, label, scroll_column
 
+CITE_MARK = re.compile(r"\[\d+\]")  # citation numbers are for reading, not for the subtitle
 CAPTIONS = {"idle": "有问题随时问我", "listening": "我在听，请说…", "thinking": "让我想一想…", "speaking": "正在回答"}
 GREETING = "您好！请问有什么可以帮您？可以问我政策、办事材料、办理进度，也可以提诉求。"
 
@@ -42,6 +46,12 @@ class ConversationScreen(Screen):
         self.avatar = Avatar()
         self.avatar.speech_finished.connect(lambda: self._set_state("idle"))
         side.addWidget(self.avatar, 1)
+        self.subtitle = label("", "subtitle")  # the sentence being heard, while it is heard
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle.setAccessibleName("字幕")
+        self.subtitle.hide()
+        self.avatar.sentence_changed.connect(self._show_subtitle)
+        side.addWidget(self.subtitle)
         self.caption = label(CAPTIONS["idle"], "caption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         side.addWidget(self.caption)
@@ -80,6 +90,7 @@ class ConversationScreen(Screen):
         self._bubble: KioskBubble | None = None
         self._draft: VisitorBubble | None = None
         self._question: VisitorBubble | None = None  # the latest question, kept in view with its answer
+        self._in_view: QWidget | None = None  # a code the visitor just opened, kept in view instead
         self._voice_timeline: MouthTimeline | None = None
         self._level_timer = QTimer(self, interval=50, timeout=lambda: self.avatar.set_mic_level(
             self.ctx.services.mic_level()))
@@ -116,7 +127,7 @@ class ConversationScreen(Screen):
 
     def reset(self) -> None:
         self._turn = -1
-        self._bubble = self._draft = self._question = None
+        self._bubble = self._draft = self._question = self._in_view = None
         clear(self.chat)
         self.chat.addStretch(1)
         clear(self.suggestions)
@@ -181,6 +192,7 @@ class ConversationScreen(Screen):
             self._draft.set_text(text)
             self._question, self._draft = self._draft, None
         self.ctx.session.conversation.append(Turn("visitor", text))
+        self._in_view = None
         clear(self.suggestions)
         self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
         self._bubble.set_placeholder("让我查一查…")
@@ -197,7 +209,7 @@ class ConversationScreen(Screen):
                 self._draft.set_text(event.text, draft=True)
         elif isinstance(event, FinalTranscript):
             self._visitor_said(event.text)  # the voice loop answers it; its events follow on this turn
-        elif isinstance(event, MouthFrame):
+        elif isinstance(event, MouthFrame | SpokenText):
             self._follow_voice(event)
         elif self._bubble is None:
             if isinstance(event, Notice):
@@ -217,6 +229,8 @@ class ConversationScreen(Screen):
         if not bubble.text and done.answer:
             bubble.append(done.answer)
         bubble.add_citations(done.citations)
+        if bubble.text and self._question is not None:
+            bubble.offer_takeaway(self._question.text).opened.connect(self._keep_in_view)
         self.ctx.session.conversation.append(Turn("kiosk", bubble.text))
         self._offer(done.suggestions[:3])
         if self._voice_timeline is not None:
@@ -224,20 +238,32 @@ class ConversationScreen(Screen):
         if self.avatar.state != "speaking":
             self._set_state("idle")
 
-    def _follow_voice(self, frame: MouthFrame) -> None:
-        """Synthesised speech drives the mouth: frames go on the voice timeline, read against the speaker."""
+    def _follow_voice(self, event: MouthFrame | SpokenText) -> None:
+        """Synthesised speech drives the mouth and the subtitle: its frames and sentences go on the voice
+        timeline, read against the speaker."""
         clock = self.ctx.services.playback_clock()
         if clock is None:
             return
-        if self._voice_timeline is None or frame.t_ms < self._voice_timeline.end_ms - 2000:
+        start = event.t_ms if isinstance(event, MouthFrame) else event.start_ms
+        if self._voice_timeline is None or start < self._voice_timeline.end_ms - 2000:
             self._voice_timeline = MouthTimeline()  # a new answer (the voice restarts its times after a barge-in)
-        self._voice_timeline.extend([frame])
+        if isinstance(event, SpokenText):
+            self._voice_timeline.add_sentence(event.start_ms, event.end_ms, event.text)
+            return  # the mouth starts with the sound's own frames
+        self._voice_timeline.extend([event])
         if self.avatar.state != "speaking":
             self.avatar.speak(self._voice_timeline, clock)
             self.caption.setText(CAPTIONS["speaking"])
 
     def open_source(self, c: Citation) -> None:
         self.ctx.show_source(*source_html(c))
+
+    def _show_subtitle(self, sentence: str) -> None:
+        """The heard sentence in place of the state caption; gone the moment the voice stops."""
+        text = mask_text(CITE_MARK.sub("", sentence)).strip()
+        self.subtitle.setText(text)
+        self.subtitle.setVisible(bool(text))
+        self.caption.setVisible(not text)
 
     # -- helpers -------------------------------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
@@ -254,23 +280,33 @@ class ConversationScreen(Screen):
         for q in questions:
             self.suggestions.addWidget(ElidedButton(q, None, "chip", lambda q=q: self.ask(q)))
 
+    def _keep_in_view(self, widget: QWidget) -> None:
+        self._in_view = widget
+        self._scroll_timer.start()
+
     def _scroll_to_latest(self) -> None:
         """Show the end of the conversation, unless that would push the latest question out of view: an
-        answer taller than the screen is read from its start, with the question it answers above it."""
+        answer taller than the screen is read from its start, with the question it answers above it. A code
+        the visitor opened to scan stays wholly in view."""
+        if self._in_view is not None and self._in_view.isVisible():
+            self.area.ensureWidgetVisible(self._in_view, 0, 0)
+            return
         bar = self.area.verticalScrollBar()
         target = bar.maximum()
         if self._question is not None and self._question.parent() is not None:
             target = min(target, max(0, self._question.y() - self.chat.spacing()))
         bar.setValue(target)
 
-    def stage_demo(self, vm) -> None:
-        """A real answer from the default store, as a visitor would see it."""
-        answer = vm.demo_answer()
-        self._add(VisitorBubble(answer.question))
+    def stage_demo(self, records: dict) -> None:
+        """A real answer from the store, as a visitor would see it."""
+        answer = records["answer"]
+        self._question = self._add(VisitorBubble(answer.question))
         self._bubble = self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand))
         self._bubble.append(answer.text)
         self._bubble.add_citations(tuple(answer.citations))
+        self._bubble.offer_takeaway(answer.question)
         self._offer(answer.suggestions)
-        self.avatar.set_state("speaking")
+        self.avatar.set_state("speaking")  # caught while saying the answer's first sentence
         self.avatar.openness = 0.7
         self.caption.setText(CAPTIONS["speaking"])
+        self._show_subtitle((list(answer.sentences) or [answer.text])[0])

@@ -164,11 +164,9 @@ class GuideScreen(Screen):
         self.ctx.services.run(lambda: self.ctx.services.backends.print_guide(guide_id, answers),
                               self.for_this_visitor(done), self.ctx.toast)
 
-    def stage_demo(self, vm) -> None:
-        g = vm.demo_guide()
-        self.show_menu([g, vm.GuideView("relocation", "企业跨省迁移（一件事）"),
-                        vm.GuideView("startup", "项目开工审批（一件事）"),
-                        vm.GuideView("housing", "公租房申请（一件事）"), vm.GuideView("deregister", "企业注销（一件事）")])
+    def stage_demo(self, records: dict) -> None:
+        g = records["guide"]
+        self.show_menu(records["guides"])
         self._menu_buttons[g.id].setChecked(True)
-        self.answers = {"area_over_300": True, "outdoor_sign": False}
+        self.answers = dict(records["answers"])
         self.show_guide(g)

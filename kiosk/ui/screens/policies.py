@@ -144,6 +144,7 @@ class PoliciesScreen(Screen):
         ask = "预约政策申报咨询" + ("：" + "、".join(f"《{t}》" for t in titles) if titles else "")
         row.addWidget(IconButton(" 预约申报咨询", "clipboard", "primary",
                                  lambda: self.ctx.navigate("request", text=ask)))
+        row.addWidget(IconButton(" 请工作人员核对", "person", None, self.ctx.call_staff))
         row.addWidget(IconButton(" 问问西小服", "chat", None, lambda: self.ctx.navigate("conversation", keyboard=True)))
         row.addStretch(1)
         card.box.addLayout(row)
@@ -198,6 +199,6 @@ class PoliciesScreen(Screen):
         self.list.addWidget(card)
         self.list.addStretch(1)
 
-    def stage_demo(self, vm) -> None:
-        self.fields = dict(vm.demo_scan().fields)
-        self.show_results(vm.demo_policies())
+    def stage_demo(self, records: dict) -> None:
+        self.fields = dict(records["scan"].fields)
+        self.show_results(records["policies"])

@@ -290,5 +290,5 @@ class RequestScreen(Screen):
         self.details.addStretch(1)
         self.show_page(2)
 
-    def stage_demo(self, vm) -> None:
-        self.show_ticket(vm.demo_ticket(), "13812345678")
+    def stage_demo(self, records: dict) -> None:
+        self.show_ticket(records["ticket"], records["phone"])

@@ -265,13 +265,13 @@ class ScanScreen(Screen):
         self.ctx.session.scan_fields = fields
         self.ctx.navigate("policies", fields=fields)
 
-    def stage_demo(self, vm) -> None:
+    def stage_demo(self, records: dict) -> None:
         from kiosk.ui.demo import licence_image
 
-        image = licence_image(vm.demo_scan())
+        image = licence_image(records["scan"])
         self._show_hint(False)
         self.preview.setPixmap(QPixmap.fromImage(image).scaled(
             640, 448, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
         self.preview.show()
-        self.show_result(vm.demo_scan(), 0.7)
+        self.show_result(records["scan"], 0.7)
 

@@ -335,10 +335,10 @@ class StaffScreen(Screen):
     def _note(self, message: str) -> None:
         self.sample_note.setText(message)
 
-    def stage_demo(self, vm) -> None:
+    def stage_demo(self, records: dict) -> None:
         self.unlocked = True
         show_page(self.stack, 1)
-        show_page(self.pages, 3)
+        show_page(self.pages, 0)
         for i, b in enumerate(self.tabs):
-            b.setChecked(i == 3)
-        self.show_analytics(vm.demo_analytics())
+            b.setChecked(i == 0)
+        self.show_queue(records["queue"])
