@@ -22,6 +22,7 @@ from kiosk.config import data_dir
 from kiosk.events import EngineStatus
 from kiosk.ui.charts import BarChart, LineChart, RatingChart, RingChart
 from kiosk.ui.doctor_panel import DoctorPanel
+from kiosk.ui.kiosk_lock import shut_down
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.services import ENGINE_NAMES
 from kiosk.ui.session import mask_text
@@ -129,6 +130,7 @@ class StaffScreen(Screen):
             self.tabs.append(b)
             head.addWidget(b)
         head.addWidget(IconButton("退出", "lock", None, self.leave))
+        head.addWidget(IconButton("关闭一体机", "cross", "ghost", lambda: shut_down(self.window())))
         col.addLayout(head)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._queue_page())
