@@ -61,7 +61,7 @@ def _du_kb(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink()) // 1024
 
 
-def build(out: Path, archive: Path) -> Path:
+def build(out: Path, archive: Path, level: int = 6) -> Path:
     version = bundle.version()
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         work = Path(tmp)
@@ -83,7 +83,7 @@ def build(out: Path, archive: Path) -> Path:
         (pkg / "DEBIAN").mkdir()
         (pkg / "DEBIAN" / "control").write_text(control(version, _du_kb(pkg)), encoding="utf-8")
         deb = out / f"{APPID}_{version}_amd64.deb"
-        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z3", "--build", str(pkg), str(deb)],
+        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", f"-z{level}", "--build", str(pkg), str(deb)],
                        check=True, stdout=subprocess.DEVNULL)
     print(f"{deb}  {deb.stat().st_size / 1024 ** 2:.0f} MB")
     return deb
@@ -95,11 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bundle", type=Path, help="an offline bundle already built (default: build one)")
     parser.add_argument("--no-models", action="store_true", help="leave the models out (reduced, for tests)")
     parser.add_argument("--python", default=bundle.default_python(), help="the Python whose packages are bundled")
+    # gzip, since the dpkg of older UOS and Kylin releases reads neither zstd nor every xz option
+    parser.add_argument("--fast", action="store_true", help="lightest gzip compression (tests; a larger .deb)")
     args = parser.parse_args(argv)
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     archive = args.bundle or bundle.build(out, args.python, with_models=not args.no_models, with_debs=False)
-    build(out, archive.resolve())
+    build(out, archive.resolve(), level=1 if args.fast else 6)
     return 0
 
 

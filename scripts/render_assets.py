@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 
 from kiosk.ui.app import application  # noqa: E402
-from kiosk.ui.avatar import H, STATES, W, Avatar  # noqa: E402
+from kiosk.ui.avatar import STATES, Avatar, H, W  # noqa: E402
 from kiosk.ui.theme import Palette  # noqa: E402
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
