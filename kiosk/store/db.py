@@ -35,10 +35,13 @@ class Store:
         or when it was made with an older schema."""
         path = Path(path or config.store_path())
         if build_if_missing and (not path.exists() or _outdated(path)):
+            from kiosk.store.buildlock import build_lock
             from kiosk.store.demo import default_pack
             from kiosk.store.importer import build
 
-            build(path, config.sources_dirs(), demo=default_pack())
+            with build_lock(path):  # another loader may have built it while this one waited
+                if not path.exists() or _outdated(path):
+                    build(path, config.sources_dirs(), demo=default_pack())
         return cls(path)
 
     @property

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from kiosk.knowledge.segment import add_vocabulary, index_text
+from kiosk.store.buildlock import build_lock
 from kiosk.store.demo import DEMO_PREFIX
 from kiosk.store.records import BuildReport
 from kiosk.store.schema import MIGRATIONS, migrate
@@ -67,6 +68,12 @@ def _sha256(path: Path) -> str:
 def build(store: Path, dirs: Iterable[Path], full: bool = False,
           progress: Callable[[str], None] | None = None, demo: Path | None = None) -> BuildReport:
     """Build ``store`` from the real source folders ``dirs``, plus the demo pack ``demo`` when given."""
+    with build_lock(store):
+        return _build(store, dirs, full, progress, demo)
+
+
+def _build(store: Path, dirs: Iterable[Path], full: bool, progress: Callable[[str], None] | None,
+           demo: Path | None) -> BuildReport:
     report = BuildReport()
     files = discover(dirs, demo)
     hashes = {key: _sha256(path) for key, path, _ in files}
