@@ -107,23 +107,27 @@ def models(top: Path, python: str) -> None:
 
 
 def debs(top: Path) -> None:
-    """The run-time packages and everything they depend on, less what every Debian system has (required and
-    important priority, essential), downloaded for this machine's release."""
+    """The run-time packages and everything they depend on, as installed on this machine (where the kiosk runs,
+    so its choice among alternatives such as ``libsystemd0 | libelogind0`` is one that works), less what every
+    Debian system has (required and important priority, essential), at the installed versions."""
     folder = top / "debs"
     folder.mkdir(parents=True)
     tree = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
                            "--no-breaks", "--no-replaces", "--no-enhances", *RUNTIME_DEBS],
                           check=True, capture_output=True, text=True).stdout
-    names = sorted({line.strip() for line in tree.splitlines() if line and not line[0].isspace()
-                    and not line.startswith("<")})
-    shown = subprocess.run(["apt-cache", "show", "--no-all-versions", *names], capture_output=True, text=True).stdout
+    names = {line.strip() for line in tree.splitlines() if line and not line[0].isspace() and not line.startswith("<")}
+    installed = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version} ${Priority} ${Essential} ${db:Status-Abbrev}\n"],
+                               check=True, capture_output=True, text=True).stdout
     wanted = []
-    for paragraph in shown.split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in paragraph.splitlines() if ": " in line and line[0] != " ")
-        if fields.get("Package") and fields.get("Priority") not in ("required", "important") \
-                and fields.get("Essential") != "yes":
-            wanted.append(fields["Package"])
-    subprocess.run(["apt-get", "download", "-q", *wanted], check=True, cwd=folder, stdout=subprocess.DEVNULL)
+    for line in installed.splitlines():
+        package, ver, priority, essential, status = (line.split() + [""] * 5)[:5]
+        if package in names and status.startswith("ii") and priority not in ("required", "important") \
+                and essential != "yes":
+            wanted.append(f"{package}={ver}")
+    missing = [n for n in RUNTIME_DEBS if not any(w.startswith(n + "=") for w in wanted)]
+    if missing:
+        raise SystemExit(f"not installed on this machine, run scripts/install.sh first: {' '.join(missing)}")
+    subprocess.run(["apt-get", "download", "-q", *sorted(wanted)], check=True, cwd=folder, stdout=subprocess.DEVNULL)
 
 
 def store(top: Path, python: str) -> None:
