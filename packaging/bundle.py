@@ -109,7 +109,7 @@ def models(top: Path, python: str) -> None:
 def debs(top: Path) -> None:
     """The run-time packages and everything they depend on, as installed on this machine (where the kiosk runs,
     so its choice among alternatives such as ``libsystemd0 | libelogind0`` is one that works), less what every
-    Debian system has (required and important priority, essential), at the installed versions."""
+    Debian system has (required and important priority, essential), at the archive's current versions."""
     folder = top / "debs"
     folder.mkdir(parents=True)
     tree = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
@@ -120,11 +120,11 @@ def debs(top: Path) -> None:
                                check=True, capture_output=True, text=True).stdout
     wanted = []
     for line in installed.splitlines():
-        package, ver, priority, essential, status = (line.split() + [""] * 5)[:5]
+        package, _version, priority, essential, status = (line.split() + [""] * 5)[:5]
         if package in names and status.startswith("ii") and priority not in ("required", "important") \
                 and essential != "yes":
-            wanted.append(f"{package}={ver}")
-    missing = [n for n in RUNTIME_DEBS if not any(w.startswith(n + "=") for w in wanted)]
+            wanted.append(package)
+    missing = [n for n in RUNTIME_DEBS if n not in wanted]
     if missing:
         raise SystemExit(f"not installed on this machine, run scripts/install.sh first: {' '.join(missing)}")
     subprocess.run(["apt-get", "download", "-q", *sorted(wanted)], check=True, cwd=folder, stdout=subprocess.DEVNULL)
