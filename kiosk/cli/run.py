@@ -35,10 +35,6 @@ def handle(args) -> int:
         from kiosk.supervise import main
 
         return main(fullscreen=args.fullscreen, size=args.size)
-    if not os.environ.get(SUPERVISED_ENV):  # under the supervisor, the output goes to its log instead
-        from kiosk.logs import log_to_file
-
-        log_to_file("kiosk.log")
     from kiosk.ui.app import display_available
 
     if not display_available():
@@ -46,6 +42,10 @@ def handle(args) -> int:
         return _console()
     from kiosk.ui.app import run
 
+    if not os.environ.get(SUPERVISED_ENV):  # under the supervisor, the output goes to its log instead
+        from kiosk.logs import log_to_file
+
+        log_to_file("kiosk.log")
     return run(fullscreen=args.fullscreen, size=size)
 
 
