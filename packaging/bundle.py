@@ -108,26 +108,40 @@ def models(top: Path, python: str) -> None:
 
 def debs(top: Path) -> None:
     """The run-time packages and everything they depend on, as installed on this machine (where the kiosk runs,
-    so its choice among alternatives such as ``libsystemd0 | libelogind0`` is one that works), less what every
-    Debian system has (required and important priority, essential), at the archive's current versions."""
+    so its choice among alternatives such as ``libsystemd0 | libelogind0`` is one that works), at the archive's
+    current versions, as a flat apt repository: the target's apt picks what it lacks or has too old."""
     folder = top / "debs"
     folder.mkdir(parents=True)
     tree = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
                            "--no-breaks", "--no-replaces", "--no-enhances", *RUNTIME_DEBS],
                           check=True, capture_output=True, text=True).stdout
     names = {line.strip() for line in tree.splitlines() if line and not line[0].isspace() and not line.startswith("<")}
-    installed = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version} ${Priority} ${Essential} ${db:Status-Abbrev}\n"],
-                               check=True, capture_output=True, text=True).stdout
-    wanted = []
-    for line in installed.splitlines():
-        package, _version, priority, essential, status = (line.split() + [""] * 5)[:5]
-        if package in names and status.startswith("ii") and priority not in ("required", "important") \
-                and essential != "yes":
-            wanted.append(package)
+    installed = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${db:Status-Abbrev}\n"], check=True,
+                               capture_output=True, text=True).stdout
+    wanted = sorted(p for p, status in (line.split()[:2] for line in installed.splitlines() if len(line.split()) > 1)
+                    if p in names and status.startswith("ii"))
     missing = [n for n in RUNTIME_DEBS if n not in wanted]
     if missing:
         raise SystemExit(f"not installed on this machine, run scripts/install.sh first: {' '.join(missing)}")
-    subprocess.run(["apt-get", "download", "-q", *sorted(wanted)], check=True, cwd=folder, stdout=subprocess.DEVNULL)
+    subprocess.run(["apt-get", "download", "-q", *wanted], check=True, cwd=folder, stdout=subprocess.DEVNULL)
+    flat_repository(folder)
+    (folder / "WANTED").write_text("\n".join(RUNTIME_DEBS) + "\n", encoding="utf-8")
+
+
+def flat_repository(folder: Path) -> None:
+    """``Packages`` and ``Release`` for the .deb files in ``folder``, so apt can install from it offline."""
+    stanzas = []
+    for deb in sorted(folder.glob("*.deb")):
+        fields = subprocess.run(["dpkg-deb", "-f", str(deb)], check=True, capture_output=True, text=True).stdout
+        data = deb.read_bytes()
+        stanzas.append(fields.rstrip("\n") + f"\nFilename: ./{deb.name}\nSize: {len(data)}\n"
+                       f"MD5sum: {hashlib.md5(data).hexdigest()}\nSHA256: {hashlib.sha256(data).hexdigest()}\n")
+    packages = "\n".join(stanzas).encode("utf-8")
+    (folder / "Packages").write_bytes(packages)
+    (folder / "Release").write_text(
+        f"Origin: xixiaofu-kiosk\nLabel: xixiaofu-kiosk offline\nSuite: offline\nCodename: offline\n"
+        f"Date: {time.strftime('%a, %d %b %Y %H:%M:%S UTC', time.gmtime())}\nSHA256:\n"
+        f" {hashlib.sha256(packages).hexdigest()} {len(packages)} Packages\n", encoding="utf-8")
 
 
 def store(top: Path, python: str) -> None:

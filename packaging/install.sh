@@ -25,19 +25,23 @@ step() { printf '\n== %s\n' "$*"; }
 . "$HERE/BUNDLE_INFO"
 
 # --- system packages (Debian family) -----------------------------------------------------------------------
-if ((SYSTEM)) && compgen -G "$HERE/debs/*.deb" >/dev/null; then
+# debs/ is a flat apt repository: apt, told to read only it, installs what this machine lacks or has too old.
+if ((SYSTEM)) && [ -f "$HERE/debs/Packages" ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "提示：不是 root，跳过系统组件（声音、字体、图形库）。缺什么，装好后 kiosk doctor 会列出。" >&2
   else
-    needed=()
-    for deb in "$HERE"/debs/*.deb; do
-      pkg="$(dpkg-deb -f "$deb" Package)"
-      dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || needed+=("$deb")
-    done
-    if ((${#needed[@]})); then
-      step "安装系统组件：${#needed[@]} 个"
-      DEBIAN_FRONTEND=noninteractive dpkg -i "${needed[@]}"
-    fi
+    step "安装系统组件（离线，来自 debs/）"
+    APT_DIR="$(mktemp -d)"
+    trap 'rm -rf "$APT_DIR"' EXIT
+    mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/archives/partial"
+    echo "deb [trusted=yes] file:$HERE/debs ./" > "$APT_DIR/sources.list"
+    APT=(apt-get -q -o "Dir::Etc::SourceList=$APT_DIR/sources.list" -o "Dir::Etc::SourceParts=$APT_DIR/none"
+         -o "Dir::State::Lists=$APT_DIR/lists" -o "Dir::Cache::Archives=$APT_DIR/archives"
+         -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache=" -o "APT::Sandbox::User=root")
+    "${APT[@]}" update >/dev/null
+    # shellcheck disable=SC2046
+    DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y --no-install-recommends $(cat "$HERE/debs/WANTED") \
+      || { echo "系统组件安装失败（见上方 apt 的说明）。" >&2; exit 1; }
   fi
 fi
 
@@ -69,6 +73,8 @@ step "安装 Python 组件（离线，来自 wheelhouse）"
 [ -x "$PREFIX/venv/bin/python" ] || "$PYTHON" -m venv "$PREFIX/venv"
 PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 "$PREFIX/venv/bin/python" -m pip install -q --no-index --no-deps \
   "$HERE"/wheelhouse/*.whl
+# Compiled now, so a kiosk installed read-only (/opt, a .deb) never writes bytecode beside its sources.
+"$PREFIX/venv/bin/python" -m compileall -q "$PREFIX/app" >/dev/null
 
 if compgen -G "$HERE/models/*/*" >/dev/null; then
   step "安装模型并校验"
