@@ -62,7 +62,11 @@ fi
 
 # --- models and content ----------------------------------------------------------------------------------
 step "Installing offline models"
-"$ROOT/.venv/bin/kiosk" models install --default || echo "部分模型未能安装，一体机将以降级模式运行（见上方说明）。"
+# A default model that cannot be installed stops the install: a kiosk (or CI) without it would run untested.
+if ! "$ROOT/.venv/bin/kiosk" models install --default; then
+  echo "默认模型未能安装（原因见上方）。联网后重新运行本脚本，或用 kiosk models import U盘目录 导入后再运行。" >&2
+  exit 1
+fi
 # The voice renders its fixed phrases (greeting, answer openings, refusals) once into ~/.cache/kiosk/voice,
 # at the normal and the elderly pace, so the first start does not spend that time; this also checks the voice.
 for pace in "" "--elderly"; do

@@ -136,7 +136,9 @@ def import_updates(service: RequestService, path: Path) -> ImportReport:
     report = ImportReport()
     db = service.db
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # One update per "\n"-ended line: str.splitlines() would also cut at U+2028 or U+0085, which JSON
+        # allows unescaped inside a note.
+        lines = path.read_text(encoding="utf-8").split("\n")
     except OSError as exc:
         raise RequestError(f"读不到状态更新文件 {path}：{exc.strerror}") from None
     for number, line in enumerate(lines, start=1):

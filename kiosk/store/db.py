@@ -37,10 +37,13 @@ class Store:
         the setting)."""
         path = Path(path or config.store_path())
         if tokenizer is not None and (not path.exists() or _outdated(path)):
+            from kiosk.store.buildlock import build_lock
             from kiosk.store.demo import default_pack
             from kiosk.store.importer import build
 
-            build(path, config.sources_dirs(), demo=default_pack(demo_content), tokenizer=tokenizer)
+            with build_lock(path):  # another loader may have built it while this one waited
+                if not path.exists() or _outdated(path):
+                    build(path, config.sources_dirs(), demo=default_pack(demo_content), tokenizer=tokenizer)
         return cls(path)
 
     @property

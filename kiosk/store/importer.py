@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kiosk.errors import FriendlyError
 from kiosk.store import chunking, demo, schema, sources, validity
+from kiosk.store.buildlock import build_lock
 from kiosk.store.demo import DEMO_PREFIX
 from kiosk.store.records import BuildReport
 from kiosk.store.schema import MIGRATIONS, migrate
@@ -67,6 +68,12 @@ def build(store: Path, dirs: Iterable[Path], full: bool = False, progress: Calla
           demo: Path | None = None, *, tokenizer: Tokenizer) -> BuildReport:
     """Build ``store`` from the real source folders ``dirs``, plus the demo pack ``demo`` when given, indexing
     the passages with ``tokenizer`` (the one the queries use: `kiosk.knowledge.segment.TOKENIZER`)."""
+    with build_lock(store):
+        return _build(store, dirs, full, progress, demo, tokenizer)
+
+
+def _build(store: Path, dirs: Iterable[Path], full: bool, progress: Callable[[str], None] | None,
+           demo: Path | None, tokenizer: Tokenizer) -> BuildReport:
     report = BuildReport()
     files = discover(dirs, demo)
     hashes = {key: _sha256(path) for key, path, _ in files}

@@ -48,6 +48,9 @@ def open_window(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)):
     app = application()
     window = build_window()
     if fullscreen:
+        from kiosk.ui.kiosk_lock import lock
+
+        lock(window)
         window.showFullScreen()
     else:
         window.resize(*size)

@@ -16,6 +16,7 @@ import multiprocessing as mp
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -41,6 +42,8 @@ CALLS = {"load", "answer", "scan", "match", "submit", "track", "rate", "queue", 
          "voice_release", "demo_content", "act"}
 LOADERS = ("knowledge", "dialogue", "pinyin", "ocr")
 GONE = "后台服务已停止，请联系工作人员重启一体机。"
+RESTARTING = "后台服务刚才中断了，正在自动恢复，请稍等几秒再试。"
+MAX_RESTARTS, RESTART_WINDOW_S = 5, 60.0  # more deaths than this in a minute: a fault a restart will not cure
 
 
 class RemoteVoice:
@@ -71,20 +74,41 @@ class RemoteVoice:
 
 class RemoteBackends:
     def __init__(self) -> None:
-        ctx = mp.get_context("spawn")  # a fresh interpreter: forking a process that runs Qt is unsafe
-        self._conn, child = ctx.Pipe()
-        self._process = ctx.Process(target=serve, args=(child,), name="kiosk-services", daemon=True)
-        self._process.start()
-        child.close()
         self._ids = itertools.count(1)
         self._pending: dict[int, queue.Queue] = {}
         self._lock = threading.Lock()
         self._alive = True
+        self._closing = False
+        self._restarts: list[float] = []
+        self._spawn()
         self.voice: RemoteVoice | None = None
         self._on_voice: Callable[[object], None] | None = None
         threading.Thread(target=self._read, name="kiosk-services-reader", daemon=True).start()
 
     # -- wire ----------------------------------------------------------------------------------------------
+    def _spawn(self) -> None:
+        ctx = mp.get_context("spawn")  # a fresh interpreter: forking a process that runs Qt is unsafe
+        self._conn, child = ctx.Pipe()
+        self._process = ctx.Process(target=serve, args=(child,), name="kiosk-services", daemon=True)
+        self._process.start()
+        child.close()
+
+    def _respawn(self) -> bool:
+        """A new service process after the old one died (killed, out of memory), with its engines loading
+        again; ``False`` once it has died too often in a minute to be worth restarting."""
+        now = time.monotonic()
+        self._restarts = [t for t in self._restarts if now - t < RESTART_WINDOW_S] + [now]
+        if self._closing or len(self._restarts) > MAX_RESTARTS:
+            return False
+        log.warning("service process ended (exit %s); starting a new one", self._process.exitcode)
+        with self._lock:
+            self._spawn()
+        for name in LOADERS:
+            self.post("load", name)
+        if self.voice is not None:
+            self.post("start_voice")
+        return True
+
     def _send(self, msg: ToServices) -> None:
         with self._lock:
             if not self._alive:
@@ -123,6 +147,10 @@ class RemoteBackends:
             try:
                 msg: ToWindow = self._conn.recv()
             except (EOFError, OSError):
+                for call_id, replies in list(self._pending.items()):
+                    replies.put(Failure(call_id, RESTARTING))
+                if self._respawn():
+                    continue
                 break
             if isinstance(msg, VoiceEvent | VoiceLevel | VoiceAnchor):
                 self._voice_message(msg)
@@ -144,6 +172,7 @@ class RemoteBackends:
             self._on_voice(msg.event)
 
     def close(self) -> None:
+        self._closing = True
         with contextlib.suppress(Unavailable, OSError):
             self._send(Stop())
         self._process.join(timeout=3)

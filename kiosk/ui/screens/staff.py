@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from kiosk.config import data_dir
 from kiosk.events import EngineStatus
 from kiosk.ui.charts import BarChart, LineChart, RatingChart, RingChart
+from kiosk.ui.doctor_panel import DoctorPanel
+from kiosk.ui.kiosk_lock import shut_down
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.services import ENGINE_NAMES
 from kiosk.ui.session import mask_text
@@ -128,6 +130,7 @@ class StaffScreen(Screen):
             self.tabs.append(b)
             head.addWidget(b)
         head.addWidget(IconButton("退出", "lock", None, self.leave))
+        head.addWidget(IconButton("关闭一体机", "cross", "ghost", lambda: shut_down(self.window())))
         col.addLayout(head)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._queue_page())
@@ -195,10 +198,14 @@ class StaffScreen(Screen):
         self.reload_status = label("", "muted")
         content.box.addWidget(self.reload_status)
         content.box.addWidget(IconButton(" 重新载入政策库", "refresh", "primary", self.reload))
-        content.box.addStretch(1)
-        row.addWidget(content, 1)
         self.engines = Card(margins=32, spacing=12)
-        row.addWidget(self.engines, 1)
+        left = QVBoxLayout()
+        left.setSpacing(24)
+        left.addWidget(content)
+        left.addWidget(self.engines, 1)
+        row.addLayout(left, 1)
+        self.doctor = DoctorPanel(self.ctx)
+        row.addWidget(self.doctor, 1)
         return page
 
     def show_page(self, index: int) -> None:
@@ -292,6 +299,7 @@ class StaffScreen(Screen):
         self.ctx.navigate("conversation")
 
     def load_status(self) -> None:
+        self.doctor.check()
         clear(self.engines.box)
         self.engines.box.addWidget(label("设备与模型", "h2"))
         states = self.ctx.services.states
