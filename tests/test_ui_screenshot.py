@@ -16,12 +16,12 @@ def _texts(window) -> list[str]:
 
 
 def test_the_guide_screen_lists_the_stores_own_guides(qtbot, tmp_path):
-    from kiosk.guides.catalog import load_catalog
+    from kiosk.root import Kiosk
 
     window = make_window(qtbot)
     render(window, "guide", tmp_path / "guide.png")
     guide = window.current()
-    assert {g.title for g in guide.guides} == {g.name for g in load_catalog().guides}
+    assert {g.title for g in guide.guides} == {g.name for g in Kiosk().catalog.guides}
     assert guide.guides and all(g.id in guide._menu_buttons for g in guide.guides)
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.events import Citation
 from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui import viewmodels as vm
+
+if TYPE_CHECKING:
+    from kiosk.root import Kiosk
 
 SAMPLE_REQUEST = "园区门口人行道路砖破损，影响员工通行；另外想咨询高新技术企业认定什么时候申报。"
 SAMPLE_PHONE = "13800000000"
@@ -31,19 +34,20 @@ def sample_scan() -> vm.ScanView:
 
 def collect(screen: str) -> dict[str, Any]:
     """The records `screen` shows, read from the store and services (plain dataclasses, sent between processes)."""
-    from kiosk.store import Store
+    from kiosk.root import Kiosk
 
-    out: dict[str, Any] = {"demo": Store.open().has_demo_content()}
+    kiosk = Kiosk()
+    out: dict[str, Any] = {"demo": kiosk.store.has_demo_content()}
     if screen == "conversation":
-        out["answer"] = _answer()
+        out["answer"] = _answer(kiosk)
     elif screen in ("scan", "policies"):
         out["scan"] = sample_scan()
         if screen == "policies":
             out["policies"] = vm.demo_policies()
     elif screen == "guide":
-        out.update(_guide())
+        out.update(_guide(kiosk))
     elif screen in ("request", "staff"):
-        out.update(_requests(screen))
+        out.update(_requests(kiosk, screen))
     return out
 
 
@@ -59,16 +63,15 @@ class StagedAnswer:
     suggestions: list[str]
 
 
-def _answer() -> StagedAnswer:
+def _answer(kiosk: Kiosk) -> StagedAnswer:
     """The store's answer to the typical question, kept until the store or the answering code changes (making
     it loads the segmenter's dictionaries, seconds of work a redrawn screen need not repeat)."""
     import pickle
 
-    import kiosk.knowledge
-    from kiosk.store import Store
+    from kiosk import knowledge
 
-    store = Store.open().path.stat()
-    code = max(f.stat().st_mtime_ns for f in Path(kiosk.knowledge.__file__).parent.iterdir() if f.is_file())
+    store = kiosk.store.path.stat()
+    code = max(f.stat().st_mtime_ns for f in Path(knowledge.__file__).parent.iterdir() if f.is_file())
     key = f"{store.st_size}:{store.st_mtime_ns}:{code}:{vm.DEMO_QUESTION}"
     path = _samples() / "answer.pickle"
     try:
@@ -92,31 +95,27 @@ def _samples() -> Path:
     return folder
 
 
-def _guide() -> dict[str, Any]:
+def _guide(kiosk: Kiosk) -> dict[str, Any]:
     from kiosk.ui.backends import Backends
 
-    backends = Backends()
+    backends = Backends(kiosk)
     guides = backends.guides()
     first = backends.tailor(guides[0].id, {})
     answers = {key: True for key, _ in first.questions[:GUIDE_ANSWERS]}
     return {"guides": guides, "guide": backends.tailor(first.id, answers), "answers": answers}
 
 
-def _requests(screen: str) -> dict[str, Any]:
+def _requests(kiosk: Kiosk, screen: str) -> dict[str, Any]:
     """The kiosk's own queue for staff when it has one; otherwise, and for a visitor's ticket, the sample
     request as the real intake routes it. The sample lives in a request file of its own in the data folder,
     submitted once (and again after the store changes), so the kiosk's own records are never touched."""
-    from kiosk.requests import RequestService
     from kiosk.ui import convert
 
     if screen == "staff":
-        own = RequestService.open()
-        try:
-            if items := own.list_items():
-                return {"queue": convert.queue_rows(items, own.department_name, own.clock())}
-        finally:
-            own.close()
-    svc, ticket = _sample_requests()
+        own = kiosk.request_service()
+        if items := own.list_items():
+            return {"queue": convert.queue_rows(items, own.department_name, own.clock())}
+    svc, ticket = _sample_requests(kiosk)
     try:
         if screen == "staff":
             rows = convert.queue_rows(svc.list_items(), svc.department_name, svc.clock())
@@ -132,21 +131,20 @@ def _requests(screen: str) -> dict[str, Any]:
         svc.close()
 
 
-def _sample_requests():
+def _sample_requests(kiosk: Kiosk):
     """The sample request file and its ticket; re-made when the store it was routed by has been rebuilt or the
     sample changed."""
     from kiosk.requests import RequestService, SubmitForm
-    from kiosk.store import Store
 
     folder = _samples()
     stamp = folder / "store-version.txt"
-    store = Store.open().path.stat()
+    store = kiosk.store.path.stat()
     version = f"{store.st_size}:{store.st_mtime_ns}:{SAMPLE_REQUEST}"
     path = folder / "requests.db"
     if not stamp.is_file() or stamp.read_text(encoding="utf-8") != version:
         for old in folder.glob("requests.db*"):
             old.unlink()
-    svc = RequestService.open(path=path)
+    svc = RequestService.open(kiosk.departments(), path=path)
     if items := svc.list_items():
         return svc, items[0].ticket
     scan = sample_scan()
