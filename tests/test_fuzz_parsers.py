@@ -103,7 +103,7 @@ OUTBOX_LINES = st.lists(st.one_of(UPDATES.map(lambda u: json.dumps(u, ensure_asc
 def requests_service(tmp_path: Path):
     from kiosk.requests.service import RequestService
 
-    service = RequestService.open(path=tmp_path / "requests.db")
+    service = RequestService.open([], path=tmp_path / "requests.db")
     yield service
     service.close()
 

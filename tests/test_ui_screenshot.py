@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 from support_ui import TICKET, make_window
 
-from kiosk.requests import RequestService, SubmitForm
+from kiosk.requests import SubmitForm
+from kiosk.root import Kiosk
 from kiosk.store.demo import SAMPLE_MARK
 from kiosk.ui.app import render
 
@@ -16,8 +17,6 @@ def _texts(window) -> list[str]:
 
 
 def test_the_guide_screen_lists_the_stores_own_guides(qtbot, tmp_path):
-    from kiosk.root import Kiosk
-
     window = make_window(qtbot)
     render(window, "guide", tmp_path / "guide.png")
     guide = window.current()
@@ -31,7 +30,7 @@ def test_a_ticket_is_routed_by_the_real_intake_marked_and_kept_out_of_the_kiosks
     texts = " ".join(_texts(window))
     assert TICKET.search(texts)
     assert SAMPLE_MARK in texts  # the visitor's matter is a sample, and says so
-    own = RequestService.open()
+    own = Kiosk().request_service()
     try:
         assert own.list_items() == []  # the screenshot wrote nothing into the kiosk's own request file
         names = {own.department_name(d) for d in own.router.departments}
@@ -46,7 +45,7 @@ def test_staff_see_the_kiosks_own_queue_when_it_has_one(qtbot, tmp_path):
     render(window, "staff", tmp_path / "sample.png")
     sample = [window.current().table.item(r, 1).text() for r in range(window.current().table.rowCount())]
     assert sample and all(SAMPLE_MARK in text for text in sample)
-    own = RequestService.open()
+    own = Kiosk().request_service()
     try:
         own.submit(SubmitForm("厂区门口路灯坏了好几天，晚上很黑", "杭州某某科技有限公司", "13912345678"))
     finally:

@@ -115,11 +115,13 @@ def screenshot(screen: str, out: Path, size: tuple[int, int] = (1920, 1080), eld
 def _store_only():
     """The window's services with the store open and no engine loaded: the screen is staged from collected
     records, and the status line and the demo badge say what the store holds."""
+    from kiosk.store import Store
     from kiosk.ui.backends import Backends
     from kiosk.ui.services import Services
 
     backends = Backends()
-    backends.store = backends.kiosk.store
+    # the store as it is, without the segmenter a build would load: the records' process builds it if needed
+    backends.store = Store(backends.kiosk.store_path)
     return Services(backends)
 
 
