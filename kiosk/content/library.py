@@ -92,7 +92,7 @@ class Library:
             if not original.exists():
                 original.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, original)
-            cuts = cut_lines(extracted.lines, proposal.title)
+            cuts = cut_lines(extracted.lines, proposal.title, proposal.doc_number)
             if not cuts:
                 raise ContentError(f"“{path.name}”里没有可以切分成段落的正文，没有导入。")
             write_document(self.source / POLICIES / doc_id, _front_matter(proposal), cuts)
@@ -115,7 +115,7 @@ class Library:
             raise ContentError(f"没有编号为“{doc_id}”的导入文件。")
         meta, _ = self.cut(doc_id)
         extracted = read_file(self.root / entry["original"], ocr)
-        cuts = cut_lines(extracted.lines, str(meta.get("title") or ""))
+        cuts = cut_lines(extracted.lines, str(meta.get("title") or ""), str(meta.get("doc_number") or ""))
         return self.save_cut(doc_id, meta, cuts, who, f"按原件重新切分《{meta.get('title')}》")
 
     def save_cut(self, doc_id: str, meta: dict, cuts: list[Cut], who: str, summary: str) -> int:

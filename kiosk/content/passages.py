@@ -26,10 +26,12 @@ class Cut:
     text: str
 
 
-def cut_lines(lines: list[str], title: str = "") -> list[Cut]:
-    """The passages the store's own rules cut from these lines; the title line itself is not a passage."""
-    body = [line for line in lines if line.lstrip("# ").strip() != title.strip()] if title else lines
-    return [Cut(c.article, c.heading, c.text) for c in split_passages(body) if c.text.lstrip("# ").strip() != title]
+def cut_lines(lines: list[str], *own: str) -> list[Cut]:
+    """The passages the store's own rules cut from these lines; lines that only repeat the document's title or
+    文号 (kept in its front matter) are not passages."""
+    skip = {o.strip() for o in own if o.strip()}
+    body = [line for line in lines if line.lstrip("# ").strip() not in skip]
+    return [Cut(c.article, c.heading, c.text) for c in split_passages(body) if c.text.lstrip("# ").strip() not in skip]
 
 
 def render(meta: dict, cuts: list[Cut]) -> str:
