@@ -1,0 +1,113 @@
+"""A draft of one policy's eligibility rule, for an editor to accept, edit or reject.
+
+The policy's passages are cut into clauses (an article, or an enumerated item inside it: 第三条（二）); clauses
+about who may apply give the rule's common conditions, clauses that grant a support item to those meeting a
+condition (“对…的，给予…”) give one alternative each, combined as an any_of. Clauses about materials, review
+and procedure give none. Every leaf carries the clause it came from and the words it was read from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+from kiosk.content.drafting.leaves import find_leaves
+from kiosk.store.records import Passage
+
+ITEM_RE = re.compile(r"（[一二三四五六七八九十]{1,3}）|\([一二三四五六七八九十\d]{1,3}\)|(?<![\d.])\d{1,2}[、．]|[①②③④⑤⑥⑦⑧⑨⑩]")
+APPLIES_RE = re.compile(r"适用|对象|条件|申报|申请|符合|满足|具备|须|应当|应|资格|范围|主体|企业|单位")
+GRANTS_RE = re.compile(r"给予|奖励|补助|补贴|资助|扶持|贴息|支持|一次性")
+PROCESS_RE = re.compile(r"申报材料|提交|受理部门|咨询电话|负责解释|审核|公示|拨付|监督|追回|收回|骗取|弄虚作假|就高不重复|"
+                        r"不重复享受|解释|施行|有效期|材料")
+# a document's purpose (“为…，制定本办法”, “推动其成长为高新技术企业”) states aims, not conditions
+PURPOSE_RE = re.compile(r"制定本|特制定|结合[^，。]{0,8}实际|成长为|培育成|发展成为|争创|目标")
+SENTENCE_RE = re.compile(r"[^。；;]+[。；;]?")
+
+
+def clauses(passages: Iterable[Passage]) -> list[tuple[str, str]]:
+    """(clause label, text) for every enumerated item of every passage, labelled as the document numbers it."""
+    out = []
+    for p in passages:
+        label = p.article or p.heading.split(" ")[-1] if (p.article or p.heading) else ""
+        marks = list(ITEM_RE.finditer(p.text))
+        if not marks:
+            out.append((label, p.text))
+            continue
+        if marks[0].start() > 0:
+            out.append((label, p.text[:marks[0].start()]))
+        for m, nxt in zip(marks, [*marks[1:], None], strict=False):
+            out.append((f"{label}{m.group(0).rstrip('、．')}", p.text[m.start():nxt.start() if nxt else len(p.text)]))
+    return out
+
+
+def draft_rule(doc_id: str, title: str, passages: Iterable[Passage]) -> dict[str, Any]:
+    """The rule in the conditions YAML language (empty ``conditions`` when the text states none)."""
+    common: list[dict[str, Any]] = []
+    items: list[list[dict[str, Any]]] = []
+    for passage in passages:
+        if not (APPLIES_RE.search(passage.text) or GRANTS_RE.search(passage.text)):
+            continue
+        for label, text in clauses([passage]):
+            for sentence in SENTENCE_RE.findall(text):
+                if PROCESS_RE.search(sentence) or PURPOSE_RE.search(sentence):
+                    continue
+                leaves = find_leaves(sentence, label or "正文")
+                if leaves:
+                    _place(sentence, leaves, common, items)
+    conditions = list(common)
+    if len(items) == 1:
+        conditions.extend(items[0])
+    elif items:
+        conditions.append({"any_of": [group[0] if len(group) == 1 else {"all_of": group} for group in items],
+                           "text": "符合以下任一支持项目的条件", "clause": "、".join(dict.fromkeys(
+                               g[0]["clause"] for g in items))})
+    short = re.sub(r"^.*?关于(?:印发)?|的通知$|[《》]", "", title)[:24]
+    return {"policy": doc_id, "title": title, "note": "根据原文自动起草，请逐条核对后采用、修改或删除。",
+            "sms_name": short, "apply": "详见政策原文", "how_to_apply": f"请按《{title}》规定的时间和方式申报。",
+            "conditions": conditions}
+
+
+def _place(sentence: str, leaves: list[dict[str, Any]], common: list[dict[str, Any]],
+           items: list[list[dict[str, Any]]]) -> None:
+    """A sentence granting support to those who meet its conditions is one alternative; others hold for all.
+    A condition already stated is not repeated within the same alternative, nor where it holds for all."""
+    held = {_key(leaf) for leaf in common}
+    if GRANTS_RE.search(sentence) and re.search(r"的[^。；]*?(给予|奖励|补助|补贴|资助)", sentence):
+        fresh = _unique(leaves, held)
+        if fresh:
+            items.append(fresh)
+    else:
+        common.extend(_unique(leaves, held))
+
+
+def _unique(leaves: list[dict[str, Any]], seen: set[str]) -> list[dict[str, Any]]:
+    out = []
+    for leaf in leaves:
+        if _key(leaf) not in seen:
+            seen.add(_key(leaf))
+            out.append(leaf)
+    return out
+
+
+def leaves_of(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    stack = list(rule.get("conditions", []))
+    while stack:
+        node = stack.pop(0)
+        group = node.get("any_of") or node.get("all_of")
+        if group:
+            stack[:0] = group
+        else:
+            out.append(node)
+    return out
+
+
+def _key(leaf: dict[str, Any]) -> str:
+    return repr(sorted((k, str(v)) for k, v in leaf.items() if k not in ("text", "clause")))
+
+
+def to_yaml(rule: dict[str, Any]) -> str:
+    return yaml.safe_dump(rule, allow_unicode=True, sort_keys=False, width=120)
