@@ -29,7 +29,7 @@ from common import report  # noqa: E402
 from train_answer_model import CACHE, CORPUS  # noqa: E402
 
 from kiosk import config  # noqa: E402
-from kiosk.content.drafting import draft_rule, leaves_of  # noqa: E402
+from kiosk.content.drafting import draft_rule  # noqa: E402
 from kiosk.policy.conditions import CONDITIONS_DIR, DEMO_CONDITIONS_DIR, Leaf, load_dir, parse_rule  # noqa: E402
 from kiosk.policy.taxonomy import load_taxonomy  # noqa: E402
 from kiosk.store import Store  # noqa: E402

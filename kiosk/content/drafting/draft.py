@@ -24,6 +24,8 @@ PROCESS_RE = re.compile(r"申报材料|提交|受理部门|咨询电话|负责�
                         r"不重复享受|解释|施行|有效期|材料")
 # a document's purpose (“为…，制定本办法”, “推动其成长为高新技术企业”) states aims, not conditions
 PURPOSE_RE = re.compile(r"制定本|特制定|结合[^，。]{0,8}实际|成长为|培育成|发展成为|争创|目标")
+# a higher rate for some of those already eligible (“补助比例提高到15%”) changes the amount, not who may apply
+TIER_RE = re.compile(r"提高到|提高至|提高|上浮|翻倍|加倍|另给予|另行给予|再给予")
 SENTENCE_RE = re.compile(r"[^。；;]+[。；;]?")
 
 
@@ -52,18 +54,19 @@ def draft_rule(doc_id: str, title: str, passages: Iterable[Passage]) -> dict[str
             continue
         for label, text in clauses([passage]):
             for sentence in SENTENCE_RE.findall(text):
-                if PROCESS_RE.search(sentence) or PURPOSE_RE.search(sentence):
+                if PROCESS_RE.search(sentence) or PURPOSE_RE.search(sentence) or TIER_RE.search(sentence):
                     continue
                 leaves = find_leaves(sentence, label or "正文")
                 if leaves:
                     _place(sentence, leaves, common, items)
     conditions = list(common)
-    if len(items) == 1:
-        conditions.extend(items[0])
-    elif items:
-        conditions.append({"any_of": [group[0] if len(group) == 1 else {"all_of": group} for group in items],
+    alternatives = [kept for group in items if (kept := [leaf for leaf in group if not _narrows(leaf, common)])]
+    if len(alternatives) == 1:
+        conditions.extend(alternatives[0])
+    elif alternatives:
+        conditions.append({"any_of": [group[0] if len(group) == 1 else {"all_of": group} for group in alternatives],
                            "text": "符合以下任一支持项目的条件", "clause": "、".join(dict.fromkeys(
-                               g[0]["clause"] for g in items))})
+                               g[0]["clause"] for g in alternatives))})
     short = re.sub(r"^.*?关于(?:印发)?|的通知$|[《》]", "", title)[:24]
     return {"policy": doc_id, "title": title, "note": "根据原文自动起草，请逐条核对后采用、修改或删除。",
             "sms_name": short, "apply": "详见政策原文", "how_to_apply": f"请按《{title}》规定的时间和方式申报。",
@@ -92,17 +95,11 @@ def _unique(leaves: list[dict[str, Any]], seen: set[str]) -> list[dict[str, Any]
     return out
 
 
-def leaves_of(rule: dict[str, Any]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    stack = list(rule.get("conditions", []))
-    while stack:
-        node = stack.pop(0)
-        group = node.get("any_of") or node.get("all_of")
-        if group:
-            stack[:0] = group
-        else:
-            out.append(node)
-    return out
+def _narrows(leaf: dict[str, Any], common: list[dict[str, Any]]) -> bool:
+    """An alternative that only names one of the kinds a common condition already allows (规上工业 under
+    “纳入规模以上统计”) sets the amount for that kind; who may apply is already said."""
+    tags = set(leaf.get("require", []) + leaf.get("require_any", []))
+    return bool(tags) and any(tags < set(c.get("require_any", [])) for c in common)
 
 
 def _key(leaf: dict[str, Any]) -> str:

@@ -25,6 +25,8 @@ AFTER = [("（含）以上", ">="), ("及以上", ">="), ("以上", ">="), ("（
 SEGMENT_RE = re.compile(r"[，,；;。：:]")
 NEGATION_RE = re.compile(r"无|未|不得|不予|不属于|除外|不适用|不包括|不含|非|没有")
 ALL_RE = re.compile(r"同时|均为|并且|且为|既是")
+# a name before a place or body (小微企业园, 高新技术企业协会) describes that place, not the applicant
+PLACE_HEAD_RE = re.compile(r"园|基地|平台|联盟|协会|商会|集聚区")
 DEFINED_RE = re.compile(r"\s*(?:应|须|需)(?:当)?(?:同时)?(?:满足|符合|具备)")
 # paying tax here at all, as a condition (“申报当年在区内纳税”, “正常纳税”); a bare “依法纳税” is a general duty
 TAX_RE = re.compile(r"(?:区内|本区|当年)[^，；。、]{0,4}纳税|正常纳税|实际纳税")
@@ -103,7 +105,7 @@ def _facts(text: str, clause: str) -> list[dict[str, Any]]:
 
 def _subject(before: str, after: str, family: str) -> str:
     """The fact a number measures: the nearest fact name before it (or, for headcounts, just after it)."""
-    best, where = "", -1
+    best, reach = "", (-1, 0)
     for words in vocabulary().facts:
         if words.unit != family:
             continue
@@ -111,8 +113,9 @@ def _subject(before: str, after: str, family: str) -> str:
             # a duration counts only right after the registration word (注册满1年), not anywhere before it
             if family == "years" and len(before) - m.end() > 6:
                 continue
-            if m.start() > where or (m.start() == where and len(m.group(0)) > 0 and not best):
-                best, where = words.fact, m.start()
+            # the name nearest the number wins; of two ending there, the longer (参保职工 over 职工)
+            if (m.end(), -m.start()) > reach:
+                best, reach = words.fact, (m.end(), -m.start())
     if best:
         return best
     if family == "people":
@@ -147,7 +150,8 @@ def _tags(text: str, clause: str) -> list[dict[str, Any]]:
     for segment in re.split(r"[，,；;。]", text):
         found = [(m.start(), m.end(), vocab.tag_phrases[m.group(0)]) for m in vocab.phrase_re.finditer(segment)]
         # the thing a clause defines (“总部企业应同时满足：”) is not a condition of itself
-        found = [f for f in _heads(segment, found) if not DEFINED_RE.match(segment, f[1])]
+        found = [f for f in _heads(segment, found) if not DEFINED_RE.match(segment, f[1])
+                 and not PLACE_HEAD_RE.match(segment, f[1])]
         if not found:
             continue
         negated = bool(NEGATION_RE.search(segment[:found[0][0]])) or bool(re.search(r"除外|不适用", segment))
