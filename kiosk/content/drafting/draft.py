@@ -25,7 +25,12 @@ PROCESS_RE = re.compile(r"申报材料|提交|受理部门|咨询电话|负责�
 # a document's purpose (“为…，制定本办法”, “推动其成长为高新技术企业”) states aims, not conditions
 PURPOSE_RE = re.compile(r"制定本|特制定|结合[^，。]{0,8}实际|成长为|培育成|发展成为|争创|目标")
 # a higher rate for some of those already eligible (“补助比例提高到15%”) changes the amount, not who may apply
-TIER_RE = re.compile(r"提高到|提高至|提高|上浮|翻倍|加倍|另给予|另行给予|再给予")
+TIER_RE = re.compile(r"提高到|提高至|提高|上浮|翻倍|加倍|延长|另给予|另行给予|再给予")
+# support paid to someone other than the applicant (“给予孵化器运营机构每家5万元”): the conditions are about
+# the enterprises it serves, not about who applies
+THIRD_PARTY_RE = re.compile(r"给予[^，。；]{0,10}(?:运营机构|服务机构|孵化器|运营方|中介机构|推荐单位)")
+# “…的，给予…” / “…的，按…享受”: what follows holds for those who meet the condition, an alternative
+CONDITIONAL_RE = re.compile(r"的[^。；]*?(给予|奖励|补助|补贴|资助)|的[，,]\s*(?:按|享受|可|予以)")
 SENTENCE_RE = re.compile(r"[^。；;]+[。；;]?")
 
 
@@ -53,12 +58,14 @@ def draft_rule(doc_id: str, title: str, passages: Iterable[Passage]) -> dict[str
         if not (APPLIES_RE.search(passage.text) or GRANTS_RE.search(passage.text)):
             continue
         for label, text in clauses([passage]):
+            base_rate = False  # a grant to all the clause covers: later grants in it are higher rates for some
             for sentence in SENTENCE_RE.findall(text):
-                if PROCESS_RE.search(sentence) or PURPOSE_RE.search(sentence) or TIER_RE.search(sentence):
+                if any(r.search(sentence) for r in (PROCESS_RE, PURPOSE_RE, TIER_RE, THIRD_PARTY_RE)):
                     continue
                 leaves = find_leaves(sentence, label or "正文")
-                if leaves:
+                if leaves and not (base_rate and GRANTS_RE.search(sentence)):
                     _place(sentence, leaves, common, items)
+                base_rate = base_rate or (not leaves and bool(GRANTS_RE.search(sentence)))
     conditions = list(common)
     alternatives = [kept for group in items if (kept := [leaf for leaf in group if not _narrows(leaf, common)])]
     if len(alternatives) == 1:
@@ -78,7 +85,7 @@ def _place(sentence: str, leaves: list[dict[str, Any]], common: list[dict[str, A
     """A sentence granting support to those who meet its conditions is one alternative; others hold for all.
     A condition already stated is not repeated within the same alternative, nor where it holds for all."""
     held = {_key(leaf) for leaf in common}
-    if GRANTS_RE.search(sentence) and re.search(r"的[^。；]*?(给予|奖励|补助|补贴|资助)", sentence):
+    if CONDITIONAL_RE.search(sentence):
         fresh = _unique(leaves, held)
         if fresh:
             items.append(fresh)
