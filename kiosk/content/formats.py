@@ -8,7 +8,7 @@ from kiosk.content.errors import EMPTY, MAX_BYTES, TOO_LARGE, UNKNOWN_FORMAT, Co
 from kiosk.content.extracted import Extracted
 from kiosk.content.pdftext import PageOcr, read_pdf
 from kiosk.content.webpage import read_html
-from kiosk.content.word import MACRO, read_docx
+from kiosk.content.word import read_docx
 
 SUFFIXES = {".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".dotm": "docx", ".html": "html", ".htm": "html",
             ".shtml": "html", ".mht": "mht", ".txt": "text", ".md": "text", ".doc": "doc", ".wps": "doc"}
@@ -72,5 +72,3 @@ def _sniff(path: Path) -> str:
         return "doc"
     return ""
 
-
-__all__ = ["MACRO", "PageOcr", "read_file", "read_text"]

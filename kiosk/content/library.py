@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kiosk.content.errors import ContentError, DuplicateDocument
 from kiosk.content.formats import read_file
-from kiosk.content.metadata import Proposal, propose
+from kiosk.content.metadata import Proposal, flags_for, propose
 from kiosk.content.passages import Cut, cut_lines, read_document, write_document
 from kiosk.content.pdftext import PageOcr
 from kiosk.content.versions import History, Version
@@ -79,8 +79,7 @@ class Library:
         for key, value in (overrides or {}).items():
             if value:
                 setattr(proposal, key, value)
-        if overrides and any(overrides.get(k) for k in ("published", "effective")):
-            proposal.flags = [f for f in proposal.flags if "日期" not in f]
+        proposal.flags = flags_for(proposal)
         text_sha = _text_sha(extracted.lines)
         with self.history.locked():
             entries = self.entries()

@@ -55,13 +55,22 @@ def propose(lines: list[str], hints: dict[str, str] | None = None) -> Proposal:
                         region=region_of(issuer or title), published=published,
                         effective=validity.effective.isoformat() if validity.effective else "",
                         expires=validity.expires.isoformat() if validity.expires else "")
-    if not (proposal.published or proposal.effective):
-        proposal.flags.append("未找到发布或施行日期，请核对后填写（--effective）")
-    if not proposal.title:
-        proposal.flags.append("未识别出标题，请填写（--title）")
-    if not proposal.issuer:
-        proposal.flags.append("未识别出发文机关，请填写（--issuer）")
+    proposal.flags = flags_for(proposal)
     return proposal
+
+
+def flags_for(p: Proposal) -> list[str]:
+    """What an editor must still check or fill in."""
+    flags = []
+    if not (p.published or p.effective):
+        flags.append("未找到发布或施行日期，请核对后填写（--effective）")
+    if not p.title:
+        flags.append("未识别出标题，请填写（--title）")
+    if not p.issuer:
+        flags.append("未识别出发文机关，请填写（--issuer）")
+    if not p.level:
+        flags.append("未识别出文件级别，暂按区级，请核对（--level 国家/省/市/区）")
+    return flags
 
 
 def _title(head: list[str]) -> str:
