@@ -11,6 +11,7 @@ _CLOSED = "。！？；：!?;:」』”）)"
 # Lines that open a new unit even when the previous one did not close (articles, numbered items, headings).
 _OPENS = re.compile(r"^(第[零〇一二三四五六七八九十百千\d]+[条章节编]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d{1,3}[.、．]|附件|#"
                     r"|[\u4e00-\u9fa5]{1,12}\s*[〔\[【(（﹝]\d{4})")
+_LABEL_ONLY = re.compile(r"^第[零〇一二三四五六七八九十百千\d]+条$")
 _PAGE_FURNITURE = re.compile(r"^(?:[-—－]\s*\d{1,3}\s*[-—－]|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})$")
 
 
@@ -45,6 +46,8 @@ def reflow(pages: list[list[str]]) -> list[str]:
                 continue
             if joinable and out and not _OPENS.match(line):
                 out[-1] += line
+            elif out and _LABEL_ONLY.match(out[-1]):
+                out[-1] += " " + line  # an article number printed alone on its line
             else:
                 out.append(line)
             joinable = not line.endswith(tuple(_CLOSED)) and len(line) >= 15

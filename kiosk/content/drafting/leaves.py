@@ -66,15 +66,18 @@ def _op_after(suffix: str, unit: str) -> str:
 
 def _facts(text: str, clause: str) -> list[dict[str, Any]]:
     leaves = []
-    ranged_end = -1
+    ranged_end = previous_end = -1
     for m in NUMBER_RE.finditer(text):
         if m.start() < ranged_end:
             continue
         unit = m.group("unit")
         family = UNITS[unit]
-        start = max((s.end() for s in SEGMENT_RE.finditer(text, 0, m.start())), default=0)
+        segment = max((s.end() for s in SEGMENT_RE.finditer(text, 0, m.start())), default=0)
+        # the words quoted for this measure start after the previous number of a list (“…2000万元、增长20%”)
+        start = max(segment, previous_end)
+        previous_end = m.end()
         end = next((s.start() for s in SEGMENT_RE.finditer(text, m.end())), len(text))
-        before, after = text[start:m.start()], text[m.end():end]
+        before, after = text[segment:m.start()], text[m.end():end]
         if NOT_STOCK_RE.search(before[-12:]) or (family == "age" and not PERSON_RE.search(text)):
             continue
         if family == "years" and re.search(DATE, text[max(0, m.start() - 8):m.end() + 4]):
@@ -95,8 +98,8 @@ def _facts(text: str, clause: str) -> list[dict[str, Any]]:
         if not op:
             continue
         post = next((w for w, _ in AFTER if after.startswith(w)), "")
-        leaves.append({"text": text[start:m.end() + len(post)].strip(), "clause": clause, "fact": fact, "op": op,
-                       "value": value})
+        leaves.append({"text": text[start:m.end() + len(post)].strip(" 、和及且并"), "clause": clause, "fact": fact,
+                       "op": op, "value": value})
     if not any(leaf["fact"] == "tax_paid" for leaf in leaves) and (tax := TAX_RE.search(text)) \
             and not NEGATION_RE.search(text[max(0, tax.start() - 6):tax.start()]):
         leaves.append({"text": tax.group(0), "clause": clause, "fact": "tax_paid", "op": ">", "value": 0})
