@@ -3,6 +3,7 @@ a running kiosk notices the new file within seconds (`kiosk.store.watch`)."""
 
 from __future__ import annotations
 
+import fcntl
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,13 @@ def publish(store: Path, sources: list[Path], demo: Path | None = None) -> Publi
     from kiosk.store.importer import BuildError, build
 
     start = time.perf_counter()
+    store.parent.mkdir(parents=True, exist_ok=True)
     try:
-        report = build(store, sources, demo=demo)
+        # one build at a time: the office and the command line may publish together, and a build works on a
+        # copy with a fixed name next to the store
+        with store.with_name(store.name + ".publish-lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            report = build(store, sources, demo=demo)
     except BuildError as exc:
         raise ContentError("发布失败，正在使用的政策库没有改动。请修正以下问题后再发布：\n" + "\n".join(exc.report.errors)) \
             from None
