@@ -79,3 +79,27 @@ def test_cli_prints_the_draft_of_a_store_document(store, capsys):
     assert any(leaf.get("fact") == "rd_ratio" for leaf in _leaves(rule))
     assert main(["content", "conditions", "nothing.md"]) == 1
     assert "没有编号" in capsys.readouterr().err
+
+
+def test_an_accepted_draft_joins_matching_and_the_check(tmp_path, monkeypatch, kiosk_env, capsys):
+    from support_content import POLICY, make_pdf
+
+    from kiosk.cli import main
+    from kiosk.policy.conditions import load_store
+    from kiosk.store import Store
+
+    src = tmp_path / "src"
+    src.mkdir()
+    monkeypatch.setenv("KIOSK_SOURCES", str(src))
+    monkeypatch.setenv("KIOSK_DB", str(tmp_path / "kiosk.db"))
+    assert main(["content", "add", str(make_pdf(tmp_path / "p.pdf", POLICY)), "--json"]) == 0
+    doc_id = json.loads(capsys.readouterr().out)["imported"][0]["id"]
+    assert main(["content", "conditions", doc_id, "--accept", "--by", "审核员", "--json"]) == 0
+    capsys.readouterr()
+    [rule] = load_store(Store(tmp_path / "kiosk.db")).rules
+    assert rule.policy == doc_id and any(leaf.fact == "rd_ratio" for leaf in rule.leaves())
+    from kiosk.policy.conditions import CONDITIONS_DIR, DEMO_CONDITIONS_DIR, load_dir
+
+    written = len(load_dir([CONDITIONS_DIR, DEMO_CONDITIONS_DIR]).rules)
+    main(["match", "--check", "--json"])
+    assert json.loads(capsys.readouterr().out)["rules"] == written + 1

@@ -54,6 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     ps.set_defaults(func=_passage)
     c = csub.add_parser("conditions", help="从正文起草一份政策的申报条件（YAML，供审核）")
     c.add_argument("doc_id")
+    c.add_argument("--accept", action="store_true", help="采用这份草稿（加入 kiosk match）并发布")
+    c.add_argument("--by", default="", help="操作人")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_conditions)
 
@@ -216,7 +218,7 @@ def _done(args: argparse.Namespace, result: dict) -> int:
 
 
 def _conditions(args: argparse.Namespace) -> int:
-    from kiosk.content.drafting import draft_rule, to_yaml
+    from kiosk.content.drafting import accept, draft_rule, to_yaml
     from kiosk.store import Store
 
     store = Store.open()
@@ -226,6 +228,9 @@ def _conditions(args: argparse.Namespace) -> int:
 
         raise ContentError(f"政策库里没有编号为“{args.doc_id}”的文件。")
     draft = draft_rule(document.id, document.title, store.passages(document.id))
+    if args.accept:
+        rel = accept(_library(), draft, args.by)
+        return _done(args, {"summary": f"已采用，保存为 {rel}", "file": rel})
     if args.json:
         print_json(draft)
     else:

@@ -115,3 +115,25 @@ def _key(leaf: dict[str, Any]) -> str:
 
 def to_yaml(rule: dict[str, Any]) -> str:
     return yaml.safe_dump(rule, allow_unicode=True, sort_keys=False, width=120)
+
+
+def accept(library: Any, rule: dict[str, Any], who: str = "") -> str:
+    """Save a rule an editor accepted (as drafted or edited) where the store reads conditions, as a version;
+    returns its file. Problems are reported as the conditions checker words them."""
+    from pathlib import Path
+
+    from kiosk.content.errors import ContentError
+    from kiosk.content.library import who_default
+    from kiosk.policy.conditions import parse_rule
+
+    policy = str(rule.get("policy") or "")
+    _, errors = parse_rule(rule, f"conditions/{Path(policy).stem}.yaml")
+    if errors:
+        raise ContentError("条件还不能采用：" + "；".join(e.split(": ", 1)[-1] for e in errors))
+    rel = f"conditions/{Path(policy).stem}.yaml"
+    with library.history.locked():
+        path = library.source / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(to_yaml(rule), encoding="utf-8")
+        library.history.commit(library.source, who or who_default(), "修改", f"采用《{rule.get('title')}》的申报条件")
+    return rel
