@@ -168,3 +168,14 @@ def test_the_kiosk_screen_services_pick_up_a_publish_without_a_restart(site, cap
         time.sleep(0.1)
     backends._watcher.stop()
     assert OTHER[0] in {d.title for d in backends.store.documents()}
+
+
+@pytest.mark.slow
+def test_a_scanned_pdf_is_read_by_the_shipped_ocr(site, capsys):
+    scan = make_pdf(site / "scan.pdf", [POLICY[1], POLICY[2], POLICY[6]], scanned=True)
+    code, out = _run(capsys, "add", str(scan), "--title", "西湖区研发补助办法", "--json")
+    assert code == 0, out
+    item = out["imported"][0]
+    assert any("文字识别" in note for note in item["notes"])
+    texts = " ".join(p.text for p in Store(site / "kiosk.db").passages(item["id"]))
+    assert "研发投入" in texts and "2025年4月1日" in texts

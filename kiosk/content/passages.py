@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from kiosk.content.errors import ContentError
+from kiosk.content.metadata import DOC_NUMBER_RE
 from kiosk.store.chunking import MARK_RE, split_passages
 
 
@@ -30,7 +31,7 @@ def cut_lines(lines: list[str], *own: str) -> list[Cut]:
     """The passages the store's own rules cut from these lines; lines that only repeat the document's title or
     文号 (kept in its front matter) are not passages."""
     skip = {o.strip() for o in own if o.strip()}
-    body = [line for line in lines if line.lstrip("# ").strip() not in skip]
+    body = [line for line in lines if line.lstrip("# ").strip() not in skip and not DOC_NUMBER_RE.fullmatch(line.strip())]
     return [Cut(c.article, c.heading, c.text) for c in split_passages(body) if c.text.lstrip("# ").strip() not in skip]
 
 
