@@ -17,6 +17,7 @@ ARTICLES = [
                "（四）属于专精特新中小企业或科技型中小企业。"),
     ("第四条", "对研发人员占比不低于30%的企业，给予一次性奖励10万元；对注册资本1000万元以上的企业，补助比例提高到20%。"),
     ("第五条", "申报材料包括营业执照、审计报告等，受理部门为区科技局，咨询电话0571-00000000。"),
+    ("第六条", "申报时间为每年5月1日至5月31日，逾期不予受理。"),
 ]
 
 
@@ -53,7 +54,7 @@ def test_a_draft_states_the_conditions_with_their_clauses():
 def test_aims_citations_higher_rates_and_procedure_are_not_conditions():
     rule = draft_rule("bj_keji.md", "滨江区科技企业培育细则", _passages())
     leaves = _leaves(rule)
-    assert not [leaf for leaf in leaves if leaf["clause"] in ("第一条", "第五条")]
+    assert not [leaf for leaf in leaves if leaf["clause"] in ("第一条", "第五条", "第六条")]
     assert not [leaf for leaf in leaves if leaf.get("fact") == "registered_capital"]  # only raises the rate
 
 
@@ -62,6 +63,7 @@ def test_the_draft_loads_as_a_rule():
     parsed, errors = parse_rule(rule, "draft", known_docs={"bj_keji.md"})
     assert errors == [] and len(parsed.leaves()) == len(_leaves(rule))
     assert "clause: 第三条（二）" in to_yaml(rule)
+    assert rule["apply"] == "每年5月1日至5月31日申报"  # the window the text states, for the push message
 
 
 def test_a_law_without_support_clauses_drafts_nothing():

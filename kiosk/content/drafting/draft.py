@@ -16,6 +16,7 @@ import yaml
 
 from kiosk.content.drafting.leaves import find_leaves
 from kiosk.store.records import Passage
+from kiosk.store.validity import parse_windows
 
 ITEM_RE = re.compile(r"（[一二三四五六七八九十]{1,3}）|\([一二三四五六七八九十\d]{1,3}\)|(?<![\d.])\d{1,2}[、．]|[①②③④⑤⑥⑦⑧⑨⑩]")
 APPLIES_RE = re.compile(r"适用|对象|条件|申报|申请|符合|满足|具备|须|应当|应|资格|范围|主体|企业|单位")
@@ -52,6 +53,7 @@ def clauses(passages: Iterable[Passage]) -> list[tuple[str, str]]:
 
 def draft_rule(doc_id: str, title: str, passages: Iterable[Passage]) -> dict[str, Any]:
     """The rule in the conditions YAML language (empty ``conditions`` when the text states none)."""
+    passages = list(passages)
     common: list[dict[str, Any]] = []
     items: list[list[dict[str, Any]]] = []
     for passage in passages:
@@ -75,9 +77,12 @@ def draft_rule(doc_id: str, title: str, passages: Iterable[Passage]) -> dict[str
                            "text": "符合以下任一支持项目的条件", "clause": "、".join(dict.fromkeys(
                                g[0]["clause"] for g in alternatives))})
     short = re.sub(r"^.*?关于(?:印发)?|的通知$|[《》]", "", title)[:24]
+    windows = parse_windows("\n".join(p.text for p in passages))
+    when = f"{windows[0].describe()}申报" if windows else "详见政策原文"
     return {"policy": doc_id, "title": title, "note": "根据原文自动起草，请逐条核对后采用、修改或删除。",
-            "sms_name": short, "apply": "详见政策原文", "how_to_apply": f"请按《{title}》规定的时间和方式申报。",
-            "conditions": conditions}
+            "sms_name": short, "apply": when,
+            "how_to_apply": f"{when}；请按《{title}》规定的方式提交申请。" if windows else
+            f"请按《{title}》规定的时间和方式申报。", "conditions": conditions}
 
 
 def _place(sentence: str, leaves: list[dict[str, Any]], common: list[dict[str, Any]],
