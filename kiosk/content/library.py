@@ -141,6 +141,8 @@ class Library:
                 raise ContentError(f"没有编号为“{doc_id}”的导入文件。")
             title = entries.pop(doc_id)["title"]
             (self.source / POLICIES / doc_id).unlink(missing_ok=True)
+            # its accepted conditions go with it (a rule about a missing document would only warn)
+            (self.source / "conditions" / f"{Path(doc_id).stem}.yaml").unlink(missing_ok=True)
             self._save_index(entries)
             return self.history.commit(self.source, who or who_default(), "删除", f"删除《{title}》")
 
