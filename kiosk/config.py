@@ -35,12 +35,20 @@ def sources_dirs() -> list[Path]:
     """The folders `kiosk db build` reads: the project's own sources, then the shared public corpus."""
     env = os.environ.get("KIOSK_SOURCES")
     if env:
-        return [Path(p) for p in env.split(os.pathsep) if p]
-    dirs = [REPO_ROOT / "policies_db"]
-    corpus = REPO_ROOT.parent / "shared" / "corpus"
-    if corpus.is_dir():
-        dirs.append(corpus)
-    return dirs
+        dirs = [Path(p) for p in env.split(os.pathsep) if p]
+    else:
+        dirs = [REPO_ROOT / "policies_db"]
+        corpus = REPO_ROOT.parent / "shared" / "corpus"
+        if corpus.is_dir():
+            dirs.append(corpus)
+    # the documents staff imported (`kiosk content add`) are part of every build of this machine's store
+    staff = content_dir() / "source"
+    return [*dirs, staff] if staff.is_dir() else dirs
+
+
+def content_dir() -> Path:
+    """Where staff-maintained content lives: imported originals, the documents cut from them, their versions."""
+    return data_dir() / "content"
 
 
 def store_path() -> Path:

@@ -54,6 +54,8 @@ if ! ls "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl >/dev/null 2>&1; then
 fi
 
 step "Installing the kiosk and its Python packages"
+# pyproject.toml lists them all, with wheels for every platform (no compiler): among them pypdfium2 and
+# python-docx + lxml, which `kiosk content add` needs to read PDF, Word and saved web pages offline
 "$PY" -m pip install -q --find-links "$WHEELS" -e ".[llm,embed,test]"
 # misaki (the Kokoro voice's Mandarin front end) declares Python < 3.13 but is pure Python and runs on newer ones
 if ! "$PY" -c "import misaki.zh" >/dev/null 2>&1; then

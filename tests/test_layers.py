@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kiosk"
 LAYERS = {
     "face": (3, ("cli", "ui", "__main__", "supervise", "autostart")),
     "live": (2, ("root", "voice", "dialogue", "doctor", "doctor_checks")),
-    "domain": (1, ("knowledge", "policy", "requests", "guides", "documents")),
+    "domain": (1, ("knowledge", "policy", "requests", "guides", "documents", "content")),
     "engines": (1, ("engines",)),
     "base": (0, ("store", "events", "config", "errors", "yesno", "privacy", "modelstore", "logs", "__init__")),
 }

@@ -10,7 +10,8 @@ import importlib
 import sys
 
 # Each module registers one command group; the order is the order of `kiosk --help`.
-COMMANDS = ["run", "console", "ask", "db", "models", "talk", "say", "scan", "match", "request", "guide", "screenshot", "doctor", "autostart"]
+COMMANDS = ["run", "console", "ask", "db", "models", "talk", "say", "scan", "match", "request", "guide", "content",
+            "screenshot", "doctor", "autostart"]
 
 
 def build_parser(commands: list[str] = COMMANDS) -> argparse.ArgumentParser:

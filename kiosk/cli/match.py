@@ -249,11 +249,14 @@ def _outbox(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from kiosk import config
     from kiosk.policy.conditions import CONDITIONS_DIR, DEMO_CONDITIONS_DIR, load_dir, uncovered
     from kiosk.policy.eligibility import check_examples
 
     folder = Path(args.rules) if args.rules else CONDITIONS_DIR
-    ruleset = load_dir(folder if args.rules else [CONDITIONS_DIR, DEMO_CONDITIONS_DIR])
+    staff = config.content_dir() / "source" / "conditions"  # rules staff accepted with `kiosk content conditions`
+    ruleset = load_dir(folder if args.rules else [CONDITIONS_DIR, DEMO_CONDITIONS_DIR,
+                                                  *([staff] if staff.is_dir() else [])])
     ruleset.errors.extend(check_examples(ruleset.rules))
     missing = uncovered(ruleset.rules, folder)
     if args.json:

@@ -19,6 +19,10 @@ from kiosk.store import Store
 from kiosk.store.records import Document
 
 CANDIDATES = 60
+# Scoring a term costs a pass over every passage holding it; a term in more passages than this (a store of
+# thousands of laws: 企业, 规定, 管理) is left out of the BM25 search when the question has rarer terms, which find
+# the candidates; it still counts in coverage. No term of a store of a few hundred documents is this common.
+MAX_POSTINGS = 2000
 BM25_WEIGHTS = (5.0, 2.0, 1.0)  # title (or FAQ question / service name), heading + article, body
 WRONG_PLACE_FACTOR = 0.5
 UNKNOWN_TERM_WEIGHT = 2.0
@@ -107,7 +111,7 @@ class Retriever:
             return []
         groups = self.term_groups(question)
         asked_places = places_in(clean(question))
-        match = " OR ".join(f'"{t}"' for t in query_terms)
+        match = " OR ".join(f'"{t}"' for t in self._searchable(query_terms))
         try:
             rows = self.store.conn.execute(
                 "SELECT p.id, p.doc_id, p.kind, p.article, p.heading, p.text, bm25(passage_fts, ?, ?, ?) AS rank "
@@ -137,6 +141,12 @@ class Retriever:
         if self.reranker:
             hits = self.reranker.rerank(question, hits[: max(k, 10)])
         return hits[:k]
+
+    def _searchable(self, terms: list[str]) -> list[str]:
+        if self._total <= MAX_POSTINGS:
+            return terms
+        df = self._document_frequency(terms)
+        return [t for t in terms if df.get(t, 0) <= MAX_POSTINGS] or sorted(terms, key=lambda t: df.get(t, 0))[:2]
 
     def expand(self, question: str, hits: list[Hit], documents: int = 2,
                groups: list[TermGroup] | None = None) -> list[Hit]:

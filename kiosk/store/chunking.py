@@ -14,6 +14,8 @@ SECTION_RE = re.compile(rf"^[{CN_NUM}]+、\S.{{0,30}}$")
 # Left-overs of web pages converted to text: breadcrumbs, font-size buttons, share bars.
 NOISE_RE = re.compile(r"(\s>\s|^(?:发表时间|发布时间|信息来源|来源|浏览量|浏览次数|阅读量|责任编辑)[：:]|^\d{4}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$|^A[+-]|^【?打印|^关闭|^分享|^字号|^浏览次数|^点击可返回|^扫一扫|\.(?:docx?|pdf|xlsx?|wps|zip|rar)$)")
 PARAGRAPH_CHUNK = 320
+# An editor's explicit cut: `<!-- 段落: 第三条 | 第二章 支持措施 -->` opens a passage that runs to the next marker.
+MARK_RE = re.compile(r"^<!--\s*段落[:：]?\s*(?P<article>[^|]*?)\s*(?:\|\s*(?P<heading>.*?))?\s*-->$")
 
 
 @dataclass
@@ -25,7 +27,10 @@ class Chunk:
 
 
 def split_passages(lines: list[str], first_line: int = 1) -> list[Chunk]:
-    """Cut ``lines`` into passages; ``first_line`` is the file line number of ``lines[0]`` (for error messages)."""
+    """Cut ``lines`` into passages; ``first_line`` is the file line number of ``lines[0]`` (for error messages).
+    A body with explicit passage markers is cut exactly there."""
+    if any(MARK_RE.match(line.strip()) for line in lines):
+        return split_marked(lines, first_line)
     chunks: list[Chunk] = []
     chapter = section = ""
     current: Chunk | None = None
@@ -80,3 +85,15 @@ def split_passages(lines: list[str], first_line: int = 1) -> list[Chunk]:
                 flush()
     flush()
     return chunks
+
+
+def split_marked(lines: list[str], first_line: int = 1) -> list[Chunk]:
+    """Passages as an editor cut them: each marker opens one, its text kept line for line."""
+    chunks: list[Chunk] = []
+    for offset, raw in enumerate(lines):
+        line = raw.strip()
+        if m := MARK_RE.match(line):
+            chunks.append(Chunk(m.group("article").strip(), (m.group("heading") or "").strip(), "", first_line + offset))
+        elif line and chunks:
+            chunks[-1].text = f"{chunks[-1].text}\n{line}" if chunks[-1].text else line
+    return [c for c in chunks if c.text]

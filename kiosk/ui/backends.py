@@ -48,6 +48,7 @@ class Backends:
         self.pinyin: Any = None
         self._requests: Any = None
         self.voice: Any = None  # kiosk.ui.voice.VoiceBridge once a microphone and the models are found
+        self._watcher: Any = None  # re-opens the store when a publish replaces it
         # set once the store has been opened (or failed to): the keyboard's index needs its vocabulary
         self._knowledge_tried = threading.Event()
 
@@ -65,6 +66,10 @@ class Backends:
                     self.vocabulary = list(self.store.vocabulary())
                 except Exception:  # noqa: BLE001 - the keyboard still works from common words
                     log.warning("store vocabulary unavailable", exc_info=True)
+                if self._watcher is None:
+                    from kiosk.store.watch import StoreWatcher
+
+                    self._watcher = StoreWatcher(self.store.path, self.reload).start()
             return f"已载入 {len(self.store.documents())} 份政策文件"
         finally:
             self._knowledge_tried.set()

@@ -1,0 +1,210 @@
+"""Condition leaves found in one clause of a policy: numeric thresholds, qualifications and other tags,
+registration places and registration-date windows, each in the YAML form of policies_db/conditions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kiosk.content.drafting.vocabulary import vocabulary
+from kiosk.knowledge.numbers import arabic
+from kiosk.policy.taxonomy import load_taxonomy, place_chain
+from kiosk.store.validity import DATE, parse_date
+
+NUMBER_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元|万美元|%|％|个百分点|人|名|平方米|㎡|周岁|岁|年|个月)")
+UNITS = {"亿元": "money", "万元": "money", "千元": "money", "元": "money", "万美元": "money", "%": "percent", "％": "percent",
+         "个百分点": "percent", "人": "people", "名": "people", "平方米": "area", "㎡": "area", "周岁": "age",
+         "岁": "age", "年": "years", "个月": "years"}
+# comparison words before the number (longest first, so 不超过 is not read as 超过) and after it
+BEFORE = [("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("不超过", "<="), ("不高于", "<="), ("不大于", "<="),
+          ("不多于", "<="), ("不满", "<"), ("未满", "<"), ("不足", "<"), ("达到", ">="), ("突破", ">="), ("超过", ">"),
+          ("高于", ">"), ("大于", ">"), ("多于", ">"), ("低于", "<"), ("少于", "<"), ("小于", "<"), ("最多", "<="),
+          ("满", ">="), ("达", ">=")]
+AFTER = [("（含）以上", ">="), ("及以上", ">="), ("以上", ">="), ("（含）以下", "<="), ("以下", "<="), ("以内", "<="),
+         ("之内", "<="), ("内", "<=")]
+SEGMENT_RE = re.compile(r"[，,；;。：:]")
+NEGATION_RE = re.compile(r"无|未|不得|不予|不属于|除外|不适用|不包括|不含|非|没有")
+ALL_RE = re.compile(r"同时|均为|并且|且为|既是")
+# a name before a place or body (小微企业园, 高新技术企业协会) describes that place, not the applicant
+PLACE_HEAD_RE = re.compile(r"园|基地|平台|联盟|协会|商会|集聚区")
+DEFINED_RE = re.compile(r"\s*(?:应|须|需)(?:当)?(?:同时)?(?:满足|符合|具备)")
+# paying tax here at all, as a condition (“申报当年在区内纳税”, “正常纳税”); a bare “依法纳税” is a general duty
+TAX_RE = re.compile(r"(?:区内|本区|当年)[^，；。、]{0,4}纳税|正常纳税|实际纳税")
+# a number about a change, a forecast, an average or a project, not about the enterprise as it stands
+NOT_STOCK_RE = re.compile(r"预计|预期|力争|目标|亩均|人均|年均|平均|新增|新招|招用|新引进|新开设|新建|增量|次年|连续")
+PERSON_RE = re.compile(r"法定代表人|创办|创业|经营者|负责人|股东")
+RANGE_RE = re.compile(r"\s*(?:至|到|～|~|-|—)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|千元|元|%|人|名|平方米|岁|年)(?:之间)?")
+REGISTERED_RE = re.compile(r"注册|登记|落户|落地|位于|设立|创办|纳税|统计|税务关系|行政区域|辖区|企业$|企业[，、和及]")
+ESTABLISHED_RE = re.compile(rf"({DATE})(?:\s*[（(]含[）)])?\s*(以后|之后|以来|起|后|以前|之前|前)[^，；。]{{0,6}}(?:注册|成立|设立|登记)")
+
+
+def find_leaves(sentence: str, clause: str) -> list[dict[str, Any]]:
+    """Every condition the sentence states, in the order stated."""
+    # titles of other documents (《…》) and their numbers (…〔2024〕13号) are citations, not conditions
+    text = arabic(re.sub(r"《[^》]*》|[（(][^）)]*〔\d{4}〕[^）)]*[）)]", "", sentence))
+    # asides such as “（含软件）” sit between a measure's words (生产性设备（含软件）投资额); “（含）” is kept
+    text = re.sub(r"（[^（）]{2,15}）", "", text)
+    text = re.sub(r"^\s*第\d+条\s*", "", text)
+    return _facts(text, clause) + _tags(text, clause) + _regions(text, clause) + _established(text, clause)
+
+
+def _op_before(prefix: str) -> str:
+    tail = prefix[-4:].rstrip("为在是 ")
+    for word, op in BEFORE:
+        if tail.endswith(word):
+            return op
+    return ""
+
+
+def _op_after(suffix: str, unit: str) -> str:
+    for word, op in AFTER:
+        if suffix.startswith(word):
+            # “3年内” is a span not yet completed: younger than three years
+            return "<" if op == "<=" and word in ("内", "以内", "之内") and UNITS[unit] == "years" else op
+    return ""
+
+
+def _facts(text: str, clause: str) -> list[dict[str, Any]]:
+    leaves = []
+    ranged_end = previous_end = -1
+    for m in NUMBER_RE.finditer(text):
+        if m.start() < ranged_end:
+            continue
+        unit = m.group("unit")
+        family = UNITS[unit]
+        segment = max((s.end() for s in SEGMENT_RE.finditer(text, 0, m.start())), default=0)
+        # the words quoted for this measure start after the previous number of a list (“…2000万元、增长20%”)
+        start = max(segment, previous_end)
+        previous_end = m.end()
+        end = next((s.start() for s in SEGMENT_RE.finditer(text, m.end())), len(text))
+        before, after = text[segment:m.start()], text[m.end():end]
+        if NOT_STOCK_RE.search(before[-12:]) or (family == "age" and not PERSON_RE.search(text)):
+            continue
+        if family == "years" and re.search(DATE, text[max(0, m.start() - 8):m.end() + 4]):
+            continue
+        fact = _subject(before, after, family)
+        value = _value(float(m.group("num")), unit, family) if fact else None
+        if value is None:
+            continue
+        if (upper := RANGE_RE.match(after)) and UNITS.get(upper.group("unit"), family) == family:
+            # “营业收入在200万元至2亿元之间”: at least the first, at most the second
+            top = _value(float(upper.group("num")), upper.group("unit"), family)
+            phrase = text[start:m.end() + upper.end()].strip()
+            leaves.append({"text": phrase, "clause": clause, "fact": fact, "op": ">=", "value": value})
+            leaves.append({"text": phrase, "clause": clause, "fact": fact, "op": "<=", "value": top})
+            ranged_end = m.end() + upper.end()
+            continue
+        op = _op_before(before) or _op_after(after, unit)
+        if not op:
+            continue
+        post = next((w for w, _ in AFTER if after.startswith(w)), "")
+        leaves.append({"text": text[start:m.end() + len(post)].strip(" 、和及且并"), "clause": clause, "fact": fact,
+                       "op": op, "value": value})
+    if not any(leaf["fact"] == "tax_paid" for leaf in leaves) and (tax := TAX_RE.search(text)) \
+            and not NEGATION_RE.search(text[max(0, tax.start() - 6):tax.start()]):
+        leaves.append({"text": tax.group(0), "clause": clause, "fact": "tax_paid", "op": ">", "value": 0})
+    return leaves
+
+
+def _subject(before: str, after: str, family: str) -> str:
+    """The fact a number measures: the nearest fact name before it (or, for headcounts, just after it)."""
+    best, reach = "", (-1, 0)
+    for words in vocabulary().facts:
+        if words.unit != family:
+            continue
+        for m in words.names.finditer(before):
+            # a duration counts only right after the registration word (注册满1年), not anywhere before it
+            if family == "years" and len(before) - m.end() > 6:
+                continue
+            # the name nearest the number wins; of two ending there, the longer (参保职工 over 职工)
+            if (m.end(), -m.start()) > reach:
+                best, reach = words.fact, (m.end(), -m.start())
+    if best:
+        return best
+    if family == "people":
+        for words in vocabulary().facts:
+            if words.unit == "people" and words.names.search(after[:12]):
+                return words.fact
+    if family == "age":
+        return "founder_age"
+    return ""
+
+
+def _value(number: float, unit: str, family: str) -> Any:
+    if family == "money":
+        if unit == "万美元":
+            return None  # a foreign-currency amount is not what a profile records
+        return f"{_trim(number)}{unit}" if unit != "元" else number
+    if family == "percent":
+        return f"{_trim(number)}%"
+    if family == "years":
+        return round(number / 12, 2) if unit == "个月" else number
+    return int(number) if number.is_integer() else number
+
+
+def _trim(x: float) -> str:
+    return str(int(x)) if x.is_integer() else f"{x:g}"
+
+
+def _tags(text: str, clause: str) -> list[dict[str, Any]]:
+    vocab = vocabulary()
+    taxonomy = load_taxonomy()
+    leaves = []
+    for segment in re.split(r"[，,；;。]", text):
+        found = [(m.start(), m.end(), vocab.tag_phrases[m.group(0)]) for m in vocab.phrase_re.finditer(segment)]
+        # the thing a clause defines (“总部企业应同时满足：”) is not a condition of itself
+        found = [f for f in _heads(segment, found) if not DEFINED_RE.match(segment, f[1])
+                 and not PLACE_HEAD_RE.match(segment, f[1])]
+        if not found:
+            continue
+        negated = bool(NEGATION_RE.search(segment[:found[0][0]])) or bool(re.search(r"除外|不适用", segment))
+        require: dict[str, set[str]] = {}
+        exclude: set[str] = set()
+        for _, _, tags in found:
+            if negated or any(vocab.tag_mode.get(t) == "exclude" for t in tags):
+                exclude.update(tags)
+            else:
+                require.setdefault(taxonomy.tags[tags[0]].category, set()).update(tags)
+        for category_tags in require.values():
+            # names of one kind in a list are alternatives (“对新认定的A、B”) unless all must hold
+            if len(category_tags) == 1 or ALL_RE.search(segment) and len(found) > 1 and not any(
+                    len(tags) > 1 for _, _, tags in found):
+                leaves.extend({"text": segment.strip(), "clause": clause, "require": [t]} for t in sorted(category_tags))
+            else:
+                leaves.append({"text": segment.strip(), "clause": clause, "require_any": sorted(category_tags)})
+        if exclude:
+            leaves.append({"text": segment.strip(), "clause": clause, "exclude": sorted(exclude)})
+    return leaves
+
+
+def _heads(segment: str, found: list[tuple[int, int, tuple[str, ...]]]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Of two names in one noun phrase (专精特新“小巨人”企业, 高新技术企业研究开发中心) the last is the head."""
+    kept: list[tuple[int, int, tuple[str, ...]]] = []
+    for item in found:
+        if kept and not re.search(r"[、，和及与或/]|或者|以及", segment[kept[-1][1]:item[0]]) and item[0] - kept[-1][1] <= 1:
+            kept[-1] = item
+        else:
+            kept.append(item)
+    return kept
+
+
+def _regions(text: str, clause: str) -> list[dict[str, Any]]:
+    vocab = vocabulary()
+    leaves = []
+    for segment in re.split(r"[；;。]", text):
+        places = list(dict.fromkeys(vocab.places[m.group(0)] for m in vocab.place_re.finditer(segment)))
+        if places and REGISTERED_RE.search(segment) and not NEGATION_RE.search(segment[:8]):
+            streets = [p for p in places if p.startswith("street_")]
+            leaves.append({"text": segment.strip(), "clause": clause,
+                           "region": streets or [max(places, key=lambda p: len(place_chain(p)))]})
+    return leaves
+
+
+def _established(text: str, clause: str) -> list[dict[str, Any]]:
+    leaves = []
+    for m in ESTABLISHED_RE.finditer(text):
+        day = parse_date(m.group(1))
+        if day:
+            side = "to" if m.group(2) in ("以前", "之前", "前") else "from"
+            leaves.append({"text": m.group(0), "clause": clause, "established": {side: day.isoformat()}})
+    return leaves

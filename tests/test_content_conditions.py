@@ -1,0 +1,107 @@
+"""Conditions drafted from a policy's text: each leaf in the conditions language, tied to its clause."""
+
+from __future__ import annotations
+
+import json
+
+from kiosk.content.drafting import draft_rule, to_yaml
+from kiosk.policy.conditions import parse_rule
+from kiosk.store.records import Passage
+
+# An invented policy worded unlike the hand-written rules' documents.
+ARTICLES = [
+    ("第一条", "为推动企业成长为高新技术企业，根据《滨江区促进科技创新若干政策》（滨政〔2024〕5号），制定本细则。"),
+    ("第二条", "本细则适用于登记注册在滨江区、成立满二年的企业，纳入失信被执行人名单的企业不得申报。"),
+    ("第三条", "申报企业应当同时具备下列条件：（一）上一年度营业收入在500万元至5亿元之间；"
+               "（二）研发费用占同期营业收入比例达到百分之五以上；（三）参保职工不少于二十人；"
+               "（四）属于专精特新中小企业或科技型中小企业。"),
+    ("第四条", "对研发人员占比不低于30%的企业，给予一次性奖励10万元；对注册资本1000万元以上的企业，补助比例提高到20%。"),
+    ("第五条", "申报材料包括营业执照、审计报告等，受理部门为区科技局，咨询电话0571-00000000。"),
+    ("第六条", "申报时间为每年5月1日至5月31日，逾期不予受理。"),
+]
+
+
+def _passages() -> list[Passage]:
+    return [Passage(i, "bj_keji.md", i, article, "", text) for i, (article, text) in enumerate(ARTICLES)]
+
+
+def _leaves(rule: dict) -> list[dict]:
+    out, stack = [], list(rule["conditions"])
+    while stack:
+        node = stack.pop(0)
+        stack[:0] = node.get("any_of") or node.get("all_of") or []
+        if not ("any_of" in node or "all_of" in node):
+            out.append(node)
+    return out
+
+
+def test_a_draft_states_the_conditions_with_their_clauses():
+    rule = draft_rule("bj_keji.md", "滨江区科技企业培育细则", _passages())
+    found = {(leaf["clause"], leaf.get("fact") or next(k for k in ("region", "require", "require_any", "exclude")
+                                                       if k in leaf)): leaf for leaf in _leaves(rule)}
+    assert found[("第二条", "region")]["region"] == ["滨江区"]
+    assert (found[("第二条", "age_years")]["op"], found[("第二条", "age_years")]["value"]) == (">=", 2)
+    assert found[("第二条", "exclude")]["exclude"] == ["status_dishonest"]
+    low = [leaf for leaf in _leaves(rule) if leaf.get("fact") == "revenue"]
+    assert [(leaf["op"], leaf["value"]) for leaf in low] == [(">=", "500万元"), ("<=", "5亿元")]
+    assert all(leaf["clause"] == "第三条（一）" for leaf in low)
+    assert (found[("第三条（二）", "rd_ratio")]["op"], found[("第三条（二）", "rd_ratio")]["value"]) == (">=", "5%")
+    assert found[("第三条（三）", "insured_employees")]["value"] == 20
+    assert set(found[("第三条（四）", "require_any")]["require_any"]) >= {"qual_zjtx", "qual_kjxzx"}
+    assert found[("第四条", "rd_staff_ratio")]["value"] == "30%"
+
+
+def test_aims_citations_higher_rates_and_procedure_are_not_conditions():
+    rule = draft_rule("bj_keji.md", "滨江区科技企业培育细则", _passages())
+    leaves = _leaves(rule)
+    assert not [leaf for leaf in leaves if leaf["clause"] in ("第一条", "第五条", "第六条")]
+    assert not [leaf for leaf in leaves if leaf.get("fact") == "registered_capital"]  # only raises the rate
+
+
+def test_the_draft_loads_as_a_rule():
+    rule = draft_rule("bj_keji.md", "滨江区科技企业培育细则", _passages())
+    parsed, errors = parse_rule(rule, "draft", known_docs={"bj_keji.md"})
+    assert errors == [] and len(parsed.leaves()) == len(_leaves(rule))
+    assert "clause: 第三条（二）" in to_yaml(rule)
+    assert rule["apply"] == "每年5月1日至5月31日申报"  # the window the text states, for the push message
+
+
+def test_a_law_without_support_clauses_drafts_nothing():
+    law = [Passage(1, "law.md", 0, "第一条", "", "用人单位应当依法为职工缴纳社会保险费。"),
+           Passage(2, "law.md", 1, "第二条", "", "县级以上人民政府负责本行政区域内的社会保险工作。")]
+    assert draft_rule("law.md", "某条例", law)["conditions"] == []
+
+
+def test_cli_prints_the_draft_of_a_store_document(store, capsys):
+    from kiosk.cli import main
+
+    assert main(["content", "conditions", "xh_keji_yanfa_touru_buzhu.md", "--json"]) == 0
+    rule = json.loads(capsys.readouterr().out)
+    assert rule["policy"] == "xh_keji_yanfa_touru_buzhu.md"
+    assert any(leaf.get("fact") == "rd_ratio" for leaf in _leaves(rule))
+    assert main(["content", "conditions", "nothing.md"]) == 1
+    assert "没有编号" in capsys.readouterr().err
+
+
+def test_an_accepted_draft_joins_matching_and_the_check(tmp_path, monkeypatch, kiosk_env, capsys):
+    from support_content import POLICY, make_pdf
+
+    from kiosk.cli import main
+    from kiosk.policy.conditions import load_store
+    from kiosk.store import Store
+
+    src = tmp_path / "src"
+    src.mkdir()
+    monkeypatch.setenv("KIOSK_SOURCES", str(src))
+    monkeypatch.setenv("KIOSK_DB", str(tmp_path / "kiosk.db"))
+    assert main(["content", "add", str(make_pdf(tmp_path / "p.pdf", POLICY)), "--json"]) == 0
+    doc_id = json.loads(capsys.readouterr().out)["imported"][0]["id"]
+    assert main(["content", "conditions", doc_id, "--accept", "--by", "审核员", "--json"]) == 0
+    capsys.readouterr()
+    [rule] = load_store(Store(tmp_path / "kiosk.db")).rules
+    assert rule.policy == doc_id and any(leaf.fact == "rd_ratio" for leaf in rule.leaves())
+    from kiosk.policy.conditions import CONDITIONS_DIR, DEMO_CONDITIONS_DIR, load_dir
+
+    written = len(load_dir([CONDITIONS_DIR, DEMO_CONDITIONS_DIR]).rules)
+    main(["match", "--check", "--json"])
+    assert json.loads(capsys.readouterr().out)["rules"] == written + 1
