@@ -36,10 +36,12 @@ def build_manager(engine: str = "auto", settings: Settings | None = None, quiet:
             log.info("language model unavailable: %s", reason)
             if not quiet:
                 sys.stderr.write(f"（{reason}；先用政策原文回答）\n")
+    from kiosk.office.questionlog import open_log
+
     store = Store.open()
     advisor, requests, guides = _desks(store)
     return DialogueManager(store, llm=llm, engine=engine, advisor=advisor, requests=requests, guides=guides,
-                           first_token_budget_s=settings.llm_first_token_budget_s)
+                           first_token_budget_s=settings.llm_first_token_budget_s, turn_log=open_log())
 
 
 def _desks(store):

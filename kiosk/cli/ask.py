@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from kiosk.cli.common import KioskError, print_json, read_limited, text_argument, text_from_bytes
@@ -29,9 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.config import Settings
-    from kiosk.dialogue.answering import GroundedAnswerer
+    from kiosk.dialogue.manager import DialogueManager
     from kiosk.events import AnswerDone, AnswerLead, AnswerSentence
-    from kiosk.knowledge.ask import AskService
+    from kiosk.office.questionlog import QuestionLog
     from kiosk.store import Store
 
     if args.batch:
@@ -42,14 +41,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         raise KioskError("请给出一个问题，例如：kiosk ask \"开公司需要什么材料？\"")
     settings = Settings.load()
-    service = AskService(Store.open())
-    answerer = GroundedAnswerer(_language_model(args.engine, settings.llm_model),
-                                first_token_budget_s=settings.llm_first_token_budget_s)
+    manager = DialogueManager(Store.open(), llm=_language_model(args.engine, settings.llm_model), engine=args.engine,
+                              first_token_budget_s=settings.llm_first_token_budget_s, turn_log=QuestionLog())
     for question in questions:
-        started = time.perf_counter()
-        answer, timings = service.ask(question)
+        answer, timings, events = manager.ask(question)
         done = None
-        for event in answerer.stream(answer, args.engine, started=started):
+        for event in events:
             if isinstance(event, AnswerDone):
                 done = event
             elif not args.json and isinstance(event, AnswerLead | AnswerSentence):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -18,12 +17,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kiosk.events import AnswerDone, AnswerLead, AnswerSentence
 from kiosk.ui import convert
 from kiosk.ui.viewmodels import Analytics, GuideView, PolicyView, PrintOut, QueueRow, ScanView, TicketView
 
 log = logging.getLogger(__name__)
-CITE_RE = re.compile(r"\[(\d+)\]")
 
 
 class Unavailable(RuntimeError):
@@ -54,7 +51,6 @@ class Backends:
         self.pinyin: Any = None
         self._requests: Any = None
         self._catalog: Any = None
-        self._ask: Any = None  # the store's own answering, when the dialogue is not loaded
         self._matcher: Any = None  # policy matching on the loaded store
         self.voice: Any = None  # kiosk.ui.voice.VoiceBridge once a microphone and the models are found
         # set once the store has been opened (or failed to): the keyboard's index needs its vocabulary
@@ -118,7 +114,7 @@ class Backends:
         with self._lock:
             if self.store is not None and hasattr(self.store, "close"):
                 self.store.close()
-            self.store = self.retriever = self.dialogue = self._catalog = self._ask = self._matcher = None
+            self.store = self.retriever = self.dialogue = self._catalog = self._matcher = None
             message = self.load_knowledge()
             with contextlib.suppress(Unavailable):  # without the dialogue, answers come from the store directly
                 self.load_dialogue()
@@ -155,43 +151,31 @@ class Backends:
 
     # -- answering -----------------------------------------------------------------------------------------
     def answer(self, text: str, cancelled: threading.Event) -> Iterator[object]:
-        if self.dialogue is not None:
-            for event in self.dialogue.respond(self.dialogue_session, text, cancel=cancelled):
-                if isinstance(event, AnswerDone):
-                    self._count_topic(event)
-                yield event
-            return
-        if self.retriever is None:
-            raise Unavailable("我还在准备政策知识库，请稍等几秒再问我。")
-        if self._ask is None:
-            self._ask = need("kiosk.knowledge.ask", "回答模块尚未安装，请咨询服务窗口。").AskService(
-                self.store, self.retriever)
-        result, timings = self._ask.ask(text)
-        if cancelled.is_set():
-            return
-        sentences = list(result.sentences) or [result.text]
-        if result.lead and sentences[0] != result.lead:
-            yield AnswerLead(result.lead)
-        for sentence in sentences:
-            yield AnswerSentence(sentence, tuple(int(n) for n in CITE_RE.findall(sentence)), result.engine)
-        done = AnswerDone(result.text, result.refused, result.confidence, result.engine, tuple(result.citations),
-                          tuple(result.suggestions or ()), timings)
-        self._count_topic(done)
-        yield done
+        manager, session = self._answering()
+        yield from manager.respond(session, text, cancel=cancelled)
 
-    def _count_topic(self, done: AnswerDone) -> None:
-        """Count the question under its topic for the staff charts (only the topic and the day are kept)."""
-        from kiosk.ui import analytics
+    def _answering(self) -> tuple[Any, Any]:
+        """The assistant, or until it has loaded (or when it cannot), a dialogue on the store alone."""
+        with self._lock:
+            if self.dialogue is None:
+                if self.retriever is None:
+                    raise Unavailable("我还在准备政策知识库，请稍等几秒再问我。")
+                manager_mod = need("kiosk.dialogue.manager", "回答模块尚未安装，请咨询服务窗口。")
+                from kiosk.office.questionlog import open_log
 
-        topic = "其他"
-        if done.citations and self.store is not None:
-            doc = self.store.document(done.citations[0].source)
-            if doc is not None and doc.topics:
-                topic = doc.topics[0]
+                self.dialogue = manager_mod.DialogueManager(self.store, self.retriever, turn_log=open_log())
+                self.dialogue_session = self.dialogue.new_session()
+            return self.dialogue, self.dialogue_session
+
+    def feedback(self, turn: str, helpful: bool, reason: str = "") -> None:
+        """A visitor's 👍/👎 (and a fixed reason) on an answered turn, written against that turn only."""
+        turn_log = getattr(self.dialogue, "turn_log", None)
+        if not turn or turn_log is None:
+            return
         try:
-            analytics.record_question(topic)
-        except OSError:
-            log.warning("question count not saved", exc_info=True)
+            turn_log.feedback(turn, helpful, reason)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("feedback not saved: %s", exc)
 
     # -- documents and policies ----------------------------------------------------------------------------
     def scan(self, path: Path) -> ScanView:

@@ -299,24 +299,41 @@ class RequestDB:
         return self._item(row) if row else None
 
     def items(self, states: list[str] | None = None, section: str | None = None, department: str | None = None,
-              due_before: datetime | None = None) -> list[Item]:
+              due_before: datetime | None = None, unit: str | None = None, due_after: datetime | None = None,
+              limit: int | None = None, by_due: bool = False) -> list[Item]:
+        """Items matching every filter given; ``unit`` is a department or section handling them (either field)."""
+        where, args = self._where(states, section, department, due_before, unit, due_after)
+        sql = f"SELECT {_ITEM_COLUMNS} FROM items{where} ORDER BY "
+        sql += "due_at, ticket, seq" if by_due else "created_at, ticket, seq"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [self._item(r) for r in self.conn.execute(sql, args)]
+
+    def count_items(self, states: list[str] | None = None, unit: str | None = None,
+                    due_before: datetime | None = None, due_after: datetime | None = None) -> int:
+        where, args = self._where(states, None, None, due_before, unit, due_after)
+        return self.conn.execute(f"SELECT COUNT(*) FROM items{where}", args).fetchone()[0]  # noqa: S608
+
+    @staticmethod
+    def _where(states, section, department, due_before, unit, due_after) -> tuple[str, list]:
         where, args = [], []
         if states:
             where.append(f"state IN ({','.join('?' * len(states))})")
             args.extend(states)
-        if section:
-            where.append("section = ?")
-            args.append(section)
-        if department:
-            where.append("department = ?")
-            args.append(department)
+        for column, value in (("section", section), ("department", department)):
+            if value:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if unit:
+            where.append("(department = ? OR section = ?)")
+            args.extend([unit, unit])
         if due_before:
             where.append("due_at < ?")
             args.append(_ts(due_before))
-        sql = f"SELECT {_ITEM_COLUMNS} FROM items"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return [self._item(r) for r in self.conn.execute(sql + " ORDER BY created_at, ticket, seq", args)]
+        if due_after:
+            where.append("due_at >= ?")
+            args.append(_ts(due_after))
+        return (" WHERE " + " AND ".join(where)) if where else "", args
 
     def recent_items_of_enterprise(self, phone: str, company_key: str, since: datetime) -> list[Item]:
         rows = self.conn.execute(
