@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # Each module registers one command group; the order is the order of `kiosk --help`.
-COMMANDS = ["run", "console", "ask", "db", "models", "talk", "say", "scan", "match", "request", "guide", "screenshot"]
+COMMANDS = ["run", "console", "ask", "db", "models", "talk", "say", "scan", "match", "request", "guide", "screenshot", "office"]
 
 
 def build_parser() -> argparse.ArgumentParser:

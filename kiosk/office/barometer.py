@@ -1,0 +1,142 @@
+"""The barometer (企业服务晴雨表): what enterprises ask for, counted from the request store and the question log
+only. Every figure is one SQL aggregate over the period asked for; nothing is sampled, invented or cached.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import yaml
+
+from kiosk.office.questionlog import QuestionLog
+from kiosk.requests.service import RequestService
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 3660
+TOP = 10
+HOT_SPOT_MIN = 2  # the same kind of problem at least this often in one street is a hot spot
+QUESTIONS_PER_GROUP = 8
+
+
+@dataclass
+class Barometer:
+    days: int
+    since: str
+    requests: int = 0
+    by_section: list[tuple[str, int]] = field(default_factory=list)
+    by_category: list[tuple[str, int]] = field(default_factory=list)
+    by_street: list[tuple[str, int]] = field(default_factory=list)
+    by_week: list[tuple[str, int]] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)  # per unit: total, resolved, on-time rate, rating
+    hot_spots: list[dict] = field(default_factory=list)
+    questions: int = 0
+    top_questions: list[tuple[str, int]] = field(default_factory=list)
+    topics: list[dict] = field(default_factory=list)  # per topic: asked, refused, refusal rate, 👍, 👎
+    unanswered: list[dict] = field(default_factory=list)  # per topic: refused count and the questions
+    on_time_rate: float | None = None
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def collect(service: RequestService, log: QuestionLog, days: int = DEFAULT_DAYS) -> Barometer:
+    days = max(1, min(MAX_DAYS, int(days)))
+    since = (service.clock() - timedelta(days=days)).replace(hour=0, minute=0, second=0)
+    b = Barometer(days, since.date().isoformat())
+    _requests(b, service, since.isoformat(timespec="seconds"))
+    _questions(b, log.conn, since.isoformat(timespec="seconds"))
+    return b
+
+
+def _requests(b: Barometer, service: RequestService, since: str) -> None:
+    conn, name = service.db.conn, service.department_name
+    q = "FROM items WHERE created_at >= ?"
+    b.requests = conn.execute(f"SELECT COUNT(*) {q}", (since,)).fetchone()[0]
+    rows = conn.execute(f"SELECT section, COUNT(*) {q} GROUP BY section ORDER BY 2 DESC", (since,))
+    b.by_section = [(name(s) if s else "属地镇街（不经专区）", n) for s, n in rows]
+    rows = conn.execute(f"SELECT category, COUNT(*) {q} GROUP BY category ORDER BY 2 DESC", (since,))
+    b.by_category = [(_category(service, c), n) for c, n in rows]
+    streets = {d.id for d in service.router.departments.values() if d.kind == "street"}
+    rows = conn.execute(f"SELECT department, COUNT(*) {q} GROUP BY department ORDER BY 2 DESC", (since,))
+    b.by_street = [(name(d), n) for d, n in rows if d in streets]
+    rows = conn.execute(f"SELECT date(created_at, 'weekday 0', '-6 days'), COUNT(*) {q} GROUP BY 1 ORDER BY 1",
+                        (since,))
+    b.by_week = [(monday[5:], n) for monday, n in rows]  # each week named by its Monday
+    rows = conn.execute(
+        "SELECT department, COUNT(*), SUM(resolved_at IS NOT NULL), SUM(resolved_at IS NOT NULL AND resolved_at <= due_at),"
+        f" COUNT(rating), AVG(rating) {q} GROUP BY department ORDER BY 2 DESC", (since,))
+    resolved = on_time = 0
+    for dept, total, done, in_time, rated, rating in rows:
+        resolved, on_time = resolved + done, on_time + in_time
+        b.units.append({"unit": name(dept), "total": total, "resolved": done,
+                        "on_time_rate": round(in_time / done, 3) if done else None, "rated": rated,
+                        "average_rating": round(rating, 2) if rating is not None else None})
+    b.on_time_rate = round(on_time / resolved, 3) if resolved else None
+    rows = conn.execute(
+        "SELECT i.department, i.category, COUNT(*), GROUP_CONCAT(DISTINCT t.address) FROM items i"
+        " JOIN tickets t ON t.ticket = i.ticket WHERE i.created_at >= ? GROUP BY 1, 2 HAVING COUNT(*) >= ?"
+        " ORDER BY 3 DESC LIMIT ?", (since, HOT_SPOT_MIN, TOP * 3))
+    b.hot_spots = [{"street": name(d), "category": _category(service, c), "count": n,
+                    "addresses": [a for a in (addresses or "").split(",") if a][:3]}
+                   for d, c, n, addresses in rows if d in streets][:TOP]
+
+
+def _category(service: RequestService, category_id: str) -> str:
+    cat = service.router.category(category_id)
+    return cat.name if cat else category_id
+
+
+def _questions(b: Barometer, conn: sqlite3.Connection, since: str) -> None:
+    q = "FROM turns WHERE at >= ?"
+    b.questions = conn.execute(f"SELECT COUNT(*) {q}", (since,)).fetchone()[0]
+    rows = conn.execute(f"SELECT question, COUNT(*) {q} AND intent = 'policy_question' GROUP BY question"
+                        " ORDER BY 2 DESC, MAX(at) DESC LIMIT ?", (since, TOP))
+    b.top_questions = [(text, n) for text, n in rows]
+    rows = conn.execute(f"SELECT topic, COUNT(*), SUM(answered = 0), SUM(helpful = 1), SUM(helpful = 0) {q}"
+                        " AND intent = 'policy_question' GROUP BY topic ORDER BY 2 DESC", (since,))
+    b.topics = [{"topic": t, "asked": n, "refused": r, "refusal_rate": round(r / n, 3), "helpful": up or 0,
+                 "unhelpful": down or 0} for t, n, r, up, down in rows]
+    for topic in [t["topic"] for t in b.topics if t["refused"]]:
+        rows = conn.execute(f"SELECT question, COUNT(*) {q} AND intent = 'policy_question' AND answered = 0"
+                            " AND topic = ? GROUP BY question ORDER BY 2 DESC LIMIT ?",
+                            (since, topic, QUESTIONS_PER_GROUP)).fetchall()
+        b.unanswered.append({"topic": topic, "refused": sum(n for _, n in rows),
+                             "questions": [{"question": text, "count": n} for text, n in rows]})
+    b.unanswered.sort(key=lambda g: -g["refused"])
+
+
+def to_csv(b: Barometer) -> str:
+    """Every table of the barometer as one CSV (表, 项目, 数值…), for a spreadsheet."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["表", "项目", "数值", "附加"])
+    for title, rows in (("按专区", b.by_section), ("按类别", b.by_category), ("按镇街", b.by_street),
+                        ("按周", b.by_week), ("热门问题", b.top_questions)):
+        for key, n in rows:
+            w.writerow([title, _cell(key), n, ""])
+    for u in b.units:
+        w.writerow(["按时办结率", _cell(u["unit"]), "" if u["on_time_rate"] is None else u["on_time_rate"],
+                    "" if u["average_rating"] is None else u["average_rating"]])
+    for h in b.hot_spots:
+        w.writerow(["热点", _cell(f"{h['street']} {h['category']}"), h["count"], _cell("；".join(h["addresses"]))])
+    for t in b.topics:
+        w.writerow(["拒答率", _cell(t["topic"]), t["refusal_rate"], t["asked"]])
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def faq_draft(group: dict, department: str = "") -> str:
+    """A draft FAQ file (policies_db/faq format) for an editor: the questions, each answer left to write."""
+    items = [{"q": q["question"], "a": "（待编辑填写答复和依据）", "refs": []} for q in group["questions"]]
+    doc = {"draft": True, "topic": group["topic"], "department": department or "sec_policy", "items": items}
+    stamp = datetime.now().strftime("%Y-%m-%d")
+    return f"# 由晴雨表“未答问题”生成的草稿（{stamp}），编辑填写答复后放入 policies_db/faq/\n" + yaml.safe_dump(
+        doc, allow_unicode=True, sort_keys=False)
