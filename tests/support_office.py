@@ -40,8 +40,9 @@ class OfficeWorld:
         return client
 
 
-def submit(service: RequestService, text: str, address: str, phone: str = "13812345678") -> str:
-    receipt = service.submit(SubmitForm(text, "杭州测试科技有限公司", phone, address, channel="cli"))
+def submit(service: RequestService, text: str, address: str, phone: str = "13812345678",
+           company: str = "杭州测试科技有限公司") -> str:
+    receipt = service.submit(SubmitForm(text, company, phone, address, channel="cli"))
     return receipt.items[0].ref
 
 

@@ -127,18 +127,22 @@ class DialogueManager:
 
     def _log(self, question: str, intent: str, done: AnswerDone) -> str:
         document = done.citations[0].source if done.citations else ""
-        summary = TurnSummary(question, intent, self._topic(document), not done.refused, done.engine, document,
-                              float(done.timings_ms.get("total", 0.0)))
+        summary = TurnSummary(question, intent, self._topic(question, document), not done.refused, done.engine,
+                              document, float(done.timings_ms.get("total", 0.0)))
         try:
             return self.turn_log.record(summary)
         except Exception:  # noqa: BLE001 - a full or locked log never costs the visitor an answer
             log.warning("question log not written", exc_info=True)
             return ""
 
-    def _topic(self, document: str) -> str:
+    def _topic(self, question: str, document: str) -> str:
+        """The section or department a question belongs to: the one responsible for the cited document, else the
+        one a visitor would be referred to (the same rule as a refusal's referral)."""
         with self._lock:
             doc = self.store.document(document) if document else None
-        return doc.topics[0] if doc is not None and doc.topics else "其他"
+            department = self.store.department(doc.department) if doc is not None and doc.department else None
+            department = department or referral_department(question, [], self.store)
+        return department.name if department else "其他"
 
     # ------------------------------------------------------------------------------------------ routes
 
