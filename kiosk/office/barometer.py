@@ -38,6 +38,7 @@ class Barometer:
     topics: list[dict] = field(default_factory=list)  # per topic: asked, refused, refusal rate, 👍, 👎
     unanswered: list[dict] = field(default_factory=list)  # per topic: refused count and the questions
     on_time_rate: float | None = None
+    ratings: list[int] = field(default_factory=lambda: [0] * 5)  # how many 1..5-star ratings
 
     def to_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
@@ -76,6 +77,8 @@ def _requests(b: Barometer, service: RequestService, since: str) -> None:
                         "on_time_rate": round(in_time / done, 3) if done else None, "rated": rated,
                         "average_rating": round(rating, 2) if rating is not None else None})
     b.on_time_rate = round(on_time / resolved, 3) if resolved else None
+    for stars, n in conn.execute(f"SELECT rating, COUNT(*) {q} AND rating BETWEEN 1 AND 5 GROUP BY 1", (since,)):
+        b.ratings[int(stars) - 1] = n
     rows = conn.execute(
         "SELECT i.department, i.category, COUNT(*), GROUP_CONCAT(DISTINCT t.address) FROM items i"
         " JOIN tickets t ON t.ticket = i.ticket WHERE i.created_at >= ? GROUP BY 1, 2 HAVING COUNT(*) >= ?"
@@ -107,6 +110,20 @@ def _questions(b: Barometer, conn: sqlite3.Connection, since: str) -> None:
         b.unanswered.append({"topic": topic, "refused": sum(n for _, n in rows),
                              "questions": [{"question": text, "count": n} for text, n in rows]})
     b.unanswered.sort(key=lambda g: -g["refused"])
+
+
+def questions_by_day(log: QuestionLog, days: int, top: int) -> tuple[list[str], dict[str, list[int]]]:
+    """Questions asked per day over the last ``days`` days, for the ``top`` most asked-about topics."""
+    today = log.clock().date()
+    first = today - timedelta(days=days - 1)
+    index = {(first + timedelta(days=i)).isoformat(): i for i in range(days)}
+    counts: dict[str, list[int]] = {}
+    for day, topic, n in log.conn.execute("SELECT substr(at, 1, 10), topic, COUNT(*) FROM turns WHERE at >= ?"
+                                          " GROUP BY 1, 2", (first.isoformat(),)):
+        if day in index:
+            counts.setdefault(topic, [0] * days)[index[day]] += n
+    chosen = sorted(counts, key=lambda t: -sum(counts[t]))[:top]
+    return [d[5:] for d in index], {t: counts[t] for t in chosen}
 
 
 def to_csv(b: Barometer) -> str:
