@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -54,38 +55,44 @@ def collect(service: RequestService, log: QuestionLog, days: int = DEFAULT_DAYS)
 
 
 def _requests(b: Barometer, service: RequestService, since: str) -> None:
+    """One pass over the period's items, grouped by section, category, unit, week and rating; the figures are
+    summed from those groups (one scan instead of one per figure)."""
     conn, name = service.db.conn, service.department_name
-    q = "FROM items WHERE created_at >= ?"
-    b.requests = conn.execute(f"SELECT COUNT(*) {q}", (since,)).fetchone()[0]
-    rows = conn.execute(f"SELECT section, COUNT(*) {q} GROUP BY section ORDER BY 2 DESC", (since,))
-    b.by_section = [(name(s) if s else "属地镇街（不经专区）", n) for s, n in rows]
-    rows = conn.execute(f"SELECT category, COUNT(*) {q} GROUP BY category ORDER BY 2 DESC", (since,))
-    b.by_category = [(_category(service, c), n) for c, n in rows]
-    streets = {d.id for d in service.router.departments.values() if d.kind == "street"}
-    rows = conn.execute(f"SELECT department, COUNT(*) {q} GROUP BY department ORDER BY 2 DESC", (since,))
-    b.by_street = [(name(d), n) for d, n in rows if d in streets]
-    rows = conn.execute(f"SELECT date(created_at, 'weekday 0', '-6 days'), COUNT(*) {q} GROUP BY 1 ORDER BY 1",
-                        (since,))
-    b.by_week = [(monday[5:], n) for monday, n in rows]  # each week named by its Monday
     rows = conn.execute(
-        "SELECT department, COUNT(*), SUM(resolved_at IS NOT NULL), SUM(resolved_at IS NOT NULL AND resolved_at <= due_at),"
-        f" COUNT(rating), AVG(rating) {q} GROUP BY department ORDER BY 2 DESC", (since,))
-    resolved = on_time = 0
-    for dept, total, done, in_time, rated, rating in rows:
-        resolved, on_time = resolved + done, on_time + in_time
+        "SELECT section, category, department, date(created_at, 'weekday 0', '-6 days'), rating, COUNT(*),"
+        " SUM(resolved_at IS NOT NULL), SUM(resolved_at IS NOT NULL AND resolved_at <= due_at)"
+        " FROM items WHERE created_at >= ? GROUP BY 1, 2, 3, 4, 5", (since,)).fetchall()
+    sections, categories, weeks, pairs = Counter(), Counter(), Counter(), Counter()
+    units: dict[str, list[int]] = {}  # unit → [total, resolved, on time, rated, rating sum]
+    for section, category, dept, monday, rating, n, done, in_time in rows:
+        sections[section] += n
+        categories[category] += n
+        weeks[monday] += n
+        pairs[(dept, category)] += n
+        u = units.setdefault(dept, [0, 0, 0, 0, 0])
+        u[0], u[1], u[2] = u[0] + n, u[1] + done, u[2] + in_time
+        if rating is not None and 1 <= rating <= 5:
+            u[3], u[4] = u[3] + n, u[4] + rating * n
+            b.ratings[int(rating) - 1] += n
+    b.requests = sum(sections.values())
+    b.by_section = [(name(s) if s else "属地镇街（不经专区）", n) for s, n in sections.most_common()]
+    b.by_category = [(_category(service, c), n) for c, n in categories.most_common()]
+    streets = {d.id for d in service.router.departments.values() if d.kind == "street"}
+    b.by_street = [(name(d), u[0]) for d, u in sorted(units.items(), key=lambda kv: -kv[1][0]) if d in streets]
+    b.by_week = [(monday[5:], weeks[monday]) for monday in sorted(weeks)]  # each week named by its Monday
+    for dept, (total, done, in_time, rated, stars) in sorted(units.items(), key=lambda kv: -kv[1][0]):
         b.units.append({"unit": name(dept), "total": total, "resolved": done,
                         "on_time_rate": round(in_time / done, 3) if done else None, "rated": rated,
-                        "average_rating": round(rating, 2) if rating is not None else None})
+                        "average_rating": round(stars / rated, 2) if rated else None})
+    resolved, on_time = sum(u[1] for u in units.values()), sum(u[2] for u in units.values())
     b.on_time_rate = round(on_time / resolved, 3) if resolved else None
-    for stars, n in conn.execute(f"SELECT rating, COUNT(*) {q} AND rating BETWEEN 1 AND 5 GROUP BY 1", (since,)):
-        b.ratings[int(stars) - 1] = n
-    rows = conn.execute(
-        "SELECT i.department, i.category, COUNT(*), GROUP_CONCAT(DISTINCT t.address) FROM items i"
-        " JOIN tickets t ON t.ticket = i.ticket WHERE i.created_at >= ? GROUP BY 1, 2 HAVING COUNT(*) >= ?"
-        " ORDER BY 3 DESC LIMIT ?", (since, HOT_SPOT_MIN, TOP * 3))
-    b.hot_spots = [{"street": name(d), "category": _category(service, c), "count": n,
-                    "addresses": [a for a in (addresses or "").split(",") if a][:3]}
-                   for d, c, n, addresses in rows if d in streets][:TOP]
+    hot = [(key, n) for key, n in pairs.most_common() if key[0] in streets and n >= HOT_SPOT_MIN][:TOP]
+    for (dept, category), n in hot:
+        addresses = conn.execute(
+            "SELECT DISTINCT t.address FROM items i JOIN tickets t ON t.ticket = i.ticket WHERE i.department = ?"
+            " AND i.category = ? AND i.created_at >= ? AND t.address != '' LIMIT 3", (dept, category, since))
+        b.hot_spots.append({"street": name(dept), "category": _category(service, category), "count": n,
+                            "addresses": [a for (a,) in addresses]})
 
 
 def _category(service: RequestService, category_id: str) -> str:

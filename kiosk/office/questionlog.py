@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS turns (
 );
 CREATE INDEX IF NOT EXISTS turns_at ON turns(at);
 CREATE INDEX IF NOT EXISTS turns_topic ON turns(topic, answered);
+-- the barometer's groupings read these covering indexes instead of the table
+CREATE INDEX IF NOT EXISTS turns_questions ON turns(intent, question, at);
+CREATE INDEX IF NOT EXISTS turns_outcomes ON turns(intent, topic, answered, helpful, at);
 """
 
 

@@ -66,7 +66,7 @@ class Work:
         }
         if bucket not in filters:
             bucket = "open"
-        counts = {name: db.count_items(unit=unit, **f) for name, f in filters.items()}
+        counts = db.count_many(unit, filters)
         items = db.items(unit=unit, limit=QUEUE_LIMIT, by_due=True, **filters[bucket])
         return QueueView(bucket, counts, [self.row(i) for i in items])
 
