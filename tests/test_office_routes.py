@@ -209,3 +209,17 @@ def test_item_page_masks_the_phone_and_shows_no_id_number(world):
     body = world.client("cuiyuan").get(f"/items/{ref}").text
     assert "139****6666" in body and "13955556666" not in body
     assert "330106199003071234" not in body and "分派依据" in body
+
+
+def test_queue_counts_and_order_match_the_store(world):
+    from support_office import submit
+
+    submit(world.service, "店门口井盖松动了", "杭州市西湖区翠苑街道文一路9号", "13711112222", "杭州井盖测试有限公司")
+    world.service.act(world.refs["talent"], "accept", "t")
+    items = world.service.db.items()
+    for user, unit in [("admin", None), ("cuiyuan", "street_cuiyuan")]:
+        mine = [i for i in items if unit is None or unit in (i.department, i.section)]
+        body = world.client(user).get("/api/queue?bucket=open").json()
+        assert body["counts"]["all"] == len(mine)
+        assert body["counts"]["new"] == sum(str(i.state) == "dispatched" for i in mine)
+        assert [r["ref"] for r in body["items"]] == [i.ref for i in sorted(mine, key=lambda i: (i.due_at, i.ticket))]

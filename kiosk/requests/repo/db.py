@@ -301,7 +301,14 @@ class RequestDB:
     def items(self, states: list[str] | None = None, section: str | None = None, department: str | None = None,
               due_before: datetime | None = None, unit: str | None = None, due_after: datetime | None = None,
               limit: int | None = None, by_due: bool = False) -> list[Item]:
-        """Items matching every filter given; ``unit`` is a department or section handling them (either field)."""
+        """Items matching every filter given; ``unit`` is a department or section handling them (either field).
+
+        The first ``limit`` by deadline over several states are read state by state along the (state, due_at)
+        index and merged, so a district-wide queue never sorts every open item."""
+        if by_due and limit is not None and states and len(states) > 1:
+            merged = [i for state in states for i in self.items([state], section, department, due_before, unit,
+                                                                  due_after, limit, by_due)]
+            return sorted(merged, key=lambda i: (i.due_at, i.ticket, i.seq))[:limit]
         where, args = self._where(states, section, department, due_before, unit, due_after)
         sql = f"SELECT {_ITEM_COLUMNS} FROM items{where} ORDER BY "
         sql += "due_at, ticket, seq" if by_due else "created_at, ticket, seq"
@@ -309,19 +316,18 @@ class RequestDB:
             sql += f" LIMIT {int(limit)}"
         return [self._item(r) for r in self.conn.execute(sql, args)]
 
-    def count_items(self, states: list[str] | None = None, unit: str | None = None,
-                    due_before: datetime | None = None, due_after: datetime | None = None) -> int:
-        return self.count_many(unit, {"n": {"states": states, "due_before": due_before, "due_after": due_after}})["n"]
-
     def count_many(self, unit: str | None, filters: dict[str, dict]) -> dict[str, int]:
-        """How many of a unit's items (every item when ``unit`` is None) match each filter, in one scan."""
-        sums, args = [], []
-        for f in filters.values():
-            where, more = self._where(f.get("states"), None, None, f.get("due_before"), None, f.get("due_after"))
-            sums.append(f"COALESCE(SUM({where[7:] or '1'}), 0)")
-            args.extend(more)
+        """How many of a unit's items (every item when ``unit`` is None) match each filter: district-wide, each
+        count is read from the (state, due_at) index alone; for one unit, its few items are read once."""
+        parts = [self._where(f.get("states"), None, None, f.get("due_before"), None, f.get("due_after"))
+                 for f in filters.values()]
+        if unit is None:
+            return {name: self.conn.execute(f"SELECT COUNT(*) FROM items{where}", args).fetchone()[0]  # noqa: S608
+                    for name, (where, args) in zip(filters, parts, strict=True)}
+        sums = [f"COALESCE(SUM({where[len(' WHERE '):] or '1'}), 0)" for where, _ in parts]
         where, more = self._where(None, None, None, None, unit, None)
-        row = self.conn.execute(f"SELECT {', '.join(sums)} FROM items{where}", args + more).fetchone()  # noqa: S608
+        args = [a for _, part_args in parts for a in part_args] + more
+        row = self.conn.execute(f"SELECT {', '.join(sums)} FROM items{where}", args).fetchone()  # noqa: S608
         return dict(zip(filters, row, strict=True))
 
     @staticmethod
@@ -337,12 +343,10 @@ class RequestDB:
         if unit:
             where.append("(department = ? OR section = ?)")
             args.extend([unit, unit])
-        if due_before:
-            where.append("due_at < ?")
-            args.append(_ts(due_before))
-        if due_after:
-            where.append("due_at >= ?")
-            args.append(_ts(due_after))
+        for condition, when in (("due_at < ?", due_before), ("due_at >= ?", due_after)):
+            if when:
+                where.append(condition)
+                args.append(_ts(when))
         return (" WHERE " + " AND ".join(where)) if where else "", args
 
     def recent_items_of_enterprise(self, phone: str, company_key: str, since: datetime) -> list[Item]:
