@@ -45,3 +45,25 @@ def test_bad_accounts_are_refused_plainly(monkeypatch, capsys, argv, password, w
     run(monkeypatch, capsys, ["office", "init", "--admin", "admin", "--password-stdin"])
     code, out = run(monkeypatch, capsys, ["office", "user", "add", "someone", *argv, "--password-stdin"], password)
     assert code == 1 and words in out and "Traceback" not in out
+
+
+def test_daily_digest_is_queued_once_per_unit_and_day(monkeypatch, capsys, kiosk_env, store):
+    import json
+
+    from support_office import submit
+
+    from kiosk.requests.service import RequestService
+
+    service = RequestService.open(store.departments())
+    ref = submit(service, "公司门口的路灯坏了", "杭州市西湖区翠苑街道文一路100号")
+    submit(service, "想咨询高层次人才认定怎么申报", "", "13900001111", "杭州人才测试有限公司")
+    service.act(ref, "accept", "t")
+    service.act(ref, "resolve", "t", "答复：已修")  # the street has nothing open any more
+    code, out = run(monkeypatch, capsys, ["office", "digest", "--json"])
+    digests = {d["unit"]: d for d in map(json.loads, out.splitlines())}
+    assert code == 0 and set(digests) == {"sec_talent", "unit_rsj"}
+    assert digests["sec_talent"]["counts"] == {"new": 1, "open": 1, "due_soon": 0, "overdue": 0}
+    assert "人才服务专区今日待办：待接单 1 件" in digests["sec_talent"]["message"]
+    run(monkeypatch, capsys, ["office", "digest"])
+    queued = service.db.conn.execute("SELECT COUNT(*) FROM outbox WHERE kind = 'unit.digest'").fetchone()[0]
+    assert queued == 2  # the second run the same day adds nothing

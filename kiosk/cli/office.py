@@ -30,6 +30,10 @@ def register(sub) -> None:
     a.add_argument("--password-stdin", action="store_true", required=True, help="从标准输入读取密码")
     a.set_defaults(func=_user_add)
 
+    s = os_.add_parser("digest", help="把各单位今日待办摘要放入发件箱（每天运行一次，重复运行不重复发送）")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=_digest)
+
     s = os_.add_parser("serve", help="启动办公台网站")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8700)
@@ -73,6 +77,19 @@ def _user_add(args: argparse.Namespace) -> int:
             raise KioskError(f"{args.unit} 不是{'镇街' if args.role == 'street' else '部门或专区'}，与角色 {args.role} 不符。")
     accounts.add_user(args.name, _password(), args.role, args.unit, by="kiosk office user add")
     print(f"已添加账号 {args.name}（{args.role}{' ' + args.unit if args.unit else ''}）。")
+    return 0
+
+
+def _digest(args: argparse.Namespace) -> int:
+    from kiosk.cli.common import print_json
+    from kiosk.office.digest import queue_digests
+    from kiosk.requests.service import RequestService
+
+    digests = queue_digests(RequestService.open())
+    for d in digests:
+        print_json(d) if args.json else print(d["message"])
+    if not digests and not args.json:
+        print("今天没有单位有在办事项。")
     return 0
 
 

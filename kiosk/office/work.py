@@ -9,7 +9,7 @@ section or street sees the items it handles (its id as the item's department or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from kiosk.office.accounts import User
 from kiosk.privacy import mask_numbers
@@ -26,6 +26,19 @@ ACTIONS = ("accept", "note", "transfer", "resolve")
 EVENT_LABELS = {**ACTION_LABELS, "submit": "企业提交", "note": "办理备注", "remind": "超期催办", "escalate": "升级督办",
                 "chase": "企业催办", "linked": "企业补充"}
 MAX_NOTE = 1000
+
+
+def bucket_filters(now: datetime) -> dict[str, dict]:
+    """Each queue's filter over the request store, as of ``now``."""
+    open_states = [str(s) for s in OPEN_STATES]
+    return {
+        "overdue": {"states": open_states, "due_before": now},
+        "due_soon": {"states": open_states, "due_after": now, "due_before": now + DUE_SOON},
+        "new": {"states": [str(State.DISPATCHED)]},
+        "open": {"states": open_states},
+        "resolved": {"states": [str(State.RESOLVED), str(State.RATED), str(State.CLOSED)]},
+        "all": {},
+    }
 
 
 class NotFound(Exception):
@@ -54,16 +67,8 @@ class Work:
 
     def queue(self, user: User, bucket: str = "open") -> QueueView:
         unit = self._unit(user)
-        now = self.service.clock()
-        db, open_states = self.service.db, [str(s) for s in OPEN_STATES]
-        filters = {
-            "overdue": {"states": open_states, "due_before": now},
-            "due_soon": {"states": open_states, "due_after": now, "due_before": now + DUE_SOON},
-            "new": {"states": [str(State.DISPATCHED)]},
-            "open": {"states": open_states},
-            "resolved": {"states": [str(State.RESOLVED), str(State.RATED), str(State.CLOSED)]},
-            "all": {},
-        }
+        filters = bucket_filters(self.service.clock())
+        db = self.service.db
         if bucket not in filters:
             bucket = "open"
         counts = db.count_many(unit, filters)
