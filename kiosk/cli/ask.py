@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.config import Settings
     from kiosk.dialogue.manager import DialogueManager
     from kiosk.events import AnswerDone, AnswerLead, AnswerSentence
-    from kiosk.office.questionlog import QuestionLog
+    from kiosk.office.questionlog import open_log
     from kiosk.store import Store
 
     if args.batch:
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         raise KioskError("请给出一个问题，例如：kiosk ask \"开公司需要什么材料？\"")
     settings = Settings.load()
     manager = DialogueManager(Store.open(), llm=_language_model(args.engine, settings.llm_model), engine=args.engine,
-                              first_token_budget_s=settings.llm_first_token_budget_s, turn_log=QuestionLog())
+                              first_token_budget_s=settings.llm_first_token_budget_s, turn_log=open_log())
     for question in questions:
         answer, timings, events = manager.ask(question)
         done = None

@@ -111,7 +111,8 @@ class Accounts:
 
     # -- accounts --------------------------------------------------------------------------------------------
     def has_users(self) -> bool:
-        return self.conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+        with self._lock:
+            return self.conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
     def add_user(self, name: str, password: str, role: str, unit: str = "", by: str = "命令行") -> User:
         if not NAME_RE.fullmatch(name or ""):
@@ -132,19 +133,22 @@ class Accounts:
         return User(name, role, unit)
 
     def user(self, name: str) -> User | None:
-        row = self.conn.execute("SELECT name, role, unit FROM users WHERE name = ?", (name,)).fetchone()
+        with self._lock:
+            row = self.conn.execute("SELECT name, role, unit FROM users WHERE name = ?", (name,)).fetchone()
         return User(row["name"], row["role"], row["unit"]) if row else None
 
     # -- logging in ------------------------------------------------------------------------------------------
     def login(self, name: str, password: str, address: str) -> Session:
+        """Safe to call from a worker thread: the slow hash check runs outside the connection's lock."""
         now = self.clock()
         since = (now - FAILURE_WINDOW).isoformat()
-        failures = self.conn.execute(
-            "SELECT SUM(name = ?), SUM(address = ?) FROM failures WHERE at >= ?", (name, address, since)).fetchone()
+        with self._lock:
+            failures = self.conn.execute("SELECT SUM(name = ?), SUM(address = ?) FROM failures WHERE at >= ?",
+                                         (name, address, since)).fetchone()
+            row = self.conn.execute("SELECT hash FROM users WHERE name = ?", (name,)).fetchone()
         if max(failures[0] or 0, failures[1] or 0) >= MAX_FAILURES:
             self.audit(name, address, "login.locked", name, "")
             raise AccountError("登录失败次数过多，请 15 分钟后再试。")
-        row = self.conn.execute("SELECT hash FROM users WHERE name = ?", (name,)).fetchone()
         if not self._verify(row["hash"] if row else None, password):
             with self._lock:
                 self.conn.execute("INSERT INTO failures (name, address, at) VALUES (?, ?, ?)",
@@ -172,7 +176,8 @@ class Accounts:
         if not token:
             return None
         now = self.clock()
-        row = self.conn.execute("SELECT * FROM sessions WHERE token_hash = ?", (_digest(token),)).fetchone()
+        with self._lock:
+            row = self.conn.execute("SELECT * FROM sessions WHERE token_hash = ?", (_digest(token),)).fetchone()
         if row is None:
             return None
         if (now - datetime.fromisoformat(row["seen_at"]) > IDLE_TIMEOUT
@@ -197,6 +202,7 @@ class Accounts:
                               (self.clock().isoformat(), user, address, action, target, detail[:500]))
 
     def audit_log(self, limit: int = 200) -> list[dict]:
-        rows = self.conn.execute("SELECT at, user, address, action, target, detail FROM audit ORDER BY id DESC LIMIT ?",
-                                 (limit,)).fetchall()
+        with self._lock:
+            rows = self.conn.execute("SELECT at, user, address, action, target, detail FROM audit ORDER BY id DESC"
+                                     " LIMIT ?", (limit,)).fetchall()
         return [dict(r) for r in rows]

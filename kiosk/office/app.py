@@ -2,7 +2,8 @@
 its actions, the barometer with CSV export and FAQ drafts, and the same data as JSON for scripts.
 
 Every handler is ``async`` and does its (short) SQLite work inline, so requests run one at a time on the event
-loop and the request file's single connection is never used by two threads. Access is checked in ``Work`` for
+loop and the request file's single connection is never used by two threads; only the deliberately slow password
+check of a login runs on a worker thread (the accounts file is locked around each statement). Access is checked in ``Work`` for
 items and by role here for pages; CSRF tokens guard every form and API change.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -164,7 +166,8 @@ async def login_page(request: Request) -> Response:
 async def login_form(request: Request) -> Response:
     form = await _form(request, None)
     try:
-        session = office(request).accounts.login(form.get("username", ""), form.get("password", ""), address(request))
+        session = await run_in_threadpool(office(request).accounts.login, form.get("username", ""),
+                                          form.get("password", ""), address(request))
     except AccountError as exc:
         token = request.cookies.get(LOGIN_COOKIE, "")
         return page(request, "login.html", 400, csrf=token, error=exc.friendly)
@@ -260,7 +263,7 @@ async def api_login(request: Request) -> Response:
     if not isinstance(name, str) or not isinstance(password, str):
         raise Problem(400, "请提供 username 和 password。")
     try:
-        session = office(request).accounts.login(name, password, address(request))
+        session = await run_in_threadpool(office(request).accounts.login, name, password, address(request))
     except AccountError as exc:
         raise Problem(401, exc.friendly) from None
     response = api({"user": session.user.name, "role": session.user.role, "unit": session.user.unit,

@@ -16,9 +16,11 @@ SOURCE = f"以上数字来自本机记录：提问为最近 {DAYS} 天，诉求�
 def collect(requests: Any | None) -> Analytics:
     """``requests`` is the request service, or None when it cannot be opened (the request charts stay empty)."""
     from kiosk.office import barometer
-    from kiosk.office.questionlog import QuestionLog
+    from kiosk.office.questionlog import open_log
 
-    log = QuestionLog()
+    log = open_log()
+    if log is None:  # a read-only or full data directory: nothing logged here to show
+        return Analytics()
     try:
         days, topics = barometer.questions_by_day(log, DAYS, MAX_TOPICS)
         out = Analytics(days, topics)

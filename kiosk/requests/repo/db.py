@@ -304,8 +304,8 @@ class RequestDB:
         """Items matching every filter given; ``unit`` is a department or section handling them (either field).
 
         The first ``limit`` by deadline over several states are read state by state along the (state, due_at)
-        index and merged, so a district-wide queue never sorts every open item."""
-        if by_due and limit is not None and states and len(states) > 1:
+        index and merged, so the district-wide queue never sorts every open item (a unit's few are found by unit)."""
+        if by_due and limit is not None and states and len(states) > 1 and not unit:
             merged = [i for state in states for i in self.items([state], section, department, due_before, unit,
                                                                   due_after, limit, by_due)]
             return sorted(merged, key=lambda i: (i.due_at, i.ticket, i.seq))[:limit]
