@@ -77,6 +77,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 4: personal numbers and names in free text are kept only masked
     _scrub_free_text,
     # 5: the office's queues filter by the handling section as well as the department, and list by deadline
-    "CREATE INDEX items_section ON items(section, due_at); CREATE INDEX items_due ON items(due_at);",
+    "CREATE INDEX IF NOT EXISTS items_section ON items(section, due_at);"
+    " CREATE INDEX IF NOT EXISTS items_due ON items(due_at);",
 ]
 SCRUBBED_SCHEMA = 4
