@@ -52,10 +52,13 @@ def logged(kiosk_env):
     return QuestionLog(kiosk_env / "questions.db").turns()
 
 
-def test_visitor_rates_answers_in_the_real_window(qtbot, window, kiosk_env, tmp_path):
+@pytest.mark.parametrize("elderly", [False, True], ids=["normal", "elderly"])
+def test_visitor_rates_answers_in_the_real_window(qtbot, window, kiosk_env, tmp_path, elderly):
     heartbeat = Heartbeat(window)
     heartbeat.start()
     you = Visitor(qtbot, window, shots_folder(tmp_path, "feedback"), heartbeat)
+    if elderly:  # larger type: the reasons wrap inside the answer instead of leaving the window
+        you.tap(window.elderly_button)
     you.tap(window.screens["attract"].type_q)
     row = ask(you, window, "电子居住证审核要几天？我电话13812345678")
     for button in (row.up, row.down):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from kiosk.ui.chips import chip_row
 from kiosk.ui.widgets import IconButton, clear, label
 
 # The reasons the question log accepts (kiosk.office.questionlog.FEEDBACK_REASONS), in the order shown.
@@ -20,18 +21,15 @@ class FeedbackRow(QWidget):
     def __init__(self, send: Callable[[bool, str], None]):
         super().__init__()
         self._send = send
-        self.box = QVBoxLayout(self)
-        self.box.setContentsMargins(0, 4, 0, 0)
-        self.box.setSpacing(10)
-        self.row = QHBoxLayout()
-        self.row.setSpacing(14)
-        self.box.addLayout(self.row)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 4, 0, 0)
+        holder, self.row = chip_row(14)  # wraps in elderly mode instead of widening the answer
+        box.addWidget(holder)
         self.row.addWidget(label("这个回答有帮助吗？", "muted"))
         self.up = IconButton(" 有帮助", "thumb-up", "chip", lambda: self._done(True, ""), icon_px=30)
         self.down = IconButton(" 没帮助", "thumb-down", "chip", self._ask_reason, icon_px=30)
         self.row.addWidget(self.up)
         self.row.addWidget(self.down)
-        self.row.addStretch(1)
         self.reasons: list[IconButton] = []
 
     def _ask_reason(self) -> None:
@@ -41,11 +39,9 @@ class FeedbackRow(QWidget):
             button = IconButton(words, None, "chip", lambda k=key: self._done(False, k))
             self.reasons.append(button)
             self.row.addWidget(button)
-        self.row.addStretch(1)
 
     def _done(self, helpful: bool, reason: str) -> None:
         clear(self.row)
         self.reasons = []
         self.row.addWidget(label(THANKS, "muted"))
-        self.row.addStretch(1)
         self._send(helpful, reason)
