@@ -62,7 +62,8 @@ def _requests(b: Barometer, service: RequestService, since: str) -> None:
     rows = conn.execute(
         "SELECT section, category, department, COUNT(*), SUM(resolved_at IS NOT NULL),"
         f" SUM(resolved_at IS NOT NULL AND resolved_at <= due_at), COUNT(rating), TOTAL(rating) {q}"
-        " GROUP BY 1, 2, 3", (since,)).fetchall()
+        # category first: grouping by section first tempts SQLite to walk the section index row by row
+        " GROUP BY 2, 1, 3", (since,)).fetchall()
     sections, categories, pairs = Counter(), Counter(), Counter()
     units: dict[str, list[float]] = {}  # unit → [total, resolved, on time, rated, rating sum]
     for section, category, dept, n, done, in_time, rated, stars in rows:

@@ -45,6 +45,7 @@ CREATE INDEX IF NOT EXISTS turns_topic ON turns(topic, answered);
 -- the barometer's groupings read these covering indexes instead of the table
 CREATE INDEX IF NOT EXISTS turns_questions ON turns(intent, question, at);
 CREATE INDEX IF NOT EXISTS turns_outcomes ON turns(intent, topic, answered, helpful, at);
+CREATE INDEX IF NOT EXISTS turns_unanswered ON turns(intent, answered, topic, question, at);
 """
 
 
