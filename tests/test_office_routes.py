@@ -223,3 +223,15 @@ def test_queue_counts_and_order_match_the_store(world):
         assert body["counts"]["all"] == len(mine)
         assert body["counts"]["new"] == sum(str(i.state) == "dispatched" for i in mine)
         assert [r["ref"] for r in body["items"]] == [i.ref for i in sorted(mine, key=lambda i: (i.due_at, i.ticket))]
+
+
+def test_expired_sessions_and_old_failures_are_not_kept(kiosk_env, store):
+    now = [datetime(2026, 12, 1, 9)]
+    world = office_world(kiosk_env, store.departments(), clock=lambda: now[0])
+    world.client("cuiyuan")
+    assert world.client().post("/api/login", json={"username": "xixi", "password": "bad"}).status_code == 401
+    now[0] += timedelta(hours=11)
+    world.client("talent")
+    rows = world.accounts.conn.execute("SELECT name FROM sessions").fetchall()
+    assert [r[0] for r in rows] == ["talent"]
+    assert world.accounts.conn.execute("SELECT COUNT(*) FROM failures").fetchone()[0] == 0

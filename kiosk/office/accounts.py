@@ -159,6 +159,10 @@ class Accounts:
         with self._lock:
             self.conn.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
                               (_digest(token), name, csrf, now.isoformat(), now.isoformat()))
+            # sessions and failures past any window they count in are kept no longer
+            self.conn.execute("DELETE FROM sessions WHERE seen_at < ? OR created_at < ?",
+                              ((now - IDLE_TIMEOUT).isoformat(), (now - MAX_SESSION).isoformat()))
+            self.conn.execute("DELETE FROM failures WHERE at < ?", (since,))
         self.audit(name, address, "login", name, "")
         return Session(token, self.user(name), csrf)
 
