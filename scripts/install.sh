@@ -25,6 +25,7 @@ APT_PACKAGES=(
   xvfb xauth libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxcb-shape0 libxcb-randr0 libwayland-cursor0 libdbus-1-3
   poppler-utils                                              # pdftotext, to check printed guides
+  chromium chromium-driver                                   # the web office's end-to-end test in a real browser
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

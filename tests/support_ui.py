@@ -57,7 +57,7 @@ class ScriptedBackends(Backends):
         return [r for r in vm.demo_queue() if r.overdue or not overdue_only]
 
     def analytics(self):
-        return vm.demo_analytics()
+        return vm.Analytics(["11-22", "11-23"], {"人才服务专区": [2, 3]}, {"人才服务专区": 4}, 0.75, [0, 0, 1, 0, 2])
 
     def guides(self):
         return [vm.demo_guide()]

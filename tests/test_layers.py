@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kiosk"
 # and any lower layer
 LAYERS = {
     "face": (3, ("cli", "ui", "__main__", "supervise", "autostart")),
-    "live": (2, ("root", "voice", "dialogue", "doctor", "doctor_checks")),
+    "live": (2, ("root", "voice", "dialogue", "doctor", "doctor_checks", "office")),
     "domain": (1, ("knowledge", "policy", "requests", "guides", "documents", "content")),
     "engines": (1, ("engines",)),
     "base": (0, ("store", "events", "config", "errors", "yesno", "privacy", "modelstore", "logs", "__init__")),

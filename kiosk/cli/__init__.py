@@ -11,7 +11,7 @@ import sys
 
 # Each module registers one command group; the order is the order of `kiosk --help`.
 COMMANDS = ["run", "console", "ask", "db", "models", "talk", "say", "scan", "match", "request", "guide", "content",
-            "screenshot", "doctor", "autostart"]
+            "screenshot", "doctor", "autostart", "office"]
 
 
 def build_parser(commands: list[str] = COMMANDS) -> argparse.ArgumentParser:

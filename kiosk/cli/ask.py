@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from kiosk.cli.common import KioskError, print_json, read_limited, text_argument, text_from_bytes
@@ -28,7 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.dialogue.answering import GroundedAnswerer
     from kiosk.events import AnswerDone, AnswerLead, AnswerSentence
 
     if args.batch:
@@ -38,15 +36,11 @@ def run(args: argparse.Namespace) -> int:
         questions = [text_argument(args.question, "问题")]
     else:
         raise KioskError("请给出一个问题，例如：kiosk ask \"开公司需要什么材料？\"")
-    kiosk = args.kiosk
-    service = kiosk.ask_service
-    answerer = GroundedAnswerer(kiosk.language_model(args.engine, quiet=args.engine != "llm"),
-                                first_token_budget_s=kiosk.settings.llm_first_token_budget_s)
+    manager = args.kiosk.manager(args.engine, quiet=args.engine != "llm")
     for question in questions:
-        started = time.perf_counter()
-        answer, timings = service.ask(question)
+        answer, timings, events = manager.ask(question)
         done = None
-        for event in answerer.stream(answer, args.engine, started=started):
+        for event in events:
             if isinstance(event, AnswerDone):
                 done = event
             elif not args.json and isinstance(event, AnswerLead | AnswerSentence):

@@ -12,12 +12,14 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 from kiosk.dialogue import intent as intents
 from kiosk.dialogue.answering import GroundedAnswerer
-from kiosk.dialogue.protocols import GuideDesk, LanguageModel, PolicyAdvisor, RequestDesk
+from kiosk.dialogue.protocols import GuideDesk, LanguageModel, PolicyAdvisor, RequestDesk, TurnLog, TurnSummary
 from kiosk.dialogue.session import Session, is_yes, profile_facts
 from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Notice, ServiceReply
+from kiosk.knowledge.answer import Answer
 from kiosk.knowledge.ask import AskService
 from kiosk.knowledge.followup import contextualize, is_follow_up
 from kiosk.knowledge.normalize import MAX_QUESTION_CHARS, clean
@@ -57,6 +59,7 @@ class DialogueManager:
         engine: str = "auto",
         first_token_budget_s: float = 6.0,
         ask_service: AskService | None = None,
+        turn_log: TurnLog | None = None,
     ):
         self.store = store
         self.retriever = retriever or Retriever(store)
@@ -67,6 +70,7 @@ class DialogueManager:
         self.requests = requests
         self.guides = guides
         self.engine = engine
+        self.turn_log = turn_log
         self._streets = tuple(d.name for d in store.departments("street"))
         self._lock = threading.Lock()
 
@@ -88,18 +92,58 @@ class DialogueManager:
             text, session.offer = session.offer, ""
         intent = self._intent(session, text)
         log.info("turn %s intent=%s (%s)", session.id, intent.name, intent.source)
-        if intent.name == intents.SMALLTALK:
+        yield from self._logged(self._route(session, intent.name, text, cancel, engine, started), text, intent.name)
+
+    def ask(self, question: str, engine: str | None = None,
+            cancel: threading.Event | None = None) -> tuple[Answer, dict[str, float], Iterator[object]]:
+        """One policy question outside any conversation (``kiosk ask``): the extractive answer, its stage
+        timings, and the events of the spoken answer (logged like a kiosk turn)."""
+        started = time.perf_counter()
+        with self._lock:
+            answer, timings = self.ask_service.ask(question)
+        events = self.answerer.stream(answer, engine or self.engine, cancel=cancel, started=started)
+        return answer, timings, self._logged(events, question, intents.POLICY_QUESTION)
+
+    def _route(self, session: Session, intent: str, text: str, cancel: threading.Event, engine: str | None,
+               started: float) -> Iterator[object]:
+        if intent == intents.SMALLTALK:
             yield from self._say([_smalltalk(text)], started, engine="dialogue")
-        elif intent.name == intents.OUT_OF_SCOPE:
+        elif intent == intents.OUT_OF_SCOPE:
             yield from self._say([OUT_OF_SCOPE], started, engine="dialogue")
-        elif intent.name == intents.REQUEST:
+        elif intent == intents.REQUEST:
             yield from self._request(session, text, started)
-        elif intent.name == intents.ELIGIBILITY and self.advisor is not None:
-            yield from self._service(session, intent.name, self.advisor.advise(text, dict(session.facts)), started)
-        elif intent.name == intents.GUIDE and self.guides is not None and (reply := self.guides.guide(text)):
-            yield from self._service(session, intent.name, reply, started)
+        elif intent == intents.ELIGIBILITY and self.advisor is not None:
+            yield from self._service(session, intent, self.advisor.advise(text, dict(session.facts)), started)
+        elif intent == intents.GUIDE and self.guides is not None and (reply := self.guides.guide(text)):
+            yield from self._service(session, intent, reply, started)
         else:
             yield from self._answer(session, text, cancel, engine or self.engine, started)
+
+    def _logged(self, events: Iterator[object], question: str, intent: str) -> Iterator[object]:
+        """The one place a turn is written to the question log: its ``AnswerDone`` carries the logged id."""
+        for event in events:
+            if isinstance(event, AnswerDone) and self.turn_log is not None:
+                event = replace(event, turn=self._log(question, intent, event))
+            yield event
+
+    def _log(self, question: str, intent: str, done: AnswerDone) -> str:
+        document = done.citations[0].source if done.citations else ""
+        summary = TurnSummary(question, intent, self._topic(question, document), not done.refused, done.engine,
+                              document, float(done.timings_ms.get("total", 0.0)))
+        try:
+            return self.turn_log.record(summary)
+        except Exception:  # noqa: BLE001 - a full or locked log never costs the visitor an answer
+            log.warning("question log not written", exc_info=True)
+            return ""
+
+    def _topic(self, question: str, document: str) -> str:
+        """The section or department a question belongs to: the one responsible for the cited document, else the
+        one a visitor would be referred to (the same rule as a refusal's referral)."""
+        with self._lock:
+            doc = self.store.document(document) if document else None
+            department = self.store.department(doc.department) if doc is not None and doc.department else None
+            department = department or referral_department(question, [], self.store)
+        return department.name if department else "其他"
 
     # ------------------------------------------------------------------------------------------ routes
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from kiosk.events import ServiceReply
@@ -45,3 +46,22 @@ class GuideDesk(Protocol):
     """A one-thing procedure ("开餐馆要办什么"); ``None`` when no guide fits the text."""
 
     def guide(self, text: str) -> ServiceReply | None: ...
+
+
+@dataclass(frozen=True)
+class TurnSummary:
+    """What is kept of one answered turn: never audio or images; the question is masked by the log."""
+
+    question: str
+    intent: str
+    topic: str
+    answered: bool
+    engine: str
+    document: str  # the id of the first cited document, "" when none
+    latency_ms: float
+
+
+class TurnLog(Protocol):
+    """Where each turn's outcome is written; returns the turn's id, so feedback can be tied to it."""
+
+    def record(self, turn: TurnSummary) -> str: ...

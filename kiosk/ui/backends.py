@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import FriendlyError
-from kiosk.events import AnswerDone
 from kiosk.ui import convert
 from kiosk.ui.viewmodels import Analytics, GuideView, PolicyView, PrintOut, QueueRow, ScanView, TicketView
 
@@ -148,36 +147,29 @@ class Backends:
 
     # -- answering -----------------------------------------------------------------------------------------
     def answer(self, text: str, cancelled: threading.Event) -> Iterator[object]:
-        """The dialogue's answer; while the dialogue is still loading, the store's own answer, streamed the same way."""
-        if self.dialogue is not None:
-            events = self.dialogue.respond(self.dialogue_session, text, cancel=cancelled)
-        elif self.store is None:
-            raise Unavailable("我还在准备政策知识库，请稍等几秒再问我。")
-        else:
-            from kiosk.dialogue.answering import GroundedAnswerer
+        manager, session = self._answering()
+        yield from manager.respond(session, text, cancel=cancelled)
 
-            result, _ = self.kiosk.ask_service.ask(text)
-            if cancelled.is_set():
-                return
-            events = GroundedAnswerer().stream(result, cancel=cancelled)
-        for event in events:
-            if isinstance(event, AnswerDone):
-                self._count_topic(event)
-            yield event
+    def _answering(self) -> tuple[Any, Any]:
+        """The assistant, or until it has loaded (or when it cannot), a dialogue on the store alone."""
+        with self._lock:
+            if self.dialogue is None:
+                if self.store is None:
+                    raise Unavailable("我还在准备政策知识库，请稍等几秒再问我。")
+                # the store's own answers, logged like any turn, until the assistant has loaded
+                self.dialogue = self.kiosk.manager("extractive")
+                self.dialogue_session = self.dialogue.new_session()
+            return self.dialogue, self.dialogue_session
 
-    def _count_topic(self, done: AnswerDone) -> None:
-        """Count the question under its topic for the staff charts (only the topic and the day are kept)."""
-        from kiosk.ui import analytics
-
-        topic = "其他"
-        if done.citations and self.store is not None:
-            doc = self.store.document(done.citations[0].source)
-            if doc is not None and doc.topics:
-                topic = doc.topics[0]
+    def feedback(self, turn: str, helpful: bool, reason: str = "") -> None:
+        """A visitor's 👍/👎 (and a fixed reason) on an answered turn, written against that turn only."""
+        turn_log = getattr(self.dialogue, "turn_log", None)
+        if not turn or turn_log is None:
+            return
         try:
-            analytics.record_question(topic)
-        except OSError:
-            log.warning("question count not saved", exc_info=True)
+            turn_log.feedback(turn, helpful, reason)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("feedback not saved: %s", exc)
 
     # -- documents and policies ----------------------------------------------------------------------------
     def scan(self, path: Path) -> ScanView:

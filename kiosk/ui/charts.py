@@ -6,13 +6,15 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kiosk.office.charts import ticks
+
 SERIES = ["#12877F", "#E39B2D", "#5B7FD6", "#C2413B", "#7A5BB5", "#3B9E5A"]
 
 
 class Chart(QWidget):
-    def __init__(self, title: str):
+    def __init__(self, title: str, empty_text: str = "暂无数据"):
         super().__init__()
-        self.title = title
+        self.title, self.empty_text = title, empty_text
         self.text_colour = QColor("#1D2B29")
         self.muted = QColor("#56676A")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -40,29 +42,30 @@ class Chart(QWidget):
     def empty(self, p: QPainter, r: QRectF) -> None:
         p.setFont(self.font_px(20))
         p.setPen(self.muted)
-        p.drawText(r, Qt.AlignmentFlag.AlignCenter, "暂无数据")
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.empty_text)
 
 
 class LineChart(Chart):
-    def __init__(self, title: str, days: list[str], series: dict[str, list[int]]):
-        super().__init__(title)
+    def __init__(self, title: str, days: list[str], series: dict[str, list[int]], empty_text: str = "暂无数据"):
+        super().__init__(title, empty_text)
         self.days, self.series = days, series
 
     def draw(self, p: QPainter, r: QRectF) -> None:
         values = [v for s in self.series.values() for v in s]
-        if not values or len(self.days) < 2:
+        if not any(values) or len(self.days) < 2:
             self.empty(p, r)
             return
-        top = max(values) * 1.15 or 1
+        scale = ticks(max(values), 4)  # whole, distinct numbers: a small count never shows "0 0 1 1 1"
+        top = scale[-1]
         legend_h = 36
         plot = QRectF(r.left() + 48, r.top() + 6, r.width() - 84, r.height() - 44 - legend_h)
         p.setFont(self.font_px(19))
         p.setPen(QPen(QColor("#D5E2DF"), 1))
-        for i in range(5):
-            y = plot.bottom() - plot.height() * i / 4
+        for value in scale:
+            y = plot.bottom() - plot.height() * value / top
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(self.muted)
-            p.drawText(QRectF(r.left(), y - 12, 40, 24), Qt.AlignmentFlag.AlignRight, f"{top * i / 4:.0f}")
+            p.drawText(QRectF(r.left(), y - 12, 40, 24), Qt.AlignmentFlag.AlignRight, str(value))
             p.setPen(QPen(QColor("#D5E2DF"), 1))
         step = plot.width() / (len(self.days) - 1)
         p.setPen(self.muted)
@@ -88,8 +91,8 @@ class LineChart(Chart):
 
 
 class BarChart(Chart):
-    def __init__(self, title: str, data: dict[str, int]):
-        super().__init__(title)
+    def __init__(self, title: str, data: dict[str, int], empty_text: str = "暂无数据"):
+        super().__init__(title, empty_text)
         self.data = data
 
     def draw(self, p: QPainter, r: QRectF) -> None:
@@ -115,8 +118,8 @@ class BarChart(Chart):
 
 
 class RingChart(Chart):
-    def __init__(self, title: str, rate: float | None, caption: str):
-        super().__init__(title)
+    def __init__(self, title: str, rate: float | None, caption: str, empty_text: str = "暂无数据"):
+        super().__init__(title, empty_text)
         self.rate, self.caption = rate, caption
 
     def draw(self, p: QPainter, r: QRectF) -> None:
@@ -139,8 +142,8 @@ class RingChart(Chart):
 
 
 class RatingChart(Chart):
-    def __init__(self, title: str, counts: list[int]):
-        super().__init__(title)
+    def __init__(self, title: str, counts: list[int], empty_text: str = "暂无数据"):
+        super().__init__(title, empty_text)
         self.counts = counts
 
     def draw(self, p: QPainter, r: QRectF) -> None:

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 CALLS = {"load", "answer", "scan", "match", "submit", "track", "rate", "queue", "analytics", "guides", "tailor",
          "print_guide", "reload", "new_visitor", "stop_speaking", "pinyin_lookup", "start_voice", "voice_press",
-         "voice_release", "demo_content", "act"}
+         "voice_release", "demo_content", "act", "feedback"}
 LOADERS = ("knowledge", "dialogue", "pinyin", "ocr")
 GONE = "后台服务已停止，请联系工作人员重启一体机。"
 RESTARTING = "后台服务刚才中断了，正在自动恢复，请稍等几秒再试。"

@@ -135,7 +135,6 @@ class Analytics:
     by_section: dict[str, int] = field(default_factory=dict)
     on_time_rate: float | None = None
     ratings: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])  # how many 1..5 stars
-    sample: bool = False
 
 
 DEMO_QUESTION = "我们是做软件的小公司，研发投入有什么补助？"
@@ -202,13 +201,3 @@ def demo_queue() -> list[QueueRow]:
         QueueRow("XH20261123-0045", "出口退税进度查询", "财税服务专区", "区税务局", "已受理", "11-25"),
         QueueRow("XH20261120-0008", "知识产权质押融资咨询", "金融服务专区", "区金融办", "已派单", "11-21", True),
     ]
-
-
-def demo_analytics() -> Analytics:
-    return Analytics(
-        ["11-17", "11-18", "11-19", "11-20", "11-21", "11-22", "11-23"],
-        {"惠企政策": [32, 41, 38, 45, 52, 20, 36], "开办企业": [18, 22, 25, 19, 24, 9, 21],
-         "人才服务": [10, 12, 9, 15, 14, 6, 11], "诉求办理": [7, 9, 12, 8, 10, 4, 9]},
-        {"政策服务": 46, "开办服务": 31, "人才服务": 22, "金融服务": 14, "财税服务": 19, "法律服务": 9,
-         "知识产权": 11, "属地街道": 27},
-        0.93, [1, 2, 6, 31, 88], True)

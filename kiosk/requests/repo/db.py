@@ -299,24 +299,55 @@ class RequestDB:
         return self._item(row) if row else None
 
     def items(self, states: list[str] | None = None, section: str | None = None, department: str | None = None,
-              due_before: datetime | None = None) -> list[Item]:
+              due_before: datetime | None = None, unit: str | None = None, due_after: datetime | None = None,
+              limit: int | None = None, by_due: bool = False) -> list[Item]:
+        """Items matching every filter given; ``unit`` is a department or section handling them (either field).
+
+        The first ``limit`` by deadline over several states are read state by state along the (state, due_at)
+        index and merged, so the district-wide queue never sorts every open item (a unit's few are found by unit)."""
+        if by_due and limit is not None and states and len(states) > 1 and not unit:
+            merged = [i for state in states for i in self.items([state], section, department, due_before, unit,
+                                                                  due_after, limit, by_due)]
+            return sorted(merged, key=lambda i: (i.due_at, i.ticket, i.seq))[:limit]
+        where, args = self._where(states, section, department, due_before, unit, due_after)
+        sql = f"SELECT {_ITEM_COLUMNS} FROM items{where} ORDER BY "
+        sql += "due_at, ticket, seq" if by_due else "created_at, ticket, seq"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [self._item(r) for r in self.conn.execute(sql, args)]
+
+    def count_many(self, unit: str | None, filters: dict[str, dict]) -> dict[str, int]:
+        """How many of a unit's items (every item when ``unit`` is None) match each filter: district-wide, each
+        count is read from the (state, due_at) index alone; for one unit, its few items are read once."""
+        parts = [self._where(f.get("states"), None, None, f.get("due_before"), None, f.get("due_after"))
+                 for f in filters.values()]
+        if unit is None:
+            return {name: self.conn.execute(f"SELECT COUNT(*) FROM items{where}", args).fetchone()[0]  # noqa: S608
+                    for name, (where, args) in zip(filters, parts, strict=True)}
+        sums = [f"COALESCE(SUM({where[len(' WHERE '):] or '1'}), 0)" for where, _ in parts]
+        where, more = self._where(None, None, None, None, unit, None)
+        args = [a for _, part_args in parts for a in part_args] + more
+        row = self.conn.execute(f"SELECT {', '.join(sums)} FROM items{where}", args).fetchone()  # noqa: S608
+        return dict(zip(filters, row, strict=True))
+
+    @staticmethod
+    def _where(states, section, department, due_before, unit, due_after) -> tuple[str, list]:
         where, args = [], []
         if states:
             where.append(f"state IN ({','.join('?' * len(states))})")
             args.extend(states)
-        if section:
-            where.append("section = ?")
-            args.append(section)
-        if department:
-            where.append("department = ?")
-            args.append(department)
-        if due_before:
-            where.append("due_at < ?")
-            args.append(_ts(due_before))
-        sql = f"SELECT {_ITEM_COLUMNS} FROM items"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return [self._item(r) for r in self.conn.execute(sql + " ORDER BY created_at, ticket, seq", args)]
+        for column, value in (("section", section), ("department", department)):
+            if value:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if unit:
+            where.append("(department = ? OR section = ?)")
+            args.extend([unit, unit])
+        for condition, when in (("due_at < ?", due_before), ("due_at >= ?", due_after)):
+            if when:
+                where.append(condition)
+                args.append(_ts(when))
+        return (" WHERE " + " AND ".join(where)) if where else "", args
 
     def recent_items_of_enterprise(self, phone: str, company_key: str, since: datetime) -> list[Item]:
         rows = self.conn.execute(

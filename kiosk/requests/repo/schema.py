@@ -76,5 +76,11 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 4: personal numbers and names in free text are kept only masked
     _scrub_free_text,
+    # 5: the office's queues filter by the handling section as well as the department and list by deadline; its
+    # barometer groups a period's items from an index that holds every column it counts (not the text)
+    "CREATE INDEX IF NOT EXISTS items_section ON items(section, due_at);"
+    " CREATE INDEX IF NOT EXISTS items_due ON items(due_at);"
+    " CREATE INDEX IF NOT EXISTS items_period ON items(created_at, section, category, department, resolved_at, due_at,"
+    " rating);",
 ]
 SCRUBBED_SCHEMA = 4

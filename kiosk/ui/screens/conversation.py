@@ -22,6 +22,7 @@ from kiosk.events import (
 from kiosk.ui.avatar import Avatar
 from kiosk.ui.chat import KioskBubble, VisitorBubble, source_html
 from kiosk.ui.chips import ElidedButton, chip_row
+from kiosk.ui.feedback import FeedbackRow
 from kiosk.ui.keyboard import Keyboard
 from kiosk.ui.mouth import MouthTimeline
 from kiosk.ui.screens.base import Context, Screen
@@ -231,12 +232,19 @@ class ConversationScreen(Screen):
         bubble.add_citations(done.citations)
         if bubble.text and self._question is not None:
             bubble.offer_takeaway(self._question.text).opened.connect(self._keep_in_view)
+        if done.turn and done.engine != "dialogue":  # answers from the documents, not greetings or receipts
+            bubble.sources.addWidget(FeedbackRow(lambda helpful, reason, turn=done.turn: self._feedback(
+                turn, helpful, reason)))
         self.ctx.session.conversation.append(Turn("kiosk", bubble.text))
         self._offer(done.suggestions[:3])
         if self._voice_timeline is not None:
             self._voice_timeline.closed = True
         if self.avatar.state != "speaking":
             self._set_state("idle")
+
+    def _feedback(self, turn: str, helpful: bool, reason: str) -> None:
+        backends = self.ctx.services.backends
+        self.ctx.services.run(lambda: backends.feedback(turn, helpful, reason))
 
     def _follow_voice(self, event: MouthFrame | SpokenText) -> None:
         """Synthesised speech drives the mouth and the subtitle: its frames and sentences go on the voice

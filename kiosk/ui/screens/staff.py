@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import data_dir
 from kiosk.events import EngineStatus
+from kiosk.ui import analytics
 from kiosk.ui.charts import BarChart, LineChart, RatingChart, RingChart
 from kiosk.ui.doctor_panel import DoctorPanel
 from kiosk.ui.kiosk_lock import shut_down
@@ -28,7 +29,7 @@ from kiosk.ui.services import ENGINE_NAMES
 from kiosk.ui.session import mask_text
 from kiosk.ui.staff_auth import DEFAULT_REFUSED, PinLock
 from kiosk.ui.viewmodels import Analytics, QueueRow
-from kiosk.ui.widgets import SAMPLE_WORD, Card, IconButton, IconLabel, clear, label, show_page
+from kiosk.ui.widgets import Card, IconButton, IconLabel, clear, label, show_page
 
 STATE_WORDS = {"ready": ("check", "ok", "就绪"), "loading": ("clock", "muted", "加载中"),
                "missing": ("info", "warn", "未安装"), "failed": ("cross", "bad", "出错")}
@@ -141,8 +142,8 @@ class StaffScreen(Screen):
         self.analytics_grid.setSpacing(24)
         self.pages.addWidget(self.analytics_page)
         col.addWidget(self.pages, 1)
-        self.sample_note = label("", "muted")
-        col.addWidget(self.sample_note)
+        self.source_note = label("", "muted")
+        col.addWidget(self.source_note)
         return page
 
     def _queue_page(self) -> QWidget:
@@ -330,18 +331,20 @@ class StaffScreen(Screen):
 
     def show_analytics(self, a: Analytics) -> None:
         clear(self.analytics_grid)
-        charts = [LineChart("每日提问（按主题）", a.days, a.topics), BarChart("诉求数量（按专区）", a.by_section),
-                  RingChart("按时办结率", a.on_time_rate, "已办结诉求中按时完成的比例"), RatingChart("满意度评价", a.ratings)]
+        charts = [LineChart("每日提问（按主题）", a.days, a.topics, "最近 7 天还没有人提问"),
+                  BarChart("诉求数量（按专区）", a.by_section, "最近 90 天还没有诉求"),
+                  RingChart("按时办结率", a.on_time_rate, "已办结诉求中按时完成的比例", "还没有办结的诉求"),
+                  RatingChart("满意度评价", a.ratings, "还没有企业评价")]
         palette = self.ctx.theme().palette
         for i, chart in enumerate(charts):
             chart.text_colour, chart.muted = QColor(palette.text), QColor(palette.muted)
             frame = Card(margins=22)
             frame.box.addWidget(chart)
             self.analytics_grid.addWidget(frame, i // 2, i % 2)
-        self.sample_note.setText(f"以上为{SAMPLE_WORD}数据" if a.sample else "")
+        self.source_note.setText(analytics.SOURCE)
 
     def _note(self, message: str) -> None:
-        self.sample_note.setText(message)
+        self.source_note.setText(message)
 
     def stage_demo(self, records: dict) -> None:
         self.unlocked = True

@@ -1,0 +1,101 @@
+"""`kiosk office`: the district's web office — first administrator, accounts, and the server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kiosk.cli.common import KioskError
+
+MAX_PASSWORD_BYTES = 1024
+
+
+def register(sub) -> None:
+    p = sub.add_parser("office", help="部门和镇街的网上办公台、企业服务晴雨表")
+    os_ = p.add_subparsers(dest="office_command", metavar="ACTION")
+    p.set_defaults(func=lambda args: p.print_help() or 2)
+
+    s = os_.add_parser("init", help="第一次使用：创建中心管理员（密码从标准输入读取）")
+    s.add_argument("--admin", required=True, help="管理员用户名")
+    s.add_argument("--password-stdin", action="store_true", required=True, help="从标准输入读取密码")
+    s.set_defaults(func=_init)
+
+    s = os_.add_parser("user", help="账号管理")
+    us = s.add_subparsers(dest="user_command", metavar="ACTION")
+    s.set_defaults(func=lambda args: s.print_help() or 2)
+    a = us.add_parser("add", help="添加账号（密码从标准输入读取）")
+    a.add_argument("name")
+    a.add_argument("--role", required=True, choices=["centre", "department", "street", "editor", "leader"])
+    a.add_argument("--unit", default="", help="所属单位编号，例如 street_cuiyuan、sec_talent、unit_rsj")
+    a.add_argument("--password-stdin", action="store_true", required=True, help="从标准输入读取密码")
+    a.set_defaults(func=_user_add)
+
+    s = os_.add_parser("digest", help="把各单位今日待办摘要放入发件箱（每天运行一次，重复运行不重复发送）")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=_digest)
+
+    s = os_.add_parser("serve", help="启动办公台网站")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8700)
+    s.set_defaults(func=_serve)
+
+
+def _password() -> str:
+    data = sys.stdin.buffer.read(MAX_PASSWORD_BYTES + 1)
+    if len(data) > MAX_PASSWORD_BYTES:
+        raise KioskError("密码太长。")
+    try:
+        return data.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise KioskError("密码不是 UTF-8 文本。") from None
+
+
+def _init(args: argparse.Namespace) -> int:
+    from kiosk.office.accounts import Accounts
+
+    accounts = Accounts()
+    if accounts.has_users():
+        raise KioskError("办公台已经初始化过了；添加账号请用 kiosk office user add。")
+    accounts.add_user(args.admin, _password(), "centre", by="kiosk office init")
+    print(f"已创建中心管理员 {args.admin}。用 kiosk office serve 启动办公台。")
+    return 0
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from kiosk.office.accounts import UNIT_KINDS, Accounts
+
+    accounts = Accounts()
+    if not accounts.has_users():
+        raise KioskError("请先用 kiosk office init --admin 名字 --password-stdin 创建管理员。")
+    if args.unit:
+        kinds = {d.id: d.kind for d in args.kiosk.departments()}
+        if args.unit not in kinds:
+            raise KioskError(f"没有单位“{args.unit}”，请用部门文件中的编号，例如 street_cuiyuan、sec_talent。")
+        allowed = UNIT_KINDS.get(args.role)
+        if allowed and kinds[args.unit] not in allowed:
+            raise KioskError(f"{args.unit} 不是{'镇街' if args.role == 'street' else '部门或专区'}，与角色 {args.role} 不符。")
+    accounts.add_user(args.name, _password(), args.role, args.unit, by="kiosk office user add")
+    print(f"已添加账号 {args.name}（{args.role}{' ' + args.unit if args.unit else ''}）。")
+    return 0
+
+
+def _digest(args: argparse.Namespace) -> int:
+    from kiosk.cli.common import print_json
+    from kiosk.office.digest import queue_digests
+
+    digests = queue_digests(args.kiosk.request_service())
+    for d in digests:
+        print_json(d) if args.json else print(d["message"])
+    if not digests and not args.json:
+        print("今天没有单位有在办事项。")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kiosk.office.server import serve
+
+    if not 1 <= args.port <= 65535:
+        raise KioskError("端口应为 1 到 65535 之间的数字。")
+    print(f"办公台：http://{args.host}:{args.port}/login （Ctrl+C 停止）", flush=True)
+    serve(args.kiosk, args.host, args.port)
+    return 0

@@ -1,0 +1,171 @@
+"""The barometer (企业服务晴雨表): what enterprises ask for, counted from the request store and the question log
+only. Every figure is one SQL aggregate over the period asked for; nothing is sampled, invented or cached.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import yaml
+
+from kiosk.office.questionlog import QuestionLog
+from kiosk.requests.service import RequestService
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 3660
+TOP = 10
+HOT_SPOT_MIN = 2  # the same kind of problem at least this often in one street is a hot spot
+QUESTIONS_PER_GROUP = 8
+
+
+@dataclass
+class Barometer:
+    days: int
+    since: str
+    requests: int = 0
+    by_section: list[tuple[str, int]] = field(default_factory=list)
+    by_category: list[tuple[str, int]] = field(default_factory=list)
+    by_street: list[tuple[str, int]] = field(default_factory=list)
+    by_week: list[tuple[str, int]] = field(default_factory=list)
+    units: list[dict] = field(default_factory=list)  # per unit: total, resolved, on-time rate, rating
+    hot_spots: list[dict] = field(default_factory=list)
+    questions: int = 0
+    top_questions: list[tuple[str, int]] = field(default_factory=list)
+    topics: list[dict] = field(default_factory=list)  # per topic: asked, refused, refusal rate, 👍, 👎
+    unanswered: list[dict] = field(default_factory=list)  # per topic: refused count and the questions
+    on_time_rate: float | None = None
+    ratings: list[int] = field(default_factory=lambda: [0] * 5)  # how many 1..5-star ratings
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def collect(service: RequestService, log: QuestionLog, days: int = DEFAULT_DAYS) -> Barometer:
+    days = max(1, min(MAX_DAYS, int(days)))
+    since = (service.clock() - timedelta(days=days)).replace(hour=0, minute=0, second=0)
+    b = Barometer(days, since.date().isoformat())
+    _requests(b, service, since.isoformat(timespec="seconds"))
+    _questions(b, log.conn, since.isoformat(timespec="seconds"))
+    return b
+
+
+def _requests(b: Barometer, service: RequestService, since: str) -> None:
+    """Three grouped passes over the period's items (by unit and category, by week, by rating); every figure is
+    summed from those few hundred groups rather than queried on its own."""
+    conn, name = service.db.conn, service.department_name
+    q = "FROM items WHERE created_at >= ?"
+    rows = conn.execute(
+        "SELECT section, category, department, COUNT(*), SUM(resolved_at IS NOT NULL),"
+        f" SUM(resolved_at IS NOT NULL AND resolved_at <= due_at), COUNT(rating), TOTAL(rating) {q}"
+        # category first: grouping by section first tempts SQLite to walk the section index row by row
+        " GROUP BY 2, 1, 3", (since,)).fetchall()
+    sections, categories, pairs = Counter(), Counter(), Counter()
+    units: dict[str, list[float]] = {}  # unit → [total, resolved, on time, rated, rating sum]
+    for section, category, dept, n, done, in_time, rated, stars in rows:
+        sections[section] += n
+        categories[category] += n
+        pairs[(dept, category)] += n
+        u = units.setdefault(dept, [0, 0, 0, 0, 0.0])
+        for i, value in enumerate((n, done, in_time, rated, stars)):
+            u[i] += value
+    weeks = conn.execute(f"SELECT date(created_at, 'weekday 0', '-6 days'), COUNT(*) {q} GROUP BY 1 ORDER BY 1",
+                         (since,)).fetchall()
+    b.by_week = [(monday[5:], n) for monday, n in weeks]  # each week named by its Monday
+    for stars, n in conn.execute(f"SELECT rating, COUNT(*) {q} AND rating BETWEEN 1 AND 5 GROUP BY 1", (since,)):
+        b.ratings[int(stars) - 1] = n
+    b.requests = sum(sections.values())
+    b.by_section = [(name(s) if s else "属地镇街（不经专区）", n) for s, n in sections.most_common()]
+    b.by_category = [(_category(service, c), n) for c, n in categories.most_common()]
+    streets = {d.id for d in service.router.departments.values() if d.kind == "street"}
+    b.by_street = [(name(d), u[0]) for d, u in sorted(units.items(), key=lambda kv: -kv[1][0]) if d in streets]
+    for dept, (total, done, in_time, rated, stars) in sorted(units.items(), key=lambda kv: -kv[1][0]):
+        b.units.append({"unit": name(dept), "total": total, "resolved": done,
+                        "on_time_rate": round(in_time / done, 3) if done else None, "rated": rated,
+                        "average_rating": round(stars / rated, 2) if rated else None})
+    resolved, on_time = sum(u[1] for u in units.values()), sum(u[2] for u in units.values())
+    b.on_time_rate = round(on_time / resolved, 3) if resolved else None
+    hot = [(key, n) for key, n in pairs.most_common() if key[0] in streets and n >= HOT_SPOT_MIN][:TOP]
+    for (dept, category), n in hot:
+        addresses = conn.execute(
+            "SELECT DISTINCT t.address FROM items i JOIN tickets t ON t.ticket = i.ticket WHERE i.department = ?"
+            " AND i.category = ? AND i.created_at >= ? AND t.address != '' LIMIT 3", (dept, category, since))
+        b.hot_spots.append({"street": name(dept), "category": _category(service, category), "count": n,
+                            "addresses": [a for (a,) in addresses]})
+
+
+def _category(service: RequestService, category_id: str) -> str:
+    cat = service.router.category(category_id)
+    return cat.name if cat else category_id
+
+
+def _questions(b: Barometer, conn: sqlite3.Connection, since: str) -> None:
+    q = "FROM turns WHERE at >= ?"
+    b.questions = conn.execute(f"SELECT COUNT(*) {q}", (since,)).fetchone()[0]
+    rows = conn.execute(f"SELECT question, COUNT(*) {q} AND intent = 'policy_question' GROUP BY question"
+                        " ORDER BY 2 DESC, MAX(at) DESC LIMIT ?", (since, TOP))
+    b.top_questions = [(text, n) for text, n in rows]
+    rows = conn.execute(f"SELECT topic, COUNT(*), SUM(answered = 0), SUM(helpful = 1), SUM(helpful = 0) {q}"
+                        " AND intent = 'policy_question' GROUP BY topic ORDER BY 2 DESC", (since,))
+    b.topics = [{"topic": t, "asked": n, "refused": r, "refusal_rate": round(r / n, 3), "helpful": up or 0,
+                 "unhelpful": down or 0} for t, n, r, up, down in rows]
+    groups: dict[str, list[tuple[str, int]]] = {}
+    for topic, text, n in conn.execute(f"SELECT topic, question, COUNT(*) {q} AND intent = 'policy_question'"
+                                       " AND answered = 0 GROUP BY 1, 2", (since,)):
+        groups.setdefault(topic, []).append((text, n))
+    for topic, asked in groups.items():
+        asked.sort(key=lambda qn: -qn[1])
+        b.unanswered.append({"topic": topic, "refused": sum(n for _, n in asked),
+                             "questions": [{"question": text, "count": n} for text, n in asked[:QUESTIONS_PER_GROUP]]})
+    b.unanswered.sort(key=lambda g: -g["refused"])
+
+
+def questions_by_day(log: QuestionLog, days: int, top: int) -> tuple[list[str], dict[str, list[int]]]:
+    """Questions asked per day over the last ``days`` days, for the ``top`` most asked-about topics."""
+    today = log.clock().date()
+    first = today - timedelta(days=days - 1)
+    index = {(first + timedelta(days=i)).isoformat(): i for i in range(days)}
+    counts: dict[str, list[int]] = {}
+    for day, topic, n in log.conn.execute("SELECT substr(at, 1, 10), topic, COUNT(*) FROM turns WHERE at >= ?"
+                                          " GROUP BY 1, 2", (first.isoformat(),)):
+        if day in index:
+            counts.setdefault(topic, [0] * days)[index[day]] += n
+    chosen = sorted(counts, key=lambda t: -sum(counts[t]))[:top]
+    return [d[5:] for d in index], {t: counts[t] for t in chosen}
+
+
+def to_csv(b: Barometer) -> str:
+    """Every table of the barometer as one CSV (表, 项目, 数值…), for a spreadsheet."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["表", "项目", "数值", "附加"])
+    for title, rows in (("按专区", b.by_section), ("按类别", b.by_category), ("按镇街", b.by_street),
+                        ("按周", b.by_week), ("热门问题", b.top_questions)):
+        for key, n in rows:
+            w.writerow([title, _cell(key), n, ""])
+    for u in b.units:
+        w.writerow(["按时办结率", _cell(u["unit"]), "" if u["on_time_rate"] is None else u["on_time_rate"],
+                    "" if u["average_rating"] is None else u["average_rating"]])
+    for h in b.hot_spots:
+        w.writerow(["热点", _cell(f"{h['street']} {h['category']}"), h["count"], _cell("；".join(h["addresses"]))])
+    for t in b.topics:
+        w.writerow(["拒答率", _cell(t["topic"]), t["refusal_rate"], t["asked"]])
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def faq_draft(group: dict, department: str = "") -> str:
+    """A draft FAQ file (policies_db/faq format) for an editor: the questions, each answer left to write."""
+    items = [{"q": q["question"], "a": "（待编辑填写答复和依据）", "refs": []} for q in group["questions"]]
+    doc = {"draft": True, "topic": group["topic"], "department": department or "sec_policy", "items": items}
+    stamp = datetime.now().strftime("%Y-%m-%d")
+    return f"# 由晴雨表“未答问题”生成的草稿（{stamp}），编辑填写答复后放入 policies_db/faq/\n" + yaml.safe_dump(
+        doc, allow_unicode=True, sort_keys=False)

@@ -1,0 +1,145 @@
+"""The question log: one row per answered kiosk turn, kept for the barometer and nothing else.
+
+A row holds the topic, the intent, whether the kiosk answered or refused, which engine answered, the document it
+cited, how long it took, and the question with phone, ID and bank-card numbers and names masked by
+``kiosk.privacy.redact``. No audio, no image, no session id. A visitor's 👍/👎 (and one of a few fixed reasons,
+so nothing personal can be typed in) is written against the row. Rows older than ``question_log_days`` are
+deleted when the log opens and at most hourly while it is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from kiosk import config
+from kiosk.dialogue.protocols import TurnSummary
+from kiosk.privacy import redact
+
+log = logging.getLogger(__name__)
+BUSY_TIMEOUT_S = 5.0
+PURGE_EVERY = timedelta(hours=1)
+MAX_QUESTION_CHARS = 500
+# Fixed reasons for a 👎: the visitor taps one, so no free text (and no personal data) reaches the log.
+FEEDBACK_REASONS = {
+    "off_topic": "没答到点子上",
+    "unclear": "看不懂",
+    "outdated": "信息过时了",
+    "incomplete": "不够详细",
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS turns (
+    id TEXT PRIMARY KEY, at TEXT NOT NULL, question TEXT NOT NULL, topic TEXT NOT NULL, intent TEXT NOT NULL,
+    answered INTEGER NOT NULL, engine TEXT NOT NULL, document TEXT NOT NULL, latency_ms REAL NOT NULL,
+    helpful INTEGER, reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS turns_at ON turns(at);
+CREATE INDEX IF NOT EXISTS turns_topic ON turns(topic, answered);
+-- the barometer's groupings read these covering indexes instead of the table
+CREATE INDEX IF NOT EXISTS turns_questions ON turns(intent, question, at);
+CREATE INDEX IF NOT EXISTS turns_outcomes ON turns(intent, topic, answered, helpful, at);
+CREATE INDEX IF NOT EXISTS turns_unanswered ON turns(intent, answered, topic, question, at);
+"""
+
+
+def log_path() -> Path:
+    return config.data_dir() / "questions.db"
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class LoggedTurn:
+    id: str
+    at: datetime
+    question: str
+    topic: str
+    intent: str
+    answered: bool
+    engine: str
+    document: str
+    latency_ms: float
+    helpful: bool | None
+    reason: str
+
+
+class QuestionLog:
+    """The log file (SQLite, WAL: the office reads it while the kiosk writes)."""
+
+    def __init__(self, path: Path | None = None, retention_days: int | None = None,
+                 clock: Callable[[], datetime] = _now):
+        self.path = Path(path) if path else log_path()
+        self.retention = timedelta(days=retention_days or config.Settings.load().question_log_days)
+        self.clock = clock
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA secure_delete=ON")  # purged questions do not linger in free pages
+        self.conn.executescript(_SCHEMA)
+        self._purged_at: datetime | None = None
+        self.purge()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def record(self, turn: TurnSummary) -> str:
+        """Write one turn; returns its id for 👍/👎."""
+        turn_id = uuid.uuid4().hex
+        now = self.clock()
+        question = redact(turn.question.strip()[:MAX_QUESTION_CHARS])
+        with self._lock:
+            self.conn.execute(
+                "INSERT INTO turns (id, at, question, topic, intent, answered, engine, document, latency_ms)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (turn_id, now.isoformat(timespec="seconds"), question, turn.topic or "其他", turn.intent,
+                 int(turn.answered), turn.engine, turn.document, round(float(turn.latency_ms), 1)),
+            )
+        if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
+            self.purge()
+        return turn_id
+
+    def feedback(self, turn_id: str, helpful: bool, reason: str = "") -> bool:
+        """A visitor's 👍/👎 on a turn; ``reason`` is one of FEEDBACK_REASONS' keys or "". False: no such turn."""
+        if reason and reason not in FEEDBACK_REASONS:
+            raise ValueError(f"unknown feedback reason {reason!r}")
+        with self._lock:
+            cur = self.conn.execute("UPDATE turns SET helpful = ?, reason = ? WHERE id = ?",
+                                    (int(helpful), reason, turn_id))
+        return cur.rowcount == 1
+
+    def purge(self) -> int:
+        """Delete the rows older than the retention period; returns how many went."""
+        now = self.clock()
+        cutoff = (now - self.retention).isoformat(timespec="seconds")
+        with self._lock:
+            cur = self.conn.execute("DELETE FROM turns WHERE at < ?", (cutoff,))
+        self._purged_at = now
+        return cur.rowcount
+
+    def turns(self, since: datetime | None = None) -> list[LoggedTurn]:
+        rows = self.conn.execute("SELECT * FROM turns WHERE at >= ? ORDER BY at",
+                                 ((since or datetime.min).isoformat(timespec="seconds"),)).fetchall()
+        return [LoggedTurn(r["id"], datetime.fromisoformat(r["at"]), r["question"], r["topic"], r["intent"],
+                           bool(r["answered"]), r["engine"], r["document"], r["latency_ms"],
+                           None if r["helpful"] is None else bool(r["helpful"]), r["reason"]) for r in rows]
+
+
+def open_log(retention_days: int | None = None) -> QuestionLog | None:
+    """The kiosk's question log, or None (with a warning) when its file cannot be opened: answers go on."""
+    try:
+        return QuestionLog(retention_days=retention_days)
+    except (sqlite3.Error, OSError):
+        log.warning("question log unavailable", exc_info=True)
+        return None

@@ -1,0 +1,29 @@
+"""The office wired to this machine's files: the request store, the office's accounts, the question log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kiosk import config
+from kiosk.office.accounts import Accounts
+from kiosk.office.questionlog import QuestionLog
+
+if TYPE_CHECKING:
+    from kiosk.root import Kiosk
+
+
+def build_app(kiosk: Kiosk, secure_cookies: bool = False):
+    """The office over ``kiosk``'s request store and a question log of its own connection (purged on start)."""
+    from kiosk.office.app import create_app
+
+    questions = QuestionLog(retention_days=kiosk.settings.question_log_days)
+    return create_app(kiosk.request_service(), Accounts(), questions, config.data_dir() / "office" / "faq_drafts",
+                      secure_cookies=secure_cookies)
+
+
+def serve(kiosk: Kiosk, host: str, port: int) -> None:
+    import uvicorn
+
+    # a browser on another machine reaches the office only over HTTPS (a reverse proxy): cookies are then secure
+    uvicorn.run(build_app(kiosk, secure_cookies=host not in ("127.0.0.1", "localhost", "::1")), host=host,
+                port=port, log_level="warning", proxy_headers=False)

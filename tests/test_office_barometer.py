@@ -1,0 +1,104 @@
+"""The barometer counts what the request store and the question log hold, nothing else: charts with whole,
+distinct ticks and escaped labels, CSV safe for spreadsheets, unanswered questions drafted into an FAQ file."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from support_office import office_world, submit
+
+from kiosk.dialogue.protocols import TurnSummary
+from kiosk.office import barometer, charts
+
+
+@pytest.fixture
+def world(kiosk_env, store):
+    return office_world(kiosk_env, store.departments())
+
+
+def ask(world, question: str, topic: str, answered: bool) -> None:
+    world.questions.record(TurnSummary(question, "policy_question", topic, answered, "extractive", "", 10.0))
+
+
+def test_counts_match_the_store(world):
+    submit(world.service, "店门口的井盖松动了，车一压就响。", "杭州市西湖区翠苑街道文一路101号", "13700001111",
+           "杭州另一家餐饮有限公司")
+    world.service.act(world.refs["cuiyuan"], "accept", "t")
+    world.service.act(world.refs["cuiyuan"], "resolve", "t", "答复：已修")
+    for q, topic, ok in [("社保怎么交？", "人才服务专区", True), ("社保怎么交？", "人才服务专区", True),
+                         ("火星补贴多少？", "政策服务专区", False), ("月球补贴多少？", "政策服务专区", False),
+                         ("研发补助几月申报？", "政策服务专区", True)]:
+        ask(world, q, topic, ok)
+    b = barometer.collect(world.service, world.questions)
+    db = world.service.db
+    assert b.requests == len(db.items()) == 4
+    assert sum(n for _, n in b.by_section) == sum(n for _, n in b.by_category) == sum(n for _, n in b.by_week) == 4
+    assert dict(b.by_street) == {"翠苑街道": 2, "西溪街道": 1}
+    assert b.hot_spots[0]["street"] == "翠苑街道" and b.hot_spots[0]["count"] == 2
+    assert b.on_time_rate == 1.0
+    assert b.questions == 5 and b.top_questions[0] == ("社保怎么交？", 2)
+    policy = next(t for t in b.topics if t["topic"] == "政策服务专区")
+    assert (policy["asked"], policy["refused"], policy["refusal_rate"]) == (3, 2, round(2 / 3, 3))
+    assert [g["topic"] for g in b.unanswered] == ["政策服务专区"]
+    assert {q["question"] for q in b.unanswered[0]["questions"]} == {"火星补贴多少？", "月球补贴多少？"}
+
+
+def test_an_empty_office_says_so(kiosk_env, store):
+    from starlette.testclient import TestClient
+
+    from kiosk.office.accounts import Accounts
+    from kiosk.office.app import create_app
+    from kiosk.office.questionlog import QuestionLog
+    from kiosk.requests.service import RequestService
+
+    accounts = Accounts(kiosk_env / "office.db")
+    accounts.add_user("leader", "long-password-1", "leader")
+    app = create_app(RequestService.open(store.departments(), path=kiosk_env / "r.db"), accounts,
+                     QuestionLog(kiosk_env / "q.db"), kiosk_env / "drafts")
+    client = TestClient(app)
+    client.post("/api/login", json={"username": "leader", "password": "long-password-1"})
+    page = client.get("/barometer").text
+    assert "这段时间还没有诉求" in page and "这段时间还没有问答记录" in page and "<svg" not in page
+
+
+def test_csv_export_and_formula_cells(world):
+    ask(world, "=HYPERLINK(\"x\")补贴？", "政策服务专区", False)
+    client = world.client("admin")
+    r = client.get("/barometer.csv?days=30")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.text.lstrip("\ufeff"))))
+    assert rows[0] == ["表", "项目", "数值", "附加"]
+    assert ["按镇街", "翠苑街道", "1", ""] in rows
+    assert all(not cell.startswith("=") for row in rows for cell in row)
+
+
+def test_editor_drafts_an_faq_from_unanswered_questions(world, kiosk_env):
+    import yaml
+
+    ask(world, "火星补贴多少？", "政策服务专区", False)
+    client = world.client("editor")
+    page = client.get("/barometer").text
+    csrf = page.split('name="csrf" value="')[1].split('"')[0]
+    r = client.post("/barometer/draft", data={"csrf": csrf, "topic": "政策服务专区"})
+    assert r.status_code == 200 and "FAQ 草稿" in r.text
+    (draft,) = (kiosk_env / "drafts").glob("draft-*.yaml")
+    doc = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    assert doc["items"][0]["q"] == "火星补贴多少？" and doc["draft"] is True
+    assert client.post("/barometer/draft", data={"csrf": csrf, "topic": "没有这个"}).status_code == 404
+    assert client.post("/barometer/draft", data={"csrf": "forged", "topic": "政策服务专区"}).status_code == 403
+    leader = world.client("leader")
+    assert leader.post("/barometer/draft", data={"csrf": "x", "topic": "政策服务专区"}).status_code == 403
+
+
+@pytest.mark.parametrize("top", [0, 1, 2, 3, 4, 7, 9, 10, 11, 23, 99, 100, 101, 4999, 123456])
+def test_ticks_are_whole_distinct_and_cover_the_top(top):
+    t = charts.ticks(top)
+    assert t[0] == 0 and t[-1] >= top and len(t) == len(set(t)) and len(t) <= 7
+    assert all(isinstance(x, int) for x in t)
+
+
+def test_chart_labels_are_escaped():
+    svg = charts.bars([("<script>alert(1)</script>", 3)], "标题") + charts.columns([("<b>", 2)], "周")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "<b>" not in svg

@@ -1,0 +1,112 @@
+"""The question log as the kiosk writes it: one masked row per turn from `kiosk ask` and the dialogue, 👍/👎
+against the turn, retention checked in config.toml and purged."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.config import ConfigError, Settings
+from kiosk.dialogue.manager import DialogueManager
+from kiosk.dialogue.protocols import TurnSummary
+from kiosk.events import AnswerDone
+from kiosk.office.questionlog import QuestionLog
+
+PERSONAL = "我叫张伟，身份证330106199003071234，电话13812345678，卡号6222 0212 3456 7890 123，开公司要什么材料？"
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def summary(question: str = "开公司要什么材料？", answered: bool = True) -> TurnSummary:
+    return TurnSummary(question, "policy_question", "开办企业", answered, "extractive", "doc.md", 12.5)
+
+
+def test_question_is_masked_and_outcome_kept(tmp_path: Path) -> None:
+    log = QuestionLog(tmp_path / "q.db")
+    log.record(summary(PERSONAL))
+    (row,) = log.turns()
+    for secret in ("张伟", "330106199003071234", "13812345678", "3456 7890"):
+        assert secret not in row.question
+    assert row.question.endswith("开公司要什么材料？") and "张" in row.question
+    assert (row.topic, row.intent, row.answered, row.engine, row.document) == (
+        "开办企业", "policy_question", True, "extractive", "doc.md")
+    assert row.helpful is None
+
+
+def test_feedback_is_written_against_the_turn(tmp_path: Path) -> None:
+    log = QuestionLog(tmp_path / "q.db")
+    first, second = log.record(summary()), log.record(summary("社保怎么交？"))
+    assert log.feedback(second, False, "unclear")
+    assert log.feedback(first, True)
+    rows = {r.id: r for r in log.turns()}
+    assert (rows[first].helpful, rows[first].reason) == (True, "")
+    assert (rows[second].helpful, rows[second].reason) == (False, "unclear")
+    assert not log.feedback("no-such-turn", True)
+    with pytest.raises(ValueError):
+        log.feedback(first, False, "张伟 13812345678")  # free text never reaches the log
+
+
+def test_purge_keeps_only_the_retention_period(tmp_path: Path) -> None:
+    clock = Clock(datetime(2026, 1, 1, 9))
+    log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
+    log.record(summary("旧问题"))
+    clock.now += timedelta(days=20)
+    log.record(summary("新问题"))
+    clock.now += timedelta(days=15)  # the first is 35 days old, the second 15
+    assert log.purge() == 1
+    assert [r.question for r in log.turns()] == ["新问题"]
+    log.close()
+    clock.now += timedelta(days=40)
+    reopened = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)  # opening purges too
+    assert reopened.turns() == []
+
+
+def test_retention_setting_is_checked(tmp_path: Path) -> None:
+    assert Settings().question_log_days == 180
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("question_log_days = 30\n", encoding="utf-8")
+    assert Settings.load(cfg).question_log_days == 30
+    for bad in ("0", "-5", "\"forever\"", "99999", "true"):
+        cfg.write_text(f"question_log_days = {bad}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match="question_log_days"):
+            Settings.load(cfg)
+
+
+def test_dialogue_turns_are_logged_with_intent_and_id(store, tmp_path: Path) -> None:
+    log = QuestionLog(tmp_path / "q.db")
+    manager = DialogueManager(store, turn_log=log)
+    session = manager.new_session()
+    done = [e for e in manager.respond(session, "电子居住证审核要几天？") if isinstance(e, AnswerDone)][-1]
+    refused = [e for e in manager.respond(session, "杭州现在的最低工资标准是多少？") if isinstance(e, AnswerDone)][-1]
+    [e for e in manager.respond(session, "你好")]
+    rows = log.turns()
+    assert [r.intent for r in rows] == ["policy_question", "policy_question", "smalltalk"]
+    assert rows[0].id == done.turn and rows[0].answered and rows[0].document == "gz_dianzi_juzhuzheng.txt"
+    assert rows[1].id == refused.turn and not rows[1].answered
+    assert rows[0].latency_ms > 0
+
+
+def test_kiosk_ask_writes_the_log(kiosk_env: Path, capsys) -> None:
+    assert main(["ask", "电子居住证审核要几天？电话13812345678", "--json", "--engine", "extractive"]) == 0
+    (row,) = QuestionLog(kiosk_env / "questions.db").turns()
+    assert row.question == "电子居住证审核要几天？电话138****5678"
+    assert row.engine == "extractive" and row.answered
+
+
+def test_a_broken_log_never_costs_the_answer(store) -> None:
+    class Broken:
+        def record(self, turn: TurnSummary) -> str:
+            raise OSError("disk full")
+
+    manager = DialogueManager(store, turn_log=Broken())
+    events = list(manager.respond(manager.new_session(), "电子居住证审核要几天？"))
+    assert isinstance(events[-1], AnswerDone) and not events[-1].refused and events[-1].turn == ""
