@@ -97,5 +97,5 @@ def _serve(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         raise KioskError("端口应为 1 到 65535 之间的数字。")
     print(f"办公台：http://{args.host}:{args.port}/login （Ctrl+C 停止）", flush=True)
-    serve(args.kiosk, args.host, args.port)
+    serve(args.kiosk.request_service(), args.kiosk.settings.question_log_days, args.host, args.port)
     return 0

@@ -9,21 +9,22 @@ from kiosk.office.accounts import Accounts
 from kiosk.office.questionlog import QuestionLog
 
 if TYPE_CHECKING:
-    from kiosk.root import Kiosk
+    from kiosk.requests.service import RequestService
 
 
-def build_app(kiosk: Kiosk, secure_cookies: bool = False):
-    """The office over ``kiosk``'s request store and a question log of its own connection (purged on start)."""
+def build_app(requests: RequestService, retention_days: int, secure_cookies: bool = False):
+    """The office over the kiosk's request store and a question log of its own connection (purged on start)."""
     from kiosk.office.app import create_app
 
-    questions = QuestionLog(retention_days=kiosk.settings.question_log_days)
-    return create_app(kiosk.request_service(), Accounts(), questions, config.data_dir() / "office" / "faq_drafts",
+    questions = QuestionLog(retention_days=retention_days)
+    return create_app(requests, Accounts(), questions, config.data_dir() / "office" / "faq_drafts",
                       secure_cookies=secure_cookies)
 
 
-def serve(kiosk: Kiosk, host: str, port: int) -> None:
+def serve(requests: RequestService, retention_days: int, host: str, port: int) -> None:
     import uvicorn
 
     # a browser on another machine reaches the office only over HTTPS (a reverse proxy): cookies are then secure
-    uvicorn.run(build_app(kiosk, secure_cookies=host not in ("127.0.0.1", "localhost", "::1")), host=host,
-                port=port, log_level="warning", proxy_headers=False)
+    secure = host not in ("127.0.0.1", "localhost", "::1")
+    uvicorn.run(build_app(requests, retention_days, secure_cookies=secure), host=host, port=port,
+                log_level="warning", proxy_headers=False)
