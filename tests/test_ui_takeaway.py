@@ -54,11 +54,13 @@ def test_a_phone_reads_the_answer_and_its_sources_off_the_screen(qtbot):
     assert code is not None and code.isVisible()  # at once, while its modules are made off the UI thread
     qtbot.waitUntil(lambda: bool(code.matrix), timeout=5000)
     settle(window)
-    qtbot.wait(100)
     assert code.width() >= 300 and code.width() / len(code.matrix) >= 4  # modules a phone camera resolves
     view = conv.area.viewport()
-    shown = QRect(code.mapTo(view, QPoint(0, 0)), code.size())
-    assert view.rect().contains(shown), (shown, view.rect())  # the whole code on screen to scan
+
+    def on_screen() -> bool:
+        return view.rect().contains(QRect(code.mapTo(view, QPoint(0, 0)), code.size()))
+
+    qtbot.waitUntil(on_screen, timeout=3000)  # the whole code on screen to scan, once laid out
     read = decode(code)
     assert read == bubble.takeaway.text
     assert "给予一次性奖励20万元" in read and "西政办〔2024〕12号" in read and "研发补贴有多少？" in read

@@ -107,7 +107,7 @@ class KioskBubble(QWidget):
 
     def offer_takeaway(self, question: str) -> TakeAway:
         """"扫码带走" at the foot of the answer: its text and sources in a code for the visitor's phone."""
-        self.takeaway = TakeAway(takeaway_text(question, self._text, self.citations))
+        self.takeaway = TakeAway(takeaway_text(question, self._text, self.citations), bool(self.citations))
         self.box.addWidget(self.takeaway)
         return self.takeaway
 

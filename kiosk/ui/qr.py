@@ -73,7 +73,7 @@ class TakeAway(QWidget):
     opened = Signal(QWidget)  # the code now shown, for the conversation to bring into view
     _made = Signal(object)  # the code's modules, from the worker thread that made them
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, with_sources: bool = True):
         super().__init__()
         self.text = text
         box = QVBoxLayout(self)
@@ -82,7 +82,8 @@ class TakeAway(QWidget):
         self.button = IconButton("扫码带走答复", "qr", "source", self.toggle)
         self.button.setCheckable(True)
         box.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
-        self.hint = label("用手机扫一扫，答复和依据的文件名、文号就存在手机上，不需要联网。", "muted")
+        kept = "答复和依据的文件名、文号" if with_sources else "这条答复"
+        self.hint = label(f"用手机扫一扫，{kept}就存在手机上，不需要联网。", "muted")
         self.code: QrCode | None = None
         self.hint.hide()
         box.addWidget(self.hint)
