@@ -15,9 +15,11 @@
 5. Voice to voice, live: the same questions fed in real time, block by block, through the hands-free voice
    loop (VAD endpointing with its closing pause, the speculative final transcript, the speech queue); measured
    from the last voiced block to the first SpeechChunk the loop emits.
-6. Per voice (benchmarks/voice_table.py): licence, end of text → first audio p50/p90, real-time factor, pitch,
+6. Spoken-question agreement (benchmarks/voice_agreement.py, ``--agreement [--fast]``): dev questions read by
+   other voices in hall babble, recognised and answered as the kiosk does, against the typed answers.
+7. Per voice (benchmarks/voice_table.py): licence, end of text → first audio p50/p90, real-time factor, pitch,
    and Whisper CER on 20 varied sentences, for every installed Chinese voice.
-Prints the tables and writes benchmarks/results/voice.json; ``--voices-only`` runs part 6 alone (voices.json).
+Prints the tables and writes benchmarks/results/voice.json; ``--voices-only`` runs part 7 alone (voices.json).
 """
 
 from __future__ import annotations
@@ -134,7 +136,15 @@ def main() -> int:
     parser.add_argument("--voices", nargs="+", default=list(CANDIDATES), help="voices for the per-voice table")
     parser.add_argument("--voice", help="the voice for parts 2-5 (default: the kiosk's default voice)")
     parser.add_argument("--skip-voices", action="store_true", help="leave out the per-voice table")
+    parser.add_argument("--agreement", action="store_true",
+                        help="only the spoken-question agreement (benchmarks/voice_agreement.py)")
+    parser.add_argument("--fast", action="store_true", help="with --agreement: 20 questions, 2 voices, 10 dB")
     args = parser.parse_args()
+    if args.agreement:
+        from voice_agreement import run
+
+        run(args.fast)
+        return 0
 
     started = time.perf_counter()
     plain = AsrEngine().load()

@@ -12,8 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from kiosk.engines.pinyin_correct import is_hanzi
+
+if TYPE_CHECKING:
+    from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +35,10 @@ def core_terms() -> list[str]:
     return list(dict.fromkeys(text.split()))
 
 
-def store_vocabulary() -> list[str]:
+def store_vocabulary(store: Store | None = None) -> list[str]:
     """The store's terms (policy titles, departments, places, services); empty when no store can be opened."""
     try:
-        from kiosk.store import Store
-
-        return Store.open().vocabulary()
+        return (store or open_store()).vocabulary()
     except Exception:  # noqa: BLE001 - a missing or broken store must not stop speech recognition
         log.warning("store vocabulary unavailable; recognising without it", exc_info=True)
         return []
@@ -66,15 +68,13 @@ def recurring_terms(terms: Iterable[str], questions: Sequence[str], general: Map
     return chosen
 
 
-def visitor_hotwords() -> list[str]:
-    """Whisper's prompt terms for the store in use, from the hall's vocabulary and the questions in its FAQ; none
-    when no store can be opened."""
+def visitor_hotwords(store: Store | None = None) -> list[str]:
+    """Whisper's prompt terms for the store (default: the one in use), from the hall's vocabulary and the questions
+    in its FAQ; none when no store can be opened."""
     try:
         import jieba
 
-        from kiosk.store import Store
-
-        store = Store.open()
+        store = store or open_store()
         questions = [faq.question for faq in store.faqs()]
         jieba.setLogLevel(logging.WARNING)
         general = jieba.Tokenizer()  # the general dictionary, untouched by the hall's own word list
@@ -86,3 +86,9 @@ def visitor_hotwords() -> list[str]:
     except Exception:  # noqa: BLE001 - a missing or broken store must not stop speech recognition
         log.warning("store unavailable; recognising without hotwords", exc_info=True)
         return []
+
+
+def open_store() -> Store:
+    from kiosk.store import Store
+
+    return Store.open()
