@@ -19,6 +19,7 @@ decodes are cached in ~/.cache/kiosk/voice-bench by audio and prompt, so a re-ru
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import random
 import sys
@@ -58,8 +59,13 @@ class DecodeCache:
         self.new = 0
 
     def save(self) -> None:
+        """Merge with what another run saved meanwhile, then replace the file in one step."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_bytes(pickle.dumps(self.data))
+        if self.path.is_file():
+            self.data = {**pickle.loads(self.path.read_bytes()), **self.data}
+        partial = self.path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(self.data))
+        partial.replace(self.path)
         self.new = 0
 
 
