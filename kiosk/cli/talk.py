@@ -36,14 +36,12 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
-    from kiosk.engines.asr import AsrEngine
     from kiosk.engines.audio import AudioDeviceError, AudioInputError
     from kiosk.engines.modelpath import ModelMissing
-    from kiosk.voice.vocabulary import core_terms, store_vocabulary, visitor_hotwords
+    from kiosk.voice.recognition import hall_recogniser
 
     try:
-        asr = AsrEngine() if args.no_bias else AsrEngine(vocabulary=store_vocabulary(), core=core_terms(),
-                                                         hotwords=visitor_hotwords())
+        asr = hall_recogniser(bias=not args.no_bias)
         if args.live:
             return _live(args, asr)
         if not args.input:

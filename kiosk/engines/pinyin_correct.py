@@ -6,8 +6,12 @@ Whisper hears the syllables of a rare term right far more often than it picks th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+# A term the store uses in at least this many documents is one visitors ask about often enough that Whisper's
+# homophone for it is taken for it even with no character in common (攻击经 → 公积金).
+FREQUENT_USES = 3
 
 
 def is_hanzi(ch: str) -> bool:
@@ -60,16 +64,25 @@ class PinyinCorrector:
     """Replaces stretches of a transcript that sound like a vocabulary term with that term.
 
     Two-character terms need identical syllables and one shared character (short homophones are common
-    words too); longer terms may differ by a regional confusion in one syllable or so.
+    words too); longer terms may differ by a regional confusion in one syllable or so, and need half their
+    characters in common, unless the store uses the term often (``weights``: term → documents using it) and
+    what was written is not a word of general Chinese itself (``is_word``), so a word someone meant stays.
     """
 
     vocabulary: Sequence[str]
+    weights: Mapping[str, int] = field(default_factory=dict)
+    is_word: Callable[[str], bool] | None = None  # without it, no homophone is taken for a term
     _terms: list[tuple[str, list[str]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         terms = {t.strip() for t in self.vocabulary if 2 <= len(t.strip()) <= 16 and all(map(is_hanzi, t.strip()))}
-        # Longest first: a whole policy title wins over a department name inside it.
-        self._terms = [(t, pinyin(t)) for t in sorted(terms, key=lambda t: (-len(t), t))]
+        # Longest first: a whole policy title wins over a department name inside it; then the store's most used.
+        self._terms = [(t, pinyin(t)) for t in sorted(terms, key=lambda t: (-len(t), -self.weights.get(t, 0), t))]
+
+    def _homophone(self, window: str, term: str) -> bool:
+        """Whether ``window`` may become ``term`` when they share too few characters."""
+        return (self.is_word is not None and len(term) >= 3 and self.weights.get(term, 0) >= FREQUENT_USES
+                and not self.is_word(window))
 
     @staticmethod
     def _threshold(length: int) -> float:
@@ -100,9 +113,7 @@ class PinyinCorrector:
                 if score < threshold:
                     continue
                 shared = sum(a == b for a, b in zip(window, term, strict=True))
-                if n == 2 and shared == 0:
-                    continue
-                if n >= 3 and shared < (n + 1) // 2:
+                if shared < (1 if n == 2 else (n + 1) // 2) and not self._homophone(window, term):
                     continue
                 out[start:start + n] = list(term)
                 taken[start:start + n] = [True] * n

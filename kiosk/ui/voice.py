@@ -99,9 +99,10 @@ class VoiceBridge:
         self._stop.set()
 
 
-def load_voice(vocabulary: Iterable[str], source: Callable[[str], Iterable[object]],
-               emit: Callable[[object], None], elderly: bool = False) -> VoiceBridge:
-    """Microphone, speaker, recogniser and voice, or `Unavailable` saying which one is missing."""
+def load_voice(source: Callable[[str], Iterable[object]], emit: Callable[[object], None],
+               elderly: bool = False) -> VoiceBridge:
+    """Microphone, speaker, recogniser and voice, or `Unavailable` saying which one is missing. The recogniser
+    is the one `kiosk talk` uses (kiosk.voice.recognition), biased towards the store in use."""
     from kiosk.ui.backends import Unavailable, need
 
     audio = need("kiosk.engines.audio", "语音模块尚未安装，请用键盘输入。")
@@ -113,11 +114,11 @@ def load_voice(vocabulary: Iterable[str], source: Callable[[str], Iterable[objec
         raise Unavailable("没有找到麦克风，语音暂不可用，请用键盘输入。")
     if not any(d.outputs for d in devices):
         raise Unavailable("没有找到扬声器，语音暂不可用。")
-    asr_mod = need("kiosk.engines.asr", "语音识别模块尚未安装，请用键盘输入。")
+    recognition = need("kiosk.voice.recognition", "语音识别模块尚未安装，请用键盘输入。")
     tts = need("kiosk.engines.tts", "语音合成模块尚未安装。")
     loop_mod = need("kiosk.voice.loop", "语音模块尚未安装，请用键盘输入。")
     try:
-        asr = asr_mod.AsrEngine(vocabulary=list(vocabulary)).load()
+        asr = recognition.hall_recogniser().load()
         speaker = tts.load_speaker(elderly=elderly)
     except Exception as exc:  # noqa: BLE001 - a missing or corrupt model: say which, keep the kiosk
         raise Unavailable(getattr(exc, "friendly", None) or "语音模型没有装好，请联系工作人员。") from exc
