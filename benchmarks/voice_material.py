@@ -48,6 +48,9 @@ class Renderer:
         self._speaker = None
         self.folder = CACHE / "audio" / voice.replace(":", "_")
 
+    def cached(self, text: str) -> bool:
+        return (self.folder / f"{digest(text)}.npy").is_file()
+
     def __call__(self, text: str) -> np.ndarray:
         path = self.folder / f"{digest(text)}.npy"
         if path.is_file():

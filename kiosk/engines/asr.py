@@ -88,25 +88,25 @@ class AsrEngine:
 
     def __init__(self, model_dir: Path | None = None, vocabulary: Sequence[str] = (), core: Sequence[str] = (),
                  hotwords: Sequence[str] = (), threads: int = 2, beam_size: int = 1, *,
-                 weights: Mapping[str, int] | None = None, is_word: Callable[[str], bool] | None = None):
+                 weights: Mapping[str, int] | None = None, everyday: Callable[[str], int] | None = None):
         self.model_dir = model_dir
         self.threads = threads
         self.beam_size = beam_size
         self._model = None
         self._tokenizer = None
         self._options = None
-        self.set_vocabulary(vocabulary, core, hotwords, weights=weights, is_word=is_word)
+        self.set_vocabulary(vocabulary, core, hotwords, weights=weights, everyday=everyday)
 
     def set_vocabulary(self, vocabulary: Sequence[str], core: Sequence[str] = (), hotwords: Sequence[str] = (), *,
-                       weights: Mapping[str, int] | None = None, is_word: Callable[[str], bool] | None = None) -> None:
+                       weights: Mapping[str, int] | None = None, everyday: Callable[[str], int] | None = None) -> None:
         """Every term of ``core`` and ``vocabulary`` takes part in the pinyin correction; only ``hotwords`` go
         into Whisper's prompt (keep them few: a long prompt pulls unrelated speech towards it). ``weights`` (how
-        often the store uses each term) and ``is_word`` (general Chinese's words) are the correction's, see
+        often the store uses each term) and ``everyday`` (how often general Chinese uses a word) are the correction's, see
         :class:`PinyinCorrector`."""
         self.vocabulary = list(dict.fromkeys([*core, *vocabulary]))
         self.hotwords = list(hotwords)
-        self.weights, self.is_word = dict(weights or {}), is_word
-        self.corrector = PinyinCorrector(self.vocabulary, self.weights, is_word)
+        self.weights, self.everyday = dict(weights or {}), everyday
+        self.corrector = PinyinCorrector(self.vocabulary, self.weights, everyday)
 
     @staticmethod
     def default_model_dir() -> Path:
@@ -124,10 +124,10 @@ class AsrEngine:
         return self
 
     def sharing(self, vocabulary: Sequence[str] = (), core: Sequence[str] = (), hotwords: Sequence[str] = (), *,
-                weights: Mapping[str, int] | None = None, is_word: Callable[[str], bool] | None = None) -> AsrEngine:
+                weights: Mapping[str, int] | None = None, everyday: Callable[[str], int] | None = None) -> AsrEngine:
         """Another configuration of this engine on the same loaded model (one model in memory serves both)."""
         other = AsrEngine(self.model_dir, vocabulary, core, hotwords, self.threads, self.beam_size, weights=weights,
-                          is_word=is_word)
+                          everyday=everyday)
         other._attach(self.load()._model)
         return other
 

@@ -66,12 +66,14 @@ class PinyinCorrector:
     Two-character terms need identical syllables and one shared character (short homophones are common
     words too); longer terms may differ by a regional confusion in one syllable or so, and need half their
     characters in common, unless the store uses the term often (``weights``: term → documents using it) and
-    what was written is not a word of general Chinese itself (``is_word``), so a word someone meant stays.
+    what was written is not a word of general Chinese itself. With ``everyday`` (how often general Chinese uses
+    a word), a word that is more common than the term stays as written (高级 is not 高技), and only a stretch
+    that is no word at all may become a term it shares no character with.
     """
 
     vocabulary: Sequence[str]
     weights: Mapping[str, int] = field(default_factory=dict)
-    is_word: Callable[[str], bool] | None = None  # without it, no homophone is taken for a term
+    everyday: Callable[[str], int] | None = None  # without it, no homophone is taken for a term
     _terms: list[tuple[str, list[str]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -81,8 +83,11 @@ class PinyinCorrector:
 
     def _homophone(self, window: str, term: str) -> bool:
         """Whether ``window`` may become ``term`` when they share too few characters."""
-        return (self.is_word is not None and len(term) >= 3 and self.weights.get(term, 0) >= FREQUENT_USES
-                and not self.is_word(window))
+        return (self.everyday is not None and len(term) >= 3 and self.weights.get(term, 0) >= FREQUENT_USES
+                and self.everyday(window) == 0)
+
+    def _more_common(self, window: str, term: str) -> bool:
+        return self.everyday is not None and self.everyday(window) > self.everyday(term)
 
     @staticmethod
     def _threshold(length: int) -> float:
@@ -97,6 +102,10 @@ class PinyinCorrector:
         taken = [False] * len(text)
         out = list(text)
         corrections: list[tuple[str, str]] = []
+        for term, _ in self._terms:  # a stretch that is already a term stays that term
+            for start in range(len(text) - len(term) + 1):
+                if text.startswith(term, start):
+                    taken[start:start + len(term)] = [True] * len(term)
         for term, term_py in self._terms:
             n = len(term)
             threshold = self._threshold(n)
@@ -104,10 +113,7 @@ class PinyinCorrector:
                 if any(taken[start:start + n]):
                     continue
                 window = text[start:start + n]
-                if window == term:
-                    taken[start:start + n] = [True] * n
-                    continue
-                if not all(map(is_hanzi, window)):
+                if not all(map(is_hanzi, window)) or self._more_common(window, term):
                     continue
                 score = sum(syllable_similarity(a, b) for a, b in zip(syllables[start:start + n], term_py, strict=True)) / n
                 if score < threshold:

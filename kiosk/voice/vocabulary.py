@@ -40,7 +40,7 @@ MIN_USES = 2
 MIN_TOPICALITY = 0.5
 # Counts, article numbers and floors (第七条, 二楼, 一次性) are read by the number rules, not heard as terms.
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿第")
-USAGE_VERSION = "1"  # bump when the way usage is counted changes, so cached counts are not reused
+USAGE_VERSION = "2"  # bump when the way usage is counted changes, so cached counts are not reused
 
 
 def core_terms() -> list[str]:
@@ -79,7 +79,7 @@ def store_usage(store: Store | None = None) -> dict[str, int]:
 
 
 def _count_usage(store: Store) -> dict[str, int]:
-    from kiosk.knowledge.segment import tokens, topicality
+    from kiosk.knowledge.segment import stopwords, tokens, topicality
 
     texts = [store.document_text(d.id) for d in store.documents()]
     texts += [f"{faq.question}\n{faq.answer}" for faq in store.faqs()]
@@ -87,7 +87,9 @@ def _count_usage(store: Store) -> dict[str, int]:
     for text in texts:
         counts.update({w for w in tokens(text)
                        if 2 <= len(w) <= 6 and all(map(is_hanzi, w)) and not _NUMERALS.intersection(w)})
-    return {w: n for w, n in counts.most_common() if n >= MIN_USES and topicality(w) >= MIN_TOPICALITY}
+    # 我市, 该局, 其他: a pronoun or particle in front makes a phrase of the documents' style, not a subject word
+    return {w: n for w, n in counts.most_common()
+            if n >= MIN_USES and topicality(w) >= MIN_TOPICALITY and w[0] not in stopwords()}
 
 
 def recurring_terms(terms: Iterable[str], questions: Sequence[str], general: Mapping[str, int] | None = None,
