@@ -24,7 +24,7 @@ def test_a_rare_term_or_an_everyday_word_keeps_what_was_written() -> None:
     assert rare.correct("我想问攻击经怎么提取")[0] == "我想问攻击经怎么提取"
     unknown_language = PinyinCorrector(["公积金"], {"公积金": FREQUENT_USES})  # no word list: no guessing
     assert unknown_language.correct("攻击经")[0] == "攻击经"
-    written_word = PinyinCorrector(["公积金"], {"公积金": FREQUENT_USES}, {"攻击经": 1}.get)
+    written_word = PinyinCorrector(["公积金"], {"公积金": FREQUENT_USES}, lambda w: {"攻击经": 1}.get(w, 0))
     assert written_word.correct("攻击经")[0] == "攻击经"
     two_syllables = PinyinCorrector(["失业"], {"失业": 100}, lambda w: EVERYDAY(w, 0))
     assert two_syllables.correct("湿叶")[0] == "湿叶"  # two-character homophones are everyday words too often
