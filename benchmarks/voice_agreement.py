@@ -18,6 +18,7 @@ decodes are cached in ~/.cache/kiosk/voice-bench by audio and prompt, so a re-ru
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -86,17 +87,22 @@ class CachedAsr(AsrEngine):
         self.cache = cache
 
     def _windows(self, samples: np.ndarray) -> Iterator[tuple[object, float]]:
+        """As the engine's own windows, with the features and the encoding made only when a decode is missing."""
         from faster_whisper.audio import pad_or_trim
 
         audio_key = hashlib.sha1(samples.tobytes()).hexdigest()
         extractor = self._model.feature_extractor
-        features = extractor(samples)
-        frames = features.shape[-1] - 1
+        frames = samples.size // extractor.hop_length
+        features: list = []
+
+        def encode(seek: int, size: int) -> object:
+            if not features:
+                features.append(extractor(samples))
+            return self._model.encode(pad_or_trim(features[0][:, seek:seek + size]))
+
         for seek in range(0, max(frames, 1), extractor.nb_max_frames):
             size = min(extractor.nb_max_frames, frames - seek)
-            part = features[:, seek:seek + size]
-            yield _Window(f"{audio_key}:{seek}", lambda p=part: self._model.encode(pad_or_trim(p))), \
-                size * extractor.time_per_frame
+            yield _Window(f"{audio_key}:{seek}", lambda s=seek, n=size: encode(s, n)), size * extractor.time_per_frame
 
     def cached(self, samples: np.ndarray) -> bool:
         """Whether every decode of ``samples`` this engine makes is in the cache (one 30-second window)."""
@@ -142,12 +148,18 @@ def mean_of(column: str) -> Callable[[list], float]:
     return lambda rows: sum(float(r[column]) for r in rows) / len(rows)
 
 
-def answer_of(service: AskService, question: str) -> dict:
-    if not question.strip():
-        return {"heard": False, "refused": True, "doc": "", "answer": "", "confidence": 0.0}
+@functools.cache
+def _answer(service: AskService, question: str) -> dict:
     answer, _ = service.ask(question)
     return {"heard": True, "refused": answer.refused, "doc": answer.citations[0].source if answer.citations else "",
             "answer": answer.text, "confidence": round(answer.confidence, 3)}
+
+
+def answer_of(service: AskService, question: str) -> dict:
+    """The answer ``kiosk ask`` gives (each distinct text asked once)."""
+    if not question.strip():
+        return {"heard": False, "refused": True, "doc": "", "answer": "", "confidence": 0.0}
+    return _answer(service, question)
 
 
 def states(answer: dict, key_fact: str) -> bool:

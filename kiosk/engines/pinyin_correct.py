@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 # A term the store uses in at least this many documents is one visitors ask about often enough that Whisper's
 # homophone for it is taken for it even with no character in common (攻击经 → 公积金).
@@ -40,6 +41,7 @@ def _split_syllable(syllable: str) -> tuple[str, str]:
     return "", syllable
 
 
+@cache
 def syllable_similarity(a: str, b: str) -> float:
     """1 for the same toneless syllable, 0.8 for a common regional confusion (z/zh, an/ang …), else less."""
     if a == b:
@@ -57,6 +59,18 @@ def pinyin(text: str) -> list[str]:
     from pypinyin import Style, lazy_pinyin
 
     return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars))
+
+
+def _close(heard: Sequence[str], term: Sequence[str], threshold: float) -> bool:
+    """Whether the mean syllable similarity reaches ``threshold``; stops at the first syllable that rules it out
+    (most stretches differ from most terms at once, and thousands of terms are tried on every transcript)."""
+    allowed = (1.0 - threshold) * len(term) + 1e-9
+    lost = 0.0
+    for a, b in zip(heard, term, strict=True):
+        lost += 1.0 - syllable_similarity(a, b)
+        if lost > allowed:
+            return False
+    return True
 
 
 @dataclass
@@ -103,20 +117,18 @@ class PinyinCorrector:
         out = list(text)
         corrections: list[tuple[str, str]] = []
         for term, _ in self._terms:  # a stretch that is already a term stays that term
-            for start in range(len(text) - len(term) + 1):
-                if text.startswith(term, start):
-                    taken[start:start + len(term)] = [True] * len(term)
+            start = text.find(term)
+            while start >= 0:
+                taken[start:start + len(term)] = [True] * len(term)
+                start = text.find(term, start + 1)
         for term, term_py in self._terms:
             n = len(term)
             threshold = self._threshold(n)
             for start in range(len(text) - n + 1):
-                if any(taken[start:start + n]):
+                if not _close(syllables[start:start + n], term_py, threshold) or any(taken[start:start + n]):
                     continue
                 window = text[start:start + n]
                 if not all(map(is_hanzi, window)) or self._more_common(window, term):
-                    continue
-                score = sum(syllable_similarity(a, b) for a, b in zip(syllables[start:start + n], term_py, strict=True)) / n
-                if score < threshold:
                     continue
                 shared = sum(a == b for a, b in zip(window, term, strict=True))
                 if shared < (1 if n == 2 else (n + 1) // 2) and not self._homophone(window, term):

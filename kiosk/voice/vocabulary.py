@@ -38,9 +38,12 @@ COMMON_WORD_COUNT = 1000
 MIN_USES = 2
 # kiosk.knowledge.segment.topicality at or above which a word belongs to a subject rather than to everyday talk.
 MIN_TOPICALITY = 0.5
+# The most used subject words only: every term costs time on every transcript, and the rarely used ones are
+# rarely what a visitor asks about.
+USAGE_TERMS = 400
 # Counts, article numbers and floors (第七条, 二楼, 一次性) are read by the number rules, not heard as terms.
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿第")
-USAGE_VERSION = "3"  # bump when the way usage is counted changes, so cached counts are not reused
+USAGE_VERSION = "4"  # bump when the way usage is counted changes, so cached counts are not reused
 
 
 def core_terms() -> list[str]:
@@ -88,8 +91,9 @@ def _count_usage(store: Store) -> dict[str, int]:
         counts.update({w for w in tokens(text)
                        if 2 <= len(w) <= 6 and all(map(is_hanzi, w)) and not _NUMERALS.intersection(w)})
     # 我市, 该局: a pronoun or particle before one character is a phrase of the documents' style, not a subject
-    return {w: n for w, n in counts.most_common()
-            if n >= MIN_USES and topicality(w) >= MIN_TOPICALITY and not (len(w) == 2 and w[0] in stopwords())}
+    usage = {w: n for w, n in counts.most_common()
+             if n >= MIN_USES and topicality(w) >= MIN_TOPICALITY and not (len(w) == 2 and w[0] in stopwords())}
+    return dict(list(usage.items())[:USAGE_TERMS])
 
 
 def recurring_terms(terms: Iterable[str], questions: Sequence[str], general: Mapping[str, int] | None = None,
