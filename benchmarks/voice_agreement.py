@@ -18,7 +18,6 @@ decodes are cached in ~/.cache/kiosk/voice-bench by audio and prompt, so a re-ru
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import pickle
@@ -148,11 +147,17 @@ def mean_of(column: str) -> Callable[[list], float]:
     return lambda rows: sum(float(r[column]) for r in rows) / len(rows)
 
 
-@functools.cache
+_ANSWERS: dict[tuple[int, str], dict] = {}
+
+
 def _answer(service: AskService, question: str) -> dict:
-    answer, _ = service.ask(question)
-    return {"heard": True, "refused": answer.refused, "doc": answer.citations[0].source if answer.citations else "",
-            "answer": answer.text, "confidence": round(answer.confidence, 3)}
+    key = (id(service), question)
+    if key not in _ANSWERS:
+        answer, _ = service.ask(question)
+        _ANSWERS[key] = {"heard": True, "refused": answer.refused, "answer": answer.text,
+                         "doc": answer.citations[0].source if answer.citations else "",
+                         "confidence": round(answer.confidence, 3)}
+    return _ANSWERS[key]
 
 
 def answer_of(service: AskService, question: str) -> dict:
