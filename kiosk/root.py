@@ -281,26 +281,18 @@ class Kiosk:
 
         return load_speaker(voice, style=style, elderly=elderly, settings=self.settings)
 
-    def recogniser(self, biased: bool = True) -> AsrEngine:
-        """Speech recognition, biased towards the hall's terms (its store's and core words) unless ``biased`` is
-        off; not yet loaded."""
-        from kiosk.engines.asr import AsrEngine
-        from kiosk.voice.vocabulary import core_terms
+    def recogniser(self, biased: bool = True, sharing: AsrEngine | None = None) -> AsrEngine:
+        """Speech recognition as every place a visitor speaks hears it (`kiosk.voice.recognition`): biased
+        towards the store's words unless ``biased`` is off; not yet loaded unless it shares ``sharing``'s model."""
+        from kiosk.voice.recognition import hall_recogniser
 
-        if not biased:
-            return AsrEngine()
-        return AsrEngine(vocabulary=self.vocabulary(), core=core_terms(), hotwords=self.hotwords())
+        return hall_recogniser(self._store_or_none() if biased else None, bias=biased, sharing=sharing)
 
     def hotwords(self) -> list[str]:
         """Whisper's prompt terms for the store in use; none when no store can be opened."""
         from kiosk.voice.vocabulary import visitor_hotwords
 
-        try:
-            store = self.store
-        except Exception:  # noqa: BLE001 - a missing or broken store must not stop speech recognition
-            log.warning("store unavailable; recognising without hotwords", exc_info=True)
-            return []
-        return visitor_hotwords(store)
+        return visitor_hotwords(self._store_or_none())
 
     def vocabulary(self) -> list[str]:
         """The store's terms recognition is biased towards; none when no store can be opened."""

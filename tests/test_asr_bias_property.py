@@ -2,8 +2,9 @@
 
 The speech is everything but the hall's topics: real Mandarin recordings nobody here made (../shared/eval/speech)
 and everyday sentences spoken by the kiosk's own voices (the neural Chinese voice and eSpeak NG). Each clip is
-recognised without any biasing and with it, twice: with the hotwords the store gives today, and with a long
-prompt of domain terms, the kind that once made Whisper write "专精特新小巨人…" over a whole sentence.
+recognised without any biasing and with it, three times: with the hotwords the store gives today, with a long
+prompt of domain terms, the kind that once made Whisper write "专精特新小巨人…" over a whole sentence, and through
+the kiosk's own recognition path (the store's subject words weighted by use, its choice between readings).
 Texts are compared punctuation-insensitively and width-normalised.
 """
 
@@ -67,7 +68,8 @@ def test_biasing_never_makes_general_speech_worse_by_more_than_a_character() -> 
     hotwords = kiosk.hotwords()
     assert hotwords, "the store gives no hotwords: the property would test nothing"
     engines = {"store hotwords": plain.sharing(vocabulary, core, hotwords),
-               "long domain prompt": plain.sharing(vocabulary, core, _long_prompt(core))}
+               "long domain prompt": plain.sharing(vocabulary, core, _long_prompt(core)),
+               "the kiosk's recognition path": kiosk.recogniser(sharing=plain)}
     worse = []
     for name, reference, samples in _clips():
         heard = plain.transcribe(samples, bias=False).text

@@ -94,9 +94,16 @@ def test_smalltalk_out_of_scope_and_requests_without_services(manager: DialogueM
     events, done = turn(manager, session, "你好")
     assert isinstance(events[0], AnswerLead) and "西小服" in done.answer and done.engine == "dialogue"
     _, done = turn(manager, session, "今天天气怎么样")
-    assert "企业服务" in done.answer
+    assert "企业服务" in done.answer and "今天天气怎么样" in done.answer  # about what the visitor said
     _, done = turn(manager, session, "我们厂门口的路灯坏了没人管")
     assert "窗口" in done.answer and "电话" in done.answer
+
+
+@pytest.mark.parametrize("said", ["换一首歌", "甚至出现交易几乎停滞的情况", "这并不是告别，这是一个篇章的结束"])
+def test_an_off_topic_turn_is_answered_about_what_was_said(manager: DialogueManager, said: str) -> None:
+    _, done = turn(manager, manager.new_session(), said)
+    assert said.rstrip("。") in done.answer and "企业服务" in done.answer
+    assert "政策库" not in done.answer and not done.citations  # no policy refusal, no unrelated documents
 
 
 class FakeAdvisor:

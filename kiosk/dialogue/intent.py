@@ -48,7 +48,17 @@ _DOMAIN_RE = re.compile(
     r"政策|补贴|补助|奖励|申请|办理|材料|窗口|企业|公司|个体|社保|公积金|税|发票|执照|许可|登记|注册|人才|就业|创业|贷款|"
     r"落户|入户|公寓|住房|招聘|用工|合同|工资|专利|商标|资质|审批|备案|证|条例|规定|法"
 )
-_QUESTION_RE = re.compile(r"多少|多久|怎么|哪里|哪些|什么|几|吗|？|\?")
+_QUESTION_RE = re.compile(r"多少|多久|怎么|哪里|哪些|什么|几(?!乎)|吗|？|\?")  # 几乎 is "almost", not "how many"
+
+
+def about_services(text: str) -> bool:
+    """Whether the turn names anything enterprise services deal with (a question word alone does not)."""
+    return bool(_DOMAIN_RE.search(text))
+
+
+def asks(text: str) -> bool:
+    """Whether the turn is worded as a question."""
+    return bool(_QUESTION_RE.search(text))
 
 
 @dataclass(frozen=True)
@@ -70,10 +80,10 @@ def by_rules(text: str) -> Intent | None:
         return Intent(ELIGIBILITY, "rules")
     if _GUIDE_RE.search(t):
         return Intent(GUIDE, "rules")
-    domain = bool(_DOMAIN_RE.search(t))
+    domain = about_services(t)
     if _OUT_OF_SCOPE_RE.search(t) and not domain:
         return Intent(OUT_OF_SCOPE, "rules")
-    if domain or (_QUESTION_RE.search(t) and not _OUT_OF_SCOPE_RE.search(t)):
+    if domain or (asks(t) and not _OUT_OF_SCOPE_RE.search(t)):
         return Intent(POLICY_QUESTION, "rules")
     return None
 

@@ -41,6 +41,7 @@ SMALLTALK_REPLIES = {
     "机器人": "我是数字人助手西小服，回答都来自政策原文，拿不准的会请您咨询窗口工作人员。",
 }
 OUT_OF_SCOPE = "这个我帮不上忙啦，我只懂企业服务方面的事：政策、办事流程和企业诉求。您有这方面的问题吗？"
+QUOTE_CHARS = 20  # of the visitor's words said back in the off-topic reply
 REQUEST_FALLBACK = "您反映的情况很重要。诉求登记暂时不能在这里办理，请到综合受理窗口登记，工作人员会跟进。"
 TOO_LONG = f"您的内容比较长，我先看前{MAX_QUESTION_CHARS}个字。"
 
@@ -109,7 +110,7 @@ class DialogueManager:
         if intent == intents.SMALLTALK:
             yield from self._say([_smalltalk(text)], started, engine="dialogue")
         elif intent == intents.OUT_OF_SCOPE:
-            yield from self._say([OUT_OF_SCOPE], started, engine="dialogue")
+            yield from self._say([off_topic(text)], started, engine="dialogue")
         elif intent == intents.REQUEST:
             yield from self._request(session, text, started)
         elif intent == intents.ELIGIBILITY and self.advisor is not None:
@@ -117,7 +118,8 @@ class DialogueManager:
         elif intent == intents.GUIDE and self.guides is not None and (reply := self.guides.guide(text)):
             yield from self._service(session, intent, reply, started)
         else:
-            yield from self._answer(session, text, cancel, engine or self.engine, started)
+            yield from self._answer(session, text, cancel, engine or self.engine, started,
+                                    unclear=not (intents.about_services(text) or intents.asks(text)))
 
     def _logged(self, events: Iterator[object], question: str, intent: str) -> Iterator[object]:
         """The one place a turn is written to the question log: its ``AnswerDone`` carries the logged id."""
@@ -156,11 +158,17 @@ class DialogueManager:
         return self.router.route(text)
 
     def _answer(self, session: Session, text: str, cancel: threading.Event, engine: str,
-                started: float) -> Iterator[object]:
+                started: float, unclear: bool = False) -> Iterator[object]:
+        """The store's answer; a turn that is neither a question nor names anything enterprise services deal with
+        (``unclear``) and that the store cannot answer either is off-topic: the visitor hears about what they
+        said, not a policy referral."""
         follow = bool(session.topic) and is_follow_up(text)
         resolved = contextualize(text, session.topic) if follow else text
         with self._lock:  # the retriever's segmenter and the store connection are shared
             answer, _ = self.ask_service.ask(resolved)
+        if unclear and answer.refused and not follow:
+            yield from self._say([off_topic(text)], started, engine="dialogue")
+            return
         answer.question = resolved
         done = None
         for event in self.answerer.stream(answer, engine, cancel=cancel, started=started):
@@ -205,6 +213,19 @@ class DialogueManager:
             tuple(reply.suggestions) if reply else (),
             timings,
         )
+
+
+_FULL_WIDTH = str.maketrans(",?!;:", "，？！；：")
+
+
+def off_topic(text: str) -> str:
+    """The off-topic reply, saying back what the visitor said, so they know what was heard and that it is not
+    something the kiosk handles."""
+    said = text.strip().rstrip("。？！?!，,.~ ").translate(_FULL_WIDTH)
+    if not said:
+        return OUT_OF_SCOPE
+    said = said if len(said) <= QUOTE_CHARS else said[:QUOTE_CHARS] + "…"
+    return f"您说的是“{said}”吧？{OUT_OF_SCOPE}"
 
 
 def _smalltalk(text: str) -> str:

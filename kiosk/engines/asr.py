@@ -21,7 +21,7 @@ import dataclasses
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,22 +87,26 @@ class AsrEngine:
     """Load once with :meth:`load`; :meth:`transcribe` takes 16 kHz mono float32 samples."""
 
     def __init__(self, model_dir: Path | None = None, vocabulary: Sequence[str] = (), core: Sequence[str] = (),
-                 hotwords: Sequence[str] = (), threads: int = 2, beam_size: int = 1):
+                 hotwords: Sequence[str] = (), threads: int = 2, beam_size: int = 1, *,
+                 weights: Mapping[str, int] | None = None, everyday: Callable[[str], int] | None = None):
         self.model_dir = model_dir
         self.threads = threads
         self.beam_size = beam_size
         self._model = None
         self._tokenizer = None
         self._options = None
-        self.set_vocabulary(vocabulary, core, hotwords)
+        self.set_vocabulary(vocabulary, core, hotwords, weights=weights, everyday=everyday)
 
-    def set_vocabulary(self, vocabulary: Sequence[str], core: Sequence[str] = (),
-                       hotwords: Sequence[str] = ()) -> None:
+    def set_vocabulary(self, vocabulary: Sequence[str], core: Sequence[str] = (), hotwords: Sequence[str] = (), *,
+                       weights: Mapping[str, int] | None = None, everyday: Callable[[str], int] | None = None) -> None:
         """Every term of ``core`` and ``vocabulary`` takes part in the pinyin correction; only ``hotwords`` go
-        into Whisper's prompt (keep them few: a long prompt pulls unrelated speech towards it)."""
+        into Whisper's prompt (keep them few: a long prompt pulls unrelated speech towards it). ``weights`` (how
+        often the store uses each term) and ``everyday`` (how often general Chinese uses a word) are the correction's, see
+        :class:`PinyinCorrector`."""
         self.vocabulary = list(dict.fromkeys([*core, *vocabulary]))
         self.hotwords = list(hotwords)
-        self.corrector = PinyinCorrector(self.vocabulary)
+        self.weights, self.everyday = dict(weights or {}), everyday
+        self.corrector = PinyinCorrector(self.vocabulary, self.weights, everyday)
 
     @staticmethod
     def default_model_dir() -> Path:
@@ -119,10 +123,11 @@ class AsrEngine:
             self._attach(WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=self.threads))
         return self
 
-    def sharing(self, vocabulary: Sequence[str] = (), core: Sequence[str] = (),
-                hotwords: Sequence[str] = ()) -> AsrEngine:
+    def sharing(self, vocabulary: Sequence[str] = (), core: Sequence[str] = (), hotwords: Sequence[str] = (), *,
+                weights: Mapping[str, int] | None = None, everyday: Callable[[str], int] | None = None) -> AsrEngine:
         """Another configuration of this engine on the same loaded model (one model in memory serves both)."""
-        other = AsrEngine(self.model_dir, vocabulary, core, hotwords, self.threads, self.beam_size)
+        other = AsrEngine(self.model_dir, vocabulary, core, hotwords, self.threads, self.beam_size, weights=weights,
+                          everyday=everyday)
         other._attach(self.load()._model)
         return other
 

@@ -91,6 +91,11 @@ def _everyday_counts() -> tuple[dict[str, int], int]:
     return counts, sum(counts.values())
 
 
+def everyday_count(word: str) -> int:
+    """How often ``word`` occurs in general Chinese (0 for what is not one of its words)."""
+    return _everyday_counts()[0].get(word, 0)
+
+
 def topicality(word: str) -> float:
     """0 for a word of everyday talk ("这种", "以后", "朋友"), 1 for a word rare outside its subject ("滞纳金"):
     what a question is about, rather than how it is said."""

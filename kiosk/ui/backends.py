@@ -133,8 +133,7 @@ class Backends:
 
         if self.store is None:
             self.load_knowledge()
-        self.voice = load_voice(self.kiosk, self.vocabulary, lambda text: self.answer(text, threading.Event()),
-                                emit)
+        self.voice = load_voice(self.kiosk, lambda text: self.answer(text, threading.Event()), emit)
         return "就绪（按住说话）"
 
     def pinyin_lookup(self, letters: str, limit: int = 9) -> list:

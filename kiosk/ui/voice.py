@@ -99,14 +99,14 @@ class VoiceBridge:
         self._stop.set()
 
 
-def load_voice(kiosk: Any, vocabulary: Iterable[str], source: Callable[[str], Iterable[object]],
-               emit: Callable[[object], None], elderly: bool = False) -> VoiceBridge:
-    """Microphone, speaker, recogniser and ``kiosk``'s voice, or `Unavailable` saying which one is missing."""
+def load_voice(kiosk: Any, source: Callable[[str], Iterable[object]], emit: Callable[[object], None],
+               elderly: bool = False) -> VoiceBridge:
+    """Microphone, speaker, recogniser and ``kiosk``'s voice, or `Unavailable` saying which one is missing. The
+    recogniser is the one `kiosk talk` uses (kiosk.voice.recognition), biased towards the store in use."""
     from kiosk.ui.backends import Unavailable
 
     try:
-        from kiosk.engines import audio
-        from kiosk.engines.asr import AsrEngine
+        from kiosk.engines import asr, audio  # noqa: F401 - asr: Whisper's library missing is said before loading
         from kiosk.voice.loop import VoiceLoop
     except (ImportError, OSError) as exc:  # PortAudio or a speech library missing: the kiosk carries on by touch
         log.info("voice unavailable: %s", exc)
@@ -120,7 +120,7 @@ def load_voice(kiosk: Any, vocabulary: Iterable[str], source: Callable[[str], It
     if not any(d.outputs for d in devices):
         raise Unavailable("没有找到扬声器，语音暂不可用。")
     try:
-        asr = AsrEngine(vocabulary=list(vocabulary)).load()
+        asr = kiosk.recogniser().load()
         speaker = kiosk.speaker(elderly=elderly)
     except Exception as exc:  # noqa: BLE001 - a missing or corrupt model: say which, keep the kiosk
         raise Unavailable(getattr(exc, "friendly", None) or "语音模型没有装好，请联系工作人员。") from exc
