@@ -1,7 +1,7 @@
 """The watchdog behind `kiosk run --supervise`: runs the kiosk window as a child and restarts it after a crash.
 
 The child's output goes line by line into the rotating, redacted log (``kiosk.logs``); the line the window prints
-once it is up (:data:`READY`) tells the supervisor the kiosk is back. A child that exits with status 0 was closed
+once it is up (`kiosk.ui.app.READY`) tells the supervisor the kiosk is back. A child that exits with status 0 was closed
 on purpose (staff mode's 关闭一体机, or logout), and the supervisor ends too. Crashes in quick succession are
 spaced out, so a kiosk whose disk or model is broken does not spin; it keeps trying, since the fault (a full disk,
 a locked file) may clear by itself. SIGTERM (logout, shutdown) ends the child and the supervisor.
@@ -20,9 +20,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kiosk.ui.app import READY  # printed by kiosk.ui.app.run once the window takes touches
+
 log = logging.getLogger("kiosk.supervise")
 
-READY = "西小服已启动"  # printed by kiosk.ui.app.run once the window is on screen
 SUPERVISED_ENV = "KIOSK_SUPERVISED"  # set in the child: it logs to its output, which the supervisor files
 
 

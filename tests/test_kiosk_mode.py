@@ -13,7 +13,8 @@ import pytest
 
 from kiosk import autostart
 from kiosk.cli import main
-from kiosk.supervise import READY, Policy, Supervisor
+from kiosk.supervise import Policy, Supervisor
+from kiosk.ui.app import READY
 
 PLANTED = "我叫张伟，身份证号330106199001011234，手机13812345678"
 

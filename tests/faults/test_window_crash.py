@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.supervise import READY
+from kiosk.ui.app import READY
 
 pytestmark = pytest.mark.slow
 
