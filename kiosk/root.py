@@ -165,9 +165,10 @@ class Kiosk:
         refers the visitor to the right window rather than stopping the kiosk)."""
         from kiosk.dialogue.manager import DialogueManager
 
+        # the model loads under its own lock, so a manager without one ("extractive") never waits for it
+        llm = self.language_model(engine, quiet)
         with self._manager_lock:
             if engine not in self._managers:
-                llm = self.language_model(engine, quiet)
                 advisor, requests, guides = self._desks()
                 self._managers[engine] = DialogueManager(
                     self.store, self.retriever, llm=llm, engine=engine,

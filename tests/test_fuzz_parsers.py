@@ -101,9 +101,11 @@ OUTBOX_LINES = st.lists(st.one_of(UPDATES.map(lambda u: json.dumps(u, ensure_asc
 
 @pytest.fixture
 def requests_service(tmp_path: Path):
+    from support_requests import departments
+
     from kiosk.requests.service import RequestService
 
-    service = RequestService.open([], path=tmp_path / "requests.db")
+    service = RequestService.open(departments(), path=tmp_path / "requests.db")
     yield service
     service.close()
 

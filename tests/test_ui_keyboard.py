@@ -63,7 +63,7 @@ def test_a_late_candidate_reply_is_dropped(qtbot):
     assert kb.letters == "ka" and kb.shown and all(c.consumed <= 2 for c in kb.shown)
 
 
-def test_keyboard_index_waits_for_the_stores_vocabulary(monkeypatch):
+def test_keyboard_index_waits_for_the_stores_vocabulary(monkeypatch, tmp_path):
     """The loaders run side by side: the index must not be built before the store has given its words."""
     import threading
     import time
@@ -73,6 +73,8 @@ def test_keyboard_index_waits_for_the_stores_vocabulary(monkeypatch):
     from kiosk.ui.backends import Backends
 
     class SlowStore:
+        path = tmp_path / "kiosk.db"  # watched for a replacing publish
+
         def vocabulary(self):
             return ["餐饮服务许可", "西湖区"]
 

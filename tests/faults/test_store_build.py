@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.knowledge.ask import AskService
+from kiosk.knowledge.segment import TOKENIZER
 from kiosk.store import Store
 
 pytestmark = pytest.mark.slow
@@ -56,7 +57,7 @@ def test_two_builds_at_once_end_with_one_good_store(tmp_path: Path) -> None:
 
     def open_store() -> None:
         try:
-            Store.open(path).close()
+            Store.open(path, TOKENIZER).close()  # as the kiosk opens it: building when it must
         except BaseException as exc:  # noqa: BLE001 - collected for the assertion
             failures.append(exc)
 
