@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from support_ui import make_window, settle
-from test_ui_voice import VoiceBackends
+from test_ui_voice import voice_conversation
 
 from kiosk.events import AnswerDone, AnswerSentence, FinalTranscript, MouthFrame, SpokenText
 from kiosk.ui.mouth import MouthTimeline
@@ -25,12 +25,7 @@ def test_the_timeline_knows_which_sentence_is_heard():
 
 
 def _speaking_window(qtbot):
-    backends = VoiceBackends()
-    window = make_window(qtbot, backends)
-    window.services.start(voice=True)
-    settle(window)
-    window.navigate("conversation")
-    conv = window.current()
+    backends, window, conv = voice_conversation(qtbot)
     conv.mic.pressed.emit()
     conv.mic.released.emit()
     voice = backends.voice

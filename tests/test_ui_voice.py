@@ -47,14 +47,19 @@ class VoiceBackends(ScriptedBackends):
         return "就绪（按住说话）"
 
 
-def test_push_to_talk_shows_transcript_answer_and_drives_the_mouth(qtbot):
+def voice_conversation(qtbot):
+    """The window on scripted voice backends, its voice started, on the conversation screen."""
     backends = VoiceBackends()
     window = make_window(qtbot, backends)
     window.services.start(voice=True)
     settle(window)
-    assert window.services.ready("voice")
     window.navigate("conversation")
-    conv = window.current()
+    return backends, window, window.current()
+
+
+def test_push_to_talk_shows_transcript_answer_and_drives_the_mouth(qtbot):
+    backends, window, conv = voice_conversation(qtbot)
+    assert window.services.ready("voice")
     conv.mic.pressed.emit()
     assert backends.loop.calls == ["press"] and conv.avatar.state == "listening"
     qtbot.wait(120)
@@ -83,12 +88,7 @@ def test_push_to_talk_shows_transcript_answer_and_drives_the_mouth(qtbot):
 
 
 def test_speaking_again_interrupts_the_answer(qtbot):
-    backends = VoiceBackends()
-    window = make_window(qtbot, backends)
-    window.services.start(voice=True)
-    settle(window)
-    window.navigate("conversation")
-    conv = window.current()
+    backends, window, conv = voice_conversation(qtbot)
     conv.ask("研发补贴")
     conv.mic.pressed.emit()  # barge-in while the typed question is answered
     assert "barge_in" not in backends.loop.calls or backends.loop.calls[-1] == "press"
