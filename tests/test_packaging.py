@@ -97,7 +97,7 @@ def test_installed_offline_kiosk_doctor_names_the_missing_models(installed) -> N
                             env=env, capture_output=True, text=True, timeout=300)
     report = json.loads(result.stdout)
     assert result.returncode == 1
-    assert {"models", "pin"} <= {p["check"] for p in report["problems"]}
+    assert {"models", "pin"} <= {p["check"] for p in report["problems"]}, report
     assert any(c["check"] == "databases" and c["ok"] and "政策库完整" in c["message"] for c in report["checks"])
 
 

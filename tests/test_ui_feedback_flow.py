@@ -24,12 +24,14 @@ def window(qtbot, kiosk_env):
 
     window = open_window(size=(1366, 768))
     qtbot.addWidget(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-    qtbot.waitUntil(lambda: window.services.states and not any(
-        s.state == "loading" for s in window.services.states.values()), timeout=240_000)
-    yield window
-    window.services.close()
+    try:  # the service process is stopped even when its engines never finish loading
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+        qtbot.waitUntil(lambda: window.services.states and not any(
+            s.state == "loading" for s in window.services.states.values()), timeout=240_000)
+        yield window
+    finally:
+        window.services.close()
 
 
 def last_feedback(window) -> FeedbackRow | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
 from kiosk.privacy import mask_id as mask_id  # the screens' import point for masking
 from kiosk.privacy import mask_numbers
@@ -79,6 +79,17 @@ class IdleWatcher(QObject):
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
+
+    def watch(self, on: bool) -> None:
+        """Watch the whole application's input and count down (the window is open), or stop both (it closed:
+        a closed window's watcher would otherwise cost every event a call, and end sessions nobody sees)."""
+        app = QCoreApplication.instance()
+        if on:
+            app.installEventFilter(self)  # installing again is a no-op
+            self._timer.start()
+        else:
+            app.removeEventFilter(self)
+            self._timer.stop()
 
     def poke(self) -> None:
         self._left = self.seconds

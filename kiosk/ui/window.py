@@ -81,7 +81,7 @@ class MainWindow(QWidget):
         self.idle = IdleWatcher(self.settings.idle_reset_seconds, self)
         self.idle.warning.connect(self._idle_warning)
         self.idle.expired.connect(self.end_session)
-        QApplication.instance().installEventFilter(self.idle)
+        self.idle.watch(True)
         self._resize_timer = QTimer(self, singleShot=True, interval=120, timeout=self.apply_theme)
         services.status.connect(self._on_status)
         self._shortcuts()
@@ -92,11 +92,16 @@ class MainWindow(QWidget):
         self.navigate("attract")
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.idle.watch(True)  # again after a close
         if not self._themed:  # style once, at the size the window opens with
             self._themed = True
             self.apply_theme()
             self._restyle_screen(self.current().name)  # the first frame is drawn styled
         super().showEvent(event)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.idle.watch(False)
+        super().closeEvent(event)
 
     # -- chrome --------------------------------------------------------------------------------------------
     def _top_bar(self) -> QFrame:

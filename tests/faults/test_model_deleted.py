@@ -10,6 +10,7 @@ from support_llm import write_tiny_gguf
 
 from kiosk import doctor, modelstore
 from kiosk.events import AnswerDone
+from kiosk.root import Kiosk
 
 QUESTION = "市场主体歇业最长可以多久？"
 
@@ -30,14 +31,12 @@ def _done(manager, session) -> AnswerDone:
 
 
 def test_a_model_deleted_mid_session_degrades_and_doctor_names_it(tiny_model: Path) -> None:
-    from kiosk.assistant import build_manager
-
-    manager = build_manager("llm", quiet=True)
+    manager = Kiosk().manager("llm")
     session = manager.new_session()
     assert "3年" in _done(manager, session).answer
     tiny_model.unlink()
     assert "3年" in _done(manager, session).answer  # the loaded model keeps serving this visitor
-    restarted = build_manager("auto", quiet=True)
+    restarted = Kiosk().manager("auto")  # the next start
     after = _done(restarted, restarted.new_session())
     assert after.engine == "extractive" and "3年" in after.answer
     found = [f for f in doctor.run(only=["models"], checksums=False).problems if "tiny" in f.message]
