@@ -26,10 +26,10 @@ def window(qtbot, kiosk_env):
     qtbot.addWidget(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-    qtbot.waitUntil(lambda: window.services.states and not any(
-        s.state == "loading" for s in window.services.states.values()), timeout=240_000)
+    qtbot.waitUntil(lambda: window.bridge.states and not any(
+        s.state == "loading" for s in window.bridge.states.values()), timeout=240_000)
     yield window
-    window.services.close()
+    window.bridge.close()
 
 
 def last_feedback(window) -> FeedbackRow | None:
