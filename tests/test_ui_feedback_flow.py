@@ -49,7 +49,7 @@ def ask(you: Visitor, window, question: str) -> FeedbackRow:
 
 
 def logged(kiosk_env):
-    return QuestionLog(kiosk_env / "questions.db").turns()
+    return QuestionLog(kiosk_env / "questions.db", retention_days=180).turns()
 
 
 @pytest.mark.parametrize("elderly", [False, True], ids=["normal", "elderly"])

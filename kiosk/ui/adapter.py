@@ -252,7 +252,7 @@ class KioskAdapter:
     def analytics(self) -> Analytics:
         from kiosk.ui import analytics
 
-        return analytics.collect(self.requests())
+        return analytics.collect(self.requests(), self.kiosk.settings.question_log_days)
 
     # -- guides --------------------------------------------------------------------------------------------
     def guides(self) -> list[GuideView]:
