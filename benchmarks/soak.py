@@ -1,6 +1,6 @@
 """A hall day, compressed: the headless kiosk's services driven at peak-hour rates with a realistic mix.
 
-Drives the same `Backends` the touch screen's service process runs (store, dialogue with the local model when
+Drives the same `KioskAdapter` the touch screen's service process runs (store, dialogue with the local model when
 installed, OCR, requests, guides) one visitor after another: typed questions, spoken questions (Whisper on the
 shared recordings), licence scans (generated licences), request submissions and status checks, guide requests.
 Reports memory growth (RSS after warm-up → end), latency per kind in the first and the last third (drift), and
@@ -58,8 +58,8 @@ def licences(folder: Path) -> list[Path]:
 class Visitor:
     """One action of each kind, as the screens call them."""
 
-    def __init__(self, backends, asr, scans: list[Path], rng: random.Random):
-        self.b, self.asr, self.scans, self.rng = backends, asr, scans, rng
+    def __init__(self, adapter, asr, scans: list[Path], rng: random.Random):
+        self.b, self.asr, self.scans, self.rng = adapter, asr, scans, rng
         self.questions = questions()
         self.speech = sorted((EVAL / "speech").glob("*.wav"))
         self.tickets: list[tuple[str, str]] = []
@@ -109,10 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     os.environ["KIOSK_DATA_DIR"] = str(work)
-    from kiosk.ui.backends import Backends, Unavailable
+    from kiosk.ui.adapter import KioskAdapter, Unavailable
 
-    backends = Backends()
-    for name, load in backends.loaders():
+    adapter = KioskAdapter()
+    for name, load in adapter.loaders():
         if name != "pinyin":
             try:
                 print(f"{name}: {load()}", flush=True)
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spoken questions left out: {exc}", flush=True)
     mix = {k: v for k, v in MIX.items() if k != "spoken" or asr is not None}
     rng = random.Random(args.seed)
-    visitor = Visitor(backends, asr, licences(work), rng)
+    visitor = Visitor(adapter, asr, licences(work), rng)
     for kind in mix:  # warm-up: every path once, so the memory baseline has every model loaded
         getattr(visitor, kind)()
     baseline, peak = rss_mb(), rss_mb()
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         timings[kind].append((t0 - started, took))
         peak = max(peak, rss_mb())
         if rng.random() < 0.3:
-            backends.new_visitor()
+            adapter.new_visitor()
         time.sleep(max(0.0, rng.expovariate(1 / gap) - took))
     duration = time.monotonic() - started
     rows = [("duration (min)", round(duration / 60, 1), f"{args.minutes}"),

@@ -188,9 +188,9 @@ class Kiosk:
             return self._turn_log
 
     def _desks(self) -> tuple:
-        from kiosk.guides.desk import GuideDesk
+        from kiosk.guides.interview import GuideDesk
         from kiosk.policy.advisor import PolicyAdvisorDesk
-        from kiosk.requests.desk import RequestDesk
+        from kiosk.requests.conversation import RequestDesk
 
         builders = (lambda: PolicyAdvisorDesk(self.matcher, self.store),
                     lambda: RequestDesk(self.request_service()),

@@ -51,7 +51,7 @@ def office_world(data: Path, departments, clock=None) -> OfficeWorld:
     accounts = Accounts(data / "office.db", clock=clock) if clock else Accounts(data / "office.db")
     for name, (role, unit) in USERS.items():
         accounts.add_user(name, PASSWORD, role, unit)
-    questions = QuestionLog(data / "questions.db")
+    questions = QuestionLog(data / "questions.db", retention_days=180)
     refs = {
         "cuiyuan": submit(service, "公司门口的路灯坏了好几天，晚上不安全。", "杭州市西湖区翠苑街道文一路100号"),
         "xixi": submit(service, "厂区旁边的下水道堵塞了，污水漫到路上。", "杭州市西湖区西溪街道天目山路200号",

@@ -11,15 +11,15 @@ from pathlib import Path
 from kiosk.config import Settings
 from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Citation
 from kiosk.ui import viewmodels as vm
-from kiosk.ui.backends import Backends
+from kiosk.ui.adapter import KioskAdapter
+from kiosk.ui.bridge import ServiceBridge
 from kiosk.ui.pinyin import PinyinIndex
-from kiosk.ui.services import Services
 
 CITATION = Citation(1, "sample-rd.md", "西湖区关于支持企业研发创新的若干政策（示例）", "第五条",
                     "对经认定的区级研发中心，给予一次性奖励20万元。", "西政办〔2024〕12号", True)
 
 
-class ScriptedBackends(Backends):
+class ScriptedAdapter(KioskAdapter):
     """Every service answers at once from the sample view records; `answer` streams two sentences."""
 
     def __init__(self, sentence_delay_s: float = 0.0):
@@ -68,17 +68,17 @@ class ScriptedBackends(Backends):
 
 TEST_PIN = "135790"  # a changed PIN, as a deployed kiosk has
 
-def make_window(qtbot, backends: Backends | None = None, settings: Settings | None = None, size=(1920, 1080)):
+def make_window(qtbot, adapter: KioskAdapter | None = None, settings: Settings | None = None, size=(1920, 1080)):
     from kiosk.ui.app import application
     from kiosk.ui.window import MainWindow
 
     application()
-    services = Services(backends or ScriptedBackends())
-    window = MainWindow(services, settings or Settings(staff_pin=TEST_PIN))
+    bridge = ServiceBridge(adapter or ScriptedAdapter())
+    window = MainWindow(bridge, settings or Settings(staff_pin=TEST_PIN))
     qtbot.addWidget(window)
     window.resize(*size)
     window.show()
-    services.start(voice=False)
+    bridge.start(voice=False)
     settle(window)
     return window
 
@@ -90,7 +90,7 @@ def settle(window, timeout_s: float = 5.0) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         QApplication.processEvents()
-        if window.services.pool.activeThreadCount() == 0 or time.monotonic() > deadline:
+        if window.bridge.pool.activeThreadCount() == 0 or time.monotonic() > deadline:
             break
         time.sleep(0.01)
     for _ in range(12):  # results that render over several turns of the event loop (policy cards)

@@ -155,19 +155,19 @@ def test_running_kiosk_switches_to_a_published_store_within_seconds(site, capsys
 
 
 def test_the_kiosk_screen_services_pick_up_a_publish_without_a_restart(site, capsys):
-    from kiosk.ui.backends import Backends
+    from kiosk.ui.adapter import KioskAdapter
 
     _run(capsys, "add", str(make_pdf(site / "a.pdf", POLICY)), "--json")
-    backends = Backends()
-    backends.load_knowledge()
-    before = backends.store
+    adapter = KioskAdapter()
+    adapter.load_knowledge()
+    before = adapter.store
     assert OTHER[0] not in {d.title for d in before.documents()}
     _run(capsys, "add", str(make_html(site / "b.html", OTHER)), "--json")
     deadline = time.monotonic() + 10
-    while backends.store is before and time.monotonic() < deadline:
+    while adapter.store is before and time.monotonic() < deadline:
         time.sleep(0.1)
-    backends._watcher.stop()
-    assert OTHER[0] in {d.title for d in backends.store.documents()}
+    adapter._watcher.stop()
+    assert OTHER[0] in {d.title for d in adapter.store.documents()}
 
 
 @pytest.mark.slow

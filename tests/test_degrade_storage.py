@@ -194,7 +194,7 @@ def test_the_command_line_says_busy_in_plain_words(kiosk_env):
     ValueError(""),
 ])
 def test_no_failure_reaches_people_as_raw_text(capsys, error):
-    from kiosk.cli.common import fail
+    from kiosk.cli.terminal import fail
 
     assert fail(error) == 1
     err = capsys.readouterr().err.strip()
@@ -203,14 +203,14 @@ def test_no_failure_reaches_people_as_raw_text(capsys, error):
 
 
 def test_the_kiosk_screen_gets_plain_words_for_a_storage_failure():
-    from kiosk.ui.backends import Backends, Unavailable
+    from kiosk.ui.adapter import KioskAdapter, Unavailable
 
     class LockedRequests:
         def status(self, *args, **kwargs):
             raise sqlite3.OperationalError("database is locked")
 
-    backends = Backends()
-    backends._requests = LockedRequests()
+    adapter = KioskAdapter()
+    adapter._requests = LockedRequests()
     with pytest.raises(Unavailable) as caught:
-        backends.track("XH20261123-0001", "5678")
+        adapter.track("XH20261123-0001", "5678")
     assert caught.value.friendly == BUSY

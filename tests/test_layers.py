@@ -106,6 +106,17 @@ def test_the_composition_root_and_the_live_layer_have_no_qt() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+# the composition root reads the settings and opens the store; the doctor reads config.toml to check it
+SETTINGS_AND_STORE = {"kiosk.root", "kiosk.config", "kiosk.doctor_checks"}
+
+
+def test_only_the_root_reads_the_settings_or_opens_the_store() -> None:
+    wrong = [f"{module_name(path)}:{node.lineno} calls {ast.unparse(node.func)}(): take it from the root instead"
+             for path in sorted(PACKAGE.rglob("*.py")) if module_name(path) not in SETTINGS_AND_STORE
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and ast.unparse(node.func).endswith(("Settings.load", "Store.open"))]
+    assert not wrong, "\n".join(wrong)
+
 @pytest.mark.parametrize(("module", "target", "allowed"), [
     ("kiosk.store.importer", "kiosk.knowledge.segment", False),
     ("kiosk.documents.scan", "kiosk.engines.ocr", False),

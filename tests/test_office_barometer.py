@@ -56,7 +56,7 @@ def test_an_empty_office_says_so(kiosk_env, store):
     accounts = Accounts(kiosk_env / "office.db")
     accounts.add_user("leader", "long-password-1", "leader")
     app = create_app(RequestService.open(store.departments(), path=kiosk_env / "r.db"), accounts,
-                     QuestionLog(kiosk_env / "q.db"), kiosk_env / "drafts")
+                     QuestionLog(kiosk_env / "q.db", retention_days=180), kiosk_env / "drafts")
     client = TestClient(app)
     client.post("/api/login", json={"username": "leader", "password": "long-password-1"})
     page = client.get("/barometer").text

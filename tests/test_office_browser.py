@@ -153,5 +153,5 @@ def test_visitor_to_street_officer_and_back(server, shots, kiosk_env, capsys):
     from kiosk.requests.repo.db import RequestDB
 
     items = len(RequestDB(kiosk_env / "requests.db").items())
-    questions = len(QuestionLog(kiosk_env / "questions.db").turns())
+    questions = len(QuestionLog(kiosk_env / "questions.db", retention_days=180).turns())
     assert f"诉求事项 {items} 件" in summary and f"一体机问答 {questions} 次" in summary and questions == 2

@@ -96,9 +96,9 @@ def test_street_officer_accepts_and_resolves_and_the_visitor_reads_the_reply(wor
     assert main(["request", "status", ref.rsplit("-", 1)[0], "--phone-last4", "5678"]) == 0
     out = capsys.readouterr().out
     assert "答复：路灯已于今日修复" in out
-    from kiosk.ui.backends import Backends
+    from kiosk.ui.adapter import KioskAdapter
 
-    at_kiosk = Backends().track(ref.rsplit("-", 1)[0], "5678")  # what the 办件查询 screen shows
+    at_kiosk = KioskAdapter().track(ref.rsplit("-", 1)[0], "5678")  # what the 办件查询 screen shows
     assert at_kiosk.state == "已办结" and at_kiosk.can_rate and any("答复：路灯已于今日修复" in note for _, _, note in at_kiosk.timeline)
     audit = world.accounts.audit_log()
     assert [(a["user"], a["action"], a["target"]) for a in audit[:2]] == [("cuiyuan", "item.resolve", ref),

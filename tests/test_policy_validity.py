@@ -97,7 +97,7 @@ def test_push_waits_for_an_open_window_and_skips_expired_policies(real_store, tm
 
 
 def test_the_policies_screen_lists_an_expired_policy_with_its_date(real_store):
-    from kiosk.ui.convert import policy_view
+    from kiosk.ui.presenters import policy_view
 
     profile = EnterpriseProfile.from_dict(GANGAO)
     view = policy_view(find(matcher(real_store, date(2026, 12, 2)).match(profile), GANGAO_RULE))

@@ -31,7 +31,7 @@ def summary(question: str = "开公司要什么材料？", answered: bool = True
 
 
 def test_question_is_masked_and_outcome_kept(tmp_path: Path) -> None:
-    log = QuestionLog(tmp_path / "q.db")
+    log = QuestionLog(tmp_path / "q.db", retention_days=180)
     log.record(summary(PERSONAL))
     (row,) = log.turns()
     for secret in ("张伟", "330106199003071234", "13812345678", "3456 7890"):
@@ -43,7 +43,7 @@ def test_question_is_masked_and_outcome_kept(tmp_path: Path) -> None:
 
 
 def test_feedback_is_written_against_the_turn(tmp_path: Path) -> None:
-    log = QuestionLog(tmp_path / "q.db")
+    log = QuestionLog(tmp_path / "q.db", retention_days=180)
     first, second = log.record(summary()), log.record(summary("社保怎么交？"))
     assert log.feedback(second, False, "unclear")
     assert log.feedback(first, True)
@@ -82,7 +82,7 @@ def test_retention_setting_is_checked(tmp_path: Path) -> None:
 
 
 def test_dialogue_turns_are_logged_with_intent_and_id(store, tmp_path: Path) -> None:
-    log = QuestionLog(tmp_path / "q.db")
+    log = QuestionLog(tmp_path / "q.db", retention_days=180)
     manager = DialogueManager(store, turn_log=log)
     session = manager.new_session()
     done = [e for e in manager.respond(session, "电子居住证审核要几天？") if isinstance(e, AnswerDone)][-1]
@@ -97,10 +97,24 @@ def test_dialogue_turns_are_logged_with_intent_and_id(store, tmp_path: Path) -> 
 
 def test_kiosk_ask_writes_the_log(kiosk_env: Path, capsys) -> None:
     assert main(["ask", "电子居住证审核要几天？电话13812345678", "--json", "--engine", "extractive"]) == 0
-    (row,) = QuestionLog(kiosk_env / "questions.db").turns()
+    (row,) = QuestionLog(kiosk_env / "questions.db", retention_days=180).turns()
     assert row.question == "电子居住证审核要几天？电话138****5678"
     assert row.engine == "extractive" and row.answered
 
+
+
+def test_the_retention_is_handed_in_from_config_toml(kiosk_env: Path) -> None:
+    """The kiosk's own log keeps what config.toml says; the log itself reads no settings and has no default."""
+    from kiosk.root import Kiosk
+
+    (kiosk_env / "config.toml").write_text("question_log_days = 30\n", encoding="utf-8")
+    log = Kiosk().turn_log
+    assert log is not None and log.retention == timedelta(days=30)
+    log.close()
+    with pytest.raises(TypeError):
+        QuestionLog(kiosk_env / "questions.db")  # type: ignore[call-arg]
+    with pytest.raises(ValueError):
+        QuestionLog(kiosk_env / "questions.db", retention_days=0)
 
 def test_a_broken_log_never_costs_the_answer(store) -> None:
     class Broken:

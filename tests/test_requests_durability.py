@@ -140,7 +140,7 @@ def test_commands_explain_a_full_disk_in_plain_words(capsys) -> None:
     import errno
     import sqlite3
 
-    from kiosk.cli.common import fail
+    from kiosk.cli.terminal import fail
 
     assert fail(OSError(errno.ENOSPC, "No space left on device")) == 1
     assert fail(sqlite3.OperationalError("database or disk is full")) == 1

@@ -110,17 +110,17 @@ def test_command_line_submit_status_list_and_export_are_masked(kiosk_env, tmp_pa
 
 def test_the_status_screen_shows_the_request_masked(qtbot, kiosk_env):
     from PySide6.QtWidgets import QLabel
-    from support_ui import ScriptedBackends, make_window, settle
+    from support_ui import ScriptedAdapter, make_window, settle
 
-    from kiosk.ui.backends import Backends
+    from kiosk.ui.adapter import KioskAdapter
 
-    class RealRequests(ScriptedBackends):
-        track = Backends.track
+    class RealRequests(ScriptedAdapter):
+        track = KioskAdapter.track
 
-    backends = RealRequests()
-    svc = backends._requests = RequestService.open(departments())
+    adapter = RealRequests()
+    svc = adapter._requests = RequestService.open(departments())
     ticket = svc.submit(SubmitForm(TEXT, "杭州测试科技有限公司", CONTACT)).ticket
-    window = make_window(qtbot, backends)
+    window = make_window(qtbot, adapter)
     window.navigate("request", track=True)
     screen = window.current()
     screen.ticket_in.setText(ticket)

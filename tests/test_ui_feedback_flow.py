@@ -27,11 +27,11 @@ def window(qtbot, kiosk_env):
     try:  # the service process is stopped even when its engines never finish loading
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-        qtbot.waitUntil(lambda: window.services.states and not any(
-            s.state == "loading" for s in window.services.states.values()), timeout=240_000)
+        qtbot.waitUntil(lambda: window.bridge.states and not any(
+            s.state == "loading" for s in window.bridge.states.values()), timeout=240_000)
         yield window
     finally:
-        window.services.close()
+        window.bridge.close()
 
 
 def last_feedback(window) -> FeedbackRow | None:
@@ -51,7 +51,7 @@ def ask(you: Visitor, window, question: str) -> FeedbackRow:
 
 
 def logged(kiosk_env):
-    return QuestionLog(kiosk_env / "questions.db").turns()
+    return QuestionLog(kiosk_env / "questions.db", retention_days=180).turns()
 
 
 @pytest.mark.parametrize("elderly", [False, True], ids=["normal", "elderly"])

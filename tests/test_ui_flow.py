@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from support_ui import ScriptedBackends, make_window, settle
+from support_ui import ScriptedAdapter, make_window, settle
 
 from kiosk.ui.chat import KioskBubble, VisitorBubble
 
@@ -30,7 +30,7 @@ def test_text_question_streams_answer_with_citation_card(qtbot):
 
 
 def test_new_question_while_streaming_drops_the_old_answer(qtbot):
-    window = make_window(qtbot, ScriptedBackends(sentence_delay_s=0.3))
+    window = make_window(qtbot, ScriptedAdapter(sentence_delay_s=0.3))
     window.navigate("conversation")
     conv = window.current()
     conv.ask("第一个问题")
@@ -49,7 +49,7 @@ def test_scan_licence_then_matched_policies_and_follow_up(qtbot, tmp_path: Path)
     scan = window.current()
     image = tmp_path / "licence.png"
     from kiosk.ui import viewmodels as vm
-    from kiosk.ui.demo import licence_image
+    from kiosk.ui.screenshot_stage import licence_image
 
     licence_image(vm.demo_scan()).save(str(image))
     scan._have_image(image)
@@ -70,8 +70,8 @@ def test_scan_licence_then_matched_policies_and_follow_up(qtbot, tmp_path: Path)
 
 
 def test_submit_and_track_request(qtbot):
-    backends = ScriptedBackends()
-    window = make_window(qtbot, backends)
+    adapter = ScriptedAdapter()
+    window = make_window(qtbot, adapter)
     window.navigate("request")
     req = window.current()
     req.text.setPlainText("门口路砖坏了")
@@ -79,11 +79,11 @@ def test_submit_and_track_request(qtbot):
     req.phone.setText("13812345678")
     req.submit()
     settle(window)
-    assert not backends.submitted  # no consent, nothing sent
+    assert not adapter.submitted  # no consent, nothing sent
     req.consent.setChecked(True)
     req.submit()
     settle(window)
-    assert backends.submitted == [("门口路砖坏了", "杭州西溪云启科技有限公司", "13812345678", "")]
+    assert adapter.submitted == [("门口路砖坏了", "杭州西溪云启科技有限公司", "13812345678", "")]
     assert req.ticket_label.text() == "XH20261123-0042"
     assert "138****5678" in req.result_title.text() and "13812345678" not in req.result_title.text()
     assert req.qr.matrix

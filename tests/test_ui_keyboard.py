@@ -70,7 +70,7 @@ def test_keyboard_index_waits_for_the_stores_vocabulary(monkeypatch, tmp_path):
 
     import kiosk.knowledge.retrieve as retrieve
     import kiosk.store as store_mod
-    from kiosk.ui.backends import Backends
+    from kiosk.ui.adapter import KioskAdapter
 
     class SlowStore:
         path = tmp_path / "kiosk.db"  # watched for a replacing publish
@@ -87,10 +87,10 @@ def test_keyboard_index_waits_for_the_stores_vocabulary(monkeypatch, tmp_path):
 
     monkeypatch.setattr(store_mod.Store, "open", staticmethod(slow_open))
     monkeypatch.setattr(retrieve, "Retriever", lambda store, reranker=None: object())
-    backends = Backends()
-    keyboard = threading.Thread(target=backends.load_pinyin)
+    adapter = KioskAdapter()
+    keyboard = threading.Thread(target=adapter.load_pinyin)
     keyboard.start()  # the keyboard's loader may well start first
-    backends.load_knowledge()
+    adapter.load_knowledge()
     keyboard.join(30)
-    assert backends.pinyin_lookup("canyinfuwuxuke")[0].text == "餐饮服务许可"
-    assert backends.pinyin_lookup("cyfwxk")[0].text == "餐饮服务许可"
+    assert adapter.pinyin_lookup("canyinfuwuxuke")[0].text == "餐饮服务许可"
+    assert adapter.pinyin_lookup("cyfwxk")[0].text == "餐饮服务许可"

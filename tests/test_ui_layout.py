@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from support_ui import ScriptedBackends, layout_problems, make_window, settle
+from support_ui import ScriptedAdapter, layout_problems, make_window, settle
 
 from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Citation
 from kiosk.ui.chat import KioskBubble, VisitorBubble
@@ -18,7 +18,7 @@ LONG_FOLLOW_UPS = ("《西湖区餐饮业品质提升三年行动计划（2024�
                    "申请这项补贴以后多久能拿到钱，中间需要到现场核查吗？")
 
 
-class LongAnswers(ScriptedBackends):
+class LongAnswers(ScriptedAdapter):
     """An answer taller than the screen, with several sources and long follow-up questions."""
 
     def answer(self, text: str, cancelled: threading.Event):

@@ -8,17 +8,17 @@ import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
-from support_ui import ScriptedBackends, make_window, policy_fixture, settle
+from support_ui import ScriptedAdapter, make_window, policy_fixture, settle
 
 from kiosk.ui import viewmodels as vm
-from kiosk.ui.backends import Backends
+from kiosk.ui.adapter import KioskAdapter
 
 STREET_ADDRESS = "浙江省杭州市西湖区西溪街道文二路 200 号"
 
 
 def test_request_after_a_scan_goes_to_the_enterprises_own_street(qtbot):
-    backends = ScriptedBackends()
-    window = make_window(qtbot, backends)
+    adapter = ScriptedAdapter()
+    window = make_window(qtbot, adapter)
     window.session.scan_fields = dict(vm.demo_scan().fields, address=STREET_ADDRESS)
     window.navigate("request")
     req = window.current()
@@ -27,12 +27,12 @@ def test_request_after_a_scan_goes_to_the_enterprises_own_street(qtbot):
     req.consent.setChecked(True)
     req.submit()
     settle(window)
-    assert backends.submitted[0][3] == STREET_ADDRESS
-    ticket = Backends().submit("门口的路灯坏了好几天", "杭州测试科技有限公司", "13812345678", STREET_ADDRESS)
+    assert adapter.submitted[0][3] == STREET_ADDRESS
+    ticket = KioskAdapter().submit("门口的路灯坏了好几天", "杭州测试科技有限公司", "13812345678", STREET_ADDRESS)
     assert [i.department for i in ticket.items] == ["西溪街道"]
 
 
-class SlowSubmit(ScriptedBackends):
+class SlowSubmit(ScriptedAdapter):
     def submit(self, text, company, phone, address=""):
         time.sleep(0.3)
         return super().submit(text, company, phone, address)
@@ -81,9 +81,9 @@ def test_track_page_has_an_on_screen_keyboard_that_types_tickets(qtbot):
 def test_guide_counts_match_its_list_and_the_sample_mark_leads(qtbot):
     window = make_window(qtbot)
     guide = window.screens["guide"]
-    backends = Backends()
-    first = backends.guides()[0]
-    view = backends.tailor(first.id, {})
+    adapter = KioskAdapter()
+    first = adapter.guides()[0]
+    view = adapter.tailor(first.id, {})
     guide.show_guide(view)
     labels = [w.text() for w in guide.area.widget().findChildren(QLabel)]
     assert not any("→" in t for t in labels)  # no second count that disagrees with the list
@@ -99,12 +99,12 @@ def test_printing_without_a_printer_says_so(qtbot, monkeypatch):
     import shutil
 
     monkeypatch.setattr(shutil, "which", lambda _name: None)
-    backends = Backends()
-    guide_id = backends.guides()[0].id
-    out = backends.print_guide(guide_id, {})
+    adapter = KioskAdapter()
+    guide_id = adapter.guides()[0].id
+    out = adapter.print_guide(guide_id, {})
     assert out.path.exists() and out.printed is False
 
-    class NoPrinter(ScriptedBackends):
+    class NoPrinter(ScriptedAdapter):
         def print_guide(self, guide_id, answers):
             return vm.PrintOut(out.path, False)
 
@@ -119,7 +119,7 @@ def test_printing_without_a_printer_says_so(qtbot, monkeypatch):
     assert "打印机出口" not in window._toast.text() and "不能打印" in window._toast.text()
 
 
-class AnswerRulesOut(ScriptedBackends):
+class AnswerRulesOut(ScriptedAdapter):
     """Answering 否 to the one-step policy's question rules it out."""
 
     def match(self, fields, answers):

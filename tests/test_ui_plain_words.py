@@ -13,7 +13,7 @@ from kiosk.events import EngineStatus
 from kiosk.policy.taxonomy import load_taxonomy
 from kiosk.root import Kiosk
 from kiosk.ui import viewmodels as vm
-from kiosk.ui.backends import Backends
+from kiosk.ui.adapter import KioskAdapter
 
 
 def _licence_with_tags() -> ScanResult:
@@ -32,7 +32,7 @@ def test_scanned_street_and_industries_show_by_name_and_match_by_tag(monkeypatch
     result = _licence_with_tags()
     monkeypatch.setattr(scan_mod, "scan_image", lambda path, ocr: result)
     monkeypatch.setattr(Kiosk, "ocr", property(lambda self: None))
-    view = Backends().scan(tmp_path / "licence.png")
+    view = KioskAdapter().scan(tmp_path / "licence.png")
     tax = load_taxonomy()
     assert view.fields["street"] == tax.tags[result.fields["street"]].name
     assert view.fields["industry_tags"] == "；".join(tax.tags[t].name for t in result.fields["industry_tags"])
@@ -46,13 +46,13 @@ def test_scanned_street_and_industries_show_by_name_and_match_by_tag(monkeypatch
         return real(fields, taxonomy)
 
     monkeypatch.setattr(profile_mod, "profile_from_fields", spy)
-    Backends().match(view.fields, {})  # the visitor confirmed the form as shown
+    KioskAdapter().match(view.fields, {})  # the visitor confirmed the form as shown
     assert seen["street"] == result.fields["street"]
     assert seen["industry_tags"] == result.fields["industry_tags"]
 
 
 def test_ticket_timeline_has_one_line_per_step_in_plain_words():
-    ticket = Backends().submit("一是门口的路灯坏了；二是想申请人才公寓。", "杭州测试科技有限公司", "13812345678")
+    ticket = KioskAdapter().submit("一是门口的路灯坏了；二是想申请人才公寓。", "杭州测试科技有限公司", "13812345678")
     assert len(ticket.items) == 2
     labels = [state for _, state, _ in ticket.timeline]
     assert labels.count("已提交") == 1
@@ -62,8 +62,8 @@ def test_ticket_timeline_has_one_line_per_step_in_plain_words():
 
 
 def test_choosing_a_scan_offers_only_the_scanners_images(qtbot, monkeypatch):
-    from kiosk.ui.demo import licence_image
     from kiosk.ui.screens.scan import scanner_inbox
+    from kiosk.ui.screenshot_stage import licence_image
 
     def no_dialog(*_args, **_kwargs):
         pytest.fail("a desktop file dialog lets the public browse the PC")
@@ -85,7 +85,7 @@ def test_choosing_a_scan_offers_only_the_scanners_images(qtbot, monkeypatch):
 
 def test_without_a_voice_typing_is_the_way_in_and_the_avatar_keeps_its_mouth_shut(qtbot):
     window = make_window(qtbot)
-    window.services.status.emit(EngineStatus("voice", "missing", "没有找到麦克风，语音暂不可用，请用键盘输入。"))
+    window.bridge.status.emit(EngineStatus("voice", "missing", "没有找到麦克风，语音暂不可用，请用键盘输入。"))
     text = window.status_label.text()
     assert "部分功能" not in text and "键盘" in text
     attract = window.screens["attract"]

@@ -59,8 +59,8 @@ def test_activity_postpones_the_reset_and_warns_first(qtbot):
 
 def test_idle_wipe_empties_the_scanner_inbox_for_the_next_visitor(qtbot):
     from kiosk.ui import viewmodels as vm
-    from kiosk.ui.demo import licence_image
     from kiosk.ui.screens.scan import scanner_inbox
+    from kiosk.ui.screenshot_stage import licence_image
 
     window = make_window(qtbot, settings=Settings(idle_reset_seconds=5, staff_pin="1"))
     inbox = scanner_inbox()
@@ -130,12 +130,12 @@ def test_end_of_service_asks_to_confirm_when_the_visitor_has_a_conversation(qtbo
 def test_a_scan_finishing_after_the_wipe_never_reaches_the_next_visitor(qtbot, tmp_path):
     import time as clock
 
-    from support_ui import ScriptedBackends
+    from support_ui import ScriptedAdapter
 
     from kiosk.ui import viewmodels as vm
-    from kiosk.ui.demo import licence_image
+    from kiosk.ui.screenshot_stage import licence_image
 
-    class SlowScan(ScriptedBackends):
+    class SlowScan(ScriptedAdapter):
         def scan(self, path):
             clock.sleep(0.4)
             return super().scan(path)

@@ -7,15 +7,15 @@ import threading
 import pytest
 
 from kiosk.events import AnswerDone, AnswerSentence
-from kiosk.ui.backends import Unavailable
-from kiosk.ui.remote import RemoteBackends
+from kiosk.ui.adapter import Unavailable
+from kiosk.ui.remote import RemoteAdapter
 
 
 @pytest.fixture
 def remote():
-    backends = RemoteBackends()
-    yield backends
-    backends.close()
+    adapter = RemoteAdapter()
+    yield adapter
+    adapter.close()
 
 
 def test_calls_stream_and_fail_across_the_process_boundary(remote) -> None:

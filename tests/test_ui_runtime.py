@@ -28,7 +28,7 @@ def live_window(qtbot):
     qtbot.wait(1)
     window.startup_s = time.monotonic() - started
     yield window
-    window.services.close()
+    window.bridge.close()
 
 
 @pytest.mark.slow
@@ -54,8 +54,8 @@ def test_startup_interactive_and_ui_thread_free_while_services_load_and_answer(l
 
     timer = QTimer(interval=10, timeout=beat)
     timer.start()
-    window.services.start(voice=False)  # store, dialogue, keyboard index and OCR load meanwhile
-    qtbot.waitUntil(lambda: window.services.ready("dialogue"), timeout=60_000)
+    window.bridge.start(voice=False)  # store, dialogue, keyboard index and OCR load meanwhile
+    qtbot.waitUntil(lambda: window.bridge.ready("dialogue"), timeout=60_000)
     window.navigate("conversation")
     conv = window.current()
     conv.ask("开公司要准备哪些材料？")
@@ -63,7 +63,7 @@ def test_startup_interactive_and_ui_thread_free_while_services_load_and_answer(l
         conv.keyboard.press(ch)  # the visitor types meanwhile
         qtbot.wait(30)
     qtbot.waitUntil(lambda: any(t.who == "kiosk" for t in window.session.conversation), timeout=30_000)
-    qtbot.waitUntil(lambda: window.services.ready("pinyin"), timeout=60_000)
+    qtbot.waitUntil(lambda: window.bridge.ready("pinyin"), timeout=60_000)
     conv.keyboard.press("n")  # the keyboard's index is ready: "kaiban" + "n" still starts with 开
     qtbot.waitUntil(lambda: bool(conv.keyboard.shown) and conv.keyboard.shown[0].text != conv.keyboard.letters,
                     timeout=5_000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel
-from support_ui import ScriptedBackends, make_window, settle, shown_widgets
+from support_ui import ScriptedAdapter, make_window, settle, shown_widgets
 from test_ui_access import contrast
 
 from kiosk.store.demo import SAMPLE_MARK
@@ -15,7 +15,7 @@ SCREENS = ("attract", "conversation", "scan", "policies", "request", "guide", "s
 OTHER_WORDS = ("演示", "示例", "样本", "demo")
 
 
-class DemoStore(ScriptedBackends):
+class DemoStore(ScriptedAdapter):
     def demo_content(self) -> bool:
         return True
 

@@ -60,15 +60,15 @@ def test_body_text_is_at_least_24_px_at_1080p(qtbot):
 
 @pytest.mark.parametrize("demo", [True, False])
 def test_demo_content_badge_stays_on_every_screen(qtbot, demo):
-    from support_ui import ScriptedBackends, settle
+    from support_ui import ScriptedAdapter, settle
 
     from kiosk.store.demo import DEMO_BADGE
 
-    class Backends(ScriptedBackends):
+    class KioskAdapter(ScriptedAdapter):
         def demo_content(self) -> bool:
             return demo
 
-    window = make_window(qtbot, Backends())
+    window = make_window(qtbot, KioskAdapter())
     for name in SCREENS:
         window.navigate(name)
         settle(window)

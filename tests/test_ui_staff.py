@@ -91,16 +91,16 @@ def test_every_screen_can_call_staff_who_see_the_call_and_the_wait(qtbot):
 def test_staff_accept_and_resolve_from_the_queue(qtbot):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QPushButton
-    from support_ui import ScriptedBackends
+    from support_ui import ScriptedAdapter
 
-    from kiosk.ui.backends import Backends
+    from kiosk.ui.adapter import KioskAdapter
 
-    real = Backends()
+    real = KioskAdapter()
     ticket = real.submit("园区门口路砖坏了", "杭州测试科技有限公司", "13812345678")
     row = next(r for r in real.queue() if r.ticket.startswith(ticket.ticket))
     assert [a for a, _ in row.actions] == ["accept"]
 
-    class RealQueue(ScriptedBackends):
+    class RealQueue(ScriptedAdapter):
         def queue(self, overdue_only=False):
             return real.queue(overdue_only)
 

@@ -25,14 +25,14 @@ def test_the_timeline_knows_which_sentence_is_heard():
 
 
 def _speaking_window(qtbot):
-    backends, window, conv = voice_conversation(qtbot)
+    adapter, window, conv = voice_conversation(qtbot)
     conv.mic.pressed.emit()
     conv.mic.released.emit()
-    voice = backends.voice
+    voice = adapter.voice
     voice.on_event(FinalTranscript("研发补贴有哪些"))
     voice.on_event(AnswerSentence(FIRST, (1,)))
     voice.on_event(AnswerSentence(SECOND))
-    backends.loop.position_ms = 1000.0  # the speaker has played earlier audio; this answer starts now
+    adapter.loop.position_ms = 1000.0  # the speaker has played earlier audio; this answer starts now
     return window, conv, voice
 
 

@@ -34,13 +34,13 @@ def kiosk(qtbot, kiosk_env):
         windows.append(window)
         window.activateWindow()  # the kiosk's only window has the focus (Xvfb has no window manager to give it)
         qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-        qtbot.waitUntil(lambda: window.services.states and not any(
-            s.state == "loading" for s in window.services.states.values()), timeout=240_000)
+        qtbot.waitUntil(lambda: window.bridge.states and not any(
+            s.state == "loading" for s in window.bridge.states.values()), timeout=240_000)
         return window
 
     yield start
     for window in windows:
-        window.services.close()
+        window.bridge.close()
 
 
 def licence_in_scanner(data_dir):

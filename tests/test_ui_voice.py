@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support_ui import ScriptedBackends, make_window, settle
+from support_ui import ScriptedAdapter, make_window, settle
 
 from kiosk.events import (
     AnswerDone,
@@ -39,7 +39,7 @@ class FakeLoop:
         stop.wait()
 
 
-class VoiceBackends(ScriptedBackends):
+class VoiceBackends(ScriptedAdapter):
     def start_voice(self, emit):
         self.loop = FakeLoop()
         self.voice = VoiceBridge(self.loop, PlaybackSync(lambda: self.loop.position_ms), emit)
@@ -48,32 +48,32 @@ class VoiceBackends(ScriptedBackends):
 
 
 def voice_conversation(qtbot):
-    """The window on scripted voice backends, its voice started, on the conversation screen."""
-    backends = VoiceBackends()
-    window = make_window(qtbot, backends)
-    window.services.start(voice=True)
+    """The window on scripted voice adapter, its voice started, on the conversation screen."""
+    adapter = VoiceBackends()
+    window = make_window(qtbot, adapter)
+    window.bridge.start(voice=True)
     settle(window)
     window.navigate("conversation")
-    return backends, window, window.current()
+    return adapter, window, window.current()
 
 
 def test_push_to_talk_shows_transcript_answer_and_drives_the_mouth(qtbot):
-    backends, window, conv = voice_conversation(qtbot)
-    assert window.services.ready("voice")
+    adapter, window, conv = voice_conversation(qtbot)
+    assert window.bridge.ready("voice")
     conv.mic.pressed.emit()
-    assert backends.loop.calls == ["press"] and conv.avatar.state == "listening"
+    assert adapter.loop.calls == ["press"] and conv.avatar.state == "listening"
     qtbot.wait(120)
     assert conv.avatar.mic_level > 0.5  # -20 dBFS is a clear voice
-    voice = backends.voice
+    voice = adapter.voice
     voice.on_event(PartialTranscript("研发"))
     settle(window)
     drafts = conv.area.widget().findChildren(VisitorBubble)
     assert drafts[-1].label.text().startswith("研发")
     conv.mic.released.emit()
-    assert backends.loop.calls == ["press", "release"] and conv.avatar.state == "thinking"
+    assert adapter.loop.calls == ["press", "release"] and conv.avatar.state == "thinking"
     voice.on_event(FinalTranscript("研发补贴有哪些"))
     voice.on_event(AnswerSentence("经认定的区级研发中心，给予一次性奖励20万元[1]。"))
-    backends.loop.position_ms = 1000.0
+    adapter.loop.position_ms = 1000.0
     for t in range(0, 600, 20):  # the first spoken piece: 0.6 s of open mouth, starting to play now
         voice.on_event(MouthFrame(t, 0.8))
     voice.on_event(AnswerDone("", False, 0.8, "extractive"))
@@ -88,12 +88,12 @@ def test_push_to_talk_shows_transcript_answer_and_drives_the_mouth(qtbot):
 
 
 def test_speaking_again_interrupts_the_answer(qtbot):
-    backends, window, conv = voice_conversation(qtbot)
+    adapter, window, conv = voice_conversation(qtbot)
     conv.ask("研发补贴")
     conv.mic.pressed.emit()  # barge-in while the typed question is answered
-    assert "barge_in" not in backends.loop.calls or backends.loop.calls[-1] == "press"
-    backends.voice.on_event(Interrupted("barge-in"))
-    backends.voice.on_event(Notice("没听清，请再说一遍"))
+    assert "barge_in" not in adapter.loop.calls or adapter.loop.calls[-1] == "press"
+    adapter.voice.on_event(Interrupted("barge-in"))
+    adapter.voice.on_event(Notice("没听清，请再说一遍"))
     settle(window)
     assert conv.avatar.state in ("listening", "idle")
 

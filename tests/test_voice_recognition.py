@@ -73,7 +73,7 @@ def test_the_kiosk_window_hears_through_the_same_path_as_kiosk_talk(monkeypatch)
     import kiosk.ui.voice as ui_voice
     import kiosk.voice.recognition as recognition
     from kiosk.root import Kiosk
-    from kiosk.ui.backends import Unavailable
+    from kiosk.ui.adapter import Unavailable
 
     made = []
 

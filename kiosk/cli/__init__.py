@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: a message, never a traceback
-        from kiosk.cli.common import fail
+        from kiosk.cli.terminal import fail
 
         return fail(exc)
 

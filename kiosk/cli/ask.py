@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kiosk.cli.common import KioskError, print_json, read_limited, text_argument, text_from_bytes
+from kiosk.cli.terminal import KioskError, print_json, read_limited, text_argument, text_from_bytes
 
 MAX_BATCH_BYTES = 5_000_000
 

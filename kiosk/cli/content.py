@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from kiosk import config
-from kiosk.cli.common import print_json
+from kiosk.cli.terminal import print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from kiosk import config
-from kiosk.cli.common import print_json
+from kiosk.cli.terminal import print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from kiosk.cli.common import print_json
+from kiosk.cli.terminal import print_json
 
 
 def register(sub) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kiosk.cli.common import KioskError, print_json
+from kiosk.cli.terminal import KioskError, print_json
 
 
 def register(sub) -> None:

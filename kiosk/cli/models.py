@@ -10,7 +10,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from kiosk import modelstore
-from kiosk.cli.common import KioskError, print_json
+from kiosk.cli.terminal import KioskError, print_json
 
 STATE_LABELS = {
     "installed": "[green]已安装[/]",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kiosk.cli.common import KioskError
+from kiosk.cli.terminal import KioskError
 
 MAX_PASSWORD_BYTES = 1024
 
@@ -80,7 +80,7 @@ def _user_add(args: argparse.Namespace) -> int:
 
 
 def _digest(args: argparse.Namespace) -> int:
-    from kiosk.cli.common import print_json
+    from kiosk.cli.terminal import print_json
     from kiosk.office.digest import queue_digests
 
     digests = queue_digests(args.kiosk.request_service())

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.cli.common import KioskError, print_json
+from kiosk.cli.terminal import KioskError, print_json
 from kiosk.requests.lifecycle import LABELS
 
 

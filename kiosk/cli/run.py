@@ -18,7 +18,7 @@ def register(sub) -> None:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    from kiosk.cli.common import KioskError
+    from kiosk.cli.terminal import KioskError
 
     try:
         w, h = (int(x) for x in text.lower().replace("×", "x").split("x"))

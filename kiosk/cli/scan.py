@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kiosk.cli.common import KioskError, print_json, read_limited
+from kiosk.cli.terminal import KioskError, print_json, read_limited
 
 KIND_NAMES = {"business_licence": "营业执照", "id_card": "居民身份证", "other": "其他文件"}
 LICENCE_LABELS = (

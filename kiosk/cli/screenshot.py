@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.cli.common import KioskError
 from kiosk.cli.run import parse_size
+from kiosk.cli.terminal import KioskError
 
 SCREENS = ("attract", "conversation", "scan", "policies", "request", "guide", "staff")
 

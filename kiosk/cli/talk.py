@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.cli.common import KioskError, print_json
+from kiosk.cli.terminal import KioskError, print_json
 
 
 def register(sub) -> None:

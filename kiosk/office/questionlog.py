@@ -3,8 +3,9 @@
 A row holds the topic, the intent, whether the kiosk answered or refused, which engine answered, the document it
 cited, how long it took, and the question with phone, ID and bank-card numbers and names masked by
 ``kiosk.privacy.redact``. No audio, no image, no session id. A visitor's 👍/👎 (and one of a few fixed reasons,
-so nothing personal can be typed in) is written against the row. Rows older than ``question_log_days`` are
-deleted when the log opens and at most hourly while it is written.
+so nothing personal can be typed in) is written against the row. Rows older than the retention period (the
+``question_log_days`` setting, handed in by whoever opens the log) are deleted when the log opens and at most
+hourly while it is written.
 """
 
 from __future__ import annotations
@@ -73,12 +74,14 @@ class LoggedTurn:
 
 
 class QuestionLog:
-    """The log file (SQLite, WAL: the office reads it while the kiosk writes)."""
+    """The log file (SQLite, WAL: the office reads it while the kiosk writes). Whoever opens it says how many
+    days of rows to keep (``Settings.question_log_days``): opening purges the older ones."""
 
-    def __init__(self, path: Path | None = None, retention_days: int | None = None,
-                 clock: Callable[[], datetime] = _now):
+    def __init__(self, path: Path | None, retention_days: int, clock: Callable[[], datetime] = _now):
+        if not retention_days or retention_days < 1:
+            raise ValueError(f"question log retention must be at least a day, not {retention_days!r}")
         self.path = Path(path) if path else log_path()
-        self.retention = timedelta(days=retention_days or config.Settings.load().question_log_days)
+        self.retention = timedelta(days=retention_days)
         self.clock = clock
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
@@ -136,10 +139,10 @@ class QuestionLog:
                            None if r["helpful"] is None else bool(r["helpful"]), r["reason"]) for r in rows]
 
 
-def open_log(retention_days: int | None = None) -> QuestionLog | None:
+def open_log(retention_days: int) -> QuestionLog | None:
     """The kiosk's question log, or None (with a warning) when its file cannot be opened: answers go on."""
     try:
-        return QuestionLog(retention_days=retention_days)
+        return QuestionLog(None, retention_days)
     except (sqlite3.Error, OSError):
         log.warning("question log unavailable", exc_info=True)
         return None

@@ -16,7 +16,7 @@ def build_app(requests: RequestService, retention_days: int, secure_cookies: boo
     """The office over the kiosk's request store and a question log of its own connection (purged on start)."""
     from kiosk.office.app import create_app
 
-    questions = QuestionLog(retention_days=retention_days)
+    questions = QuestionLog(None, retention_days)
     return create_app(requests, Accounts(), questions, config.data_dir() / "office" / "faq_drafts",
                       secure_cookies=secure_cookies)
 

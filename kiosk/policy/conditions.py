@@ -17,33 +17,31 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import config
-from kiosk.policy.taxonomy import Taxonomy, is_place, load_taxonomy
-from kiosk.policy.values import parse_date, parse_number
+from kiosk.policy import kinds
+from kiosk.policy.taxonomy import Taxonomy, load_taxonomy
 from kiosk.store.demo import DEMO_DIR, SAMPLE_MARK, default_pack
 from kiosk.store.yamlines import LINE_KEY, SourceError, load_yaml, read_source, strip_lines
 
 CONDITIONS_DIR = config.REPO_ROOT / "policies_db" / "conditions"
 DEMO_CONDITIONS_DIR = DEMO_DIR / "conditions"  # the demo pack's invented policies
-OPS = (">=", ">", "<=", "<", "==", "!=")
 SMS_LIMIT = 70  # one Chinese SMS segment
 SMS_TEMPLATE = "【西小服】{mark}贵单位可能符合「{name}」条件。{apply}"
 
 _RULE_KEYS = {"policy", "id", "item", "title", "sms_name", "apply", "how_to_apply", "department", "sample",
               "conditions", "examples", "note", LINE_KEY}
-_LEAF_KEYS = {"text", "clause", "doc", "question", "require", "require_any", "exclude", "fact", "op", "value",
-              "region", "established", "ask", "note", LINE_KEY}
+_LEAF_KEYS = {"text", "clause", "doc", "question", "note", LINE_KEY}  # and the keys its kind reads
 _GROUP_KEYS = {"all_of", "any_of", "text", "clause", "doc", "note", LINE_KEY}
-_TESTS = ("require", "require_any", "exclude", "fact", "region", "established", "ask")
 
 
 @dataclass(frozen=True)
 class Leaf:
-    """One checkable condition. Exactly one kind of test: tags, a fact comparison, region, date window or ask."""
+    """One checkable condition of one kind (`kinds`), which reads it from the rule file and decides it. The fields
+    below ``question`` belong to the kinds the kiosk ships with; a kind added since keeps its own in ``params``."""
 
     text: str
     clause: str
     doc: str
-    kind: str  # tags | fact | region | established | ask
+    kind: str  # the name of its kind in `kinds.KINDS`
     question: str = ""
     require: tuple[str, ...] = ()
     require_any: tuple[str, ...] = ()
@@ -56,14 +54,13 @@ class Leaf:
     before: date | None = None  # established on or before
     ask: str = ""
     line: int = 0
+    params: Any = None  # what a kind without fields of its own here read from the node (hashable)
 
     @cached_property
     def key(self) -> str:
         """What a visitor's answer settles: a tag id, an ask id, or a description like 'rd_ratio>=3' (its kind
         says which)."""
-        from kiosk.policy.kinds import kind_of  # the kinds read leaves; a leaf needs its kind only for this
-
-        return kind_of(self).key(self)
+        return kinds.kind_of(self).key(self)
 
 
 @dataclass(frozen=True)
@@ -200,7 +197,7 @@ def _parse_node(node: Any, doc: str, taxonomy: Taxonomy, errors: _Errors, parent
     doc = str(node.get("doc") or doc)
     groups = [k for k in ("all_of", "any_of") if k in node]
     if groups:
-        if len(groups) > 1 or any(k in node for k in _TESTS):
+        if len(groups) > 1 or any(k in node for k in kinds.all_tests()):
             errors.add(node, "一个条件只能是 all_of、any_of 或单项条件之一")
             return None
         for key in node:
@@ -219,76 +216,29 @@ def _parse_node(node: Any, doc: str, taxonomy: Taxonomy, errors: _Errors, parent
 
 
 def _parse_leaf(node: dict[str, Any], doc: str, taxonomy: Taxonomy, errors: _Errors, line: int) -> Leaf | None:
+    """The common fields here; the rest, and its checks, from the one kind the node's tests select."""
     before = len(errors.items)
+    known = _LEAF_KEYS | kinds.leaf_keys()
     for key in node:
-        if key not in _LEAF_KEYS:
+        if key not in known:
             errors.add(node, f"未知字段“{key}”")
     text, clause = str(node.get("text") or "").strip(), str(node.get("clause") or "").strip()
     if not text:
         errors.add(node, "缺少“text”（条件的原文或概述）")
     if not clause:
         errors.add(node, "缺少“clause”（出自哪一条，如 第三条）")
-    tests = [k for k in _TESTS if k in node]
-    tag_tests = [k for k in tests if k in ("require", "require_any", "exclude")]
+    tests = [k for k in kinds.all_tests() if k in node]
     if not tests:
-        errors.add(node, "缺少检验项：require / require_any / exclude / fact / region / established / ask 之一")
+        errors.add(node, f"缺少检验项：{' / '.join(kinds.all_tests())} 之一")
         return None
-    if len(tests) > len(tag_tests) and len(tests) > 1:
+    chosen = kinds.kinds_among(tests)
+    if len(chosen) > 1:
         errors.add(node, f"一个条件只能有一种检验（现在有：{', '.join(tests)}），请拆成多个条件")
         return None
-    fields: dict[str, Any] = {"text": text, "clause": clause, "doc": doc, "line": line,
+    kind = chosen[0]
+    fields: dict[str, Any] = {"text": text, "clause": clause, "doc": doc, "line": line, "kind": kind.name,
                               "question": str(node.get("question") or "").strip()}
-    if tag_tests:
-        fields["kind"] = "tags"
-        for key in tag_tests:
-            values = node[key] if isinstance(node[key], list) else [node[key]]
-            ids = []
-            for v in values:
-                tag_id = taxonomy.resolve_tag(str(v))
-                if tag_id is None:
-                    errors.add(node, f"“{key}”中的未知标签“{v}”（见 kiosk/policy/taxonomy.yaml）")
-                ids.append(tag_id or "")
-            if not ids:
-                errors.add(node, f"“{key}”不能为空")
-            fields[key] = tuple(ids)
-    elif tests[0] == "fact":
-        fields["kind"] = "fact"
-        fact = str(node["fact"])
-        if fact not in taxonomy.facts or taxonomy.facts[fact].kind != "number":
-            numeric = ", ".join(f for f, s in taxonomy.facts.items() if s.kind == "number")
-            errors.add(node, f"未知的数值事实“{fact}”（可用：{numeric}）")
-        op = str(node.get("op") or "")
-        if op not in OPS:
-            errors.add(node, f"“op”应为 {' '.join(OPS)} 之一，不是“{op}”")
-        try:
-            fields["value"] = parse_number(node.get("value"))
-        except ValueError:
-            errors.add(node, f"“value”不是数值：{node.get('value')!r}（可写 3%、2000万元、1亿元）")
-        fields.update(fact=fact, op=op)
-    elif tests[0] == "region":
-        fields["kind"] = "region"
-        values = node["region"] if isinstance(node["region"], list) else [node["region"]]
-        for v in values:
-            if not (is_place(str(v)) or (str(v) in taxonomy.tags and taxonomy.tags[str(v)].category == "street")):
-                errors.add(node, f"未知地区“{v}”（写镇街 id 如 street_xixi，或 西湖区 / 杭州市 等地名）")
-        fields["regions"] = tuple(str(v) for v in values)
-    elif tests[0] == "established":
-        fields["kind"] = "established"
-        window = node["established"]
-        if not isinstance(window, dict) or not ({"from", "to"} & set(window)):
-            errors.add(node, "“established”应写成 {from: 2023-01-01, to: 2025-12-31}（可只写一端）")
-        else:
-            for key, name in (("from", "after"), ("to", "before")):
-                if window.get(key) is not None:
-                    try:
-                        fields[name] = parse_date(window[key])
-                    except ValueError:
-                        errors.add(window, f"“{key}”不是日期：{window[key]!r}", line)
-    else:
-        fields["kind"] = "ask"
-        fields["ask"] = str(node["ask"]).strip()
-        if not fields["question"]:
-            errors.add(node, "“ask”条件必须写“question”（向企业提的问题）")
+    fields.update(kind.parse(node, taxonomy, errors.add, line))
     if len(errors.items) > before:
         return None
     return Leaf(**fields)

@@ -13,12 +13,13 @@ REQUEST_DAYS = 90
 SOURCE = f"以上数字来自本机记录：提问为最近 {DAYS} 天，诉求为最近 {REQUEST_DAYS} 天。"
 
 
-def collect(requests: Any | None) -> Analytics:
-    """``requests`` is the request service, or None when it cannot be opened (the request charts stay empty)."""
+def collect(requests: Any | None, retention_days: int) -> Analytics:
+    """``requests`` is the request service, or None when it cannot be opened (the request charts stay empty);
+    ``retention_days`` is the kiosk's `question_log_days` (opening the log purges older questions)."""
     from kiosk.office import barometer
     from kiosk.office.questionlog import open_log
 
-    log = open_log()
+    log = open_log(retention_days)
     if log is None:  # a read-only or full data directory: nothing logged here to show
         return Analytics()
     try:

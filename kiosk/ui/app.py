@@ -36,15 +36,15 @@ def application():
     return app
 
 
-def build_window(services=None, settings=None):
-    """The main window with the kiosk's settings; its services run in their own process unless `services` are
+def build_window(bridge=None, settings=None):
+    """The main window with the kiosk's settings; its services run in their own process unless `bridge` is
     given."""
     from kiosk.root import Kiosk
-    from kiosk.ui.remote import RemoteBackends
-    from kiosk.ui.services import Services
+    from kiosk.ui.bridge import ServiceBridge
+    from kiosk.ui.remote import RemoteAdapter
     from kiosk.ui.window import MainWindow
 
-    return MainWindow(services or Services(RemoteBackends()), settings or Kiosk().settings)
+    return MainWindow(bridge or ServiceBridge(RemoteAdapter()), settings or Kiosk().settings)
 
 
 def open_window(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)):
@@ -60,7 +60,7 @@ def open_window(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)):
         window.resize(*size)
         window.show()
     app.processEvents()
-    window.services.start()  # engines load behind the interactive screen
+    window.bridge.start()  # engines load behind the interactive screen
     return window
 
 
@@ -75,7 +75,7 @@ def run(fullscreen: bool = False, size: tuple[int, int] = (1920, 1080)) -> int:
     try:
         return app.exec()
     finally:
-        window.services.close()
+        window.bridge.close()
 
 
 def process_age_s() -> float:
@@ -101,7 +101,7 @@ def screenshot(screen: str, out: Path, size: tuple[int, int] = (1920, 1080), eld
     from concurrent.futures import ProcessPoolExecutor
 
     from kiosk.events import EngineStatus
-    from kiosk.ui.demo import collect
+    from kiosk.ui.screenshot_stage import collect
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
@@ -110,7 +110,7 @@ def screenshot(screen: str, out: Path, size: tuple[int, int] = (1920, 1080), eld
         window = build_window(_store_only(), None)
         window.resize(*size)
         window.show()
-        window.services.status.emit(EngineStatus("knowledge", "ready", "就绪"))
+        window.bridge.status.emit(EngineStatus("knowledge", "ready", "就绪"))
         app.processEvents()
         render(window, screen, out, elderly=elderly, high_contrast=high_contrast, records=records.result())
     return out
@@ -120,13 +120,13 @@ def _store_only():
     """The window's services with the store open and no engine loaded: the screen is staged from collected
     records, and the status line and the demo badge say what the store holds."""
     from kiosk.store import Store
-    from kiosk.ui.backends import Backends
-    from kiosk.ui.services import Services
+    from kiosk.ui.adapter import KioskAdapter
+    from kiosk.ui.bridge import ServiceBridge
 
-    backends = Backends()
+    adapter = KioskAdapter()
     # the store as it is, without the segmenter a build would load: the records' process builds it if needed
-    backends.store = Store(backends.kiosk.store_path)
-    return Services(backends)
+    adapter.store = Store(adapter.kiosk.store_path)
+    return ServiceBridge(adapter)
 
 
 def render(window, screen: str, out: Path, elderly: bool = False, high_contrast: bool = False,
@@ -135,14 +135,14 @@ def render(window, screen: str, out: Path, elderly: bool = False, high_contrast:
     PNG of the whole window."""
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.ui.demo import collect, stage
+    from kiosk.ui.screenshot_stage import collect, stage
 
     if window.elderly != elderly:
         window.toggle_elderly()
     if window.high_contrast != high_contrast:
         window.toggle_contrast()
     window.navigate(screen)
-    window.services.wait(5000)  # let the screen's own loading finish, so the staged state is what stays
+    window.bridge.wait(5000)  # let the screen's own loading finish, so the staged state is what stays
     QApplication.processEvents()
     stage(window, screen, records if records is not None else collect(screen))
     window._toast.hide()

@@ -31,7 +31,7 @@ class DoctorPanel(Card):
         from kiosk import doctor
 
         self.summary.setText("正在检查…")
-        self.ctx.services.run(lambda: doctor.run(checksums=False), self.show_report, self.summary.setText)
+        self.ctx.bridge.run(lambda: doctor.run(checksums=False), self.show_report, self.summary.setText)
 
     def show_report(self, report) -> None:
         clear(self.rows)

@@ -10,7 +10,7 @@ from typing import Any
 # -- window → services ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Call:
-    """Run ``Backends.<method>(*args)``; answered by `Done` or `Failure`, after `Event`s for a streamed answer.
+    """Run ``KioskAdapter.<method>(*args)``; answered by `Done` or `Failure`, after `Event`s for a streamed answer.
     ``reply`` is False for a call nobody waits for (the talk button)."""
 
     id: int

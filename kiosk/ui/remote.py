@@ -2,8 +2,8 @@
 
 Models, the store, retrieval, matching and the voice loop all run in a child process (`serve`). Python lets
 only one thread run Python code at a time, so loading a dictionary or scoring passages in a thread of the UI
-process would stall the screen for hundreds of milliseconds; in a child process they cannot. `RemoteBackends`
-has the same methods as `Backends`; each call is a message over a pipe (`kiosk.ui.messages`), answered with a
+process would stall the screen for hundreds of milliseconds; in a child process they cannot. `RemoteAdapter`
+has the same methods as `KioskAdapter`; each call is a message over a pipe (`kiosk.ui.messages`), answered with a
 result, a stream of events, or a friendly failure. Every record that crosses is a plain dataclass.
 """
 
@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from kiosk.ui.backends import Unavailable
+from kiosk.ui.adapter import Unavailable
 from kiosk.ui.messages import (
     Call,
     Cancel,
@@ -49,7 +49,7 @@ MAX_RESTARTS, RESTART_WINDOW_S = 5, 60.0  # more deaths than this in a minute: a
 class RemoteVoice:
     """The voice loop's controls and clock, as seen from the UI process."""
 
-    def __init__(self, owner: RemoteBackends):
+    def __init__(self, owner: RemoteAdapter):
         self._owner = owner
         self.anchor_ms: float | None = None
         self.level_value = 0.0
@@ -72,7 +72,7 @@ class RemoteVoice:
         return -1.0 if self.anchor_ms is None else monotonic_ms() - self.anchor_ms
 
 
-class RemoteBackends:
+class RemoteAdapter:
     def __init__(self) -> None:
         self._ids = itertools.count(1)
         self._pending: dict[int, queue.Queue] = {}
@@ -179,7 +179,7 @@ class RemoteBackends:
         if self._process.is_alive():
             self._process.terminate()
 
-    # -- the Backends interface ----------------------------------------------------------------------------
+    # -- the KioskAdapter interface ----------------------------------------------------------------------------
     def loaders(self) -> list[tuple[str, Callable[[], str]]]:
         return [(name, lambda n=name: self._call("load", n)) for name in LOADERS]
 
@@ -231,13 +231,13 @@ class RemoteBackends:
 def serve(conn) -> None:
     """Run the services and answer calls until told to stop or the window's process goes away."""
     from kiosk.root import Kiosk
-    from kiosk.ui.backends import Backends
+    from kiosk.ui.adapter import KioskAdapter
 
     logging.basicConfig(level=logging.WARNING)
     with contextlib.suppress(OSError, AttributeError):  # on two cores the screen must win the scheduler
         os.nice(8)
-    backends = Backends(Kiosk())
-    loaders = dict(backends.loaders())
+    adapter = KioskAdapter(Kiosk())
+    loaders = dict(adapter.loaders())
     send_lock = threading.Lock()
     cancels: dict[int, threading.Event] = {}
 
@@ -248,21 +248,21 @@ def serve(conn) -> None:
     def voice_event(event: object) -> None:
         from kiosk.events import Interrupted, MouthFrame
 
-        if isinstance(event, MouthFrame | Interrupted) and backends.voice is not None:
-            send(VoiceAnchor(backends.voice.anchor_ms))
+        if isinstance(event, MouthFrame | Interrupted) and adapter.voice is not None:
+            send(VoiceAnchor(adapter.voice.anchor_ms))
         send(VoiceEvent(event))
 
     def levels(stop: threading.Event) -> None:
         while not stop.wait(0.06):
-            if backends.voice is not None:
-                send(VoiceLevel(backends.voice.level()))
+            if adapter.voice is not None:
+                send(VoiceLevel(adapter.voice.level()))
 
     def handle(call: Call) -> None:
         call_id, method, args = call.id, call.method, call.args
         try:
             if method == "answer":
                 cancelled = cancels.setdefault(call_id, threading.Event())
-                for event in backends.answer(args[0], cancelled):
+                for event in adapter.answer(args[0], cancelled):
                     if cancelled.is_set():
                         break
                     send(Event(call_id, event))
@@ -270,13 +270,13 @@ def serve(conn) -> None:
             elif method == "load":
                 result = loaders[args[0]]()
             elif method == "start_voice":
-                result = backends.start_voice(voice_event)
+                result = adapter.start_voice(voice_event)
             elif method == "voice_press":
-                result = backends.voice.press() if backends.voice else None
+                result = adapter.voice.press() if adapter.voice else None
             elif method == "voice_release":
-                result = backends.voice.release() if backends.voice else None
+                result = adapter.voice.release() if adapter.voice else None
             else:
-                result = getattr(backends, method)(*args)
+                result = getattr(adapter, method)(*args)
             if call.reply:
                 send(Done(call_id, result))
         except Unavailable as exc:
@@ -303,5 +303,5 @@ def serve(conn) -> None:
         elif isinstance(msg, Call) and msg.method in CALLS:
             threading.Thread(target=handle, args=(msg,), daemon=True).start()
     stop_levels.set()
-    if backends.voice is not None:
-        backends.voice.stop()
+    if adapter.voice is not None:
+        adapter.voice.stop()

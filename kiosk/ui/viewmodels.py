@@ -1,7 +1,7 @@
 """What the screens display, as plain records the service adapter fills from the domain packages.
 
 Screens only know these records, so each screen renders whether or not a service is installed. `kiosk
-screenshot` fills them from the store (kiosk.ui.demo); the hand-made `demo_*` records below serve the tests,
+screenshot` fills them from the store (kiosk.ui.screenshot_stage); the hand-made `demo_*` records below serve the tests,
 except the licence, which a screenshot shows marked 样例 since the store holds none.
 """
 
@@ -162,7 +162,7 @@ def demo_policies() -> list[PolicyView]:
     from kiosk.policy.profile import profile_from_fields
     from kiosk.policy.taxonomy import load_taxonomy
     from kiosk.root import Kiosk
-    from kiosk.ui.convert import policy_view, profile_fields
+    from kiosk.ui.presenters import policy_view, profile_fields
 
     fields = profile_fields(dict(demo_scan().fields), load_taxonomy().resolve_tag)
     matches = Kiosk().matcher.match(profile_from_fields(fields))

@@ -103,7 +103,7 @@ def load_voice(kiosk: Any, source: Callable[[str], Iterable[object]], emit: Call
                elderly: bool = False) -> VoiceBridge:
     """Microphone, speaker, recogniser and ``kiosk``'s voice, or `Unavailable` saying which one is missing. The
     recogniser is the one `kiosk talk` uses (kiosk.voice.recognition), biased towards the store in use."""
-    from kiosk.ui.backends import Unavailable
+    from kiosk.ui.adapter import Unavailable
 
     try:
         from kiosk.engines import asr, audio  # noqa: F401 - asr: Whisper's library missing is said before loading

@@ -19,10 +19,10 @@ from kiosk.config import Settings
 from kiosk.events import EngineStatus
 from kiosk.store.demo import DEMO_BADGE, SAMPLE_MARK
 from kiosk.ui.avatar import Avatar
+from kiosk.ui.bridge import ENGINE_NAMES, ServiceBridge
 from kiosk.ui.helpdesk import HelpDesk
 from kiosk.ui.overlay import Overlay
 from kiosk.ui.screens.base import Context, Screen
-from kiosk.ui.services import ENGINE_NAMES, Services
 from kiosk.ui.session import IdleWatcher, Session
 from kiosk.ui.theme import Theme, style_sheet
 from kiosk.ui.widgets import ElidedLabel, IconButton, IconLabel, label
@@ -42,19 +42,19 @@ MISSING_HINTS = {"voice": "语音暂不可用，请点屏幕或用键盘提问",
 
 
 class MainWindow(QWidget):
-    def __init__(self, services: Services, settings: Settings | None = None, screens: list[type[Screen]] | None = None):
+    def __init__(self, bridge: ServiceBridge, settings: Settings | None = None, screens: list[type[Screen]] | None = None):
         super().__init__()
         self.setObjectName("root")
         self.setMinimumSize(640, 480)  # below a screen's own layout, the screen scrolls
         self.setWindowTitle("西小服 · 西湖区企业综合服务中心")
         self.settings = settings or Settings()
-        self.services = services
+        self.bridge = bridge
         self.session = Session()
         self.elderly = False
         self.high_contrast = False
         self.theme = Theme()
         self.helpdesk = HelpDesk(self.settings.staff_call_minutes)
-        self.ctx = Context(services, self.session, self.settings, self.navigate, self.toast, self.show_source,
+        self.ctx = Context(bridge, self.session, self.settings, self.navigate, self.toast, self.show_source,
                            lambda: self.theme, lambda: self.elderly, self.helpdesk, self.call_staff)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -83,7 +83,7 @@ class MainWindow(QWidget):
         self.idle.expired.connect(self.end_session)
         self.idle.watch(True)
         self._resize_timer = QTimer(self, singleShot=True, interval=120, timeout=self.apply_theme)
-        services.status.connect(self._on_status)
+        bridge.status.connect(self._on_status)
         self._shortcuts()
         self._themed = False
         self.sheet = ""
@@ -232,8 +232,8 @@ class MainWindow(QWidget):
 
     def end_session(self) -> None:
         """Wipe everything about the visitor, including the display modes they chose, and go home."""
-        self.services.interrupt("idle")
-        self.services.run(self.services.backends.new_visitor)  # the dialogue forgets the last visitor too
+        self.bridge.interrupt("idle")
+        self.bridge.run(self.bridge.adapter.new_visitor)  # the dialogue forgets the last visitor too
         self.session.wipe()
         self.helpdesk.visitor_left()
         self._calls_changed()
@@ -278,8 +278,8 @@ class MainWindow(QWidget):
 
     def _on_status(self, st: EngineStatus) -> None:
         if st.engine == "knowledge" and st.state == "ready":
-            self.services.run(self.services.backends.demo_content, self.demo_badge.setVisible)
-        states = self.services.states
+            self.bridge.run(self.bridge.adapter.demo_content, self.demo_badge.setVisible)
+        states = self.bridge.states
         loading = [ENGINE_NAMES.get(k, k) for k, s in states.items() if s.state == "loading"]
         missing = [MISSING_HINTS.get(k, f"{ENGINE_NAMES.get(k, k)}暂不可用")
                    for k, s in states.items() if s.state in ("missing", "failed")]

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from kiosk.ui.backends import Unavailable
-from kiosk.ui.remote import GONE, RESTARTING, RemoteBackends
+from kiosk.ui.adapter import Unavailable
+from kiosk.ui.remote import GONE, RESTARTING, RemoteAdapter
 
 pytestmark = pytest.mark.slow
 
@@ -29,38 +29,38 @@ def _until_answered(call, timeout_s: float = 60.0):
 
 
 def test_a_killed_service_process_is_replaced_and_answers_again() -> None:
-    backends = RemoteBackends()
+    adapter = RemoteAdapter()
     try:
-        guides, _ = _until_answered(backends.guides)
-        first = backends._process.pid
+        guides, _ = _until_answered(adapter.guides)
+        first = adapter._process.pid
         os.kill(first, signal.SIGKILL)
         started = time.monotonic()
-        again, messages = _until_answered(backends.guides)
+        again, messages = _until_answered(adapter.guides)
         print(f"answered again {time.monotonic() - started:.1f} s after SIGKILL")
         assert [g.id for g in again] == [g.id for g in guides]
-        assert backends._process.pid != first
+        assert adapter._process.pid != first
         assert GONE not in messages and messages <= {RESTARTING}
     finally:
-        backends.close()
-    assert not backends._process.is_alive()
+        adapter.close()
+    assert not adapter._process.is_alive()
 
 
 def test_a_service_process_that_keeps_dying_is_given_up_with_a_plain_message() -> None:
-    backends = RemoteBackends()
+    adapter = RemoteAdapter()
     try:
-        _until_answered(backends.guides)
+        _until_answered(adapter.guides)
         for _ in range(7):  # more deaths in a minute than a restart can cure
-            pid = backends._process.pid
+            pid = adapter._process.pid
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             deadline = time.monotonic() + 30
-            while backends._process.pid == pid and backends._alive and time.monotonic() < deadline:
+            while adapter._process.pid == pid and adapter._alive and time.monotonic() < deadline:
                 time.sleep(0.05)
         with pytest.raises(Unavailable) as failed:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
-                backends.guides()
+                adapter.guides()
                 time.sleep(0.1)
         assert failed.value.friendly == GONE
     finally:
-        backends.close()
+        adapter.close()

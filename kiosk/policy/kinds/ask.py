@@ -8,6 +8,13 @@ from kiosk.policy.verdict import Status
 
 class Ask(ConditionKind):
     name = "ask"
+    tests = ("ask",)
+    order = 50
+
+    def parse(self, node, taxonomy, report, line):
+        if not str(node.get("question") or "").strip():
+            report(node, "“ask”条件必须写“question”（向企业提的问题）")
+        return {"ask": str(node["ask"]).strip()}
 
     def status(self, leaf, profile, taxonomy) -> Status:
         return Status.UNKNOWN

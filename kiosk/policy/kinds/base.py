@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -16,8 +17,21 @@ if TYPE_CHECKING:
     from kiosk.policy.taxonomy import Taxonomy
 
 
+# report(node, reason, fallback_line=0): one `file:line: reason` message about a node of the rule file
+Report = Callable[..., None]
+
+
 class ConditionKind:
     name: ClassVar[str]
+    tests: ClassVar[tuple[str, ...]]  # the node keys that make a condition this kind (any one of them)
+    reads: ClassVar[tuple[str, ...]] = ()  # further node keys it reads (a fact comparison's op and value)
+    order: ClassVar[int] = 100  # where its tests come in the list a rule writer reads (错误提示), then by name
+
+    def parse(self, node: dict[str, Any], taxonomy: Taxonomy, report: Report, line: int) -> dict[str, Any]:
+        """The leaf's own fields (`conditions.Leaf` keyword arguments; a kind without fields of its own there
+        keeps what it read in ``params``, hashable) from its node in a rule file. Every problem goes to
+        ``report`` in Chinese, fit for the person who wrote the file; the leaf is then left out."""
+        raise NotImplementedError
 
     def status(self, leaf: Leaf, profile: ProfileView, taxonomy: Taxonomy) -> Status:
         """The verdict for one enterprise."""

@@ -6,11 +6,28 @@ import numpy as np
 
 from kiosk.policy.kinds.base import ConditionKind
 from kiosk.policy.register import EPOCH
+from kiosk.policy.values import parse_date
 from kiosk.policy.verdict import Question, Status
 
 
 class Established(ConditionKind):
     name = "established"
+    tests = ("established",)
+    order = 40
+
+    def parse(self, node, taxonomy, report, line):
+        fields = {}
+        window = node["established"]
+        if not isinstance(window, dict) or not ({"from", "to"} & set(window)):
+            report(node, "“established”应写成 {from: 2023-01-01, to: 2025-12-31}（可只写一端）")
+            return fields
+        for key, name in (("from", "after"), ("to", "before")):
+            if window.get(key) is not None:
+                try:
+                    fields[name] = parse_date(window[key])
+                except ValueError:
+                    report(window, f"“{key}”不是日期：{window[key]!r}", line)
+        return fields
 
     def status(self, leaf, profile, taxonomy) -> Status:
         established = profile.date("established")

@@ -6,12 +6,33 @@ import numpy as np
 
 from kiosk.policy.kinds.base import ConditionKind, unknown_everywhere
 from kiosk.policy.register import EPOCH
-from kiosk.policy.values import show
+from kiosk.policy.values import parse_number, show
 from kiosk.policy.verdict import COMPARE, OP_WORDS, Question, Status
+
+OPS = (">=", ">", "<=", "<", "==", "!=")
 
 
 class FactComparison(ConditionKind):
     name = "fact"
+    tests = ("fact",)
+    reads = ("op", "value")
+    order = 20
+
+    def parse(self, node, taxonomy, report, line):
+        fields = {}
+        fact = str(node["fact"])
+        if fact not in taxonomy.facts or taxonomy.facts[fact].kind != "number":
+            numeric = ", ".join(f for f, s in taxonomy.facts.items() if s.kind == "number")
+            report(node, f"未知的数值事实“{fact}”（可用：{numeric}）")
+        op = str(node.get("op") or "")
+        if op not in OPS:
+            report(node, f"“op”应为 {' '.join(OPS)} 之一，不是“{op}”")
+        try:
+            fields["value"] = parse_number(node.get("value"))
+        except ValueError:
+            report(node, f"“value”不是数值：{node.get('value')!r}（可写 3%、2000万元、1亿元）")
+        fields.update(fact=fact, op=op)
+        return fields
 
     def status(self, leaf, profile, taxonomy) -> Status:
         value = profile.number(leaf.fact)

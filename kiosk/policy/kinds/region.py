@@ -5,12 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from kiosk.policy.kinds.base import ConditionKind
-from kiosk.policy.taxonomy import DISTRICT, place_chain
+from kiosk.policy.taxonomy import DISTRICT, is_place, place_chain
 from kiosk.policy.verdict import Question, Status
 
 
 class Region(ConditionKind):
     name = "region"
+    tests = ("region",)
+    order = 30
+
+    def parse(self, node, taxonomy, report, line):
+        values = node["region"] if isinstance(node["region"], list) else [node["region"]]
+        for v in values:
+            if not (is_place(str(v)) or (str(v) in taxonomy.tags and taxonomy.tags[str(v)].category == "street")):
+                report(node, f"未知地区“{v}”（写镇街 id 如 street_xixi，或 西湖区 / 杭州市 等地名）")
+        return {"regions": tuple(str(v) for v in values)}
 
     def status(self, leaf, profile, taxonomy) -> Status:
         places = profile.places()

@@ -10,6 +10,23 @@ from kiosk.policy.verdict import Question, Status, tri
 
 class Tags(ConditionKind):
     name = "tags"
+    tests = ("require", "require_any", "exclude")  # any mix of the three is one condition
+    order = 10
+
+    def parse(self, node, taxonomy, report, line):
+        fields = {}
+        for key in (k for k in self.tests if k in node):
+            values = node[key] if isinstance(node[key], list) else [node[key]]
+            ids = []
+            for v in values:
+                tag_id = taxonomy.resolve_tag(str(v))
+                if tag_id is None:
+                    report(node, f"“{key}”中的未知标签“{v}”（见 kiosk/policy/taxonomy.yaml）")
+                ids.append(tag_id or "")
+            if not ids:
+                report(node, f"“{key}”不能为空")
+            fields[key] = tuple(ids)
+        return fields
 
     def status(self, leaf, profile, taxonomy) -> Status:
         unknown = False

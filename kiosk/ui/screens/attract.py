@@ -77,7 +77,7 @@ class AttractScreen(Screen):
 
     def engines_changed(self) -> None:
         """Without a voice, typing is the way in: 按住说话 goes, 点我提问 becomes the big button."""
-        no_voice = self.ctx.services.unavailable("voice")
+        no_voice = self.ctx.bridge.unavailable("voice")
         self.talk.setVisible(not no_voice)
         self.type_q.setProperty("role", "tile-primary" if no_voice else "tile")
         self.type_q.style().polish(self.type_q)

@@ -9,15 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.config import Settings
+from kiosk.ui.bridge import ServiceBridge
 from kiosk.ui.helpdesk import HelpDesk
-from kiosk.ui.services import Services
 from kiosk.ui.session import Session
 from kiosk.ui.theme import Theme
 
 
 @dataclass
 class Context:
-    services: Services
+    bridge: ServiceBridge
     session: Session
     settings: Settings
     navigate: Callable[..., None]  # navigate(name, **kwargs)
@@ -64,4 +64,4 @@ class Screen(QWidget):
         """Forget everything about the visitor (idle reset or 结束服务)."""
 
     def engines_changed(self) -> None:
-        """An engine finished loading or turned out missing; `ctx.services` knows which."""
+        """An engine finished loading or turned out missing; `ctx.bridge` knows which."""

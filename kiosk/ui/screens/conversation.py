@@ -80,7 +80,7 @@ class ConversationScreen(Screen):
         bar.addWidget(self.kb_button)
         bar.addWidget(self.send_button)
         main.addLayout(bar)
-        self.keyboard = Keyboard(ctx.services.pinyin)
+        self.keyboard = Keyboard(ctx.bridge.pinyin)
         self.keyboard.attach(self.input)
         self.keyboard.submit.connect(self.send_typed)
         self.keyboard.hide()
@@ -94,11 +94,11 @@ class ConversationScreen(Screen):
         self._in_view: QWidget | None = None  # a code the visitor just opened, kept in view instead
         self._voice_timeline: MouthTimeline | None = None
         self._level_timer = QTimer(self, interval=50, timeout=lambda: self.avatar.set_mic_level(
-            self.ctx.services.mic_level()))
+            self.ctx.bridge.mic_level()))
         self._scroll_timer = QTimer(self, singleShot=True, interval=30, timeout=self._scroll_to_latest)
         # the conversation's height is known only once Qt has laid out the new text: place it again then
         self.area.verticalScrollBar().rangeChanged.connect(lambda *_: self._scroll_timer.start())
-        ctx.services.answer_event.connect(self.on_event)
+        ctx.bridge.answer_event.connect(self.on_event)
         self.reset()
         self._warm_up()
 
@@ -139,7 +139,7 @@ class ConversationScreen(Screen):
         self._add(KioskBubble(self.open_source, self.ctx.theme().palette.brand)).append(GREETING)
 
     def engines_changed(self) -> None:
-        self.mic.setVisible(not self.ctx.services.unavailable("voice"))  # no dead button without a voice
+        self.mic.setVisible(not self.ctx.bridge.unavailable("voice"))  # no dead button without a voice
 
     # -- visitor input -------------------------------------------------------------------------------------
     def toggle_keyboard(self) -> None:
@@ -164,12 +164,12 @@ class ConversationScreen(Screen):
         self.ask(text)
 
     def start_listening(self) -> None:
-        if not self.ctx.services.ready("voice"):
+        if not self.ctx.bridge.ready("voice"):
             self.ctx.toast("语音功能暂不可用，请用键盘输入您的问题")
             self.show_keyboard(True)
             return
-        self.ctx.services.listen()
-        self._turn = self.ctx.services.voice_turn
+        self.ctx.bridge.listen()
+        self._turn = self.ctx.bridge.voice_turn
         self._bubble = None
         self._set_state("listening")
         self._level_timer.start()
@@ -177,13 +177,13 @@ class ConversationScreen(Screen):
     def stop_listening(self) -> None:
         self._level_timer.stop()
         if self.avatar.state == "listening":
-            self.ctx.services.end_listening()
+            self.ctx.bridge.end_listening()
             self._set_state("thinking")
 
     def ask(self, text: str) -> None:
-        self.ctx.services.interrupt("new-question")  # the answer still streaming stops before the new one shows
+        self.ctx.bridge.interrupt("new-question")  # the answer still streaming stops before the new one shows
         self._visitor_said(text)
-        self._turn = self.ctx.services.ask(text.strip()[:500])
+        self._turn = self.ctx.bridge.ask(text.strip()[:500])
 
     def _visitor_said(self, text: str) -> None:
         text = text.strip()[:500]
@@ -243,13 +243,13 @@ class ConversationScreen(Screen):
             self._set_state("idle")
 
     def _feedback(self, turn: str, helpful: bool, reason: str) -> None:
-        backends = self.ctx.services.backends
-        self.ctx.services.run(lambda: backends.feedback(turn, helpful, reason))
+        adapter = self.ctx.bridge.adapter
+        self.ctx.bridge.run(lambda: adapter.feedback(turn, helpful, reason))
 
     def _follow_voice(self, event: MouthFrame | SpokenText) -> None:
         """Synthesised speech drives the mouth and the subtitle: its frames and sentences go on the voice
         timeline, read against the speaker."""
-        clock = self.ctx.services.playback_clock()
+        clock = self.ctx.bridge.playback_clock()
         if clock is None:
             return
         start = event.t_ms if isinstance(event, MouthFrame) else event.start_ms

@@ -33,7 +33,7 @@ class GuideScreen(Screen):
 
     def entered(self, **_) -> None:
         if not self.guides:
-            self.ctx.services.run(self.ctx.services.backends.guides, self.show_menu, self._unavailable)
+            self.ctx.bridge.run(self.ctx.bridge.adapter.guides, self.show_menu, self._unavailable)
 
     def reset(self) -> None:
         self.answers.clear()
@@ -79,7 +79,7 @@ class GuideScreen(Screen):
 
     def _tailor(self, guide_id: str) -> None:
         answers = dict(self.answers)
-        self.ctx.services.run(lambda: self.ctx.services.backends.tailor(guide_id, answers),
+        self.ctx.bridge.run(lambda: self.ctx.bridge.adapter.tailor(guide_id, answers),
                               self.for_this_visitor(self.show_guide),
                               self._unavailable)
 
@@ -161,7 +161,7 @@ class GuideScreen(Screen):
             self.ctx.toast("办事清单已送到打印机，请在打印机出口取件" if out.printed else
                            "本机暂时不能打印。请用手机拍下这份清单，或到 1 号综合窗口请工作人员打印。")
 
-        self.ctx.services.run(lambda: self.ctx.services.backends.print_guide(guide_id, answers),
+        self.ctx.bridge.run(lambda: self.ctx.bridge.adapter.print_guide(guide_id, answers),
                               self.for_this_visitor(done), self.ctx.toast)
 
     def stage_demo(self, records: dict) -> None:

@@ -75,7 +75,7 @@ class PoliciesScreen(Screen):
         self.helper.avatar.set_state("thinking")
         self.summary.setText("正在逐条核对政策条件…")
         fields, answers = dict(self.fields), dict(self.ctx.session.answers)
-        self.ctx.services.run(lambda: self.ctx.services.backends.match(fields, answers),
+        self.ctx.bridge.run(lambda: self.ctx.bridge.adapter.match(fields, answers),
                               self.for_this_visitor(self.show_results),
                               lambda msg: self._message("暂时无法匹配政策", msg, "conversation", "改为直接提问"))
 

@@ -45,7 +45,7 @@ class RequestScreen(Screen):
         body = QHBoxLayout()
         body.setSpacing(36)
         body.addWidget(self.pages, 3)
-        self.keyboard = Keyboard(ctx.services.pinyin)
+        self.keyboard = Keyboard(ctx.bridge.pinyin)
         self.keyboard.submit.connect(lambda: self.show_keyboard(False))
         body.addWidget(self.keyboard, 2)
         self.column.addLayout(body, 1)
@@ -239,7 +239,7 @@ class RequestScreen(Screen):
             self._submitting(False)
             self.show_ticket(view, phone)
 
-        self.ctx.services.run(lambda: self.ctx.services.backends.submit(text, company, phone, address),
+        self.ctx.bridge.run(lambda: self.ctx.bridge.adapter.submit(text, company, phone, address),
                               self.for_this_visitor(done), self.for_this_visitor(failed))
 
     def _submitting(self, busy: bool) -> None:
@@ -252,12 +252,12 @@ class RequestScreen(Screen):
         if not ticket or len(last4) != 4 or not last4.isdigit():
             self.ctx.toast("请填写受理号和手机号后 4 位数字")
             return
-        self.ctx.services.run(lambda: self.ctx.services.backends.track(ticket, last4),
+        self.ctx.bridge.run(lambda: self.ctx.bridge.adapter.track(ticket, last4),
                               self.for_this_visitor(lambda view: self.show_ticket(view, "")), self.ctx.toast)
 
     def rate(self, stars: int) -> None:
         ticket, last4 = self.ticket_label.text(), self.last4.text().strip() or self.phone.text().strip()[-4:]
-        self.ctx.services.run(lambda: self.ctx.services.backends.rate(ticket, last4, stars),
+        self.ctx.bridge.run(lambda: self.ctx.bridge.adapter.rate(ticket, last4, stars),
                               lambda _=None: self.ctx.toast(f"谢谢您的评价：{stars} 星"), self.ctx.toast)
 
     def show_ticket(self, view: TicketView, phone: str) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import data_dir
-from kiosk.ui.backends import Unavailable
+from kiosk.ui.adapter import Unavailable
 from kiosk.ui.screens.base import Context, Screen
 from kiosk.ui.session import mask_id
 from kiosk.ui.viewmodels import SCAN_FIELDS, ScanView
@@ -133,7 +133,7 @@ class ScanScreen(Screen):
         self.reset()
 
     def entered(self, **_) -> None:
-        if not self.ctx.services.ready("ocr"):
+        if not self.ctx.bridge.ready("ocr"):
             self.status.setText("证照识别正在准备；您也可以直接在右边填写企业信息。")
 
     def reset(self) -> None:
@@ -155,7 +155,7 @@ class ScanScreen(Screen):
     # -- getting an image ----------------------------------------------------------------------------------
     def capture(self) -> None:
         self.status.setText("正在拍照…")
-        self.ctx.services.run(self._grab_camera, self.for_this_visitor(self._have_image), self._failed)
+        self.ctx.bridge.run(self._grab_camera, self.for_this_visitor(self._have_image), self._failed)
 
     def _grab_camera(self) -> Path:
         try:
@@ -222,7 +222,7 @@ class ScanScreen(Screen):
         self.preview.show()
         self.status.setText("正在识别，请稍候…")
         started = time.monotonic()
-        self.ctx.services.run(lambda: self.ctx.services.backends.scan(path),
+        self.ctx.bridge.run(lambda: self.ctx.bridge.adapter.scan(path),
                               self.for_this_visitor(lambda view: self.show_result(view, time.monotonic() - started)),
                               self.for_this_visitor(self._failed))
 
@@ -266,7 +266,7 @@ class ScanScreen(Screen):
         self.ctx.navigate("policies", fields=fields)
 
     def stage_demo(self, records: dict) -> None:
-        from kiosk.ui.demo import licence_image
+        from kiosk.ui.screenshot_stage import licence_image
 
         image = licence_image(records["scan"])
         self._show_hint(False)

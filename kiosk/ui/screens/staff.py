@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 from kiosk.config import data_dir
 from kiosk.events import EngineStatus
 from kiosk.ui import analytics
+from kiosk.ui.bridge import ENGINE_NAMES
 from kiosk.ui.charts import BarChart, LineChart, RatingChart, RingChart
 from kiosk.ui.doctor_panel import DoctorPanel
 from kiosk.ui.kiosk_lock import shut_down
 from kiosk.ui.screens.base import Context, Screen
-from kiosk.ui.services import ENGINE_NAMES
 from kiosk.ui.session import mask_text
 from kiosk.ui.staff_auth import DEFAULT_REFUSED, PinLock
 from kiosk.ui.viewmodels import Analytics, QueueRow
@@ -237,7 +237,7 @@ class StaffScreen(Screen):
     # -- data ----------------------------------------------------------------------------------------------
     def load_queue(self) -> None:
         overdue = self.overdue_only.isChecked()
-        self.ctx.services.run(lambda: self.ctx.services.backends.queue(overdue), self.show_queue, self._note)
+        self.ctx.bridge.run(lambda: self.ctx.bridge.adapter.queue(overdue), self.show_queue, self._note)
 
     def show_queue(self, rows: list[QueueRow]) -> None:
         self.table.setRowCount(len(rows))
@@ -282,7 +282,7 @@ class StaffScreen(Screen):
         return cell
 
     def act(self, ref: str, action: str) -> None:
-        self.ctx.services.run(lambda: self.ctx.services.backends.act(ref, action), lambda _=None: self.load_queue(),
+        self.ctx.bridge.run(lambda: self.ctx.bridge.adapter.act(ref, action), lambda _=None: self.load_queue(),
                               self._note)
 
     def load_handoff(self) -> None:
@@ -303,7 +303,7 @@ class StaffScreen(Screen):
         self.doctor.check()
         clear(self.engines.box)
         self.engines.box.addWidget(label("设备与模型", "h2"))
-        states = self.ctx.services.states
+        states = self.ctx.bridge.states
         for key, name in ENGINE_NAMES.items():
             st = states.get(key)
             icon_name, tone, word = STATE_WORDS.get(st.state if st else "missing", STATE_WORDS["missing"])
@@ -321,13 +321,13 @@ class StaffScreen(Screen):
 
         def done(message: str) -> None:
             self.reload_status.setText(f"已更新：{message}")
-            self.ctx.services.status.emit(EngineStatus("knowledge", "ready", message))
+            self.ctx.bridge.status.emit(EngineStatus("knowledge", "ready", message))
             self.load_status()
 
-        self.ctx.services.run(self.ctx.services.backends.reload, done, self.reload_status.setText)
+        self.ctx.bridge.run(self.ctx.bridge.adapter.reload, done, self.reload_status.setText)
 
     def load_analytics(self) -> None:
-        self.ctx.services.run(self.ctx.services.backends.analytics, self.show_analytics, self._note)
+        self.ctx.bridge.run(self.ctx.bridge.adapter.analytics, self.show_analytics, self._note)
 
     def show_analytics(self, a: Analytics) -> None:
         clear(self.analytics_grid)

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from kiosk.requests.desk import ASK_COMPANY, ASK_CONSENT, ASK_PHONE, ASK_STATUS, RequestDesk
+from kiosk.requests.conversation import ASK_COMPANY, ASK_CONSENT, ASK_PHONE, ASK_STATUS, RequestDesk
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Domain records → the UI's view records. Pure functions, no Qt, no I/O."""
+"""Domain records → the view records the screens show (and the licence form back to profile fields).
+Pure functions, no Qt, no I/O."""
 
 from __future__ import annotations
 

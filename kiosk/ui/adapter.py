@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.errors import FriendlyError
-from kiosk.ui import convert
+from kiosk.ui import presenters
 from kiosk.ui.viewmodels import Analytics, GuideView, PolicyView, PrintOut, QueueRow, ScanView, TicketView
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class Unavailable(FriendlyError):
     """A service the screen asked for cannot be had now; ``friendly`` says so to the visitor."""
 
 
-class Backends:
+class KioskAdapter:
     """The services one kiosk window uses, loaded on worker threads; see `loaders()` for start-up order."""
 
     def __init__(self, kiosk: Kiosk | None = None) -> None:
@@ -179,7 +179,7 @@ class Backends:
             result = scan_image(path, self.kiosk.ocr)
         except (ScanError, OcrUnavailable) as exc:
             raise Unavailable(exc.friendly) from exc
-        return convert.scan_view(result, {t.id: t.name for t in self._taxonomy().tags.values()})
+        return presenters.scan_view(result, {t.id: t.name for t in self._taxonomy().tags.values()})
 
     def _taxonomy(self) -> Any:
         from kiosk.policy.taxonomy import load_taxonomy
@@ -191,7 +191,7 @@ class Backends:
         from kiosk.policy.profile import profile_from_fields
 
         try:
-            enterprise = profile_from_fields(convert.profile_fields(fields, self._taxonomy().resolve_tag))
+            enterprise = profile_from_fields(presenters.profile_fields(fields, self._taxonomy().resolve_tag))
         except ValueError as exc:
             raise Unavailable(f"企业信息有误：{exc}，请返回修改。") from exc
         for key, value in answers.items():
@@ -200,7 +200,7 @@ class Backends:
             except ValueError:
                 log.info("answer %s not applied", key)
         # the store's rules and documents, so that expired policies and closed windows are shown so
-        return [convert.policy_view(m) for m in self.kiosk.matcher.match(enterprise)]
+        return [presenters.policy_view(m) for m in self.kiosk.matcher.match(enterprise)]
 
     # -- requests ------------------------------------------------------------------------------------------
     def requests(self) -> Any:
@@ -228,12 +228,12 @@ class Backends:
         receipt = self._request_call(lambda: svc.submit(SubmitForm(text, company, phone, address,
                                                                    channel="kiosk-text")))
         status = self._request_call(lambda: svc.status(receipt.ticket, phone[-4:]))
-        return convert.ticket_view(receipt.ticket, status.items, status.events, svc.department_name, receipt.qr_text)
+        return presenters.ticket_view(receipt.ticket, status.items, status.events, svc.department_name, receipt.qr_text)
 
     def track(self, ticket: str, last4: str) -> TicketView:
         svc = self.requests()
         status = self._request_call(lambda: svc.status(ticket, last4))
-        return convert.ticket_view(status.ticket, status.items, status.events, svc.department_name)
+        return presenters.ticket_view(status.ticket, status.items, status.events, svc.department_name)
 
     def rate(self, ticket: str, last4: str, stars: int) -> None:
         svc = self.requests()
@@ -242,7 +242,7 @@ class Backends:
     def queue(self, overdue_only: bool = False) -> list[QueueRow]:
         svc = self.requests()
         items = self._request_call(lambda: svc.list_items(overdue=overdue_only))
-        return convert.queue_rows(items, svc.department_name, svc.clock())
+        return presenters.queue_rows(items, svc.department_name, svc.clock())
 
     def act(self, ref: str, action: str) -> None:
         """Staff accept or resolve a queue item at the kiosk."""
@@ -252,7 +252,7 @@ class Backends:
     def analytics(self) -> Analytics:
         from kiosk.ui import analytics
 
-        return analytics.collect(self.requests())
+        return analytics.collect(self.requests(), self.kiosk.settings.question_log_days)
 
     # -- guides --------------------------------------------------------------------------------------------
     def guides(self) -> list[GuideView]:
@@ -275,7 +275,7 @@ class Backends:
 
     def tailor(self, guide_id: str, answers: dict[str, bool]) -> GuideView:
         names = {k: d.name for k, d in self.kiosk.departments_by_id().items()}
-        return convert.guide_view(self._checklist(guide_id, answers), names)
+        return presenters.guide_view(self._checklist(guide_id, answers), names)
 
     def print_guide(self, guide_id: str, answers: dict[str, bool]) -> PrintOut:
         from kiosk.config import data_dir

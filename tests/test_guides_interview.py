@@ -6,7 +6,7 @@ import pytest
 from support_requests import REPO, departments
 
 from kiosk.guides import Catalog
-from kiosk.guides.desk import GuideDesk
+from kiosk.guides.interview import GuideDesk
 from kiosk.guides.tailor import _chinese_number
 
 

@@ -96,34 +96,34 @@ def _samples() -> Path:
 
 
 def _guide(kiosk: Kiosk) -> dict[str, Any]:
-    from kiosk.ui.backends import Backends
+    from kiosk.ui.adapter import KioskAdapter
 
-    backends = Backends(kiosk)
-    guides = backends.guides()
-    first = backends.tailor(guides[0].id, {})
+    adapter = KioskAdapter(kiosk)
+    guides = adapter.guides()
+    first = adapter.tailor(guides[0].id, {})
     answers = {key: True for key, _ in first.questions[:GUIDE_ANSWERS]}
-    return {"guides": guides, "guide": backends.tailor(first.id, answers), "answers": answers}
+    return {"guides": guides, "guide": adapter.tailor(first.id, answers), "answers": answers}
 
 
 def _requests(kiosk: Kiosk, screen: str) -> dict[str, Any]:
     """The kiosk's own queue for staff when it has one; otherwise, and for a visitor's ticket, the sample
     request as the real intake routes it. The sample lives in a request file of its own in the data folder,
     submitted once (and again after the store changes), so the kiosk's own records are never touched."""
-    from kiosk.ui import convert
+    from kiosk.ui import presenters
 
     if screen == "staff":
         own = kiosk.request_service()
         if items := own.list_items():
-            return {"queue": convert.queue_rows(items, own.department_name, own.clock())}
+            return {"queue": presenters.queue_rows(items, own.department_name, own.clock())}
     svc, ticket = _sample_requests(kiosk)
     try:
         if screen == "staff":
-            rows = convert.queue_rows(svc.list_items(), svc.department_name, svc.clock())
+            rows = presenters.queue_rows(svc.list_items(), svc.department_name, svc.clock())
             for row in rows:
                 row.text = f"{SAMPLE_MARK}：{row.text}"
             return {"queue": rows}
         status = svc.status(ticket, SAMPLE_PHONE[-4:], source="screenshot")
-        view = convert.ticket_view(ticket, status.items, status.events, svc.department_name)
+        view = presenters.ticket_view(ticket, status.items, status.events, svc.department_name)
         for item in view.items:
             item.text = f"{SAMPLE_MARK}：{item.text}"
         return {"ticket": view, "phone": SAMPLE_PHONE}

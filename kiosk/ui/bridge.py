@@ -1,6 +1,6 @@
 """The one bridge between the screens and the kiosk's services: every call runs on a worker thread.
 
-Screens call `Services.run(fn, on_done, on_fail)` or `ask(text)`; the work happens in a QThreadPool and the
+Screens call `ServiceBridge.run(fn, on_done, on_fail)` or `ask(text)`; the work happens in a QThreadPool and the
 result comes back as a queued Qt signal on the UI thread, so the window never waits on a model, the store or
 a disk. Engines load in the background at start-up and report `EngineStatus` as they go; a missing or broken
 engine is a friendly status line, and the screens that need it say so instead of failing.
@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from kiosk.events import AnswerDone, EngineStatus, Interrupted, Notice
-from kiosk.ui.backends import Backends, Unavailable
+from kiosk.ui.adapter import KioskAdapter, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +47,13 @@ class _Runnable(QRunnable):
             self.job.done.emit(result)
 
 
-class Services(QObject):
+class ServiceBridge(QObject):
     status = Signal(object)  # EngineStatus
     answer_event = Signal(int, object)  # (turn, event)
 
-    def __init__(self, backends: Backends | None = None, parent: QObject | None = None):
+    def __init__(self, adapter: KioskAdapter | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self.backends = backends or Backends()
+        self.adapter = adapter or KioskAdapter()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(3)
         self.states: dict[str, EngineStatus] = {}
@@ -87,14 +87,14 @@ class Services(QObject):
     def close(self) -> None:
         """Stop the voice and the service process (if the services run in one)."""
         self.interrupt("closing")
-        close = getattr(self.backends, "close", None)
+        close = getattr(self.adapter, "close", None)
         if close is not None:
             close()
 
     # -- start-up ------------------------------------------------------------------------------------------
     def start(self, voice: bool = True) -> None:
         """Load every engine in the background, knowledge first since most visitors start by asking."""
-        loaders = self.backends.loaders() + ([("voice", self._load_voice)] if voice else [])
+        loaders = self.adapter.loaders() + ([("voice", self._load_voice)] if voice else [])
         for key, loader in loaders:
             self._emit(key, "loading", "正在加载…")
             self.run(loader, lambda msg, k=key: self._emit(k, "ready", msg or "就绪"),
@@ -117,7 +117,7 @@ class Services(QObject):
 
     # -- voice ---------------------------------------------------------------------------------------------
     def _load_voice(self) -> str:
-        return self.backends.start_voice(self._voice_event)
+        return self.adapter.start_voice(self._voice_event)
 
     def _voice_event(self, event: object) -> None:
         self.answer_event.emit(self.voice_turn, event)
@@ -127,22 +127,22 @@ class Services(QObject):
         self.interrupt("barge-in")
         self._turn += 1
         self.voice_turn = self._turn
-        self.backends.voice.press()
+        self.adapter.voice.press()
 
     def end_listening(self) -> None:
-        if self.backends.voice is not None:
-            self.backends.voice.release()
+        if self.adapter.voice is not None:
+            self.adapter.voice.release()
 
     def mic_level(self) -> float:
-        return self.backends.voice.level() if self.backends.voice is not None else 0.0
+        return self.adapter.voice.level() if self.adapter.voice is not None else 0.0
 
     def playback_clock(self):
         """The clock the avatar's mouth follows while the voice speaks (None without a voice)."""
-        return self.backends.voice.clock if self.backends.voice is not None else None
+        return self.adapter.voice.clock if self.adapter.voice is not None else None
 
     def pinyin(self, letters: str, deliver: Callable[[list], None]) -> None:
         """Keyboard candidates for `letters`, delivered on the UI thread."""
-        self.run(lambda: self.backends.pinyin_lookup(letters), deliver)
+        self.run(lambda: self.adapter.pinyin_lookup(letters), deliver)
 
     # -- conversation --------------------------------------------------------------------------------------
     def ask(self, text: str) -> int:
@@ -154,7 +154,7 @@ class Services(QObject):
 
         def work() -> None:
             try:
-                for event in self.backends.answer(text, cancelled):
+                for event in self.adapter.answer(text, cancelled):
                     if cancelled.is_set():
                         return
                     self.answer_event.emit(turn, event)
@@ -173,7 +173,7 @@ class Services(QObject):
             event.set()
         if self._cancel:
             self.answer_event.emit(self._turn, Interrupted(reason))
-        self.backends.stop_speaking()
+        self.adapter.stop_speaking()
 
     @property
     def turn(self) -> int:

@@ -1,4 +1,5 @@
-"""Helpers every command shares: JSON output and friendly failure."""
+"""What a command reads from and writes to the terminal: JSON on stdout, a friendly message in place of a
+traceback, and input that is too large or not text refused in plain words."""
 
 from __future__ import annotations
 
