@@ -92,7 +92,8 @@ DATA="${KIOSK_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/xixiaofu-kiosk}"
 if [ -z "${KIOSK_DB:-}" ] && [ ! -f "$DATA/kiosk.db" ] && [ -f "$P/share/kiosk.db" ]; then
   mkdir -p "$DATA" 2>/dev/null && cp "$P/share/kiosk.db" "$DATA/kiosk.db" 2>/dev/null || true
 fi
-PYTHONPATH="$P/app${PYTHONPATH:+:$PYTHONPATH}" exec "$P/venv/bin/python" -m kiosk "$@"
+# -P: the installed kiosk, never a kiosk/ folder that happens to be in the directory it is started from
+PYTHONPATH="$P/app${PYTHONPATH:+:$PYTHONPATH}" exec "$P/venv/bin/python" -P -m kiosk "$@"
 LAUNCHER
 chmod +x "$PREFIX/bin/kiosk"
 

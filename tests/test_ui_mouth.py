@@ -82,3 +82,23 @@ def test_avatar_mouth_stays_within_80_ms_of_the_audio(qtbot):
     drift = [abs(s - o) for s, o in zip(seen, onsets, strict=True)]
     print(f"mouth onset drift against the audio clock: {[round(d) for d in drift]} ms")
     assert max(drift) < 80, drift
+
+
+def test_a_hidden_avatar_rests_without_a_timer_yet_finishes_what_it_was_saying(qtbot):
+    """Screens the visitor is not on cost no frames; a sentence under way still plays out and says so."""
+    make_window(qtbot)
+    avatar = Avatar()
+    qtbot.addWidget(avatar)
+    avatar.show()
+    qtbot.waitUntil(avatar._timer.isActive, timeout=1000)
+    avatar.hide()
+    qtbot.waitUntil(lambda: not avatar._timer.isActive(), timeout=1000)
+    timeline = MouthTimeline([MouthFrame(t, 0.9) for t in range(0, 300, FRAME_MS)])
+    timeline.closed = True
+    t0 = time.monotonic()
+    with qtbot.waitSignal(avatar.speech_finished, timeout=3000):
+        avatar.speak(timeline, lambda: (time.monotonic() - t0) * 1000.0)
+    assert avatar.state == "idle"
+    qtbot.waitUntil(lambda: not avatar._timer.isActive(), timeout=1000)
+    avatar.show()
+    assert avatar._timer.isActive()

@@ -52,8 +52,13 @@ class StoreWatcher:
             self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, wait_s: float = 60.0) -> None:
+        """No further checks; returns once a reload already under way has finished, so nothing of the old
+        watcher (a model loading for the re-opened store) outlives it."""
         self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(wait_s)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval_s):

@@ -49,6 +49,10 @@ class Avatar(QWidget):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._timer.start()
+        super().showEvent(event)
+
     # -- state ---------------------------------------------------------------------------------------------
     def set_state(self, state: str) -> None:
         if state not in STATES:
@@ -66,6 +70,7 @@ class Avatar(QWidget):
         """Follow `timeline` against `clock` until the timeline is closed and played out."""
         self._timeline, self._clock = timeline, clock
         self.state = "speaking"
+        self._timer.start()  # followed to the end even on a screen the visitor has left
 
     def _hear(self, sentence: str) -> None:
         if sentence != self.sentence:
@@ -84,8 +89,11 @@ class Avatar(QWidget):
             if self._timeline.finished(t):
                 self.set_state("idle")
                 self.speech_finished.emit()
-        if self.isVisible():
-            self.update()
+        if not self.isVisible():
+            if self.state != "speaking":
+                self._timer.stop()  # a hidden avatar at rest costs the two cores nothing; showing it restarts it
+            return
+        self.update()
         # a resting avatar breathes smoothly at 15 frames a second; talking and listening need 30
         self._timer.setInterval(33 if self.state in ("speaking", "listening", "waving") else 66)
 
