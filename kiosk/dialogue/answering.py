@@ -8,8 +8,9 @@ Order of what a visitor gets:
    against the cited passages and dropped when it states a number, date or organisation they do not;
 4. ``AnswerDone`` with the whole text, which path answered and the timings.
 
-If the model is missing, misses its first-token budget or fails, the answer simply ends after step 2, which is
-the extractive composer's answer: the facts never depend on the model.
+If the model is missing, misses its first-token budget, stalls for as long between two pieces or fails, the answer
+simply ends after step 2 (plus any model sentence already checked and said), which is the extractive composer's
+answer: the facts never depend on the model, and a model stuck for good never holds the turn.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ ENGINES = ("auto", "llm", "extractive")
 GENERIC_LEAD = "这个问题，我在政策库里查到了依据。"
 MAX_MODEL_SENTENCES = 2
 MIN_SUPPORT = 0.7
+POLL_S = 0.05  # how often a turn waiting on the model looks at its cancel event
 _DONE = object()
 
 
@@ -50,7 +52,15 @@ class Extracted:
     suggestions: list[str] = field(default_factory=list)
 
 
-class FirstTokenTimeout(Exception):
+class ModelTimeout(Exception):
+    """The model wrote nothing for the whole budget: before its first piece, or between two pieces."""
+
+
+class FirstTokenTimeout(ModelTimeout):
+    pass
+
+
+class ModelStalled(ModelTimeout):
     pass
 
 
@@ -127,7 +137,7 @@ class GroundedAnswerer:
                 if checked:
                     added.append(checked)
                     yield AnswerSentence(checked, _markers(checked), "llm")
-        except FirstTokenTimeout:
+        except ModelTimeout:
             yield Notice("语言模型响应较慢，这次先用政策原文回答。", "info")
         except Exception as exc:  # noqa: BLE001 - a failing model must never cost the visitor the answer
             log.warning("language model failed (%s); answering from passages only", exc)
@@ -165,7 +175,7 @@ class GroundedAnswerer:
         cutter = SentenceCutter()
         stop = threading.Event()  # ends the worker when this generator is closed, cancelled or times out
         try:
-            for piece in self._pieces(messages, stop):
+            for piece in self._pieces(messages, stop, cancel):
                 if cancel.is_set():
                     return
                 if "first_token" not in timings:
@@ -175,8 +185,9 @@ class GroundedAnswerer:
         finally:
             stop.set()
 
-    def _pieces(self, messages, stop: threading.Event) -> Iterator[str]:
-        """The model's text pieces from a worker thread, so the first-token budget can be enforced here."""
+    def _pieces(self, messages, stop: threading.Event, cancel: threading.Event) -> Iterator[str]:
+        """The model's text pieces from a worker thread, so the budget (for the first piece and again between
+        pieces) and ``cancel`` are enforced here even when the model's call never returns."""
         out: queue.Queue = queue.Queue()
         llm = self.llm
 
@@ -192,16 +203,24 @@ class GroundedAnswerer:
         deadline = time.perf_counter() + self.first_token_budget_s
         first = True
         while True:
-            try:
-                item = out.get(timeout=max(0.01, deadline - time.perf_counter()) if first else None)
-            except queue.Empty:
+            if cancel.is_set():
                 stop.set()
-                raise FirstTokenTimeout from None
+                return
+            try:
+                item = out.get(timeout=max(0.001, min(POLL_S, deadline - time.perf_counter())))
+            except queue.Empty:
+                if time.perf_counter() < deadline:
+                    continue
+                stop.set()
+                log.warning("language model wrote nothing for %.1f s; answering from passages only",
+                            self.first_token_budget_s)
+                raise (FirstTokenTimeout if first else ModelStalled) from None
             if item is _DONE:
                 return
             if isinstance(item, Exception):
                 raise item
             first = False
+            deadline = time.perf_counter() + self.first_token_budget_s
             yield item
 
 
