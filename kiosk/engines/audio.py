@@ -165,6 +165,14 @@ def _sounddevice():
     return sd
 
 
+def device_errors() -> tuple[type[Exception], ...]:
+    """What a failing audio device raises: AudioDeviceError, PortAudio's own error and the driver's OSError."""
+    try:
+        return (AudioDeviceError, OSError, _sounddevice().PortAudioError)
+    except AudioDeviceError:
+        return (AudioDeviceError, OSError)
+
+
 def list_devices() -> list[AudioDevice]:
     sd = _sounddevice()
     return [
@@ -215,17 +223,15 @@ class RingBuffer:
 class Microphone:
     """Capture at 16 kHz mono in blocks of 512 samples; ``blocks()`` yields them, ``on_level`` hears dBFS.
 
-    When the device vanishes (unplugged), the stream is reopened every ``retry_s`` seconds and ``on_error``
-    receives a message for the screen; iteration goes on once the device is back.
+    When the device vanishes (unplugged), ``read`` raises :class:`AudioDeviceError`; whoever listens closes it and
+    opens it again when it wants to retry (the voice loop does, with a growing pause).
     """
 
     def __init__(self, device: str | int | None = None, on_level: Callable[[float], None] | None = None,
-                 on_error: Callable[[str], None] | None = None, ring_seconds: float = 2.0, retry_s: float = 2.0):
+                 ring_seconds: float = 2.0):
         self.device = device
         self.on_level = on_level
-        self.on_error = on_error
         self.ring = RingBuffer(ring_seconds)
-        self.retry_s = retry_s
         self._queue: deque[np.ndarray] = deque(maxlen=2000)
         self._ready = threading.Event()
         self._stream = None
@@ -254,7 +260,7 @@ class Microphone:
             stream.start()
         except sd.PortAudioError as exc:
             raise AudioDeviceError("没有找到可用的麦克风，请检查麦克风是否连接好。", str(exc)) from exc
-        self._stream, self._broken = stream, False
+        self._stream, self._broken, self._closed = stream, False, False
         return self
 
     def close(self) -> None:
@@ -274,26 +280,17 @@ class Microphone:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _reopen(self) -> None:
-        if self.on_error:
-            self.on_error("麦克风断开了，正在重新连接…")
-        while not self._closed:
-            try:
-                self.open()
-                if self.on_error:
-                    self.on_error("麦克风已重新连接。")
-                return
-            except AudioDeviceError:
-                time.sleep(self.retry_s)
-
     def read(self, timeout: float = 0.5) -> np.ndarray | None:
-        """The next captured block, or None when nothing arrived within ``timeout``."""
+        """The next captured block, or None when nothing arrived within ``timeout``; AudioDeviceError once the
+        device has gone (its last blocks are still handed out first)."""
         if not self._queue:
             self._ready.clear()
             self._ready.wait(timeout)
+        if self._queue:
+            return self._queue.popleft()
         if self._broken and not self._closed:
-            self._reopen()
-        return self._queue.popleft() if self._queue else None
+            raise AudioDeviceError("麦克风断开了。", "input stream finished")
+        return None
 
     def blocks(self):
         while not self._closed:

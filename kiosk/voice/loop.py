@@ -24,6 +24,10 @@ Barge-in: a confirmed onset of speech during playback stops the speaker within o
 sentences not yet spoken and abandons the answer still being generated; the new utterance is then handled
 like any other. Without echo cancellation the microphone also hears the kiosk, so while it speaks a
 stricter onset (higher VAD threshold, longer minimum) is required before it yields the turn.
+
+A microphone that fails (unplugged, taken by another program) is said once in plain words, with typing on the
+screen as the way on; the loop keeps reopening it with a growing pause and says so when it is back. The answer
+being spoken goes on meanwhile: only the microphone is reopened.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from collections.abc import Callable
 import numpy as np
 
 from kiosk.engines.asr import AsrEngine
-from kiosk.engines.audio import BLOCK, SAMPLE_RATE, Microphone, Player, level_dbfs
+from kiosk.engines.audio import BLOCK, SAMPLE_RATE, Microphone, Player, device_errors, level_dbfs
 from kiosk.engines.tts import Speaker, SpeechPiece
 from kiosk.engines.tts.mouth import FRAME_MS
 from kiosk.engines.vad import EndpointConfig, Endpointer, SileroVad, Utterance
@@ -62,6 +66,10 @@ SPECULATE_AFTER_S = 0.25  # pause after which the final transcript is started ah
 BARGE_IN = EndpointConfig(threshold=0.8, min_speech_s=0.35)  # stricter while the kiosk itself is talking
 ECHO_MARGIN = 2.0  # the visitor must be 6 dB louder than the expected echo to count while the kiosk talks
 ECHO_WINDOW_S = 0.4  # output this recent may still be arriving at the microphone (device and room delay)
+MIC_LOST = "麦克风暂时用不了，您可以在屏幕上打字提问。麦克风恢复后我会自动继续听。"
+MIC_BACK = "麦克风已经恢复，您可以直接说话了。"
+MIC_RETRY_S = 0.5  # first pause before reopening a failed microphone; doubled each time, up to MIC_RETRY_MAX_S
+MIC_RETRY_MAX_S = 5.0
 
 
 class EchoGuard:
@@ -120,7 +128,7 @@ class VoiceLoop:
         self.vad = SileroVad()
         self.endpoint = endpoint or EndpointConfig()
         self.endpointer = Endpointer(self.vad, self.endpoint)
-        self.mic = microphone or Microphone(input_device, on_error=lambda m: emit(Notice(m, "warning")))
+        self.mic = microphone or Microphone(input_device)
         self.player = player or Player(speaker.sample_rate, output_device)
         self.speech = SpeechQueue(speaker, self._play)
         self._turn: Turn | None = None
@@ -298,13 +306,41 @@ class VoiceLoop:
     # --- running ---------------------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event | None = None) -> None:
+        """Listen until ``stop``; a microphone that fails mid-session is reopened with a growing pause (see the
+        module notes). One that cannot be opened at the start raises, so the command says what to connect."""
         stop = stop or self._stop
-        self.emit(EngineStatus("voice", "ready"))
-        with self.mic, self.player:
+        errors = device_errors()
+        lost = listened = False
+        pause = MIC_RETRY_S
+        with self.player:
             while not stop.is_set():
-                block = self.mic.read(timeout=0.2)
-                if block is not None and block.size == BLOCK:
-                    self.feed(block)
+                try:
+                    with self.mic:
+                        listened = True
+                        if lost:
+                            lost, pause = False, MIC_RETRY_S
+                            log.info("microphone back")
+                            self.emit(Notice(MIC_BACK))
+                        self.emit(EngineStatus("voice", "ready"))
+                        self._listen(stop)
+                except errors as exc:
+                    if not listened:
+                        raise
+                    log.warning("microphone unavailable (%s); reopening in %.1f s", exc, pause)
+                    if not lost:
+                        lost = True
+                        self.endpointer.reset()  # a cut-off utterance is not a turn
+                        self._ptt_blocks = None if self._ptt_blocks is None else []
+                        self.emit(EngineStatus("voice", "failed", MIC_LOST))
+                        self.emit(Notice(MIC_LOST, "warning"))
+                    stop.wait(pause)
+                    pause = min(pause * 2, MIC_RETRY_MAX_S)
+
+    def _listen(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            block = self.mic.read(timeout=0.2)
+            if block is not None and block.size == BLOCK:
+                self.feed(block)
 
     def stop(self) -> None:
         self._stop.set()
