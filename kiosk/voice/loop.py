@@ -72,6 +72,10 @@ MIC_RETRY_S = 0.5  # first pause before reopening a failed microphone; doubled e
 MIC_RETRY_MAX_S = 5.0
 
 
+class _MicrophoneLost(Exception):
+    """The microphone failed to open or to read (its device error is the cause)."""
+
+
 class EchoGuard:
     """Learns how loud the kiosk's own voice arrives at the microphone and flags blocks that are only that."""
 
@@ -315,18 +319,21 @@ class VoiceLoop:
         with self.player:
             while not stop.is_set():
                 try:
-                    with self.mic:
+                    self._open_microphone(errors)
+                    try:
                         listened = True
                         if lost:
                             lost, pause = False, MIC_RETRY_S
                             log.info("microphone back")
                             self.emit(Notice(MIC_BACK))
                         self.emit(EngineStatus("voice", "ready"))
-                        self._listen(stop)
-                except errors as exc:
+                        self._listen(stop, errors)
+                    finally:
+                        self.mic.close()
+                except _MicrophoneLost as failure:
                     if not listened:
-                        raise
-                    log.warning("microphone unavailable (%s); reopening in %.1f s", exc, pause)
+                        raise failure.__cause__ from None
+                    log.warning("microphone unavailable (%s); reopening in %.1f s", failure.__cause__, pause)
                     if not lost:
                         lost = True
                         self.endpointer.reset()  # a cut-off utterance is not a turn
@@ -336,9 +343,18 @@ class VoiceLoop:
                     stop.wait(pause)
                     pause = min(pause * 2, MIC_RETRY_MAX_S)
 
-    def _listen(self, stop: threading.Event) -> None:
+    def _open_microphone(self, errors: tuple[type[Exception], ...]) -> None:
+        try:
+            self.mic.open()
+        except errors as exc:
+            raise _MicrophoneLost from exc
+
+    def _listen(self, stop: threading.Event, errors: tuple[type[Exception], ...]) -> None:
         while not stop.is_set():
-            block = self.mic.read(timeout=0.2)
+            try:  # only the microphone's own failures: a speaker or answer error is not a lost microphone
+                block = self.mic.read(timeout=0.2)
+            except errors as exc:
+                raise _MicrophoneLost from exc
             if block is not None and block.size == BLOCK:
                 self.feed(block)
 
