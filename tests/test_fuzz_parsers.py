@@ -125,7 +125,8 @@ def test_any_platform_update_file_applies_or_reports_each_line(requests_service,
 
 CONFIG_LINES = st.lists(st.one_of(
     st.tuples(st.sampled_from(["idle_reset_seconds", "refusal_threshold", "staff_pin", "tts_speed", "demo_content",
-                               "push_endpoint", "tts_voice", "dense_rerank", "unknown_key"]),
+                               "push_endpoint", "office_url", "office_token", "tts_voice", "dense_rerank",
+                               "unknown_key"]),
               st.one_of(st.integers(-10 ** 6, 10 ** 6).map(str), st.floats(allow_nan=False).map(repr),
                         MIXED.map(json.dumps), st.sampled_from(["true", "false", "[1, 2]", "{a = 1}", '"135790"'])))
     .map(lambda kv: f"{kv[0]} = {kv[1]}"), MIXED), max_size=8)

@@ -30,6 +30,18 @@ def register(sub) -> None:
     a.add_argument("--password-stdin", action="store_true", required=True, help="从标准输入读取密码")
     a.set_defaults(func=_user_add)
 
+    s = os_.add_parser("kiosk", help="各大厅一体机的接入凭证：添加、列出、停用")
+    ks = s.add_subparsers(dest="kiosk_command", metavar="ACTION")
+    s.set_defaults(func=lambda args: s.print_help() or 2)
+    k = ks.add_parser("add", help="接入一台一体机：凭证只显示这一次")
+    k.add_argument("name", help="大厅或一体机名称，例如 hall_xixi")
+    k.set_defaults(func=_kiosk_add)
+    k = ks.add_parser("list", help="列出已接入的一体机")
+    k.set_defaults(func=_kiosk_list)
+    k = ks.add_parser("revoke", help="停用一台一体机的凭证")
+    k.add_argument("name")
+    k.set_defaults(func=_kiosk_revoke)
+
     s = os_.add_parser("digest", help="把各单位今日待办摘要放入发件箱（每天运行一次，重复运行不重复发送）")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=_digest)
@@ -76,6 +88,44 @@ def _user_add(args: argparse.Namespace) -> int:
             raise KioskError(f"{args.unit} 不是{'镇街' if args.role == 'street' else '部门或专区'}，与角色 {args.role} 不符。")
     accounts.add_user(args.name, _password(), args.role, args.unit, by="kiosk office user add")
     print(f"已添加账号 {args.name}（{args.role}{' ' + args.unit if args.unit else ''}）。")
+    return 0
+
+
+def _registry():
+    """The office's accounts (for the audit log) and its kiosk tokens, once the administrator exists."""
+    from kiosk.office.accounts import Accounts
+    from kiosk.office.kiosk_tokens import KioskTokens
+
+    accounts = Accounts()
+    if not accounts.has_users():
+        raise KioskError("请先用 kiosk office init --admin 名字 --password-stdin 创建管理员。")
+    return accounts, KioskTokens(accounts.path)
+
+
+def _kiosk_add(args: argparse.Namespace) -> int:
+    accounts, kiosks = _registry()
+    token = kiosks.add(args.name)
+    accounts.audit("kiosk office kiosk add", "", "kiosk.add", args.name)
+    print(f"已接入一体机 {args.name}。凭证只显示这一次，请写入该一体机数据目录的 config.toml：")
+    print(f'office_token = "{token}"')
+    return 0
+
+
+def _kiosk_list(args: argparse.Namespace) -> int:
+    records = _registry()[1].records()
+    if not records:
+        print("还没有接入一体机。用 kiosk office kiosk add 名称 接入。")
+    for r in records:
+        state = "有效" if r.active else f"已停用（{r.revoked_at[:16].replace('T', ' ')}）"
+        print(f"{r.name}  {state}  凭证签发于 {r.created_at[:16].replace('T', ' ')}")
+    return 0
+
+
+def _kiosk_revoke(args: argparse.Namespace) -> int:
+    accounts, kiosks = _registry()
+    kiosks.revoke(args.name)
+    accounts.audit("kiosk office kiosk revoke", "", "kiosk.revoke", args.name)
+    print(f"已停用一体机 {args.name} 的凭证；它已推送的事项仍在办公台。")
     return 0
 
 

@@ -83,6 +83,10 @@ def register(sub) -> None:
     s.add_argument("--endpoint", help="默认取 config.toml 的 push_endpoint")
     s.set_defaults(func=_push)
 
+    s = rs.add_parser("sync", help="与区办公台同步：推送本厅的诉求记录，取回办理进度和答复")
+    s.add_argument("--office", help="区办公台地址，默认取 config.toml 的 office_url（凭证只从 office_token 读取）")
+    s.set_defaults(func=_sync)
+
     s = rs.add_parser("import", help="导入区平台的状态更新（JSON lines）")
     s.add_argument("file", type=Path)
     s.set_defaults(func=_import)
@@ -284,6 +288,18 @@ def _push(args: argparse.Namespace) -> int:
     for e in report.errors[:10]:
         print(f"  {e}")
     return 0 if not report.failed else 1
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from kiosk.requests.office_sync import sync
+
+    settings = args.kiosk.settings
+    report = sync(_service(args), args.office or settings.office_url, settings.office_token)
+    print(f"已推送 {report.sent} 条（办公台已有 {report.duplicates} 条），被拒收 {report.refused} 条；"
+          f"取回办理进度 {report.applied} 条。")
+    for e in report.errors[:10]:
+        print(f"  {e}")
+    return 0 if not report.errors else 1
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -4,7 +4,9 @@ its actions, the barometer with CSV export and FAQ drafts, and the same data as 
 Every handler is ``async`` and does its (short) SQLite work inline, so requests run one at a time on the event
 loop and the request file's single connection is never used by two threads; only the deliberately slow password
 check of a login runs on a worker thread (the accounts file is locked around each statement). Access is checked in ``Work`` for
-items and by role here for pages; CSRF tokens guard every form and API change.
+items and by role here for pages; CSRF tokens guard every form and API change made with a session. The halls'
+kiosks use ``/api/kiosk/*`` with a bearer token of their own instead (no cookie, so no CSRF to guard against); a
+missing, unknown or revoked token is refused and written to the audit log, never the token itself.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from starlette.templating import Jinja2Templates
 
 from kiosk.errors import STORAGE, FriendlyError, storage_message
 from kiosk.office import barometer as figures
-from kiosk.office import charts
+from kiosk.office import charts, halls
 from kiosk.office.accounts import ROLES, AccountError, Accounts, Session
+from kiosk.office.kiosk_tokens import KioskTokens
 from kiosk.office.questionlog import QuestionLog
 from kiosk.office.work import ACTIONS, BUCKETS, Forbidden, NotFound, Work
 from kiosk.requests.lifecycle import InvalidTransition
@@ -39,6 +42,8 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 COOKIE, LOGIN_COOKIE = "office_session", "office_login"
 MAX_BODY = 64 * 1024
+MAX_PUSH_BODY = 256 * 1024  # a batch of a hall's events; the kiosk sends batches below this
+KIOSK_REFUSED = "一体机凭证无效或已停用，请向中心管理员申请新的凭证。"
 NOT_FOUND, FORBIDDEN, LOGIN_FIRST = "没有找到这个事项，或您无权查看。", "您的角色不能使用这一页。", "请先登录。"
 BAD_CSRF = "页面已过期或来源不明，请刷新页面后重试。"
 DONE = {"accept": "已接单。", "note": "备注已添加。", "transfer": "已转派。", "resolve": "已办结，答复已送达企业。"}
@@ -54,6 +59,7 @@ class Office:
     accounts: Accounts
     questions: QuestionLog
     drafts: Path
+    kiosks: KioskTokens
     secure_cookies: bool = False
 
 
@@ -97,13 +103,13 @@ async def _form(request: Request, session: Session | None) -> dict:
     return form
 
 
-async def _json(request: Request, session: Session | None) -> dict:
+async def _json(request: Request, session: Session | None, limit: int = MAX_BODY) -> dict:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise Problem(415, "请以 JSON 提交（Content-Type: application/json）。")
     if session is not None and not secrets.compare_digest(request.headers.get("x-csrf-token", ""), session.csrf):
         raise Problem(403, BAD_CSRF)
     try:
-        data = json.loads(await _body(request) or b"{}")
+        data = json.loads(await _body(request, limit) or b"{}")
     except ValueError:
         raise Problem(400, "提交的内容不是有效的 JSON。") from None
     if not isinstance(data, dict):
@@ -111,13 +117,16 @@ async def _json(request: Request, session: Session | None) -> dict:
     return data
 
 
-async def _body(request: Request) -> bytes:
-    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+async def _body(request: Request, limit: int = MAX_BODY) -> bytes:
+    length = request.headers.get("content-length") or "0"
+    if not length.isdigit():
+        raise Problem(400, "提交的内容长度不对。")
+    if int(length) > limit:
         raise Problem(413, "提交的内容太大。")
     body = b""
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY:
+        if len(body) > limit:
             raise Problem(413, "提交的内容太大。")
     return body
 
@@ -302,6 +311,40 @@ async def api_barometer(request: Request) -> Response:
     return api(_barometer(request, session).to_json())
 
 
+# -- the halls' kiosks ---------------------------------------------------------------------------------------
+def _hall(request: Request) -> str:
+    """The hall whose kiosk sent this request, from its bearer token; anything else is refused and audited."""
+    o = office(request)
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    hall = o.kiosks.hall(token.strip()) if scheme.lower() == "bearer" else None
+    if hall is None:
+        o.accounts.audit("一体机", address(request), "kiosk.refused", request.url.path,
+                         "没有凭证" if not token else "凭证无效或已停用")
+        raise Problem(401, KIOSK_REFUSED)
+    return hall
+
+
+async def kiosk_push(request: Request) -> Response:
+    hall = _hall(request)
+    data = await _json(request, None, MAX_PUSH_BODY)
+    events = data.get("events")
+    if not isinstance(events, list) or len(events) > halls.MAX_EVENTS:
+        raise Problem(400, f"请提交 events：不超过 {halls.MAX_EVENTS} 条记录的列表。")
+    o = office(request)
+    result = halls.receive(o.work.service, hall, events)
+    o.accounts.audit(f"一体机 {hall}", address(request), "kiosk.push", hall,
+                     f"新收 {len(result.accepted)} 条，重复 {len(result.duplicates)} 条，拒收 {len(result.refused)} 条")
+    return api(result.to_dict())
+
+
+async def kiosk_updates(request: Request) -> Response:
+    hall = _hall(request)
+    since = request.query_params.get("since", "0")
+    if not since.isdigit() or len(since) > 18:
+        raise Problem(400, "since 应为不小于 0 的整数。")
+    return api(halls.updates(office(request).work.service, hall, int(since)))
+
+
 # -- failures ------------------------------------------------------------------------------------------------
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
@@ -342,6 +385,7 @@ async def on_error(request: Request, exc: Exception) -> Response:
 
 def create_app(service: RequestService, accounts: Accounts, questions: QuestionLog, drafts: Path,
                secure_cookies: bool = False) -> Starlette:
+    """The office app; the halls' kiosk tokens are kept in the accounts' file."""
     routes = [
         Route("/", home), Route("/login", login_page), Route("/login", login_form, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]), Route("/queue", queue_page),
@@ -351,10 +395,12 @@ def create_app(service: RequestService, accounts: Accounts, questions: QuestionL
         Route("/api/login", api_login, methods=["POST"]), Route("/api/queue", api_queue),
         Route("/api/items/{ref}", api_item), Route("/api/items/{ref}/{action}", api_action, methods=["POST"]),
         Route("/api/barometer", api_barometer),
+        Route("/api/kiosk/push", kiosk_push, methods=["POST"]), Route("/api/kiosk/updates", kiosk_updates),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     handlers = {Problem: on_problem, NotFound: on_not_found, Forbidden: on_forbidden, HTTPException: on_http,
                 FriendlyError: on_error, InvalidTransition: on_error, sqlite3.Error: on_error, OSError: on_error, Exception: on_error}
     app = Starlette(routes=routes, exception_handlers=handlers)
-    app.state.office = Office(Work(service), accounts, questions, drafts, secure_cookies)
+    kiosks = KioskTokens(accounts.path, accounts.clock)
+    app.state.office = Office(Work(service), accounts, questions, drafts, kiosks, secure_cookies)
     return app

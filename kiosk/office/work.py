@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kiosk.office.accounts import User
+from kiosk.office.halls import origin
 from kiosk.privacy import mask_numbers
 from kiosk.requests.lifecycle import ACTION_LABELS, OPEN_STATES, State
 from kiosk.requests.records import Item
@@ -107,10 +108,11 @@ class Work:
         item = self._visible(user, ref)
         ticket = self.service.db.ticket(item.ticket)
         events = [e for e in self.service.db.events_of(item.ticket) if e.item_ref == item.ref]
+        hall, hall_ref = origin(self.service, item.id) or ("", "")
         return {
             **self.row(item),
             "company": ticket.company, "phone": ticket.phone_masked, "address": ticket.address,
-            "channel": ticket.channel, "reason": self._reason(item),
+            "channel": ticket.channel, "reason": self._reason(item), "hall": hall, "hall_ref": hall_ref,
             "rating_comment": item.rating_comment,
             "timeline": [{"at": e.at.isoformat(timespec="minutes"), "actor": e.actor,
                           "action": EVENT_LABELS.get(e.action, e.action), "note": e.note} for e in events],

@@ -134,7 +134,6 @@ def import_updates(service: RequestService, path: Path) -> ImportReport:
     the others still apply.
     """
     report = ImportReport()
-    db = service.db
     try:
         # One update per "\n"-ended line: str.splitlines() would also cut at U+2028 or U+0085, which JSON
         # allows unescaped inside a note.
@@ -146,31 +145,42 @@ def import_updates(service: RequestService, path: Path) -> ImportReport:
             continue
         try:
             update = json.loads(line)
-            key, ref, action = str(update["key"]), str(update["item"]), str(update["action"])
-        except (ValueError, KeyError, TypeError):
-            report.errors.append(f"{path.name}:{number}: 不是有效的状态更新（需要 key、item、action）")
-            continue
-        if db.conn.execute("SELECT 1 FROM imported WHERE key = ?", (key,)).fetchone():
-            report.duplicates += 1
-            continue
-        if action not in IMPORTABLE_ACTIONS:
-            report.errors.append(f"{path.name}:{number}: 不支持的操作 {action}")
-            continue
-        actor = str(update.get("actor") or "区平台")
-        note = str(update.get("note") or "")
+        except ValueError:
+            update = None
         try:
-            # The change and the record of its key commit together: a crash cannot apply an update twice.
-            with db.transaction():
-                if action == "transfer":
-                    service.transfer(ref, str(update.get("department", "")), actor, note)
-                elif action == "note":
-                    service.note(ref, note, actor)
-                else:
-                    service.act(ref, action, actor, note)
-                db.conn.execute("INSERT INTO imported VALUES (?, ?)", (key, service.clock().isoformat(timespec="seconds")))
+            applied = apply_update(service, update)
         except (RequestError, InvalidTransition) as exc:
             report.errors.append(f"{path.name}:{number}: {exc.friendly}")
             continue
-        report.applied += 1
+        if applied:
+            report.applied += 1
+        else:
+            report.duplicates += 1
     return report
 
+
+def apply_update(service: RequestService, update: object) -> bool:
+    """Apply one status update unless its key was applied before (then False); a bad one raises RequestError.
+
+    The change and the record of its key commit together: a crash cannot apply an update twice.
+    """
+    try:
+        key, ref, action = str(update["key"]), str(update["item"]), str(update["action"])
+    except (KeyError, TypeError):
+        raise RequestError("不是有效的状态更新（需要 key、item、action）") from None
+    db = service.db
+    if db.conn.execute("SELECT 1 FROM imported WHERE key = ?", (key,)).fetchone():
+        return False
+    if action not in IMPORTABLE_ACTIONS:
+        raise RequestError(f"不支持的操作 {action}")
+    actor = str(update.get("actor") or "区平台")
+    note = str(update.get("note") or "")
+    with db.transaction():
+        if action == "transfer":
+            service.transfer(ref, str(update.get("department", "")), actor, note)
+        elif action == "note":
+            service.note(ref, note, actor)
+        else:
+            service.act(ref, action, actor, note)
+        db.conn.execute("INSERT INTO imported VALUES (?, ?)", (key, service.clock().isoformat(timespec="seconds")))
+    return True

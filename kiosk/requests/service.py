@@ -133,10 +133,10 @@ class RequestService:
         if not routed:
             raise RequestError("请说一说具体遇到了什么问题或想办什么事，我们帮您转给对应的部门。")
         now = self.clock()
-        company_key = company.replace("（", "(").replace("）", ")")
+        key = company_key(company)
         with self.db.transaction():
             recent = [
-                i for i in self.db.recent_items_of_enterprise(phone, company_key, now - timedelta(days=DEDUPE_DAYS))
+                i for i in self.db.recent_items_of_enterprise(phone, key, now - timedelta(days=DEDUPE_DAYS))
                 if i.state in OPEN_STATES
             ]
             fresh, linked, linked_items = [], {}, []
@@ -154,7 +154,7 @@ class RequestService:
                 first = items[0].ticket
                 return Receipt(first, items, linked, self._linked_message(first), self._qr_text(first))
             ticket = Ticket(self.db.next_ticket(now), now, company, phone, address, text, form.channel)
-            self.db.insert_ticket(ticket, company_key, form.consent)
+            self.db.insert_ticket(ticket, key, form.consent)
             for seq, it in enumerate(fresh, start=1):
                 r = it.route
                 item = Item(
@@ -216,6 +216,8 @@ class RequestService:
             "actor": actor,
             "note": note,
         }
+        if action == "rate":
+            payload["rating"] = item.rating  # an office serving the hall keeps the score in its own figures
         if created:
             payload |= {"text": item.text, "company": created.company, "phone": created.phone,
                         "address": created.address, "channel": created.channel}
@@ -416,6 +418,11 @@ class RequestService:
                 average_rating=sum(ratings) / len(ratings) if ratings else None,
             ))
         return out
+
+
+def company_key(company: str) -> str:
+    """A company's name as matched against its earlier requests, whichever brackets it was written with."""
+    return company.replace("（", "(").replace("）", ")")
 
 
 def _near_duplicate(text: str, category: str, candidates: list[Item], router: Router) -> Item | None:

@@ -82,5 +82,18 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     " CREATE INDEX IF NOT EXISTS items_due ON items(due_at);"
     " CREATE INDEX IF NOT EXISTS items_period ON items(created_at, section, category, department, resolved_at, due_at,"
     " rating);",
+    # 6: an office serving several halls keeps which hall each item came from and under what reference there,
+    # and every pushed event's key (with the event it became), so a replayed push changes nothing and the hall is
+    # never sent its own events back (IF NOT EXISTS, like 5: a file whose recorded version was put back runs it again)
+    """
+    CREATE TABLE IF NOT EXISTS hall_items (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id), hall TEXT NOT NULL, remote_ref TEXT NOT NULL,
+        UNIQUE (hall, remote_ref)
+    );
+    CREATE TABLE IF NOT EXISTS hall_keys (
+        hall TEXT NOT NULL, key TEXT NOT NULL, event_id INTEGER, at TEXT NOT NULL, PRIMARY KEY (hall, key)
+    );
+    CREATE INDEX IF NOT EXISTS hall_keys_event ON hall_keys(event_id);
+    """,
 ]
 SCRUBBED_SCHEMA = 4
