@@ -1,132 +1,59 @@
 """The web office (Starlette, server-rendered Jinja2 pages, no JavaScript): login, the work queue, one item and
-its actions, the barometer with CSV export and FAQ drafts, and the same data as JSON for scripts.
+its actions, the barometer with CSV export and FAQ drafts, and the same data as JSON for scripts. The editors'
+content pages are in ``content_pages`` and ``content_forms``; what every page shares is in ``web``.
 
 Every handler is ``async`` and does its (short) SQLite work inline, so requests run one at a time on the event
 loop and the request file's single connection is never used by two threads; only the deliberately slow password
-check of a login runs on a worker thread (the accounts file is locked around each statement). Access is checked in ``Work`` for
-items and by role here for pages; CSRF tokens guard every form and API change.
+check of a login runs on a worker thread (the accounts file is locked around each statement), as do reading an
+uploaded file and publishing, which touch no office connection. Access is checked in ``Work`` for items and by
+role here for pages; CSRF tokens guard every form and API change.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from kiosk.errors import STORAGE, FriendlyError, storage_message
 from kiosk.office import barometer as figures
-from kiosk.office import charts
-from kiosk.office.accounts import ROLES, AccountError, Accounts, Session
+from kiosk.office import charts, content_forms, content_pages
+from kiosk.office.accounts import AccountError, Accounts, Session
+from kiosk.office.contentdesk import ContentDesk
 from kiosk.office.questionlog import QuestionLog
+from kiosk.office.web import (
+    COOKIE,
+    FORBIDDEN,
+    HEADERS,
+    HERE,
+    LOGIN_COOKIE,
+    NOT_FOUND,
+    Office,
+    Problem,
+    address,
+    api,
+    json_body,
+    need,
+    office,
+    page,
+    read_form,
+)
 from kiosk.office.work import ACTIONS, BUCKETS, Forbidden, NotFound, Work
 from kiosk.requests.lifecycle import InvalidTransition
 from kiosk.requests.service import RequestService
 
 log = logging.getLogger(__name__)
-HERE = Path(__file__).parent
-COOKIE, LOGIN_COOKIE = "office_session", "office_login"
-MAX_BODY = 64 * 1024
-NOT_FOUND, FORBIDDEN, LOGIN_FIRST = "没有找到这个事项，或您无权查看。", "您的角色不能使用这一页。", "请先登录。"
-BAD_CSRF = "页面已过期或来源不明，请刷新页面后重试。"
 DONE = {"accept": "已接单。", "note": "备注已添加。", "transfer": "已转派。", "resolve": "已办结，答复已送达企业。"}
 REFUSED = (FriendlyError, InvalidTransition)  # both carry words for the officer in .friendly
-HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'",
-           "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-           "Cache-Control": "no-store"}
-
-
-@dataclass
-class Office:
-    work: Work
-    accounts: Accounts
-    questions: QuestionLog
-    drafts: Path
-    secure_cookies: bool = False
-
-
-class Problem(Exception):
-    def __init__(self, status: int, message: str):
-        self.status, self.message = status, message
-
-
-templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes .html
-templates.env.globals.update(ROLES=ROLES, BUCKETS=BUCKETS)
-
-
-def office(request: Request) -> Office:
-    return request.app.state.office
-
-
-def address(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
-def current(request: Request) -> Session | None:
-    return office(request).accounts.session(request.cookies.get(COOKIE))
-
-
-def page(request: Request, name: str, status: int = 200, **context) -> Response:
-    response = templates.TemplateResponse(request, name, {"session": current(request), **context}, status_code=status)
-    response.headers.update(HEADERS)
-    return response
-
-
-def api(data: object, status: int = 200) -> JSONResponse:
-    return JSONResponse(data, status_code=status, headers=HEADERS)
-
-
-async def _form(request: Request, session: Session | None) -> dict:
-    body = await _body(request)
-    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-    expected = session.csrf if session else request.cookies.get(LOGIN_COOKIE, "")
-    if not expected or not secrets.compare_digest(form.get("csrf", ""), expected):
-        raise Problem(403, BAD_CSRF)
-    return form
-
-
-async def _json(request: Request, session: Session | None) -> dict:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise Problem(415, "请以 JSON 提交（Content-Type: application/json）。")
-    if session is not None and not secrets.compare_digest(request.headers.get("x-csrf-token", ""), session.csrf):
-        raise Problem(403, BAD_CSRF)
-    try:
-        data = json.loads(await _body(request) or b"{}")
-    except ValueError:
-        raise Problem(400, "提交的内容不是有效的 JSON。") from None
-    if not isinstance(data, dict):
-        raise Problem(400, "提交的内容应为一个 JSON 对象。")
-    return data
-
-
-async def _body(request: Request) -> bytes:
-    if int(request.headers.get("content-length") or 0) > MAX_BODY:
-        raise Problem(413, "提交的内容太大。")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise Problem(413, "提交的内容太大。")
-    return body
-
-
-def _need(request: Request, json_api: bool) -> Session:
-    session = current(request)
-    if session is None:
-        raise Problem(401, LOGIN_FIRST) if json_api else HTTPException(303, headers={"Location": "/login"})
-    return session
 
 
 def _days(request: Request) -> int:
@@ -152,7 +79,7 @@ def _barometer(request: Request, session: Session) -> figures.Barometer:
 
 # -- pages -------------------------------------------------------------------------------------------------
 async def home(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     return RedirectResponse("/queue" if session.user.sees_items else "/barometer", 303)
 
 
@@ -164,7 +91,7 @@ async def login_page(request: Request) -> Response:
 
 
 async def login_form(request: Request) -> Response:
-    form = await _form(request, None)
+    form = await read_form(request, None)
     try:
         session = await run_in_threadpool(office(request).accounts.login, form.get("username", ""),
                                           form.get("password", ""), address(request))
@@ -181,8 +108,8 @@ def _set_session(request: Request, response: Response, session: Session) -> None
 
 
 async def logout(request: Request) -> Response:
-    session = _need(request, False)
-    await _form(request, session)
+    session = need(request)
+    await read_form(request, session)
     office(request).accounts.logout(session.token)
     office(request).accounts.audit(session.user.name, address(request), "logout", "")
     response = RedirectResponse("/login", 303)
@@ -191,13 +118,13 @@ async def logout(request: Request) -> Response:
 
 
 async def queue_page(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     view = office(request).work.queue(session.user, _bucket(request))
     return page(request, "queue.html", view=view)
 
 
 async def item_page(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     o = office(request)
     item = o.work.item(session.user, request.path_params["ref"])
     done = DONE.get(request.query_params.get("done", ""), "")
@@ -205,9 +132,9 @@ async def item_page(request: Request) -> Response:
 
 
 async def item_action_form(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     o, ref, action = office(request), request.path_params["ref"], request.path_params["action"]
-    form = await _form(request, session)
+    form = await read_form(request, session)
     try:
         o.work.act(session.user, ref, action, form)
     except REFUSED as exc:
@@ -218,7 +145,7 @@ async def item_action_form(request: Request) -> Response:
 
 
 async def barometer_page(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     b = _barometer(request, session)
     svgs = {"section": charts.bars(b.by_section, "诉求数量（按专区）"),
             "category": charts.bars(b.by_category[:12], "诉求数量（按类别，前 12 类）"),
@@ -229,7 +156,7 @@ async def barometer_page(request: Request) -> Response:
 
 
 async def barometer_csv(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     b = _barometer(request, session)
     office(request).accounts.audit(session.user.name, address(request), "barometer.csv", f"{b.days}天")
     return Response("\ufeff" + figures.to_csv(b), media_type="text/csv; charset=utf-8",
@@ -237,10 +164,10 @@ async def barometer_csv(request: Request) -> Response:
 
 
 async def draft_faq(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     if session.user.role not in ("centre", "editor"):
         raise Forbidden
-    form = await _form(request, session)
+    form = await read_form(request, session)
     b = _barometer(request, session)
     group = next((g for g in b.unanswered if g["topic"] == form.get("topic")), None)
     if group is None:
@@ -258,7 +185,7 @@ async def draft_faq(request: Request) -> Response:
 
 # -- JSON ----------------------------------------------------------------------------------------------------
 async def api_login(request: Request) -> Response:
-    data = await _json(request, None)
+    data = await json_body(request, None)
     name, password = data.get("username"), data.get("password")
     if not isinstance(name, str) or not isinstance(password, str):
         raise Problem(400, "请提供 username 和 password。")
@@ -273,22 +200,22 @@ async def api_login(request: Request) -> Response:
 
 
 async def api_queue(request: Request) -> Response:
-    session = _need(request, True)
+    session = need(request, True)
     view = office(request).work.queue(session.user, _bucket(request))
     return api({"bucket": view.bucket, "counts": view.counts, "items": view.rows})
 
 
 async def api_item(request: Request) -> Response:
-    session = _need(request, True)
+    session = need(request, True)
     return api(office(request).work.item(session.user, request.path_params["ref"]))
 
 
 async def api_action(request: Request) -> Response:
-    session = _need(request, True)
+    session = need(request, True)
     o, ref, action = office(request), request.path_params["ref"], request.path_params["action"]
     if action not in ACTIONS:
         raise NotFound
-    data = await _json(request, session)
+    data = await json_body(request, session)
     try:
         row = o.work.act(session.user, ref, action, data)
     except REFUSED as exc:
@@ -298,7 +225,7 @@ async def api_action(request: Request) -> Response:
 
 
 async def api_barometer(request: Request) -> Response:
-    session = _need(request, True)
+    session = need(request, True)
     return api(_barometer(request, session).to_json())
 
 
@@ -341,7 +268,9 @@ async def on_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(service: RequestService, accounts: Accounts, questions: QuestionLog, drafts: Path,
-               secure_cookies: bool = False) -> Starlette:
+               secure_cookies: bool = False, content: ContentDesk | None = None) -> Starlette:
+    """``content`` is what the editors' pages import into and publish to; by default this machine's content
+    folder and store."""
     routes = [
         Route("/", home), Route("/login", login_page), Route("/login", login_form, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]), Route("/queue", queue_page),
@@ -350,11 +279,12 @@ def create_app(service: RequestService, accounts: Accounts, questions: QuestionL
         Route("/barometer/draft", draft_faq, methods=["POST"]),
         Route("/api/login", api_login, methods=["POST"]), Route("/api/queue", api_queue),
         Route("/api/items/{ref}", api_item), Route("/api/items/{ref}/{action}", api_action, methods=["POST"]),
-        Route("/api/barometer", api_barometer),
+        Route("/api/barometer", api_barometer), *content_pages.ROUTES, *content_forms.ROUTES,
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     handlers = {Problem: on_problem, NotFound: on_not_found, Forbidden: on_forbidden, HTTPException: on_http,
                 FriendlyError: on_error, InvalidTransition: on_error, sqlite3.Error: on_error, OSError: on_error, Exception: on_error}
     app = Starlette(routes=routes, exception_handlers=handlers)
-    app.state.office = Office(Work(service), accounts, questions, drafts, secure_cookies)
+    app.state.office = Office(Work(service), accounts, questions, drafts, content or ContentDesk.here(),
+                              secure_cookies)
     return app
