@@ -155,3 +155,45 @@ def test_visitor_to_street_officer_and_back(server, shots, kiosk_env, capsys):
     items = len(RequestDB(kiosk_env / "requests.db").items())
     questions = len(QuestionLog(kiosk_env / "questions.db", retention_days=180).turns())
     assert f"诉求事项 {items} 件" in summary and f"一体机问答 {questions} 次" in summary and questions == 2
+
+
+@pytest.fixture
+def own_store(tmp_path, monkeypatch):
+    """The editor publishes into a store of this test's own (set before the server starts, which reads it)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "departments.yaml").write_text(  # the units the server fixture's accounts belong to
+        "departments:\n  - {id: sec_tech, kind: section, name: 科技创新服务专区}\n"
+        "  - {id: sec_talent, kind: section, name: 人才服务专区}\n  - {id: street_cuiyuan, kind: street, name: 翠苑街道}\n",
+        encoding="utf-8")
+    monkeypatch.setenv("KIOSK_SOURCES", str(src))
+    monkeypatch.setenv("KIOSK_DB", str(tmp_path / "kiosk.db"))
+
+
+def test_editor_uploads_confirms_and_publishes(own_store, server, shots, tmp_path):
+    from playwright.sync_api import sync_playwright
+    from support_content import POLICY, make_pdf
+
+    kiosk("office", "user", "add", "editor", "--role", "editor", "--password-stdin", stdin=PASSWORD + "\n")
+    pdf = make_pdf(tmp_path / "西湖区科技型中小企业研发投入补助办法.pdf", POLICY)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        login(page, server, "editor")
+        page.goto(server + "/content")
+        page.set_input_files("input[name=file]", str(pdf))
+        page.click("button:has-text('上传并读取')")
+        page.wait_for_selector("text=将切分为 5 段")
+        assert page.input_value("input[name=doc_number]") == "西科〔2025〕7号"
+        assert page.input_value("input[name=effective]") == "2025-04-01"
+        page.fill("input[name=title]", "西湖区科技型中小企业研发投入补助办法")
+        page.screenshot(path=str(shots / "office-content-upload.png"), full_page=True)
+        page.click("button:has-text('确认导入并发布')")
+        page.wait_for_selector("text=已导入并发布")
+        assert "第四条" in page.inner_text("ol.passages") and POLICY[5] in page.inner_text("div.source")
+        assert page.locator("ol.passages > li").count() == 5  # the reworded title is not left behind as a passage
+        page.click("li#p1 summary")
+        page.screenshot(path=str(shots / "office-content-document.png"), full_page=True)
+        browser.close()
+    answer = json.loads(kiosk("ask", "科技型中小企业研发投入补助最高多少钱？", "--engine", "extractive", "--json"))
+    assert "50万元" in answer["answer"]

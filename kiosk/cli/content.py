@@ -82,7 +82,7 @@ def _publish(args: argparse.Namespace) -> dict:
             "passages": done.counts.get("passages", 0)}
 
 
-def _page_reader(kiosk):
+def page_reader(kiosk):
     """OCR for scanned PDF pages, loaded only when a page needs it; None from it when no recogniser is installed."""
 
     def read(image) -> list[str] | None:
@@ -108,7 +108,7 @@ def _add(args: argparse.Namespace) -> int:
     done, failed = [], []
     for path in args.files:
         try:
-            imported = library.add(path, overrides, args.by, _page_reader(args.kiosk), args.replace, known)
+            imported = library.add(path, overrides, args.by, page_reader(args.kiosk), args.replace, known)
         except ContentError as exc:
             failed.append({"file": path.name, "message": exc.friendly,
                            **({"existing": exc.existing_id} if hasattr(exc, "existing_id") else {})})

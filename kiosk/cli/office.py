@@ -142,10 +142,14 @@ def _digest(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from kiosk.cli.content import page_reader
+    from kiosk.office.contentdesk import ContentDesk
     from kiosk.office.server import serve
 
     if not 1 <= args.port <= 65535:
         raise KioskError("端口应为 1 到 65535 之间的数字。")
     print(f"办公台：http://{args.host}:{args.port}/login （Ctrl+C 停止）", flush=True)
-    serve(args.kiosk.request_service(), args.kiosk.settings.question_log_days, args.host, args.port)
+    # the editors publish into the kiosk's own store, with the demo pack it was built with and the same OCR
+    content = ContentDesk.here(args.kiosk.store_path, args.kiosk.demo_pack(), page_reader(args.kiosk))
+    serve(args.kiosk.request_service(), args.kiosk.settings.question_log_days, args.host, args.port, content)
     return 0

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.content.errors import ContentError, DuplicateDocument
+from kiosk.content.extracted import Extracted
 from kiosk.content.formats import read_file
 from kiosk.content.metadata import Proposal, flags_for, propose
 from kiosk.content.passages import Cut, cut_lines, read_document, write_document
@@ -38,6 +39,17 @@ class Imported:
     notes: list[str] = field(default_factory=list)
     replaced: str = ""
     version: int = 0
+
+
+@dataclass
+class Preview:
+    """What importing a file would propose, for an editor to confirm before anything changes."""
+
+    proposal: Proposal
+    lines: list[str]  # the text as read, to set beside the passages cut from it
+    cuts: list[Cut]
+    notes: list[str]
+    duplicate: str  # the imported document this file repeats ("" when it is new)
 
 
 def who_default() -> str:
@@ -69,32 +81,42 @@ class Library:
         return read_document(self.document_path(doc_id))
 
     # changing ---------------------------------------------------------------------------------------------
-    def add(self, path: Path, overrides: Mapping[str, str] | None = None, who: str = "", ocr: PageOcr | None = None,
-            replace: str = "", known: Mapping[str, tuple[str, str]] | None = None) -> Imported:
+    def preview(self, path: Path, ocr: PageOcr | None = None,
+                known: Mapping[str, tuple[str, str]] | None = None) -> Preview:
+        """What importing ``path`` would propose, without changing anything: the metadata read from its text, its
+        passages, and the imported document it repeats (to offer replacing that one instead)."""
+        extracted, data_sha, text_sha, proposal, _ = self._read(path, ocr, {})
+        duplicate = ""
+        try:
+            self._check_duplicate(self.entries(), known or {}, path.name, data_sha, text_sha, proposal, "")
+        except DuplicateDocument as exc:
+            duplicate = exc.existing_id
+        cuts = cut_lines(extracted.lines, proposal.title, proposal.doc_number)
+        return Preview(proposal, extracted.lines, cuts, extracted.notes, duplicate)
+
+    def add(self, path: Path, overrides: Mapping[str, str | None] | None = None, who: str = "",
+            ocr: PageOcr | None = None, replace: str = "",
+            known: Mapping[str, tuple[str, str]] | None = None) -> Imported:
         """Import one file as a new document (or in place of ``replace``); ``known`` maps the store's other
-        documents to (title, 文号), so a document already there is never imported twice."""
-        extracted = read_file(path, ocr)  # checks the size before reading anything
-        data_sha = _sha_file(path)
-        proposal = propose(extracted.lines, extracted.hints)
-        for key, value in (overrides or {}).items():
-            if value:
-                setattr(proposal, key, value)
-        proposal.flags = flags_for(proposal)
-        text_sha = _text_sha(extracted.lines)
+        documents to (title, 文号), so a document already there is never imported twice. An override of None
+        keeps what the text proposed; an empty one clears it (a wrongly read date)."""
+        extracted, data_sha, text_sha, proposal, printed = self._read(path, ocr, overrides or {})
+        front = _front_matter(proposal)  # a wrong date is refused before anything is written
         with self.history.locked():
             entries = self.entries()
             if replace and replace not in entries:
                 raise ContentError(f"没有编号为“{replace}”的导入文件，无法替换。用 kiosk content list 查看。")
             self._check_duplicate(entries, known or {}, path.name, data_sha, text_sha, proposal, replace)
             doc_id = replace or self._new_id(proposal.title or path.stem, set(entries) | set(known or {}))
+            # the title and 文号 as printed are front matter, not passages, even when the editor reworded them
+            cuts = cut_lines(extracted.lines, proposal.title, proposal.doc_number, *printed)
+            if not cuts:
+                raise ContentError(f"“{path.name}”里没有可以切分成段落的正文，没有导入。")
             original = self.originals / data_sha / _safe_name(path.name)
             if not original.exists():
                 original.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, original)
-            cuts = cut_lines(extracted.lines, proposal.title, proposal.doc_number)
-            if not cuts:
-                raise ContentError(f"“{path.name}”里没有可以切分成段落的正文，没有导入。")
-            write_document(self.source / POLICIES / doc_id, _front_matter(proposal), cuts)
+            write_document(self.source / POLICIES / doc_id, front, cuts)
             entries[doc_id] = {
                 "title": proposal.title, "doc_number": proposal.doc_number, "original": str(original.relative_to(self.root)),
                 "original_name": path.name, "sha256": data_sha, "text_sha": text_sha, "format": extracted.format,
@@ -106,6 +128,18 @@ class Library:
             version = self.history.commit(self.source, who, action, f"{action}《{proposal.title}》（{path.name}）")
         return Imported(doc_id, proposal.title, len(cuts), proposal.as_dict(), proposal.flags, extracted.notes,
                         replace, version.number if version else 0)
+
+    def _read(self, path: Path, ocr: PageOcr | None,
+              overrides: Mapping[str, str | None]) -> tuple[Extracted, str, str, Proposal, tuple[str, str]]:
+        """The file's text and hashes, the metadata proposed and overridden, and the title and 文号 as printed."""
+        extracted = read_file(path, ocr)  # checks the size before reading anything
+        proposal = propose(extracted.lines, extracted.hints)
+        printed = (proposal.title, proposal.doc_number)
+        for key, value in overrides.items():
+            if value is not None:
+                setattr(proposal, key, value.strip())
+        proposal.flags = flags_for(proposal)
+        return extracted, _sha_file(path), _text_sha(extracted.lines), proposal, printed
 
     def recut(self, doc_id: str, who: str = "", ocr: PageOcr | None = None) -> int:
         """Cut a document again from its kept original (after the readers improved); returns its passage count."""
@@ -129,9 +163,18 @@ class Library:
         if unknown:
             raise ContentError(f"不能修改“{'、'.join(sorted(unknown))}”：可改的项目是 {'、'.join(FIELDS)}。")
         meta, cuts = self.cut(doc_id)
-        meta.update({k: v for k, v in changes.items()})
+        meta.update(changes)
         _check_front_matter(meta)
-        self.save_cut(doc_id, meta, cuts, who, f"修改《{meta.get('title')}》的{'、'.join(changes)}")
+        meta = {k: v for k, v in meta.items() if v not in ("", None)}  # a cleared date is no date, not ''
+        with self.history.locked():
+            write_document(self.document_path(doc_id), meta, cuts)
+            # the list, the duplicate check and the flags read the index: it follows the corrected metadata
+            entries = self.entries()
+            entries[doc_id].update(title=meta.get("title", ""), doc_number=meta.get("doc_number", ""),
+                                   flags=_flags(meta))
+            self._save_index(entries)
+            labels = "、".join(LABELS.get(k, k) for k in changes)
+            self.history.commit(self.source, who or who_default(), "修改", f"修改《{meta.get('title')}》的{labels}")
         return meta
 
     def remove(self, doc_id: str, who: str = "") -> Version | None:
@@ -202,16 +245,28 @@ def _front_matter(p: Proposal) -> dict:
     return {k: v for k, v in meta.items() if v}
 
 
+LABELS = {"title": "标题", "doc_number": "文号", "issuer": "发文机关", "level": "文件级别", "region": "地区",
+          "published": "发布日期", "effective": "施行日期", "expires": "失效日期"}
+
+
+def _flags(meta: dict) -> list[str]:
+    """What an editor must still check in a document's front matter (an issuer written as 未注明 is none)."""
+    proposal = Proposal(**{k: str(meta.get(k) or "") for k in FIELDS})
+    if proposal.issuer == "未注明":
+        proposal.issuer = ""
+    return flags_for(proposal)
+
+
 def _check_front_matter(meta: dict) -> None:
     for key in ("published", "effective", "expires"):
         value = str(meta.get(key) or "")
         if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ContentError(f"“{key}”应写成 YYYY-MM-DD，例如 2025-04-01，而不是“{value}”。")
+            raise ContentError(f"{LABELS[key]}应写成 YYYY-MM-DD，例如 2025-04-01，而不是“{value}”。")
     if meta.get("level") and meta["level"] not in ("国家", "省", "市", "区"):
-        raise ContentError(f"“level”应为 国家、省、市、区 之一，而不是“{meta['level']}”。")
+        raise ContentError(f"文件级别应为 国家、省、市、区 之一，而不是“{meta['level']}”。")
     for key in ("title", "issuer"):
         if key in meta and not str(meta[key]).strip():
-            raise ContentError(f"“{key}”不能为空。")
+            raise ContentError(f"{LABELS[key]}不能为空。")
 
 
 def _sha_file(path: Path) -> str:

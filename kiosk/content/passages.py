@@ -111,3 +111,18 @@ def edit_text(cuts: list[Cut], index: int, text: str) -> list[Cut]:
         raise ContentError("段落文字不能为空；要去掉这一段，请与相邻段合并或删除。")
     cut = cuts[index]
     return [*cuts[:index], Cut(cut.article, cut.heading, text.strip()), *cuts[index + 1:]]
+
+
+def split_points(text: str, width: int = 14) -> list[str]:
+    """Where a passage can be split: the opening words of each sentence or line after the first, each long enough
+    that ``split`` finds it at that place and not earlier. The words stop at a line's end, because a browser sends
+    a line break in a form field back as two characters."""
+    points = []
+    for m in re.finditer(r"[。；！？\n]\s*", text):
+        start = m.end()
+        rest = text[start:].split("\n", 1)[0]
+        sizes = [*range(min(width, len(rest)), len(rest), 6), len(rest)]
+        words = next((rest[:n] for n in sizes if rest[:n].strip() and text.find(rest[:n]) == start), "")
+        if words:
+            points.append(words)
+    return points

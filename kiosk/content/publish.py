@@ -47,3 +47,25 @@ def store_documents(store: Path) -> dict[str, tuple[str, str]]:
         return {d.id: (d.title, d.doc_number) for d in opened.documents()}
     finally:
         opened.close()
+
+
+def unpublished(store: Path, tree: Path, ever: set[str]) -> list[str]:
+    """The files of the staff's source ``tree`` that the store does not hold as they are now: changed, new, or
+    (among ``ever``, every path any version had) removed but still in the store."""
+    import hashlib
+    import sqlite3
+
+    from kiosk.store.sources import classify
+
+    if not store.is_file():
+        return sorted(ever)
+    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        held = dict(conn.execute("SELECT path, sha256 FROM sources"))
+    finally:
+        conn.close()
+    now = {p.relative_to(tree).as_posix(): p for p in tree.rglob("*") if p.is_file()} if tree.is_dir() else {}
+    stale = [rel for rel, p in now.items()
+             if classify(rel) and held.get(rel) != hashlib.sha256(p.read_bytes()).hexdigest()]
+    gone = [rel for rel in ever - set(now) if classify(rel) and rel in held]
+    return sorted(stale + gone)

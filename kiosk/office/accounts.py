@@ -74,6 +74,10 @@ class User:
     def sees_barometer(self) -> bool:
         return self.role in ("centre", "leader", "editor")
 
+    @property
+    def edits_content(self) -> bool:
+        return self.role in ("centre", "editor")
+
 
 @dataclass(frozen=True)
 class Session:

@@ -1,141 +1,61 @@
 """The web office (Starlette, server-rendered Jinja2 pages, no JavaScript): login, the work queue, one item and
-its actions, the barometer with CSV export and FAQ drafts, and the same data as JSON for scripts.
+its actions, the barometer with CSV export and FAQ drafts, and the same data as JSON for scripts. The editors'
+content pages are in ``content_pages`` and ``content_forms``; what every page shares is in ``web``.
 
 Every handler is ``async`` and does its (short) SQLite work inline, so requests run one at a time on the event
 loop and the request file's single connection is never used by two threads; only the deliberately slow password
-check of a login runs on a worker thread (the accounts file is locked around each statement). Access is checked in ``Work`` for
-items and by role here for pages; CSRF tokens guard every form and API change made with a session. The halls'
-kiosks use ``/api/kiosk/*`` with a bearer token of their own instead (no cookie, so no CSRF to guard against); a
-missing, unknown or revoked token is refused and written to the audit log, never the token itself.
+check of a login runs on a worker thread (the accounts file is locked around each statement), as do reading an
+uploaded file and publishing, which touch no office connection. Access is checked in ``Work`` for items and by
+role here for pages; CSRF tokens guard every form and API change made with a session. The halls' kiosks use
+``/api/kiosk/*`` (in ``hall_routes``) with a bearer token of their own instead.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from kiosk.errors import STORAGE, FriendlyError, storage_message
 from kiosk.office import barometer as figures
-from kiosk.office import charts, halls
-from kiosk.office.accounts import ROLES, AccountError, Accounts, Session
+from kiosk.office import charts, content_forms, content_pages, hall_routes
+from kiosk.office.accounts import AccountError, Accounts, Session
+from kiosk.office.contentdesk import ContentDesk
 from kiosk.office.kiosk_tokens import KioskTokens
 from kiosk.office.questionlog import QuestionLog
+from kiosk.office.web import (
+    COOKIE,
+    FORBIDDEN,
+    HEADERS,
+    HERE,
+    LOGIN_COOKIE,
+    NOT_FOUND,
+    Office,
+    Problem,
+    address,
+    api,
+    json_body,
+    need,
+    office,
+    page,
+    read_form,
+)
 from kiosk.office.work import ACTIONS, BUCKETS, Forbidden, NotFound, Work
 from kiosk.requests.lifecycle import InvalidTransition
 from kiosk.requests.service import RequestService
 
 log = logging.getLogger(__name__)
-HERE = Path(__file__).parent
-COOKIE, LOGIN_COOKIE = "office_session", "office_login"
-MAX_BODY = 64 * 1024
-MAX_PUSH_BODY = 256 * 1024  # a batch of a hall's events; the kiosk sends batches below this
-KIOSK_REFUSED = "一体机凭证无效或已停用，请向中心管理员申请新的凭证。"
-NOT_FOUND, FORBIDDEN, LOGIN_FIRST = "没有找到这个事项，或您无权查看。", "您的角色不能使用这一页。", "请先登录。"
-BAD_CSRF = "页面已过期或来源不明，请刷新页面后重试。"
 DONE = {"accept": "已接单。", "note": "备注已添加。", "transfer": "已转派。", "resolve": "已办结，答复已送达企业。"}
 REFUSED = (FriendlyError, InvalidTransition)  # both carry words for the officer in .friendly
-HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'",
-           "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-           "Cache-Control": "no-store"}
-
-
-@dataclass
-class Office:
-    work: Work
-    accounts: Accounts
-    questions: QuestionLog
-    drafts: Path
-    kiosks: KioskTokens
-    secure_cookies: bool = False
-
-
-class Problem(Exception):
-    def __init__(self, status: int, message: str):
-        self.status, self.message = status, message
-
-
-templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes .html
-templates.env.globals.update(ROLES=ROLES, BUCKETS=BUCKETS)
-
-
-def office(request: Request) -> Office:
-    return request.app.state.office
-
-
-def address(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
-def current(request: Request) -> Session | None:
-    return office(request).accounts.session(request.cookies.get(COOKIE))
-
-
-def page(request: Request, name: str, status: int = 200, **context) -> Response:
-    response = templates.TemplateResponse(request, name, {"session": current(request), **context}, status_code=status)
-    response.headers.update(HEADERS)
-    return response
-
-
-def api(data: object, status: int = 200) -> JSONResponse:
-    return JSONResponse(data, status_code=status, headers=HEADERS)
-
-
-async def _form(request: Request, session: Session | None) -> dict:
-    body = await _body(request)
-    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-    expected = session.csrf if session else request.cookies.get(LOGIN_COOKIE, "")
-    if not expected or not secrets.compare_digest(form.get("csrf", ""), expected):
-        raise Problem(403, BAD_CSRF)
-    return form
-
-
-async def _json(request: Request, session: Session | None, limit: int = MAX_BODY) -> dict:
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise Problem(415, "请以 JSON 提交（Content-Type: application/json）。")
-    if session is not None and not secrets.compare_digest(request.headers.get("x-csrf-token", ""), session.csrf):
-        raise Problem(403, BAD_CSRF)
-    try:
-        data = json.loads(await _body(request, limit) or b"{}")
-    except ValueError:
-        raise Problem(400, "提交的内容不是有效的 JSON。") from None
-    if not isinstance(data, dict):
-        raise Problem(400, "提交的内容应为一个 JSON 对象。")
-    return data
-
-
-async def _body(request: Request, limit: int = MAX_BODY) -> bytes:
-    length = request.headers.get("content-length") or "0"
-    if not length.isdigit():
-        raise Problem(400, "提交的内容长度不对。")
-    if int(length) > limit:
-        raise Problem(413, "提交的内容太大。")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise Problem(413, "提交的内容太大。")
-    return body
-
-
-def _need(request: Request, json_api: bool) -> Session:
-    session = current(request)
-    if session is None:
-        raise Problem(401, LOGIN_FIRST) if json_api else HTTPException(303, headers={"Location": "/login"})
-    return session
 
 
 def _days(request: Request) -> int:
@@ -161,7 +81,7 @@ def _barometer(request: Request, session: Session) -> figures.Barometer:
 
 # -- pages -------------------------------------------------------------------------------------------------
 async def home(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     return RedirectResponse("/queue" if session.user.sees_items else "/barometer", 303)
 
 
@@ -173,7 +93,7 @@ async def login_page(request: Request) -> Response:
 
 
 async def login_form(request: Request) -> Response:
-    form = await _form(request, None)
+    form = await read_form(request, None)
     try:
         session = await run_in_threadpool(office(request).accounts.login, form.get("username", ""),
                                           form.get("password", ""), address(request))
@@ -190,8 +110,8 @@ def _set_session(request: Request, response: Response, session: Session) -> None
 
 
 async def logout(request: Request) -> Response:
-    session = _need(request, False)
-    await _form(request, session)
+    session = need(request)
+    await read_form(request, session)
     office(request).accounts.logout(session.token)
     office(request).accounts.audit(session.user.name, address(request), "logout", "")
     response = RedirectResponse("/login", 303)
@@ -200,13 +120,13 @@ async def logout(request: Request) -> Response:
 
 
 async def queue_page(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     view = office(request).work.queue(session.user, _bucket(request))
     return page(request, "queue.html", view=view)
 
 
 async def item_page(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     o = office(request)
     item = o.work.item(session.user, request.path_params["ref"])
     done = DONE.get(request.query_params.get("done", ""), "")
@@ -214,9 +134,9 @@ async def item_page(request: Request) -> Response:
 
 
 async def item_action_form(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     o, ref, action = office(request), request.path_params["ref"], request.path_params["action"]
-    form = await _form(request, session)
+    form = await read_form(request, session)
     try:
         o.work.act(session.user, ref, action, form)
     except REFUSED as exc:
@@ -227,7 +147,7 @@ async def item_action_form(request: Request) -> Response:
 
 
 async def barometer_page(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     b = _barometer(request, session)
     svgs = {"section": charts.bars(b.by_section, "诉求数量（按专区）"),
             "category": charts.bars(b.by_category[:12], "诉求数量（按类别，前 12 类）"),
@@ -238,7 +158,7 @@ async def barometer_page(request: Request) -> Response:
 
 
 async def barometer_csv(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     b = _barometer(request, session)
     office(request).accounts.audit(session.user.name, address(request), "barometer.csv", f"{b.days}天")
     return Response("\ufeff" + figures.to_csv(b), media_type="text/csv; charset=utf-8",
@@ -246,10 +166,10 @@ async def barometer_csv(request: Request) -> Response:
 
 
 async def draft_faq(request: Request) -> Response:
-    session = _need(request, False)
+    session = need(request)
     if session.user.role not in ("centre", "editor"):
         raise Forbidden
-    form = await _form(request, session)
+    form = await read_form(request, session)
     b = _barometer(request, session)
     group = next((g for g in b.unanswered if g["topic"] == form.get("topic")), None)
     if group is None:
@@ -267,7 +187,7 @@ async def draft_faq(request: Request) -> Response:
 
 # -- JSON ----------------------------------------------------------------------------------------------------
 async def api_login(request: Request) -> Response:
-    data = await _json(request, None)
+    data = await json_body(request, None)
     name, password = data.get("username"), data.get("password")
     if not isinstance(name, str) or not isinstance(password, str):
         raise Problem(400, "请提供 username 和 password。")
@@ -282,22 +202,22 @@ async def api_login(request: Request) -> Response:
 
 
 async def api_queue(request: Request) -> Response:
-    session = _need(request, True)
+    session = need(request, True)
     view = office(request).work.queue(session.user, _bucket(request))
     return api({"bucket": view.bucket, "counts": view.counts, "items": view.rows})
 
 
 async def api_item(request: Request) -> Response:
-    session = _need(request, True)
+    session = need(request, True)
     return api(office(request).work.item(session.user, request.path_params["ref"]))
 
 
 async def api_action(request: Request) -> Response:
-    session = _need(request, True)
+    session = need(request, True)
     o, ref, action = office(request), request.path_params["ref"], request.path_params["action"]
     if action not in ACTIONS:
         raise NotFound
-    data = await _json(request, session)
+    data = await json_body(request, session)
     try:
         row = o.work.act(session.user, ref, action, data)
     except REFUSED as exc:
@@ -307,42 +227,8 @@ async def api_action(request: Request) -> Response:
 
 
 async def api_barometer(request: Request) -> Response:
-    session = _need(request, True)
+    session = need(request, True)
     return api(_barometer(request, session).to_json())
-
-
-# -- the halls' kiosks ---------------------------------------------------------------------------------------
-def _hall(request: Request) -> str:
-    """The hall whose kiosk sent this request, from its bearer token; anything else is refused and audited."""
-    o = office(request)
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    hall = o.kiosks.hall(token.strip()) if scheme.lower() == "bearer" else None
-    if hall is None:
-        o.accounts.audit("一体机", address(request), "kiosk.refused", request.url.path,
-                         "没有凭证" if not token else "凭证无效或已停用")
-        raise Problem(401, KIOSK_REFUSED)
-    return hall
-
-
-async def kiosk_push(request: Request) -> Response:
-    hall = _hall(request)
-    data = await _json(request, None, MAX_PUSH_BODY)
-    events = data.get("events")
-    if not isinstance(events, list) or len(events) > halls.MAX_EVENTS:
-        raise Problem(400, f"请提交 events：不超过 {halls.MAX_EVENTS} 条记录的列表。")
-    o = office(request)
-    result = halls.receive(o.work.service, hall, events)
-    o.accounts.audit(f"一体机 {hall}", address(request), "kiosk.push", hall,
-                     f"新收 {len(result.accepted)} 条，重复 {len(result.duplicates)} 条，拒收 {len(result.refused)} 条")
-    return api(result.to_dict())
-
-
-async def kiosk_updates(request: Request) -> Response:
-    hall = _hall(request)
-    since = request.query_params.get("since", "0")
-    if not since.isdigit() or len(since) > 18:
-        raise Problem(400, "since 应为不小于 0 的整数。")
-    return api(halls.updates(office(request).work.service, hall, int(since)))
 
 
 # -- failures ------------------------------------------------------------------------------------------------
@@ -384,8 +270,9 @@ async def on_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(service: RequestService, accounts: Accounts, questions: QuestionLog, drafts: Path,
-               secure_cookies: bool = False) -> Starlette:
-    """The office app; the halls' kiosk tokens are kept in the accounts' file."""
+               secure_cookies: bool = False, content: ContentDesk | None = None) -> Starlette:
+    """``content`` is what the editors' pages import into and publish to; by default this machine's content
+    folder and store. The halls' kiosk tokens are kept in the accounts' file."""
     routes = [
         Route("/", home), Route("/login", login_page), Route("/login", login_form, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]), Route("/queue", queue_page),
@@ -394,13 +281,12 @@ def create_app(service: RequestService, accounts: Accounts, questions: QuestionL
         Route("/barometer/draft", draft_faq, methods=["POST"]),
         Route("/api/login", api_login, methods=["POST"]), Route("/api/queue", api_queue),
         Route("/api/items/{ref}", api_item), Route("/api/items/{ref}/{action}", api_action, methods=["POST"]),
-        Route("/api/barometer", api_barometer),
-        Route("/api/kiosk/push", kiosk_push, methods=["POST"]), Route("/api/kiosk/updates", kiosk_updates),
+        Route("/api/barometer", api_barometer), *content_pages.ROUTES, *content_forms.ROUTES, *hall_routes.ROUTES,
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     handlers = {Problem: on_problem, NotFound: on_not_found, Forbidden: on_forbidden, HTTPException: on_http,
                 FriendlyError: on_error, InvalidTransition: on_error, sqlite3.Error: on_error, OSError: on_error, Exception: on_error}
     app = Starlette(routes=routes, exception_handlers=handlers)
-    kiosks = KioskTokens(accounts.path, accounts.clock)
-    app.state.office = Office(Work(service), accounts, questions, drafts, kiosks, secure_cookies)
+    app.state.office = Office(Work(service), accounts, questions, drafts, content or ContentDesk.here(),
+                              KioskTokens(accounts.path, accounts.clock), secure_cookies)
     return app
