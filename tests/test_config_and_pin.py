@@ -37,12 +37,20 @@ def test_a_pin_written_as_a_number_is_the_same_pin(kiosk_env):
     ("push_endpoint = \"ftp://x\"\n", "push_endpoint", "http://"),
     ("office_url = \"ftp://office\"\n", "office_url", "http://"),
     ("office_token = \"not-a-token\"\n", "office_token", "kiosk office kiosk add"),
+    ("llm_intent_budget_s = 0\n", "llm_intent_budget_s", "0.5 到 60"),
+    ("llm_intent_budget_s = \"3s\"\n", "llm_intent_budget_s", "0.5 到 60"),
 ])
 def test_a_wrong_value_names_the_file_the_key_and_what_is_allowed(kiosk_env, text, key, allowed):
     with pytest.raises(ConfigError) as caught:
         Settings.load(write_config(kiosk_env, text))
     assert "config.toml" in caught.value.friendly
     assert key in caught.value.friendly and allowed in caught.value.friendly
+
+
+def test_the_language_model_budgets_are_seconds(kiosk_env):
+    settings = Settings.load(write_config(kiosk_env, "llm_intent_budget_s = 2\nllm_first_token_budget_s = 4.5\n"))
+    assert (settings.llm_intent_budget_s, settings.llm_first_token_budget_s) == (2.0, 4.5)
+    assert Settings().llm_intent_budget_s == 3.0
 
 
 def test_a_malformed_file_is_named_with_its_line(kiosk_env):

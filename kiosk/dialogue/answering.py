@@ -16,13 +16,14 @@ answer: the facts never depend on the model, and a model stuck for good never ho
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from kiosk.dialogue import prompts
+from kiosk.dialogue.generation import ModelTimeout, model_pieces
 from kiosk.dialogue.grounding import CITE_RE, SentenceCutter, leaks, numbers_grounded, support, unsupported
 from kiosk.dialogue.protocols import LanguageModel
 from kiosk.events import AnswerDone, AnswerLead, AnswerSentence, Citation, Notice
@@ -34,8 +35,6 @@ ENGINES = ("auto", "llm", "extractive")
 GENERIC_LEAD = "这个问题，我在政策库里查到了依据。"
 MAX_MODEL_SENTENCES = 2
 MIN_SUPPORT = 0.7
-POLL_S = 0.05  # how often a turn waiting on the model looks at its cancel event
-_DONE = object()
 
 
 @dataclass
@@ -50,18 +49,6 @@ class Extracted:
     sentences: list[str] = field(default_factory=list)
     lead: str = ""
     suggestions: list[str] = field(default_factory=list)
-
-
-class ModelTimeout(Exception):
-    """The model wrote nothing for the whole budget: before its first piece, or between two pieces."""
-
-
-class FirstTokenTimeout(ModelTimeout):
-    pass
-
-
-class ModelStalled(ModelTimeout):
-    pass
 
 
 def _ms(seconds: float) -> float:
@@ -138,6 +125,8 @@ class GroundedAnswerer:
                     added.append(checked)
                     yield AnswerSentence(checked, _markers(checked), "llm")
         except ModelTimeout:
+            log.warning("language model wrote nothing for %.1f s; answering from passages only",
+                        self.first_token_budget_s)
             yield Notice("语言模型响应较慢，这次先用政策原文回答。", "info")
         except Exception as exc:  # noqa: BLE001 - a failing model must never cost the visitor the answer
             log.warning("language model failed (%s); answering from passages only", exc)
@@ -173,55 +162,16 @@ class GroundedAnswerer:
     def _model_sentences(self, messages, cancel: threading.Event, timings: dict[str, float],
                          started: float) -> Iterator[str]:
         cutter = SentenceCutter()
-        stop = threading.Event()  # ends the worker when this generator is closed, cancelled or times out
-        try:
-            for piece in self._pieces(messages, stop, cancel):
+        # closed with this generator, so the model stops when the turn stops reading (cancelled, or enough said)
+        with closing(model_pieces(self.llm, messages, cancel, self.first_token_budget_s, name="llm-answer",
+                                  max_tokens=self.max_tokens, temperature=0.2)) as pieces:
+            for piece in pieces:
                 if cancel.is_set():
                     return
                 if "first_token" not in timings:
                     timings["first_token"] = _ms(time.perf_counter() - started)
                 yield from cutter.feed(piece)
-            yield from cutter.flush()
-        finally:
-            stop.set()
-
-    def _pieces(self, messages, stop: threading.Event, cancel: threading.Event) -> Iterator[str]:
-        """The model's text pieces from a worker thread, so the budget (for the first piece and again between
-        pieces) and ``cancel`` are enforced here even when the model's call never returns."""
-        out: queue.Queue = queue.Queue()
-        llm = self.llm
-
-        def work() -> None:
-            try:
-                for piece in llm.stream(messages, max_tokens=self.max_tokens, temperature=0.2, cancel=stop):
-                    out.put(piece)
-            except Exception as exc:  # noqa: BLE001 - handed to the consumer, which decides
-                out.put(exc)
-            out.put(_DONE)
-
-        threading.Thread(target=work, name="llm-answer", daemon=True).start()
-        deadline = time.perf_counter() + self.first_token_budget_s
-        first = True
-        while True:
-            if cancel.is_set():
-                stop.set()
-                return
-            try:
-                item = out.get(timeout=max(0.001, min(POLL_S, deadline - time.perf_counter())))
-            except queue.Empty:
-                if time.perf_counter() < deadline:
-                    continue
-                stop.set()
-                log.warning("language model wrote nothing for %.1f s; answering from passages only",
-                            self.first_token_budget_s)
-                raise (FirstTokenTimeout if first else ModelStalled) from None
-            if item is _DONE:
-                return
-            if isinstance(item, Exception):
-                raise item
-            first = False
-            deadline = time.perf_counter() + self.first_token_budget_s
-            yield item
+        yield from cutter.flush()
 
 
 def sample_note(citations: list[Citation]) -> str:

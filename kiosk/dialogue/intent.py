@@ -10,9 +10,11 @@ import json
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass
 
 from kiosk.dialogue import prompts
+from kiosk.dialogue.generation import ModelTimeout, model_pieces
 from kiosk.dialogue.protocols import LanguageModel
 
 log = logging.getLogger(__name__)
@@ -89,41 +91,43 @@ def by_rules(text: str) -> Intent | None:
 
 
 class IntentRouter:
-    """Rules, then the model within ``budget_s`` (grammar-constrained sampling is slow on a busy CPU)."""
+    """Rules, then the model within ``budget_s`` (grammar-constrained sampling is slow on a busy CPU) and only
+    while the turn is not cancelled."""
 
     def __init__(self, llm: LanguageModel | None = None, budget_s: float = 3.0):
         self.llm = llm
         self.budget_s = budget_s
 
-    def route(self, text: str) -> Intent:
+    def route(self, text: str, cancel: threading.Event | None = None) -> Intent:
+        """The turn's intent; ``cancel`` is the turn's own, so a visitor who has moved on does not wait for
+        the model."""
         found = by_rules(text)
         if found is not None:
             return found
-        name = self._ask_model(text) if self.llm is not None else None
+        name = self._ask_model(text, cancel or threading.Event()) if self.llm is not None else None
         if name in prompts.INTENTS:
             return Intent(name, "llm")
         # Unknown wording goes to the knowledge base, which refuses politely when it has nothing.
         return Intent(POLICY_QUESTION, "default")
 
-    def _ask_model(self, text: str) -> str | None:
-        stop = threading.Event()
-        result: dict[str, str] = {}
-
-        def work() -> None:
-            try:
-                raw = "".join(self.llm.stream(prompts.intent_messages(text), max_tokens=24, temperature=0.0,
-                                              cancel=stop, grammar=prompts.INTENT_GRAMMAR))
-                result["intent"] = json.loads(raw).get("intent", "")
-            except ValueError:
-                pass  # cut short by the budget, or not JSON after all: the default route it is
-            except Exception as exc:  # noqa: BLE001 - routing falls back to the default, never fails a turn
-                log.warning("intent classification by the language model failed: %s", exc)
-
-        worker = threading.Thread(target=work, name="llm-intent", daemon=True)
-        worker.start()
-        worker.join(self.budget_s)
-        if worker.is_alive():
-            stop.set()
-            log.info("intent classification over budget; using the default route")
+    def _ask_model(self, text: str, cancel: threading.Event) -> str | None:
+        """The model's intent name, or None when it fails, is cancelled or runs over the budget."""
+        # the budget covers the whole classification, not each token: it is a delay before the answer starts
+        until = time.perf_counter() + self.budget_s
+        try:
+            raw = "".join(model_pieces(self.llm, prompts.intent_messages(text), cancel, self.budget_s,
+                                       until=until, name="llm-intent", max_tokens=24, temperature=0.0,
+                                       grammar=prompts.INTENT_GRAMMAR))
+        except ModelTimeout:
+            log.info("intent classification over its %.1f s budget; using the default route", self.budget_s)
             return None
-        return result.get("intent")
+        except Exception as exc:  # noqa: BLE001 - routing falls back to the default, never fails a turn
+            log.warning("intent classification by the language model failed: %s", exc)
+            return None
+        if cancel.is_set():
+            return None  # what the model wrote before the cancel is a fragment, not a route
+        try:
+            found = json.loads(raw)
+        except ValueError:
+            return None  # not JSON after all: the default route it is
+        return found.get("intent") if isinstance(found, dict) else None

@@ -59,6 +59,7 @@ class DialogueManager:
         guides: GuideDesk | None = None,
         engine: str = "auto",
         first_token_budget_s: float = 6.0,
+        intent_budget_s: float = 3.0,
         ask_service: AskService | None = None,
         turn_log: TurnLog | None = None,
     ):
@@ -66,7 +67,7 @@ class DialogueManager:
         self.retriever = retriever or Retriever(store)
         self.ask_service = ask_service or AskService(store, self.retriever)
         self.answerer = GroundedAnswerer(llm, first_token_budget_s=first_token_budget_s)
-        self.router = intents.IntentRouter(llm)
+        self.router = intents.IntentRouter(llm, budget_s=intent_budget_s)
         self.advisor = advisor
         self.requests = requests
         self.guides = guides
@@ -91,7 +92,7 @@ class DialogueManager:
         session.facts.update(profile_facts(text, self._streets))
         if session.offer and is_yes(text):
             text, session.offer = session.offer, ""
-        intent = self._intent(session, text)
+        intent = self._intent(session, text, cancel)
         log.info("turn %s intent=%s (%s)", session.id, intent.name, intent.source)
         yield from self._logged(self._route(session, intent.name, text, cancel, engine, started), text, intent.name)
 
@@ -149,13 +150,13 @@ class DialogueManager:
 
     # ------------------------------------------------------------------------------------------ routes
 
-    def _intent(self, session: Session, text: str) -> intents.Intent:
+    def _intent(self, session: Session, text: str, cancel: threading.Event) -> intents.Intent:
         if session.pending_intent:
             # The last service asked the visitor something; a short reply answers it.
             pending, session.pending_intent = session.pending_intent, ""
             if len(text) <= 20 and intents.by_rules(text) in (None, intents.Intent(intents.POLICY_QUESTION, "rules")):
                 return intents.Intent(pending, "session")
-        return self.router.route(text)
+        return self.router.route(text, cancel)
 
     def _answer(self, session: Session, text: str, cancel: threading.Event, engine: str,
                 started: float, unclear: bool = False) -> Iterator[object]:

@@ -133,7 +133,8 @@ class KioskAdapter:
 
         if self.store is None:
             self.load_knowledge()
-        self.voice = load_voice(self.kiosk, lambda text: self.answer(text, threading.Event()), emit)
+        # the loop hands each turn's cancel (barge-in, a new question) to the answer, so the model stops with it
+        self.voice = load_voice(self.kiosk, self.answer, emit)
         return "就绪（按住说话）"
 
     def pinyin_lookup(self, letters: str, limit: int = 9) -> list:
@@ -145,7 +146,7 @@ class KioskAdapter:
         return self.pinyin.lookup(letters, limit)
 
     # -- answering -----------------------------------------------------------------------------------------
-    def answer(self, text: str, cancelled: threading.Event) -> Iterator[object]:
+    def answer(self, text: str, cancelled: threading.Event | None) -> Iterator[object]:
         manager, session = self._answering()
         yield from manager.respond(session, text, cancel=cancelled)
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from kiosk.events import Interrupted, MouthFrame, Notice
+from kiosk.voice.answer import AnswerSource
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class VoiceBridge:
         self._stop.set()
 
 
-def load_voice(kiosk: Any, source: Callable[[str], Iterable[object]], emit: Callable[[object], None],
+def load_voice(kiosk: Any, source: AnswerSource, emit: Callable[[object], None],
                elderly: bool = False) -> VoiceBridge:
     """Microphone, speaker, recogniser and ``kiosk``'s voice, or `Unavailable` saying which one is missing. The
     recogniser is the one `kiosk talk` uses (kiosk.voice.recognition), biased towards the store in use."""
