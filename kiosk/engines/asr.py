@@ -5,12 +5,14 @@ terms visitors' questions keep coming back to) is handed to Whisper as a prompt,
 spellings. After decoding, a pinyin pass replaces stretches that *sound* like a vocabulary term but were written
 with other characters (加急扣除 → 加计扣除).
 
-The prompt can only help. Each 30-second window is encoded once and decoded twice, with and without the
-prompt; the prompted decode is kept only when it shows no sign of degenerating (see ``asr_checks``) and is at
-least as confident (average log-probability) as the plain one. The prompted decode uses Whisper's temperature
-fallback (a looping or unsure greedy decode is sampled again at rising temperatures); the plain decode stays
-greedy, so without hotwords a clip always transcribes the same way. Neither may hold more tokens than the
-audio's duration allows, so a decode that loops stops early.
+The prompt can only help. Each 30-second window is encoded once and decoded without the prompt. It is decoded
+again with the prompt only when some hotword not yet written sounds like a stretch of that plain decode: a
+prompted decode may change nothing else but one character (``asr_checks.strays``), so otherwise the second
+decode, about a fifth of recognition's work, would buy no hotword. The prompted decode is kept only when it
+shows no sign of degenerating (see ``asr_checks``) and is at least as confident (average log-probability) as
+the plain one. It uses Whisper's temperature fallback (a looping or unsure greedy decode is sampled again at
+rising temperatures); the plain decode stays greedy, so without hotwords a clip always transcribes the same way.
+Neither may hold more tokens than the audio's duration allows, so a decode that loops stops early.
 
 Greedy decoding (beam 1) is both faster and, measured on this model, more accurate than beam search.
 """
@@ -27,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.engines.asr_checks import Decode, choose, cut_to_duration, filler_only, max_chars
+from kiosk.engines.asr_checks import Decode, choose, cut_to_duration, filler_only, max_chars, respellable
 from kiosk.engines.audio import SAMPLE_RATE
 from kiosk.engines.modelpath import ModelMissing, model_folder
 from kiosk.engines.pinyin_correct import PinyinCorrector
@@ -159,9 +161,11 @@ class AsrEngine:
         for encoded, seconds in self._windows(samples):
             plain = self._decode(encoded, seconds, None, (0.0,))
             chosen, why = plain, "plain decode"
-            if prompt:
+            if prompt and respellable(plain.text, self.hotwords):
                 biased = self._decode(encoded, seconds, prompt, TEMPERATURES)
                 chosen, why = choose(plain, biased, seconds, self.hotwords)
+            elif prompt:
+                why = "no hotword sounds like what was heard"
             plain_parts.append(cut_to_duration(plain.text, seconds))
             chosen_parts.append(cut_to_duration(chosen.text, seconds))
             choices.append(why)

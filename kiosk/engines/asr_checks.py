@@ -127,6 +127,16 @@ def suspect(decode: Decode, seconds: float, hotwords: Sequence[str] = ()) -> str
     return ""
 
 
+def respellable(plain: str, hotwords: Sequence[str]) -> list[str]:
+    """The hotwords a prompted decode could newly write into ``plain``: not in it, and sounding like a stretch of it.
+
+    When there are none, :func:`strays` leaves a prompted decode of the same audio nothing but a one-character
+    change to make, which is as likely to be wrong as right: that decode is not worth running.
+    """
+    p = comparable(plain)
+    return [w for w in dict.fromkeys(comparable(h) for h in hotwords) if w and w not in p and sounds_like(w, p)]
+
+
 def strays(plain: str, biased: str, hotwords: Sequence[str]) -> str:
     """Why the biased text is more than the plain one respelt with hotwords ("" when it is not).
 
