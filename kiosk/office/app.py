@@ -1,5 +1,6 @@
 """The web office (Starlette, server-rendered Jinja2 pages, no JavaScript): login, the work queue, one item and
-its actions, the barometer with CSV export and FAQ drafts, and the same data as JSON for scripts.
+its actions, the barometer with CSV and XLSX export, the weekly PDF report and FAQ drafts, and the same data as
+JSON for scripts.
 
 Every handler is ``async`` and does its (short) SQLite work inline, so requests run one at a time on the event
 loop and the request file's single connection is never used by two threads; only the deliberately slow password
@@ -28,7 +29,7 @@ from starlette.templating import Jinja2Templates
 
 from kiosk.errors import STORAGE, FriendlyError, storage_message
 from kiosk.office import barometer as figures
-from kiosk.office import charts
+from kiosk.office import charts, export, report_pdf
 from kiosk.office.accounts import ROLES, AccountError, Accounts, Session
 from kiosk.office.questionlog import QuestionLog
 from kiosk.office.work import ACTIONS, BUCKETS, Forbidden, NotFound, Work
@@ -43,6 +44,7 @@ NOT_FOUND, FORBIDDEN, LOGIN_FIRST = "没有找到这个事项，或您无权查�
 BAD_CSRF = "页面已过期或来源不明，请刷新页面后重试。"
 DONE = {"accept": "已接单。", "note": "备注已添加。", "transfer": "已转派。", "resolve": "已办结，答复已送达企业。"}
 REFUSED = (FriendlyError, InvalidTransition)  # both carry words for the officer in .friendly
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'",
            "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
            "Cache-Control": "no-store"}
@@ -236,6 +238,35 @@ async def barometer_csv(request: Request) -> Response:
                     headers={**HEADERS, "Content-Disposition": f'attachment; filename="barometer-{b.days}d.csv"'})
 
 
+async def barometer_xlsx(request: Request) -> Response:
+    session = _need(request, False)
+    b = _barometer(request, session)
+    office(request).accounts.audit(session.user.name, address(request), "barometer.xlsx", f"{b.days}天")
+    return Response(export.to_xlsx(b), media_type=XLSX,
+                    headers={**HEADERS, "Content-Disposition": f'attachment; filename="barometer-{b.days}d.xlsx"'})
+
+
+async def weekly_pdf(request: Request) -> Response:
+    """``?week=2026-W05``; without it, the last complete week."""
+    session = _need(request, False)
+    if not session.user.sees_barometer:
+        raise Forbidden
+    o = office(request)
+    today = o.work.service.clock().date()
+    raw = request.query_params.get("week")
+    try:
+        monday = report_pdf.parse_week(raw) if raw else report_pdf.last_week(today)
+    except report_pdf.BadWeek as exc:
+        raise Problem(400, exc.friendly) from None
+    b = figures.collect_week(o.work.service, o.questions, monday)
+    # drawing the pages touches no database, so it runs off the event loop and other officers are not held up
+    pdf = await run_in_threadpool(report_pdf.render, b, monday, today)
+    week = report_pdf.week_name(monday)
+    o.accounts.audit(session.user.name, address(request), "barometer.pdf", week)
+    return Response(pdf, media_type="application/pdf",
+                    headers={**HEADERS, "Content-Disposition": f'attachment; filename="barometer-{week}.pdf"'})
+
+
 async def draft_faq(request: Request) -> Response:
     session = _need(request, False)
     if session.user.role not in ("centre", "editor"):
@@ -347,6 +378,7 @@ def create_app(service: RequestService, accounts: Accounts, questions: QuestionL
         Route("/logout", logout, methods=["POST"]), Route("/queue", queue_page),
         Route("/items/{ref}", item_page), Route("/items/{ref}/{action}", item_action_form, methods=["POST"]),
         Route("/barometer", barometer_page), Route("/barometer.csv", barometer_csv),
+        Route("/barometer.xlsx", barometer_xlsx), Route("/barometer/weekly.pdf", weekly_pdf),
         Route("/barometer/draft", draft_faq, methods=["POST"]),
         Route("/api/login", api_login, methods=["POST"]), Route("/api/queue", api_queue),
         Route("/api/items/{ref}", api_item), Route("/api/items/{ref}/{action}", api_action, methods=["POST"]),
