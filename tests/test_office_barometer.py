@@ -102,3 +102,62 @@ def test_ticks_are_whole_distinct_and_cover_the_top(top):
 def test_chart_labels_are_escaped():
     svg = charts.bars([("<script>alert(1)</script>", 3)], "标题") + charts.columns([("<b>", 2)], "周")
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "<b>" not in svg
+
+
+DIRECT = ("SELECT substr(created_at, 1, 10), IFNULL(section, ''), category, department, COUNT(*),"
+          " SUM(resolved_at IS NOT NULL), SUM(IFNULL(resolved_at <= due_at, 0)), COUNT(rating), TOTAL(rating),"
+          " SUM(rating IS 1), SUM(rating IS 2), SUM(rating IS 3), SUM(rating IS 4), SUM(rating IS 5)"
+          " FROM items GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")
+
+
+def kept_days(conn) -> list[tuple]:
+    return [tuple(r) for r in conn.execute("SELECT * FROM item_days ORDER BY 1, 2, 3, 4")]
+
+
+def direct_days(conn) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(DIRECT)]
+
+
+def test_kept_day_counts_match_a_direct_count_through_every_change(world):
+    """The barometer sums item_days, which triggers keep; after every kind of write it equals counting the items."""
+    conn, service = world.service.db.conn, world.service
+    assert kept_days(conn) == direct_days(conn)
+    service.act(world.refs["cuiyuan"], "accept", "t")
+    service.act(world.refs["cuiyuan"], "resolve", "t", "答复：已修")
+    service.rate(world.refs["cuiyuan"], "5678", 4)
+    service.transfer(world.refs["xixi"], "street_cuiyuan", "t", "地址在翠苑")
+    assert kept_days(conn) == direct_days(conn)
+    conn.execute("UPDATE items SET created_at = '2026-01-05T09:00:00', rating = 2 WHERE ticket = ?",
+                 (world.refs["talent"].rsplit("-", 1)[0],))
+    conn.execute("UPDATE items SET due_at = '2000-01-01T00:00:00' WHERE department = 'street_cuiyuan'")
+    assert kept_days(conn) == direct_days(conn)
+    gone = "SELECT id FROM items WHERE department = 'street_cuiyuan' AND resolved_at IS NULL"
+    conn.execute(f"DELETE FROM events WHERE item_id IN ({gone})")
+    conn.execute(f"DELETE FROM items WHERE id IN ({gone})")
+    assert kept_days(conn) == direct_days(conn)
+    b = barometer.collect(service, world.questions, 3660)
+    units = dict(conn.execute("SELECT department, COUNT(*) FROM items GROUP BY 1").fetchall())
+    assert b.requests == sum(units.values()) and {u["unit"]: u["total"] for u in b.units} == {
+        service.department_name(d): n for d, n in units.items()}
+    assert b.ratings == [0, 1, 0, 1, 0] and b.on_time_rate == 0.0
+
+
+def test_an_older_request_file_gets_its_day_counts(kiosk_env, store):
+    """Opening a file written before the counts existed fills them from the items already there."""
+    import sqlite3
+
+    from kiosk.requests.repo import schema
+    from kiosk.requests.service import RequestService
+
+    service = RequestService.open(store.departments(), path=kiosk_env / "old.db")
+    submit(service, "店门口的井盖松动了。", "杭州市西湖区翠苑街道文一路101号")
+    submit(service, "想咨询人才认定。", "", "13900001111", "杭州人才测试有限公司")
+    service.close()
+    conn = sqlite3.connect(kiosk_env / "old.db")
+    conn.executescript("DROP TABLE item_days; DROP TRIGGER item_days_insert; DROP TRIGGER item_days_update;"
+                       f" DROP TRIGGER item_days_delete; UPDATE meta SET value = '{schema.MIGRATIONS.index(schema._item_days)}'"
+                       " WHERE key = 'schema_version';")
+    conn.close()
+    service = RequestService.open(store.departments(), path=kiosk_env / "old.db")
+    conn = service.db.conn
+    assert kept_days(conn) == direct_days(conn) and sum(r[4] for r in kept_days(conn)) == 2

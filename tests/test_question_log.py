@@ -124,3 +124,34 @@ def test_a_broken_log_never_costs_the_answer(store) -> None:
     manager = DialogueManager(store, turn_log=Broken())
     events = list(manager.respond(manager.new_session(), "电子居住证审核要几天？"))
     assert isinstance(events[-1], AnswerDone) and not events[-1].refused and events[-1].turn == ""
+
+
+def test_kept_day_counts_match_a_direct_count(tmp_path: Path) -> None:
+    """The barometer reads turn_days, which triggers keep through records, 👍/👎, purges and a log that had
+    turns before the counts existed; each time it equals counting the turns."""
+    direct = ("SELECT substr(at, 1, 10), intent, topic, answered, COUNT(*), SUM(helpful IS 1), SUM(helpful IS 0)"
+              " FROM turns GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")
+
+    def same(log: QuestionLog) -> bool:
+        kept = [tuple(r) for r in log.conn.execute("SELECT * FROM turn_days ORDER BY 1, 2, 3, 4")]
+        return kept == [tuple(r) for r in log.conn.execute(direct)] and bool(kept)
+
+    clock = Clock(datetime(2026, 3, 2, 9, 0))
+    log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
+    ids = [log.record(summary(answered=i % 3 != 0)) for i in range(6)]
+    clock.now += timedelta(days=20)
+    ids += [log.record(summary("社保怎么交？", answered=False)) for _ in range(3)]
+    log.feedback(ids[0], True)
+    log.feedback(ids[1], False, "unclear")
+    log.feedback(ids[0], False)  # changed their mind
+    log.feedback(ids[7], True)
+    assert same(log)
+    clock.now += timedelta(days=15)
+    assert log.purge() == 6 and same(log)
+    log.conn.execute("UPDATE turns SET topic = '人才服务' WHERE id = ?", (ids[8],))
+    assert same(log)
+    log.conn.executescript("DROP TABLE turn_days; DROP TRIGGER turn_days_insert; DROP TRIGGER turn_days_update;"
+                           " DROP TRIGGER turn_days_delete;")
+    log.close()
+    log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
+    assert same(log)

@@ -46,6 +46,11 @@ def register(sub) -> None:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=_digest)
 
+    s = os_.add_parser("report", help="生成给中心领导的晴雨表周报（PDF）")
+    s.add_argument("--week", help="周次，例如 2026-W05；不填则为上一个完整的周")
+    s.add_argument("--out", required=True, help="PDF 文件保存到哪里，例如 周报.pdf")
+    s.set_defaults(func=_report)
+
     s = os_.add_parser("serve", help="启动办公台网站")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8700)
@@ -138,6 +143,30 @@ def _digest(args: argparse.Namespace) -> int:
         print_json(d) if args.json else print(d["message"])
     if not digests and not args.json:
         print("今天没有单位有在办事项。")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kiosk.office import barometer, report_pdf
+    from kiosk.office.questionlog import QuestionLog
+
+    service = args.kiosk.request_service()
+    today = service.clock().date()
+    try:
+        monday = report_pdf.parse_week(args.week) if args.week else report_pdf.last_week(today)
+    except report_pdf.BadWeek as exc:
+        raise KioskError(exc.friendly) from None
+    b = barometer.collect_week(service, QuestionLog(None, args.kiosk.settings.question_log_days), monday)
+    out = Path(args.out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(report_pdf.render(b, monday, today))
+    except OSError as exc:
+        raise KioskError(f"无法保存到 {out}：{exc.strerror or exc}。") from None
+    week = report_pdf.week_name(monday)
+    print(f"已生成 {week} 周报：{out}（诉求 {b.requests} 件，问答 {b.questions} 次）。")
     return 0
 
 

@@ -1,5 +1,6 @@
 """The web office (Starlette, server-rendered Jinja2 pages, no JavaScript): login, the work queue, one item and
-its actions, the barometer with CSV export and FAQ drafts, and the same data as JSON for scripts. The editors'
+its actions, the barometer with CSV and XLSX export, the weekly PDF report and FAQ drafts, and the same data as
+JSON for scripts. The editors'
 content pages are in ``content_pages`` and ``content_forms``; what every page shares is in ``web``.
 
 Every handler is ``async`` and does its (short) SQLite work inline, so requests run one at a time on the event
@@ -27,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 
 from kiosk.errors import STORAGE, FriendlyError, storage_message
 from kiosk.office import barometer as figures
-from kiosk.office import charts, content_forms, content_pages, hall_routes
+from kiosk.office import charts, content_forms, content_pages, export, hall_routes, report_pdf
 from kiosk.office.accounts import AccountError, Accounts, Session
 from kiosk.office.contentdesk import ContentDesk
 from kiosk.office.kiosk_tokens import KioskTokens
@@ -56,6 +57,7 @@ from kiosk.requests.service import RequestService
 log = logging.getLogger(__name__)
 DONE = {"accept": "已接单。", "note": "备注已添加。", "transfer": "已转派。", "resolve": "已办结，答复已送达企业。"}
 REFUSED = (FriendlyError, InvalidTransition)  # both carry words for the officer in .friendly
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _days(request: Request) -> int:
@@ -163,6 +165,35 @@ async def barometer_csv(request: Request) -> Response:
     office(request).accounts.audit(session.user.name, address(request), "barometer.csv", f"{b.days}天")
     return Response("\ufeff" + figures.to_csv(b), media_type="text/csv; charset=utf-8",
                     headers={**HEADERS, "Content-Disposition": f'attachment; filename="barometer-{b.days}d.csv"'})
+
+
+async def barometer_xlsx(request: Request) -> Response:
+    session = need(request)
+    b = _barometer(request, session)
+    office(request).accounts.audit(session.user.name, address(request), "barometer.xlsx", f"{b.days}天")
+    return Response(export.to_xlsx(b), media_type=XLSX,
+                    headers={**HEADERS, "Content-Disposition": f'attachment; filename="barometer-{b.days}d.xlsx"'})
+
+
+async def weekly_pdf(request: Request) -> Response:
+    """``?week=2026-W05``; without it, the last complete week."""
+    session = need(request)
+    if not session.user.sees_barometer:
+        raise Forbidden
+    o = office(request)
+    today = o.work.service.clock().date()
+    raw = request.query_params.get("week")
+    try:
+        monday = report_pdf.parse_week(raw) if raw else report_pdf.last_week(today)
+    except report_pdf.BadWeek as exc:
+        raise Problem(400, exc.friendly) from None
+    b = figures.collect_week(o.work.service, o.questions, monday)
+    # drawing the pages touches no database, so it runs off the event loop and other officers are not held up
+    pdf = await run_in_threadpool(report_pdf.render, b, monday, today)
+    week = report_pdf.week_name(monday)
+    o.accounts.audit(session.user.name, address(request), "barometer.pdf", week)
+    return Response(pdf, media_type="application/pdf",
+                    headers={**HEADERS, "Content-Disposition": f'attachment; filename="barometer-{week}.pdf"'})
 
 
 async def draft_faq(request: Request) -> Response:
@@ -278,6 +309,7 @@ def create_app(service: RequestService, accounts: Accounts, questions: QuestionL
         Route("/logout", logout, methods=["POST"]), Route("/queue", queue_page),
         Route("/items/{ref}", item_page), Route("/items/{ref}/{action}", item_action_form, methods=["POST"]),
         Route("/barometer", barometer_page), Route("/barometer.csv", barometer_csv),
+        Route("/barometer.xlsx", barometer_xlsx), Route("/barometer/weekly.pdf", weekly_pdf),
         Route("/barometer/draft", draft_faq, methods=["POST"]),
         Route("/api/login", api_login, methods=["POST"]), Route("/api/queue", api_queue),
         Route("/api/items/{ref}", api_item), Route("/api/items/{ref}/{action}", api_action, methods=["POST"]),

@@ -9,7 +9,7 @@ import io
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import yaml
 
@@ -27,6 +27,7 @@ QUESTIONS_PER_GROUP = 8
 class Barometer:
     days: int
     since: str
+    until: str = ""  # the first day not counted; "" for a period that runs up to now
     requests: int = 0
     by_section: list[tuple[str, int]] = field(default_factory=list)
     by_category: list[tuple[str, int]] = field(default_factory=list)
@@ -45,25 +46,38 @@ class Barometer:
         return {k: v for k, v in self.__dict__.items()}
 
 
+# Later than any stored time: a period that runs up to now is compared against it like a closed one.
+OPEN_END = "9999-12-31"
+
+
 def collect(service: RequestService, log: QuestionLog, days: int = DEFAULT_DAYS) -> Barometer:
+    """The last ``days`` days up to now, from midnight."""
     days = max(1, min(MAX_DAYS, int(days)))
-    since = (service.clock() - timedelta(days=days)).replace(hour=0, minute=0, second=0)
-    b = Barometer(days, since.date().isoformat())
-    _requests(b, service, since.isoformat(timespec="seconds"))
-    _questions(b, log.conn, since.isoformat(timespec="seconds"))
+    since = (service.clock() - timedelta(days=days)).date()
+    return _collect(service, log, Barometer(days, since.isoformat()))
+
+
+def collect_week(service: RequestService, log: QuestionLog, monday: date) -> Barometer:
+    """One calendar week, Monday 00:00 up to the next Monday."""
+    return _collect(service, log, Barometer(7, monday.isoformat(), (monday + timedelta(days=7)).isoformat()))
+
+
+def _collect(service: RequestService, log: QuestionLog, b: Barometer) -> Barometer:
+    period = (b.since + "T00:00:00", b.until + "T00:00:00" if b.until else OPEN_END)
+    _requests(b, service, period)
+    _questions(b, log.conn, period)
     return b
 
 
-def _requests(b: Barometer, service: RequestService, since: str) -> None:
-    """Three grouped passes over the period's items (by unit and category, by week, by rating); every figure is
-    summed from those few hundred groups rather than queried on its own."""
+def _requests(b: Barometer, service: RequestService, period: tuple[str, str]) -> None:
+    """Three grouped passes over the period's per-day counts (``item_days``, kept exact by triggers on the items
+    table), which hold a few thousand rows where the items are a million; every figure is summed from them."""
     conn, name = service.db.conn, service.department_name
-    q = "FROM items WHERE created_at >= ?"
+    days = (period[0][:10], period[1][:10])  # a period runs from midnight to midnight, so whole days
+    q = "FROM item_days WHERE day >= ? AND day < ?"
     rows = conn.execute(
-        "SELECT section, category, department, COUNT(*), SUM(resolved_at IS NOT NULL),"
-        f" SUM(resolved_at IS NOT NULL AND resolved_at <= due_at), COUNT(rating), TOTAL(rating) {q}"
-        # category first: grouping by section first tempts SQLite to walk the section index row by row
-        " GROUP BY 2, 1, 3", (since,)).fetchall()
+        f"SELECT section, category, department, SUM(n), SUM(resolved), SUM(on_time), SUM(rated), TOTAL(stars) {q}"
+        " GROUP BY 2, 1, 3", days).fetchall()
     sections, categories, pairs = Counter(), Counter(), Counter()
     units: dict[str, list[float]] = {}  # unit → [total, resolved, on time, rated, rating sum]
     for section, category, dept, n, done, in_time, rated, stars in rows:
@@ -73,11 +87,11 @@ def _requests(b: Barometer, service: RequestService, since: str) -> None:
         u = units.setdefault(dept, [0, 0, 0, 0, 0.0])
         for i, value in enumerate((n, done, in_time, rated, stars)):
             u[i] += value
-    weeks = conn.execute(f"SELECT date(created_at, 'weekday 0', '-6 days'), COUNT(*) {q} GROUP BY 1 ORDER BY 1",
-                         (since,)).fetchall()
+    weeks = conn.execute(f"SELECT date(day, 'weekday 0', '-6 days'), SUM(n) {q} GROUP BY 1 ORDER BY 1",
+                         days).fetchall()
     b.by_week = [(monday[5:], n) for monday, n in weeks]  # each week named by its Monday
-    for stars, n in conn.execute(f"SELECT rating, COUNT(*) {q} AND rating BETWEEN 1 AND 5 GROUP BY 1", (since,)):
-        b.ratings[int(stars) - 1] = n
+    histogram = conn.execute(f"SELECT TOTAL(r1), TOTAL(r2), TOTAL(r3), TOTAL(r4), TOTAL(r5) {q}", days).fetchone()
+    b.ratings = [int(n) for n in histogram]
     b.requests = sum(sections.values())
     b.by_section = [(name(s) if s else "属地镇街（不经专区）", n) for s, n in sections.most_common()]
     b.by_category = [(_category(service, c), n) for c, n in categories.most_common()]
@@ -93,7 +107,8 @@ def _requests(b: Barometer, service: RequestService, since: str) -> None:
     for (dept, category), n in hot:
         addresses = conn.execute(
             "SELECT DISTINCT t.address FROM items i JOIN tickets t ON t.ticket = i.ticket WHERE i.department = ?"
-            " AND i.category = ? AND i.created_at >= ? AND t.address != '' LIMIT 3", (dept, category, since))
+            " AND i.category = ? AND i.created_at >= ? AND i.created_at < ? AND t.address != '' LIMIT 3",
+            (dept, category, *period))
         b.hot_spots.append({"street": name(dept), "category": _category(service, category), "count": n,
                             "addresses": [a for (a,) in addresses]})
 
@@ -103,19 +118,23 @@ def _category(service: RequestService, category_id: str) -> str:
     return cat.name if cat else category_id
 
 
-def _questions(b: Barometer, conn: sqlite3.Connection, since: str) -> None:
-    q = "FROM turns WHERE at >= ?"
-    b.questions = conn.execute(f"SELECT COUNT(*) {q}", (since,)).fetchone()[0]
+def _questions(b: Barometer, conn: sqlite3.Connection, period: tuple[str, str]) -> None:
+    """The count and the topics from the per-day counts (``turn_days``, kept by triggers); the questions
+    themselves from the log's covering indexes."""
+    days = (period[0][:10], period[1][:10])
+    kept = "FROM turn_days WHERE day >= ? AND day < ?"
+    b.questions = int(conn.execute(f"SELECT TOTAL(n) {kept}", days).fetchone()[0])
+    q = "FROM turns WHERE at >= ? AND at < ?"
     rows = conn.execute(f"SELECT question, COUNT(*) {q} AND intent = 'policy_question' GROUP BY question"
-                        " ORDER BY 2 DESC, MAX(at) DESC LIMIT ?", (since, TOP))
+                        " ORDER BY 2 DESC, MAX(at) DESC LIMIT ?", (*period, TOP))
     b.top_questions = [(text, n) for text, n in rows]
-    rows = conn.execute(f"SELECT topic, COUNT(*), SUM(answered = 0), SUM(helpful = 1), SUM(helpful = 0) {q}"
-                        " AND intent = 'policy_question' GROUP BY topic ORDER BY 2 DESC", (since,))
+    rows = conn.execute(f"SELECT topic, SUM(n), SUM(n * (answered = 0)), SUM(up), SUM(down) {kept}"
+                        " AND intent = 'policy_question' GROUP BY topic ORDER BY 2 DESC", days)
     b.topics = [{"topic": t, "asked": n, "refused": r, "refusal_rate": round(r / n, 3), "helpful": up or 0,
                  "unhelpful": down or 0} for t, n, r, up, down in rows]
     groups: dict[str, list[tuple[str, int]]] = {}
     for topic, text, n in conn.execute(f"SELECT topic, question, COUNT(*) {q} AND intent = 'policy_question'"
-                                       " AND answered = 0 GROUP BY 1, 2", (since,)):
+                                       " AND answered = 0 GROUP BY 1, 2", period):
         groups.setdefault(topic, []).append((text, n))
     for topic, asked in groups.items():
         asked.sort(key=lambda qn: -qn[1])

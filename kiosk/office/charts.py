@@ -24,7 +24,7 @@ def ticks(top: float, most: int = 5) -> list[int]:
     return list(range(0, int(math.ceil(top / step)) * step + 1, step))
 
 
-def _short(text: str, n: int) -> str:
+def short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -48,7 +48,7 @@ def bars(rows: list[tuple[str, int]], title: str, width: int = 640) -> str:
         y = top_pad + i * row_h
         w = plot_w * n / span
         out.append(f'<text x="{label_w - 8}" y="{y + 19}" text-anchor="end" fill="#1C2B2A">'
-                   f'<title>{escape(name)}</title>{escape(_short(name, 13))}</text>')
+                   f'<title>{escape(name)}</title>{escape(short(name, 13))}</text>')
         out.append(f'<rect x="{label_w}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" rx="3" fill="{BRAND}"/>')
         out.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 19}" fill="{MUTED}">{n}</text>')
     out.append("</svg>")
