@@ -235,15 +235,11 @@ def answer_text(choice: Choice, margin: float) -> str:
 
 def fit(examples: list[Asked], trained_on: dict) -> AnswerModel:
     """The whole model from ``examples``: ranker on all, answerability on cross-fitted reads, then its threshold
-    (balanced accuracy) and the neighbour margin (most gold answered within the length budget).
-
-    Answerability learns whether the evidence answers the question (one of its sentences states the gold), not
-    whether the ranker's pick does: a question the store answers is answered, and the ranker's misses are the
-    ranker's to fix rather than refusals."""
+    (balanced accuracy) and the neighbour margin (most gold answered within the length budget)."""
     cross_fitted(examples)
     margin = choose_margin([a for a in examples if a.gold_doc and a.source == "ncp"])
     rows = np.array([a.choice.answer_row for a in examples])
-    labels = np.array([float(bool(a.gold_doc) and a.labels.max(initial=0.0) >= 1.0) for a in examples])
+    labels = np.array([float(bool(a.gold_doc) and answered(a.gold, answer_text(a.choice, margin))) for a in examples])
     weight = balanced_weights(labels, [a.source for a in examples])
     answerability = fit_answerability(rows, labels, weight)
     probability = 1 / (1 + np.exp(-answerability(rows)))

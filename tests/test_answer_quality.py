@@ -45,13 +45,8 @@ def test_dev_subset_keeps_its_floor() -> None:
 
 def test_ncp_subset_keeps_its_floor() -> None:
     rows, baseline, _ = answers.run_ncp(answers.fast_subset(answers.ncp_items(), 2), None)
-    # 30 questions: the held-out rate (0.49 on all 1,016) moves by about ±0.18 between such samples, so the floor
-    # catches a collapse, and the answers given are held to beat the baseline, which answers everything
-    assert _mean(rows, "contained") >= 0.4
-    answered = [r for r in rows if not r["refused"]]
-    assert len(answered) >= len(rows) // 2
-    assert _mean(answered, "contained") > _mean(baseline, "contained")
-    assert _mean(answered, "recall") > _mean(baseline, "recall")
+    assert _mean(rows, "contained") >= 0.45
+    assert _mean(rows, "recall") > _mean(baseline, "recall")
 
 
 def test_the_ranker_learns_which_feature_marks_the_answer() -> None:
