@@ -333,8 +333,9 @@ def training_set(negatives_from_corpus: int = 400) -> tuple[list[Asked], dict]:
     """Every training example, and the manifest that says what they were made from (read once per version of the
     code that reads them: the benchmark's folds and a retrain reuse it)."""
     digest = hashlib.sha256(str(negatives_from_corpus).encode())
+    # this script too: it makes the negatives (perturbed questions), so a change to it must not reuse old examples
     for path in [*sorted((ROOT / "kiosk" / "knowledge").glob("*.py")), *sorted((ROOT / "kiosk" / "store").glob("*.py")),
-                 NCP / "questions.tsv"]:
+                 Path(__file__).resolve(), NCP / "questions.tsv"]:
         digest.update(path.read_bytes())
     cached = CACHE / f"training-{digest.hexdigest()[:16]}.pickle"
     if cached.is_file():
