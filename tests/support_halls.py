@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from starlette.testclient import TestClient
-from support_office import PASSWORD
+from support_office import PASSWORD, logged_in
 
 from kiosk.cli import main
 from kiosk.office.accounts import Accounts
@@ -49,12 +49,7 @@ class District:
     thread: threading.Thread
 
     def client(self, user: str | None = None) -> TestClient:
-        client = TestClient(self.app, base_url="http://127.0.0.1")
-        if user:
-            r = client.post("/api/login", json={"username": user, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            client.headers["X-CSRF-Token"] = r.json()["csrf"]
-        return client
+        return logged_in(self.app, user)
 
     def stop(self) -> None:
         self.server.should_exit = True

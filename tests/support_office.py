@@ -32,12 +32,7 @@ class OfficeWorld:
     refs: dict[str, str]  # what: item ref
 
     def client(self, user: str | None = None) -> TestClient:
-        client = TestClient(self.app, base_url="http://127.0.0.1")
-        if user:
-            r = client.post("/api/login", json={"username": user, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            client.headers["X-CSRF-Token"] = r.json()["csrf"]
-        return client
+        return logged_in(self.app, user)
 
 
 def submit(service: RequestService, text: str, address: str, phone: str = "13812345678",
@@ -60,3 +55,13 @@ def office_world(data: Path, departments, clock=None) -> OfficeWorld:
     }
     app = create_app(service, accounts, questions, data / "drafts")
     return OfficeWorld(app, service, accounts, questions, refs)
+
+
+def logged_in(app: object, user: str | None = None) -> TestClient:
+    """A client of the office app, logged in as ``user`` (with its CSRF header) when one is named."""
+    client = TestClient(app, base_url="http://127.0.0.1")
+    if user:
+        r = client.post("/api/login", json={"username": user, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        client.headers["X-CSRF-Token"] = r.json()["csrf"]
+    return client

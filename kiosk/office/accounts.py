@@ -90,16 +90,17 @@ def office_path() -> Path:
     return config.data_dir() / "office.db"
 
 
-def _now() -> datetime:
+def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored of a bearer secret (a session cookie, a hall's token): its SHA-256, never the secret."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Accounts:
-    def __init__(self, path: Path | None = None, clock: Callable[[], datetime] = _now):
+    def __init__(self, path: Path | None = None, clock: Callable[[], datetime] = now):
         self.path = Path(path) if path else office_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.clock = clock
@@ -162,7 +163,7 @@ class Accounts:
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
         with self._lock:
             self.conn.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
-                              (_digest(token), name, csrf, now.isoformat(), now.isoformat()))
+                              (token_digest(token), name, csrf, now.isoformat(), now.isoformat()))
             # sessions and failures past any window they count in are kept no longer
             self.conn.execute("DELETE FROM sessions WHERE seen_at < ? OR created_at < ?",
                               ((now - IDLE_TIMEOUT).isoformat(), (now - MAX_SESSION).isoformat()))
@@ -185,7 +186,7 @@ class Accounts:
             return None
         now = self.clock()
         with self._lock:
-            row = self.conn.execute("SELECT * FROM sessions WHERE token_hash = ?", (_digest(token),)).fetchone()
+            row = self.conn.execute("SELECT * FROM sessions WHERE token_hash = ?", (token_digest(token),)).fetchone()
         if row is None:
             return None
         if (now - datetime.fromisoformat(row["seen_at"]) > IDLE_TIMEOUT
@@ -196,12 +197,12 @@ class Accounts:
         if user is None:
             return None
         with self._lock:
-            self.conn.execute("UPDATE sessions SET seen_at = ? WHERE token_hash = ?", (now.isoformat(), _digest(token)))
+            self.conn.execute("UPDATE sessions SET seen_at = ? WHERE token_hash = ?", (now.isoformat(), token_digest(token)))
         return Session(token, user, row["csrf"])
 
     def logout(self, token: str) -> None:
         with self._lock:
-            self.conn.execute("DELETE FROM sessions WHERE token_hash = ?", (_digest(token),))
+            self.conn.execute("DELETE FROM sessions WHERE token_hash = ?", (token_digest(token),))
 
     # -- the audit log ---------------------------------------------------------------------------------------
     def audit(self, user: str, address: str, action: str, target: str, detail: str = "") -> None:

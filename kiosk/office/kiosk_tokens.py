@@ -7,7 +7,6 @@ its token at once; adding the same name again issues a fresh token for that hall
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import sqlite3
 import threading
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kiosk.office.accounts import NAME_RE, AccountError, office_path
+from kiosk.office.accounts import NAME_RE, AccountError, now, office_path, token_digest
 
 TOKEN_PREFIX = "xk_"  # tells a kiosk token apart from other secrets in a config file
 
@@ -38,16 +37,8 @@ class KioskRecord:
         return self.revoked_at is None
 
 
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class KioskTokens:
-    def __init__(self, path: Path | None = None, clock: Callable[[], datetime] = _now):
+    def __init__(self, path: Path | None = None, clock: Callable[[], datetime] = now):
         self.path = Path(path) if path else office_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.clock = clock
@@ -72,7 +63,7 @@ class KioskTokens:
                 raise AccountError(f"一体机 {name} 已有有效凭证；要换新凭证，请先 kiosk office kiosk revoke {name}。")
             self.conn.execute("INSERT INTO kiosks VALUES (?, ?, ?, NULL) ON CONFLICT(name) DO UPDATE SET"
                               " token_hash = excluded.token_hash, created_at = excluded.created_at, revoked_at = NULL",
-                              (name, _digest(token), now))
+                              (name, token_digest(token), now))
         return token
 
     def revoke(self, name: str) -> None:
@@ -93,5 +84,5 @@ class KioskTokens:
             return None
         with self._lock:
             row = self.conn.execute("SELECT name FROM kiosks WHERE token_hash = ? AND revoked_at IS NULL",
-                                    (_digest(token),)).fetchone()
+                                    (token_digest(token),)).fetchone()
         return row["name"] if row else None
