@@ -235,11 +235,15 @@ def answer_text(choice: Choice, margin: float) -> str:
 
 def fit(examples: list[Asked], trained_on: dict) -> AnswerModel:
     """The whole model from ``examples``: ranker on all, answerability on cross-fitted reads, then its threshold
-    (balanced accuracy) and the neighbour margin (most gold answered within the length budget)."""
+    (balanced accuracy) and the neighbour margin (most gold answered within the length budget).
+
+    Answerability learns whether the evidence answers the question (one of its sentences states the gold), not
+    whether the ranker's pick does: a question the store answers is answered, and the ranker's misses are the
+    ranker's to fix rather than refusals."""
     cross_fitted(examples)
     margin = choose_margin([a for a in examples if a.gold_doc and a.source == "ncp"])
     rows = np.array([a.choice.answer_row for a in examples])
-    labels = np.array([float(bool(a.gold_doc) and answered(a.gold, answer_text(a.choice, margin))) for a in examples])
+    labels = np.array([float(bool(a.gold_doc) and a.labels.max(initial=0.0) >= 1.0) for a in examples])
     weight = balanced_weights(labels, [a.source for a in examples])
     answerability = fit_answerability(rows, labels, weight)
     probability = 1 / (1 + np.exp(-answerability(rows)))
@@ -280,11 +284,12 @@ PLACES = sorted(set(PARENT) - {"中国", "外地"})
 def perturbed(store: Store, items: list[tuple[str, str, str]], seed: int = SEED) -> list[tuple[str, str, str]]:
     """Questions the store cannot answer, made from answerable ones by changing what the answer depends on: the
     year (a 2020 figure does not answer a 2023 question), the place, or the rarest thing asked about (a figure for
-    another category). Each keeps its origin document, so it stays in that document's fold."""
+    another category, or something the store never mentions). Each keeps its origin document, so it stays in that document's fold."""
     rng = random.Random(seed)
     retriever = Retriever(store)
     vocabulary = [t for t, df in store.conn.execute("SELECT term, doc FROM passage_vocab WHERE length(term) >= 2")
                   if 2 <= df <= 20 and not t.isdigit()]
+    unknown = unknown_words(store)
     out = []
     for question, doc, _ in items:
         text = store.document_text(doc)
@@ -308,7 +313,20 @@ def perturbed(store: Store, items: list[tuple[str, str, str]], seed: int = SEED)
             rarest = max(groups, key=lambda g: g.weight).spellings[0]
             swap = rng.choice([t for t in rng.sample(vocabulary, 50) if t not in text] or vocabulary)
             out.append((question.replace(rarest, swap, 1), doc))
+            # and about something the store never mentions: a question full of words it does not know is not
+            # always a colloquial one ("宇宙飞船驾驶执照")
+            out.append((question.replace(rarest, rng.choice(unknown), 1), doc))
     return [(q, doc, "") for q, doc in out]
+
+
+def unknown_words(store: Store) -> list[str]:
+    """Everyday Chinese words (jieba's dictionary) that the store never uses."""
+    import jieba
+
+    known = {t for (t,) in store.conn.execute("SELECT term FROM passage_vocab")}
+    jieba.initialize()
+    return sorted(w for w, f in jieba.dt.FREQ.items() if f > 0 and 2 <= len(w) <= 4 and w not in known
+                  and all("\u4e00" <= ch <= "\u9fff" for ch in w))
 
 
 def dev_items() -> list[tuple[str, str, str]]:
