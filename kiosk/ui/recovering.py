@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -12,6 +13,7 @@ from kiosk.ui.theme import Palette
 TITLE = "正在恢复，请稍候"
 BODY = "西小服马上回来。已提交的诉求都已保存，不会丢失。"
 STILL_DOWN = "恢复时间比平常长，如需办理请到人工窗口，或请工作人员查看。"
+SUPERVISOR_STOP_S = 10.0  # the window ends within this after SIGTERM; the supervisor's thread then returns
 
 
 class RecoveringScreen(QWidget):
@@ -67,11 +69,18 @@ def run_with_recovery_screen(supervisor, fullscreen: bool) -> int:
 
     bridge.finished.connect(done)
     supervisor.on_down, supervisor.on_up = bridge.down.emit, bridge.up.emit
-    threading.Thread(target=lambda: bridge.finished.emit(supervisor.run()), name="kiosk-supervisor",
-                     daemon=True).start()
+    worker = threading.Thread(target=lambda: bridge.finished.emit(supervisor.run()), name="kiosk-supervisor",
+                              daemon=True)
+    worker.start()
     tick = QTimer()  # lets Python run its signal handlers (SIGTERM at logout) while Qt waits
     tick.start(250)
     tick.timeout.connect(lambda: None)
     app.exec()
     supervisor.stop()
+    worker.join(timeout=SUPERVISOR_STOP_S)
+    # Qt objects go before the application does: left to the interpreter's exit, a widget could outlive the
+    # application and the supervisor died of a segmentation fault at logout instead of exiting with 0
+    tick.stop()
+    for qt_object in (tick, screen, bridge):
+        shiboken6.delete(qt_object)
     return result["status"]
