@@ -352,8 +352,10 @@ def training_set(negatives_from_corpus: int = 400) -> tuple[list[Asked], dict]:
     code that reads them: the benchmark's folds and a retrain reuse it)."""
     digest = hashlib.sha256(str(negatives_from_corpus).encode())
     # this script too: it makes the negatives (perturbed questions), so a change to it must not reuse old examples
-    for path in [*sorted((ROOT / "kiosk" / "knowledge").glob("*.py")), *sorted((ROOT / "kiosk" / "store").glob("*.py")),
-                 Path(__file__).resolve(), NCP / "questions.tsv"]:
+    # and the word lists the questions are read with (stop words, synonyms, domain words)
+    knowledge = [p for p in sorted((ROOT / "kiosk" / "knowledge").iterdir()) if p.suffix in (".py", ".txt", ".yaml")]
+    for path in [*knowledge, *sorted((ROOT / "kiosk" / "store").glob("*.py")), Path(__file__).resolve(),
+                 NCP / "questions.tsv"]:
         digest.update(path.read_bytes())
     cached = CACHE / f"training-{digest.hexdigest()[:16]}.pickle"
     if cached.is_file():

@@ -9,6 +9,7 @@ import pytest
 from kiosk.knowledge.ask import AskService
 from kiosk.knowledge.normalize import normalize
 from kiosk.knowledge.retrieve import Retriever
+from kiosk.knowledge.segment import asks, key_terms
 from kiosk.store import Store
 
 
@@ -26,6 +27,13 @@ def test_colloquial_words_become_official_terms() -> None:
     assert "就业补贴" in normalize("招人补贴有吗")
     assert "2万元" in normalize("两万块的补贴")
     assert normalize("😀😀😀") == ""
+
+
+def test_a_question_word_with_what_it_asks_for_is_not_a_subject() -> None:
+    # the words say what kind of answer is wanted; the subjects around them stay
+    assert key_terms("什么样的企业算小微企业？需要几个工作日？何时开始申报？") == ["企业", "小微企业", "工作日", "开始", "申报"]
+    assert asks("多少钱") and asks("什么时候") and asks("几个月")
+    assert not asks("多少") and not asks("补贴") and not asks("什么情况下")
 
 
 def test_search_returns_citable_passages(service: AskService) -> None:

@@ -20,6 +20,10 @@ _lock = threading.Lock()
 EVERYDAY_RARITY = 8.0
 SUBJECT_RARITY = 12.0
 _TOKEN_RE = re.compile(r"[\w\u4e00-\u9fff]+")
+# a question word with what it asks for attached ("多少钱", "几个月", "什么时候", "哪些地方") says what kind of answer
+# is wanted, not what the question is about; the segmenter keeps such words whole when a dictionary holds them
+INTERROGATIVES = ("什么", "怎么", "多少", "几", "哪", "啥", "咋", "何")
+ASKED_FOR_CHARS = 2
 
 
 @cache
@@ -75,9 +79,14 @@ def _topical(words: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for word in words:
         # single characters other than numbers are too ambiguous to count as a topic
-        if word and word not in stopwords() and (len(word) > 1 or word.isdigit()):
+        if word and word not in stopwords() and (len(word) > 1 or word.isdigit()) and not asks(word):
             seen.setdefault(word, None)
     return list(seen)
+
+
+def asks(word: str) -> bool:
+    """Whether ``word`` is a question word with what it asks for attached ("多少钱", "什么时候")."""
+    return any(word.startswith(i) and 0 < len(word) - len(i) <= ASKED_FOR_CHARS for i in INTERROGATIVES)
 
 
 @cache
