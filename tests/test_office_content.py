@@ -15,7 +15,7 @@ from support_office import office_world
 
 from kiosk.cli import main
 from kiosk.content.library import Library
-from kiosk.office import content_forms, content_pages
+from kiosk.office import content_conditions, content_forms, content_pages
 from kiosk.store import Store
 
 REVISED = [*POLICY[:5], "第四条 对符合条件的企业，按上年度研发投入增量的10%给予补助，最高不超过80万元。", *POLICY[6:]]
@@ -301,7 +301,7 @@ def _routes() -> list[tuple[str, str]]:
     params = {"doc_id": "x.md", "token": "0123456789abcdef", "number": "1", "operation": "merge", "index": "1",
               "service_id": "svc_x"}
     found = []
-    for route in [*content_pages.ROUTES, *content_forms.ROUTES]:
+    for route in [*content_pages.ROUTES, *content_forms.ROUTES, *content_conditions.ROUTES]:
         path = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: params[m.group(1)], route.path)
         found.extend((method, path) for method in sorted(route.methods - {"HEAD"}))
     return found
@@ -311,7 +311,7 @@ def _routes() -> list[tuple[str, str]]:
 def test_other_roles_are_refused_every_content_route(world, user):
     client = world.client(user)
     routes = _routes()
-    assert len(routes) == 23
+    assert len(routes) == 25
     for method, path in routes:
         r = client.request(method, path, data={"csrf": csrf(client)} if method == "POST" else None)
         assert r.status_code == 403 and "您的角色不能使用这一页" in r.text, (method, path)

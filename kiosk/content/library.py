@@ -52,6 +52,11 @@ class Preview:
     duplicate: str  # the imported document this file repeats ("" when it is new)
 
 
+def rule_file(policy: str) -> str:
+    """Where, in the content source, the accepted eligibility rule of a policy document is kept."""
+    return f"conditions/{Path(policy).stem}.yaml"
+
+
 def who_default() -> str:
     try:
         return getpass.getuser()
@@ -185,7 +190,7 @@ class Library:
             title = entries.pop(doc_id)["title"]
             (self.source / POLICIES / doc_id).unlink(missing_ok=True)
             # its accepted conditions go with it (a rule about a missing document would only warn)
-            (self.source / "conditions" / f"{Path(doc_id).stem}.yaml").unlink(missing_ok=True)
+            (self.source / rule_file(doc_id)).unlink(missing_ok=True)
             self._save_index(entries)
             return self.history.commit(self.source, who or who_default(), "删除", f"删除《{title}》")
 

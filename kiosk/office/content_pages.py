@@ -72,7 +72,7 @@ async def publish_now(request: Request) -> Response:
     audit(request, session, "publish", "", f"{published.counts.get('documents', 0)} 份文件，{published.seconds:.1f} 秒")
     back = form.get("back", "")
     # only back to a content page of this office: the field is sent by the page, but never trusted as a URL
-    back = back if re.fullmatch(r"/content(/documents/[\w.\-]+|/faq|/services)?", back) else "/content"
+    back = back if re.fullmatch(r"/content(/documents/[\w.\-]+(/conditions)?|/faq|/services)?", back) else "/content"
     return RedirectResponse(f"{back}?done=published", 303)
 
 
@@ -150,7 +150,7 @@ async def discard(request: Request) -> Response:
 
 
 # -- one document ----------------------------------------------------------------------------------------------
-def _document(request: Request) -> tuple[str, dict]:
+def document_of(request: Request) -> tuple[str, dict]:
     doc_id = request.path_params["doc_id"]
     entry = desk(request).library.entries().get(doc_id)
     if entry is None:
@@ -167,7 +167,7 @@ def _revision(request: Request, doc_id: str) -> str:
 async def document_page(request: Request, error: str = "", status: int = 200) -> Response:
     editor(request)
     d = desk(request)
-    doc_id, entry = _document(request)
+    doc_id, entry = document_of(request)
     meta, cuts = d.library.cut(doc_id)
     try:
         source = (await run_in_threadpool(read_file, d.library.root / entry["original"])).lines
@@ -184,7 +184,7 @@ async def document_page(request: Request, error: str = "", status: int = 200) ->
 
 async def original(request: Request) -> Response:
     editor(request)
-    doc_id, entry = _document(request)
+    doc_id, entry = document_of(request)
     path = desk(request).library.root / entry["original"]
     if not path.is_file():
         raise Problem(404, "原件没有找到。")
@@ -196,7 +196,7 @@ async def original(request: Request) -> Response:
 async def metadata(request: Request) -> Response:
     session = editor(request)
     form = await read_form(request, session)
-    doc_id, _ = _document(request)
+    doc_id, _ = document_of(request)
     library = desk(request).library
     meta, _ = library.cut(doc_id)
     changes = {k: form.get(k, "").strip() for k in META_FIELDS
@@ -213,7 +213,7 @@ async def metadata(request: Request) -> Response:
 async def passage(request: Request) -> Response:
     session = editor(request)
     form = await read_form(request, session)
-    doc_id, _ = _document(request)
+    doc_id, _ = document_of(request)
     operation, number = request.path_params["operation"], request.path_params["number"]
     if operation not in OPERATIONS:
         raise Problem(404, NO_DOCUMENT)
