@@ -185,6 +185,27 @@ def test_merge_split_and_retitle_change_what_is_stored(world, tmp_path):
     assert {"content.merge", "content.split", "content.retitle"} <= set(audited)
 
 
+def test_a_passage_s_words_are_corrected_as_a_version(world, tmp_path, capsys):
+    client = world.client("editor")
+    doc_id = import_file(world, client, make_pdf(tmp_path / "a.pdf", POLICY))
+    page = client.get(f"/content/documents/{doc_id}").text
+    assert f'action="/content/documents/{doc_id}/passages/4/edit"' in page and f">{POLICY[5]}</textarea>" in page
+    corrected = POLICY[5].replace("50万元", "60万元") + "\r\n（2025年修订）"
+    url = f"/content/documents/{doc_id}/passages/4/edit"
+    done = client.post(url, data={"csrf": csrf(client), "rev": rev_of(page), "text": corrected}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=edit#p4")
+    assert "段落文字已修改（尚未发布）" in client.get(done.headers["location"]).text
+    empty = client.post(url, data={"csrf": csrf(client), "rev": rev_of(client.get(f"/content/documents/{doc_id}").text),
+                                   "text": "  "})
+    assert empty.status_code == 400 and "段落文字不能为空" in empty.text
+    client.post("/content/publish", data={"csrf": csrf(client)})
+    assert stored(world).passages(doc_id)[3].text == corrected.replace("\r\n", "\n")
+    assert "60万元" in ask(capsys, "科技型中小企业研发投入补助最高多少钱？")["answer"]
+    [version] = [v for v in library(world).history.versions() if v.action == "修改"]
+    assert version.summary.startswith("修改文字第 4 段") and "-第四条" in library(world).history.diff(version.number)
+    assert "content.edit" in [a["action"] for a in world.accounts.audit_log() if a["target"] == doc_id]
+
+
 def test_rollback_from_the_history_page_restores_what_the_kiosk_answers(world, tmp_path):
     client = world.client("editor")
     doc_id = import_file(world, client, make_pdf(tmp_path / "a.pdf", POLICY))
