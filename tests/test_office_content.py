@@ -125,6 +125,29 @@ def test_a_real_corpus_document_is_imported_and_answered_from(world, capsys):
     assert "5天" in answer["answer"] and any(doc_id in c["source"] for c in answer["citations"])
 
 
+def test_a_scan_is_recognised_once_from_upload_to_confirm(world, tmp_path):
+    pages = []
+
+    def recognise(image) -> list[str]:  # the page reader the office is given: what a recogniser reads off the scan
+        pages.append(image.shape)
+        return POLICY
+
+    world.app.state.office.content.ocr = recognise
+    client = world.client("editor")
+    preview = upload(client, make_pdf(tmp_path / "scan.pdf", POLICY, scanned=True))
+    assert preview.status_code == 200 and "已用文字识别读取" in preview.text and len(pages) == 1
+    token = token_of(preview)
+    assert POLICY[5] in client.get(f"/content/uploads/{token}").text  # the page shown again
+    form = {"csrf": csrf(client), **fields_of(preview.text)}
+    refused = client.post(f"/content/uploads/{token}", data={**form, "title": ""})
+    assert refused.status_code == 400 and "标题：不能为空" in refused.text
+    done = client.post(f"/content/uploads/{token}", data=form, follow_redirects=False)
+    assert done.status_code == 303 and len(pages) == 1  # confirming imported the text the preview recognised
+    doc_id = done.headers["location"].split("/content/documents/")[1].split("?")[0]
+    assert POLICY[5] in [p.text for p in stored(world).passages(doc_id)]
+    assert not any((library(world).root / "uploads").iterdir())  # the upload and its text are gone once imported
+
+
 def test_a_duplicate_is_offered_as_replace_and_the_kiosk_answers_from_the_replacement(world, tmp_path, capsys):
     client = world.client("editor")
     doc_id = import_file(world, client, make_pdf(tmp_path / "a.pdf", POLICY))

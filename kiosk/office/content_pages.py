@@ -126,8 +126,7 @@ async def confirm(request: Request) -> Response:
         error = "文件级别：请从 国家、省、市、区 中选择。"
     else:
         try:
-            imported = await run_in_threadpool(d.library.add, staged.path, values, session.user.name, d.ocr, replace,
-                                               d.known())
+            imported = await run_in_threadpool(d.add, staged, values, session.user.name, replace)
         except ContentError as exc:
             error = exc.friendly
         else:
