@@ -10,6 +10,7 @@ leaf and the field in the editor's words.
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ def reviewed(rule: Mapping[str, Any], decisions: Mapping[int, Mapping[str, str] 
     out = copy.deepcopy(dict(rule))
     out.update({k: fields[k].strip() for k in RULE_FIELDS if k in fields})
     problems: list[LeafProblem] = []
-    numbers = iter(range(1, 10**6))
+    numbers = itertools.count(1)
 
     def rebuild(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kept = []
@@ -108,7 +109,7 @@ def reviewed(rule: Mapping[str, Any], decisions: Mapping[int, Mapping[str, str] 
 
 def _walk(nodes: list[dict[str, Any]], alternative: int = 0,
           counter: Iterator[int] | None = None) -> Iterator[tuple[int, dict[str, Any], int]]:
-    counter = counter or iter(range(1, 10**6))
+    counter = counter or itertools.count(1)
     for node in nodes:
         if "any_of" in node and not alternative:
             for k, child in enumerate(node["any_of"], 1):
@@ -129,7 +130,7 @@ def _as_review(number: int, node: Mapping[str, Any], alternative: int) -> Review
     taxonomy = load_taxonomy()
     kind = _kind(node)
     if kind == "fact":
-        values = {"fact": str(node["fact"]), "op": str(node.get("op", "")), "value": str(node.get("value", ""))}
+        values = {"fact": str(node["fact"]), "op": str(node.get("op", "")), "value": _shown(node.get("value", ""))}
     elif kind == "tags":
         direction = next(k for k in TAG_KEYS if k in node)
         tags = node[direction] if isinstance(node[direction], list) else [node[direction]]
@@ -143,6 +144,11 @@ def _as_review(number: int, node: Mapping[str, Any], alternative: int) -> Review
     else:
         values = {}
     return ReviewLeaf(number, kind, str(node.get("clause", "")), str(node.get("text", "")), values, alternative)
+
+
+def _shown(value: object) -> str:
+    """A value as the editor types it: 2, not 2.0."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _name(taxonomy: Any, tag: object) -> str:
