@@ -53,7 +53,8 @@ def test_an_edited_draft_is_accepted_and_kiosk_match_uses_it(world, tmp_path, ca
     form.update({"csrf": csrf(client), f"{rd}-value": "5%", f"{revenue}-keep": "no"})
     saved = client.post(f"/content/documents/{doc_id}/conditions", data=form, follow_redirects=False)
     assert saved.status_code == 303
-    assert "申报条件已采用（尚未发布）" in client.get(saved.headers["location"]).text
+    waiting = client.get(saved.headers["location"]).text
+    assert "申报条件已采用（尚未发布）" in waiting and "有尚未发布的改动" in waiting
     capsys.readouterr()
     # before publishing the store has no rule for it; after, matching reads the edited one
     assert not any(m["policy"] == doc_id for m in _matches(tmp_path, capsys))
@@ -65,7 +66,9 @@ def test_an_edited_draft_is_accepted_and_kiosk_match_uses_it(world, tmp_path, ca
     main(["match", "--check", "--json"])
     assert json.loads(capsys.readouterr().out)["rules"] == written + 1  # the accepted rule joins the check
 
-    again = form_of(client.get(f"/content/documents/{doc_id}/conditions").text)  # the accepted rule, as saved
+    page = client.get(f"/content/documents/{doc_id}/conditions").text
+    again = form_of(page)  # the accepted rule, as saved
+    assert "有尚未发布的改动" not in page
     assert "5%" in again.values() and "2亿元" not in again.values() and again["from"] == "saved"
     assert [v.summary for v in library(world).history.versions()][-1].startswith("采用《")
     [entry] = [a for a in world.accounts.audit_log() if a["action"] == "content.conditions"]

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from kiosk.content.drafting import accept, accepted, draft_rule, review, to_yaml
 from kiosk.content.drafting.review import LeafProblem, ReviewError, review_leaves, reviewed
 from kiosk.content.errors import ContentError
-from kiosk.content.library import POLICIES
+from kiosk.content.library import POLICIES, rule_file
 from kiosk.office.content_pages import STALE, audit, desk, document_of
 from kiosk.office.web import editor, page, read_form
 from kiosk.policy.taxonomy import load_taxonomy
@@ -58,7 +58,8 @@ async def conditions_page(request: Request, values: dict[str, str] | None = None
         values = {k: str(rule.get(k) or "") for k in review.RULE_FIELDS}
         values.update({f"{leaf.number}-{k}": v for leaf in leaves for k, v in leaf.values.items()})
     facts = [(k, f.name) for k, f in load_taxonomy().facts.items() if f.kind == "number"]
-    pending = f"{POLICIES}/{doc_id}" in await run_in_threadpool(desk(request).pending)
+    # the bar shows while the document or its rule differs from what the kiosk answers and matches with
+    pending = bool({f"{POLICIES}/{doc_id}", rule_file(doc_id)} & set(await run_in_threadpool(desk(request).pending)))
     return page(request, "content_conditions.html", status, doc_id=doc_id, rule=rule, saved=saved, fresh=fresh,
                 leaves=leaves, values=values, labels=review.LABELS, facts=facts, ops=list(OP_WORDS.items()),
                 directions=list(review.DIRECTIONS.items()), rev=_revision(rule), pending=pending, error=error,
