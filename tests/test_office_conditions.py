@@ -102,3 +102,13 @@ def test_bad_values_are_refused_naming_the_leaf_and_the_field(world, tmp_path): 
     assert stale.status_code == 409 and "刚被改动过" in stale.text
     assert not (library(world).source / "conditions").exists()  # nothing was accepted
     assert [v.action for v in library(world).history.versions()] == ["导入"]
+
+
+def test_a_document_that_states_no_conditions_offers_none_to_accept(world, tmp_path):  # noqa: F811
+    notice = tmp_path / "通知.txt"
+    notice.write_text("关于做好企业服务工作的通知\n各街道要主动上门了解企业诉求，及时协调解决企业在生产经营中遇到的困难。\n",
+                      encoding="utf-8")
+    client = world.client("editor")
+    doc_id = import_file(world, client, notice, issuer="西湖区经济和信息化局")
+    page = client.get(f"/content/documents/{doc_id}/conditions").text
+    assert "正文中没有找到申报条件" in page and "保存采用的条件" not in page

@@ -54,8 +54,8 @@ class LeafProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"第 {self.number} 条条件" if self.number else "规则"
-        return f"{where}的{LABELS.get(self.field, '内容')}：{self.message}"
+        named = "的".join(n for n in (f"第 {self.number} 条条件" if self.number else "", LABELS.get(self.field, "")) if n)
+        return f"{named}：{self.message}" if named else self.message
 
 
 class ReviewError(ContentError):
