@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from kiosk.content.drafting import draft_rule, to_yaml
 from kiosk.policy.conditions import parse_rule
 from kiosk.store.records import Passage
@@ -105,3 +107,34 @@ def test_an_accepted_draft_joins_matching_and_the_check(tmp_path, monkeypatch, k
     written = len(load_dir([CONDITIONS_DIR, DEMO_CONDITIONS_DIR]).rules)
     main(["match", "--check", "--json"])
     assert json.loads(capsys.readouterr().out)["rules"] == written + 1
+
+
+def test_an_editor_s_review_edits_drops_and_names_the_leaf_and_field():
+    from kiosk.content.drafting.review import ReviewError, review_leaves, reviewed
+
+    rule = draft_rule("bj_keji.md", "滨江区科技企业培育细则", _passages())
+    rule["conditions"].append({"any_of": [
+        {"text": "认定为高新技术企业的", "clause": "第四条（一）", "require": ["qual_gaoxin"]},
+        {"all_of": [{"text": "参保人数50人以上", "clause": "第四条（二）", "fact": "insured_employees", "op": ">=",
+                     "value": 50},
+                    {"text": "2023年1月1日以后成立", "clause": "第四条（二）", "established": {"from": "2023-01-01"}}]}]})
+    leaves = review_leaves(rule)
+    by = {(leaf.clause, leaf.kind): leaf for leaf in leaves}
+    assert by[("第二条", "fact")].values == {"fact": "age_years", "op": ">=", "value": "2"}
+    assert by[("第四条（一）", "tags")].alternative == 1 and by[("第四条（二）", "established")].alternative == 2
+    assert by[("第四条（二）", "established")].values == {"from": "2023-01-01", "to": ""}
+    rd, gaoxin = by[("第三条（二）", "fact")].number, by[("第四条（一）", "tags")].number
+    decisions = {rd: {"fact": "rd_ratio", "op": ">", "value": "6%"}, gaoxin: None}
+    done = reviewed(rule, decisions, {"sms_name": "滨江科技企业培育", "apply": "每年5月申报"})
+    parsed, errors = parse_rule(done, "review", known_docs={"bj_keji.md"})
+    assert errors == [] and len(parsed.leaves()) == len(leaves) - 1 and done["sms_name"] == "滨江科技企业培育"
+    assert [(leaf.op, leaf.value) for leaf in parsed.leaves() if leaf.fact == "rd_ratio"] == [(">", 6.0)]
+    assert len(done["conditions"][-1]["any_of"]) == 1  # the alternative whose only leaf was dropped is gone
+
+    region = by[("第二条", "region")].number
+    with pytest.raises(ReviewError) as refused:
+        reviewed(rule, {rd: {"value": "很多"}, region: {"region": "火星"}}, {})
+    found = {(p.number, p.field): str(p) for p in refused.value.problems}
+    assert set(found) == {(rd, "value"), (region, "region")}
+    assert found[(rd, "value")].startswith(f"第 {rd} 条条件的数值：") and "很多" in found[(rd, "value")]
+    assert "未知地区“火星”" in found[(region, "region")] and "value" not in refused.value.friendly

@@ -194,6 +194,16 @@ def test_editor_uploads_confirms_and_publishes(own_store, server, shots, tmp_pat
         assert page.locator("ol.passages > li").count() == 5  # the reworded title is not left behind as a passage
         page.click("li#p1 summary")
         page.screenshot(path=str(shots / "office-content-document.png"), full_page=True)
+        page.click("a:has-text('申报条件')")
+        page.wait_for_selector("text=根据正文自动起草")
+        rd = page.locator("li.leaf", has_text="研发投入占营业收入比重不低于3%")
+        assert rd.locator("input[name$='-value']").input_value() == "3%"
+        rd.locator("input[name$='-value']").fill("5%")
+        page.locator("li.leaf", has_text="营业收入不超过2亿元").locator("input[value=no]").check()
+        page.screenshot(path=str(shots / "office-content-conditions.png"), full_page=True)
+        page.click("button:has-text('保存采用的条件')")
+        page.wait_for_selector("text=申报条件已采用")
+        assert page.locator("li.leaf").count() == 3
         browser.close()
     answer = json.loads(kiosk("ask", "科技型中小企业研发投入补助最高多少钱？", "--engine", "extractive", "--json"))
     assert "50万元" in answer["answer"]

@@ -15,7 +15,7 @@ from support_office import office_world
 
 from kiosk.cli import main
 from kiosk.content.library import Library
-from kiosk.office import content_forms, content_pages
+from kiosk.office import content_conditions, content_forms, content_pages
 from kiosk.store import Store
 
 REVISED = [*POLICY[:5], "第四条 对符合条件的企业，按上年度研发投入增量的10%给予补助，最高不超过80万元。", *POLICY[6:]]
@@ -125,6 +125,29 @@ def test_a_real_corpus_document_is_imported_and_answered_from(world, capsys):
     assert "5天" in answer["answer"] and any(doc_id in c["source"] for c in answer["citations"])
 
 
+def test_a_scan_is_recognised_once_from_upload_to_confirm(world, tmp_path):
+    pages = []
+
+    def recognise(image) -> list[str]:  # the page reader the office is given: what a recogniser reads off the scan
+        pages.append(image.shape)
+        return POLICY
+
+    world.app.state.office.content.ocr = recognise
+    client = world.client("editor")
+    preview = upload(client, make_pdf(tmp_path / "scan.pdf", POLICY, scanned=True))
+    assert preview.status_code == 200 and "已用文字识别读取" in preview.text and len(pages) == 1
+    token = token_of(preview)
+    assert POLICY[5] in client.get(f"/content/uploads/{token}").text  # the page shown again
+    form = {"csrf": csrf(client), **fields_of(preview.text)}
+    refused = client.post(f"/content/uploads/{token}", data={**form, "title": ""})
+    assert refused.status_code == 400 and "标题：不能为空" in refused.text
+    done = client.post(f"/content/uploads/{token}", data=form, follow_redirects=False)
+    assert done.status_code == 303 and len(pages) == 1  # confirming imported the text the preview recognised
+    doc_id = done.headers["location"].split("/content/documents/")[1].split("?")[0]
+    assert POLICY[5] in [p.text for p in stored(world).passages(doc_id)]
+    assert not any((library(world).root / "uploads").iterdir())  # the upload and its text are gone once imported
+
+
 def test_a_duplicate_is_offered_as_replace_and_the_kiosk_answers_from_the_replacement(world, tmp_path, capsys):
     client = world.client("editor")
     doc_id = import_file(world, client, make_pdf(tmp_path / "a.pdf", POLICY))
@@ -183,6 +206,27 @@ def test_merge_split_and_retitle_change_what_is_stored(world, tmp_path):
     assert "有尚未发布的改动" not in client.get(f"/content/documents/{doc_id}").text
     audited = [a["action"] for a in world.accounts.audit_log() if a["target"] == doc_id]
     assert {"content.merge", "content.split", "content.retitle"} <= set(audited)
+
+
+def test_a_passage_s_words_are_corrected_as_a_version(world, tmp_path, capsys):
+    client = world.client("editor")
+    doc_id = import_file(world, client, make_pdf(tmp_path / "a.pdf", POLICY))
+    page = client.get(f"/content/documents/{doc_id}").text
+    assert f'action="/content/documents/{doc_id}/passages/4/edit"' in page and f">{POLICY[5]}</textarea>" in page
+    corrected = POLICY[5].replace("50万元", "60万元") + "\r\n（2025年修订）"
+    url = f"/content/documents/{doc_id}/passages/4/edit"
+    done = client.post(url, data={"csrf": csrf(client), "rev": rev_of(page), "text": corrected}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=edit#p4")
+    assert "段落文字已修改（尚未发布）" in client.get(done.headers["location"]).text
+    empty = client.post(url, data={"csrf": csrf(client), "rev": rev_of(client.get(f"/content/documents/{doc_id}").text),
+                                   "text": "  "})
+    assert empty.status_code == 400 and "段落文字不能为空" in empty.text
+    client.post("/content/publish", data={"csrf": csrf(client)})
+    assert stored(world).passages(doc_id)[3].text == corrected.replace("\r\n", "\n")
+    assert "60万元" in ask(capsys, "科技型中小企业研发投入补助最高多少钱？")["answer"]
+    [version] = [v for v in library(world).history.versions() if v.action == "修改"]
+    assert version.summary.startswith("修改文字第 4 段") and "-第四条" in library(world).history.diff(version.number)
+    assert "content.edit" in [a["action"] for a in world.accounts.audit_log() if a["target"] == doc_id]
 
 
 def test_rollback_from_the_history_page_restores_what_the_kiosk_answers(world, tmp_path):
@@ -301,7 +345,7 @@ def _routes() -> list[tuple[str, str]]:
     params = {"doc_id": "x.md", "token": "0123456789abcdef", "number": "1", "operation": "merge", "index": "1",
               "service_id": "svc_x"}
     found = []
-    for route in [*content_pages.ROUTES, *content_forms.ROUTES]:
+    for route in [*content_pages.ROUTES, *content_forms.ROUTES, *content_conditions.ROUTES]:
         path = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: params[m.group(1)], route.path)
         found.extend((method, path) for method in sorted(route.methods - {"HEAD"}))
     return found
@@ -311,7 +355,7 @@ def _routes() -> list[tuple[str, str]]:
 def test_other_roles_are_refused_every_content_route(world, user):
     client = world.client(user)
     routes = _routes()
-    assert len(routes) == 23
+    assert len(routes) == 25
     for method, path in routes:
         r = client.request(method, path, data={"csrf": csrf(client)} if method == "POST" else None)
         assert r.status_code == 403 and "您的角色不能使用这一页" in r.text, (method, path)

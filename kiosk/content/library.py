@@ -46,10 +46,22 @@ class Preview:
     """What importing a file would propose, for an editor to confirm before anything changes."""
 
     proposal: Proposal
-    lines: list[str]  # the text as read, to set beside the passages cut from it
+    extracted: Extracted  # the text as read, to set beside the passages cut from it and to import on confirming
     cuts: list[Cut]
-    notes: list[str]
     duplicate: str  # the imported document this file repeats ("" when it is new)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.extracted.lines
+
+    @property
+    def notes(self) -> list[str]:
+        return self.extracted.notes
+
+
+def rule_file(policy: str) -> str:
+    """Where, in the content source, the accepted eligibility rule of a policy document is kept."""
+    return f"conditions/{Path(policy).stem}.yaml"
 
 
 def who_default() -> str:
@@ -81,26 +93,28 @@ class Library:
         return read_document(self.document_path(doc_id))
 
     # changing ---------------------------------------------------------------------------------------------
-    def preview(self, path: Path, ocr: PageOcr | None = None,
-                known: Mapping[str, tuple[str, str]] | None = None) -> Preview:
+    def preview(self, path: Path, ocr: PageOcr | None = None, known: Mapping[str, tuple[str, str]] | None = None,
+                read: Extracted | None = None) -> Preview:
         """What importing ``path`` would propose, without changing anything: the metadata read from its text, its
-        passages, and the imported document it repeats (to offer replacing that one instead)."""
-        extracted, data_sha, text_sha, proposal, _ = self._read(path, ocr, {})
+        passages, and the imported document it repeats (to offer replacing that one instead). ``read`` is the
+        file's text as read before, so a scan is not recognised again."""
+        extracted, data_sha, text_sha, proposal, _ = self._read(path, ocr, {}, read)
         duplicate = ""
         try:
             self._check_duplicate(self.entries(), known or {}, path.name, data_sha, text_sha, proposal, "")
         except DuplicateDocument as exc:
             duplicate = exc.existing_id
         cuts = cut_lines(extracted.lines, proposal.title, proposal.doc_number)
-        return Preview(proposal, extracted.lines, cuts, extracted.notes, duplicate)
+        return Preview(proposal, extracted, cuts, duplicate)
 
     def add(self, path: Path, overrides: Mapping[str, str | None] | None = None, who: str = "",
-            ocr: PageOcr | None = None, replace: str = "",
-            known: Mapping[str, tuple[str, str]] | None = None) -> Imported:
+            ocr: PageOcr | None = None, replace: str = "", known: Mapping[str, tuple[str, str]] | None = None,
+            read: Extracted | None = None) -> Imported:
         """Import one file as a new document (or in place of ``replace``); ``known`` maps the store's other
         documents to (title, 文号), so a document already there is never imported twice. An override of None
-        keeps what the text proposed; an empty one clears it (a wrongly read date)."""
-        extracted, data_sha, text_sha, proposal, printed = self._read(path, ocr, overrides or {})
+        keeps what the text proposed; an empty one clears it (a wrongly read date). ``read`` is the file's text
+        as its preview read it."""
+        extracted, data_sha, text_sha, proposal, printed = self._read(path, ocr, overrides or {}, read)
         front = _front_matter(proposal)  # a wrong date is refused before anything is written
         with self.history.locked():
             entries = self.entries()
@@ -129,10 +143,10 @@ class Library:
         return Imported(doc_id, proposal.title, len(cuts), proposal.as_dict(), proposal.flags, extracted.notes,
                         replace, version.number if version else 0)
 
-    def _read(self, path: Path, ocr: PageOcr | None,
-              overrides: Mapping[str, str | None]) -> tuple[Extracted, str, str, Proposal, tuple[str, str]]:
+    def _read(self, path: Path, ocr: PageOcr | None, overrides: Mapping[str, str | None],
+              read: Extracted | None = None) -> tuple[Extracted, str, str, Proposal, tuple[str, str]]:
         """The file's text and hashes, the metadata proposed and overridden, and the title and 文号 as printed."""
-        extracted = read_file(path, ocr)  # checks the size before reading anything
+        extracted = read or read_file(path, ocr)  # checks the size before reading anything
         proposal = propose(extracted.lines, extracted.hints)
         printed = (proposal.title, proposal.doc_number)
         for key, value in overrides.items():
@@ -185,7 +199,7 @@ class Library:
             title = entries.pop(doc_id)["title"]
             (self.source / POLICIES / doc_id).unlink(missing_ok=True)
             # its accepted conditions go with it (a rule about a missing document would only warn)
-            (self.source / "conditions" / f"{Path(doc_id).stem}.yaml").unlink(missing_ok=True)
+            (self.source / rule_file(doc_id)).unlink(missing_ok=True)
             self._save_index(entries)
             return self.history.commit(self.source, who or who_default(), "删除", f"删除《{title}》")
 

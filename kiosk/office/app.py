@@ -1,7 +1,7 @@
 """The web office (Starlette, server-rendered Jinja2 pages, no JavaScript): login, the work queue, one item and
 its actions, the barometer with CSV and XLSX export, the weekly PDF report and FAQ drafts, and the same data as
 JSON for scripts. The editors'
-content pages are in ``content_pages`` and ``content_forms``; what every page shares is in ``web``.
+content pages are in ``content_pages``, ``content_forms`` and ``content_conditions``; what every page shares is in ``web``.
 
 Every handler is ``async`` and does its (short) SQLite work inline, so requests run one at a time on the event
 loop and the request file's single connection is never used by two threads; only the deliberately slow password
@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 
 from kiosk.errors import STORAGE, FriendlyError, storage_message
 from kiosk.office import barometer as figures
-from kiosk.office import charts, content_forms, content_pages, export, hall_routes, report_pdf
+from kiosk.office import charts, content_conditions, content_forms, content_pages, export, hall_routes, report_pdf
 from kiosk.office.accounts import AccountError, Accounts, Session
 from kiosk.office.contentdesk import ContentDesk
 from kiosk.office.kiosk_tokens import KioskTokens
@@ -313,7 +313,8 @@ def create_app(service: RequestService, accounts: Accounts, questions: QuestionL
         Route("/barometer/draft", draft_faq, methods=["POST"]),
         Route("/api/login", api_login, methods=["POST"]), Route("/api/queue", api_queue),
         Route("/api/items/{ref}", api_item), Route("/api/items/{ref}/{action}", api_action, methods=["POST"]),
-        Route("/api/barometer", api_barometer), *content_pages.ROUTES, *content_forms.ROUTES, *hall_routes.ROUTES,
+        Route("/api/barometer", api_barometer), *content_pages.ROUTES, *content_forms.ROUTES,
+        *content_conditions.ROUTES, *hall_routes.ROUTES,
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     handlers = {Problem: on_problem, NotFound: on_not_found, Forbidden: on_forbidden, HTTPException: on_http,

@@ -1,6 +1,7 @@
 """The editors' document pages: upload a file and confirm what was read from it, see a document's passages beside
-its source text and merge, split or retitle them, publish, and roll back to any version. Open to editors and the
-centre's administrator only; every change is written to the audit log and is a version in the content library.
+its source text and merge, split, retitle or correct their words, publish, and roll back to any version. Open to
+editors and the centre's administrator only; every change is written to the audit log and is a version in the
+content library.
 
 Reading a file and publishing are slow and touch no office connection, so they run on a worker thread.
 """
@@ -26,14 +27,14 @@ from kiosk.office.web import HEADERS, Problem, address, check_csrf, editor, offi
 
 META_FIELDS = ("title", "doc_number", "issuer", "level", "published", "effective", "expires")
 LEVELS = ("国家", "省", "市", "区")
-OPERATIONS = {"merge": "合并", "split": "拆分", "retitle": "修改标题"}
+OPERATIONS = {"merge": "合并", "split": "拆分", "retitle": "修改标题", "edit": "修改文字"}
 NO_DOCUMENT = "没有找到这份文件，它可能已被删除或回滚。"
 STALE = "这份文件刚被改动过（可能是其他编辑），页面已刷新，请核对后再操作。"
 SCANNED = "原件是扫描图片，这里无法显示原文文字；段落是导入时用文字识别读出的，请对照纸质原件核对。"
 DONE = {"imported": "已导入并发布，一体机几秒内即按新内容回答。", "replaced": "已替换原文件并发布，一体机几秒内即按新内容回答。",
         "metadata": "文件信息已保存（尚未发布）。", "merge": "已合并（尚未发布）。", "split": "已拆分（尚未发布）。",
-        "retitle": "段落标题已修改（尚未发布）。", "published": "已发布，一体机几秒内即按新内容回答。",
-        "rolledback": "已回滚并发布。", "discarded": "已放弃这次上传，没有导入任何内容。"}
+        "retitle": "段落标题已修改（尚未发布）。", "edit": "段落文字已修改（尚未发布）。",
+        "published": "已发布，一体机几秒内即按新内容回答。", "rolledback": "已回滚并发布。", "discarded": "已放弃这次上传，没有导入任何内容。"}
 
 
 def desk(request: Request) -> ContentDesk:
@@ -72,7 +73,7 @@ async def publish_now(request: Request) -> Response:
     audit(request, session, "publish", "", f"{published.counts.get('documents', 0)} 份文件，{published.seconds:.1f} 秒")
     back = form.get("back", "")
     # only back to a content page of this office: the field is sent by the page, but never trusted as a URL
-    back = back if re.fullmatch(r"/content(/documents/[\w.\-]+|/faq|/services)?", back) else "/content"
+    back = back if re.fullmatch(r"/content(/documents/[\w.\-]+(/conditions)?|/faq|/services)?", back) else "/content"
     return RedirectResponse(f"{back}?done=published", 303)
 
 
@@ -125,8 +126,7 @@ async def confirm(request: Request) -> Response:
         error = "文件级别：请从 国家、省、市、区 中选择。"
     else:
         try:
-            imported = await run_in_threadpool(d.library.add, staged.path, values, session.user.name, d.ocr, replace,
-                                               d.known())
+            imported = await run_in_threadpool(d.add, staged, values, session.user.name, replace)
         except ContentError as exc:
             error = exc.friendly
         else:
@@ -150,7 +150,7 @@ async def discard(request: Request) -> Response:
 
 
 # -- one document ----------------------------------------------------------------------------------------------
-def _document(request: Request) -> tuple[str, dict]:
+def document_of(request: Request) -> tuple[str, dict]:
     doc_id = request.path_params["doc_id"]
     entry = desk(request).library.entries().get(doc_id)
     if entry is None:
@@ -167,7 +167,7 @@ def _revision(request: Request, doc_id: str) -> str:
 async def document_page(request: Request, error: str = "", status: int = 200) -> Response:
     editor(request)
     d = desk(request)
-    doc_id, entry = _document(request)
+    doc_id, entry = document_of(request)
     meta, cuts = d.library.cut(doc_id)
     try:
         source = (await run_in_threadpool(read_file, d.library.root / entry["original"])).lines
@@ -184,7 +184,7 @@ async def document_page(request: Request, error: str = "", status: int = 200) ->
 
 async def original(request: Request) -> Response:
     editor(request)
-    doc_id, entry = _document(request)
+    doc_id, entry = document_of(request)
     path = desk(request).library.root / entry["original"]
     if not path.is_file():
         raise Problem(404, "原件没有找到。")
@@ -196,7 +196,7 @@ async def original(request: Request) -> Response:
 async def metadata(request: Request) -> Response:
     session = editor(request)
     form = await read_form(request, session)
-    doc_id, _ = _document(request)
+    doc_id, _ = document_of(request)
     library = desk(request).library
     meta, _ = library.cut(doc_id)
     changes = {k: form.get(k, "").strip() for k in META_FIELDS
@@ -213,7 +213,7 @@ async def metadata(request: Request) -> Response:
 async def passage(request: Request) -> Response:
     session = editor(request)
     form = await read_form(request, session)
-    doc_id, _ = _document(request)
+    doc_id, _ = document_of(request)
     operation, number = request.path_params["operation"], request.path_params["number"]
     if operation not in OPERATIONS:
         raise Problem(404, NO_DOCUMENT)
@@ -228,6 +228,9 @@ async def passage(request: Request) -> Response:
         elif operation == "split":
             at = form.get("at_text", "").strip() or form.get("at", "")
             cuts = passages.split(cuts, index, at, form.get("article", "").strip())
+        elif operation == "edit":
+            # a browser sends a textarea's line breaks as CR LF; the stored text keeps plain line breaks
+            cuts = passages.edit_text(cuts, index, form.get("text", "").replace("\r\n", "\n"))
         else:
             cuts = passages.retitle(cuts, index, form.get("heading", ""), form.get("article", ""))
         summary = f"{OPERATIONS[operation]}第 {number} 段《{meta.get('title')}》"

@@ -3,17 +3,19 @@ editor to confirm what was read from them. No HTTP here; the pages call these an
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kiosk import config
 from kiosk.content.errors import MAX_BYTES, ContentError
-from kiosk.content.library import Library, Preview
+from kiosk.content.extracted import Extracted
+from kiosk.content.library import Imported, Library, Preview
 from kiosk.content.pdftext import PageOcr
 from kiosk.content.publish import Published, publish, store_documents, unpublished
 
@@ -66,16 +68,40 @@ class ContentDesk:
     def discard(self, token: str) -> None:
         if TOKEN_RE.fullmatch(token):
             shutil.rmtree(self.uploads / token, ignore_errors=True)
+            self._read_path(token).unlink(missing_ok=True)
 
     def preview(self, staged: Staged) -> Preview:
-        return self.library.preview(staged.path, self.ocr, self.known())
+        """What the upload would import; its text is read once and kept beside it, so showing the page again and
+        confirming never read (for a scan: recognise) the file a second time."""
+        kept = self._kept(staged)
+        preview = self.library.preview(staged.path, self.ocr, self.known(), kept)
+        if kept is None:
+            self._read_path(staged.token).write_text(json.dumps(asdict(preview.extracted), ensure_ascii=False),
+                                                     encoding="utf-8")
+        return preview
+
+    def add(self, staged: Staged, values: Mapping[str, str], who: str, replace: str = "") -> Imported:
+        return self.library.add(staged.path, values, who, self.ocr, replace, self.known(), self._kept(staged))
+
+    def _read_path(self, token: str) -> Path:
+        # beside the upload's folder, not in it: the folder holds the file alone, whatever the file is called
+        return self.uploads / f"{token}.json"
+
+    def _kept(self, staged: Staged) -> Extracted | None:
+        try:
+            return Extracted(**json.loads(self._read_path(staged.token).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None  # not read yet, or the kept text is unreadable: the file is read again
 
     def _drop_stale(self) -> None:
         if not self.uploads.is_dir():
             return
-        for folder in self.uploads.iterdir():
-            if folder.is_dir() and time.time() - folder.stat().st_mtime > STAGED_FOR:
-                shutil.rmtree(folder, ignore_errors=True)
+        for entry in self.uploads.iterdir():
+            if time.time() - entry.stat().st_mtime > STAGED_FOR:
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
 
     # the store ---------------------------------------------------------------------------------------------
     def known(self) -> dict[str, tuple[str, str]]:

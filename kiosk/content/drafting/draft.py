@@ -15,6 +15,9 @@ from typing import Any
 import yaml
 
 from kiosk.content.drafting.leaves import find_leaves
+from kiosk.content.errors import ContentError
+from kiosk.content.library import Library, rule_file, who_default
+from kiosk.policy.conditions import parse_rule
 from kiosk.store.records import Passage
 from kiosk.store.validity import parse_windows
 
@@ -122,20 +125,19 @@ def to_yaml(rule: dict[str, Any]) -> str:
     return yaml.safe_dump(rule, allow_unicode=True, sort_keys=False, width=120)
 
 
-def accept(library: Any, rule: dict[str, Any], who: str = "") -> str:
+def accepted(library: Library, policy: str) -> dict[str, Any] | None:
+    """The rule accepted for a policy document, as saved; None when none has been."""
+    path = library.source / rule_file(policy)
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def accept(library: Library, rule: dict[str, Any], who: str = "") -> str:
     """Save a rule an editor accepted (as drafted or edited) where the store reads conditions, as a version;
     returns its file. Problems are reported as the conditions checker words them."""
-    from pathlib import Path
-
-    from kiosk.content.errors import ContentError
-    from kiosk.content.library import who_default
-    from kiosk.policy.conditions import parse_rule
-
-    policy = str(rule.get("policy") or "")
-    _, errors = parse_rule(rule, f"conditions/{Path(policy).stem}.yaml")
+    rel = rule_file(str(rule.get("policy") or ""))
+    _, errors = parse_rule(rule, rel)
     if errors:
         raise ContentError("条件还不能采用：" + "；".join(e.split(": ", 1)[-1] for e in errors))
-    rel = f"conditions/{Path(policy).stem}.yaml"
     with library.history.locked():
         path = library.source / rel
         path.parent.mkdir(parents=True, exist_ok=True)
