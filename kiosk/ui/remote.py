@@ -10,6 +10,7 @@ result, a stream of events, or a friendly failure. Every record that crosses is 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import itertools
 import logging
 import multiprocessing as mp
@@ -227,6 +228,10 @@ class RemoteAdapter:
         return lambda *args: self._call(method, *args)
 
 
+SERVICE_PACKAGES = ("kiosk.store", "kiosk.knowledge.ask", "kiosk.requests", "kiosk.guides", "kiosk.policy",
+                    "kiosk.dialogue.manager")
+
+
 # -- the child process -------------------------------------------------------------------------------------
 def serve(conn) -> None:
     """Run the services and answer calls until told to stop or the window's process goes away."""
@@ -237,6 +242,11 @@ def serve(conn) -> None:
     with contextlib.suppress(OSError, AttributeError):  # on two cores the screen must win the scheduler
         os.nice(8)
     adapter = KioskAdapter(Kiosk())
+    # each call runs on a thread of its own and the services import their packages when first built: two first
+    # calls at once could each meet the other's half-imported module ("cannot import name … partially
+    # initialized"), so the packages they share are imported here, before any call
+    for package in SERVICE_PACKAGES:
+        importlib.import_module(package)
     loaders = dict(adapter.loaders())
     send_lock = threading.Lock()
     cancels: dict[int, threading.Event] = {}
