@@ -89,3 +89,28 @@ def test_an_older_request_file_gets_its_state_counts(kiosk_env, store):
     conn = service.db.conn
     assert kept(conn) == direct(conn) and sum(r[3] for r in kept(conn)) == 2
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'items_department'").fetchone()
+
+
+def test_a_units_queue_lists_its_first_items_by_deadline(world):
+    """A unit's items as department and as section, read apart and merged, are the first by deadline of all its
+    items in every bucket, however few are asked for."""
+    service, conn = world.service, world.service.db.conn
+    for n in range(4):
+        submit(service, f"想咨询第{n}项人才政策怎么申报。", "", f"1390000{n:04d}", f"杭州人才测试{n}有限公司")
+    now = service.clock()
+    for n, (item_id,) in enumerate(conn.execute("SELECT id FROM items ORDER BY id").fetchall()):
+        conn.execute("UPDATE items SET due_at = ? WHERE id = ?",
+                     ((now + timedelta(hours=17 * ((n * 5) % 7) - 40)).isoformat(timespec="seconds"), item_id))
+    for which, to in (("MAX", ", section = 'sec_talent'"), ("MIN", "")):  # the section's own, and one it handles
+        conn.execute(f"UPDATE items SET department = 'sec_talent'{to} WHERE id = (SELECT {which}(id) FROM items"
+                     " WHERE section IS NULL)")
+    db = service.db
+    assert {(i.department, i.section) for i in db.items() if "sec_talent" in (i.department, i.section)} >= {
+        ("sec_talent", "sec_talent"), ("unit_rsj", "sec_talent"), ("sec_talent", None)}
+    for unit in ("sec_talent", "street_cuiyuan", "unit_rsj"):
+        for f in bucket_filters(now).values():
+            mine = sorted((i for i in db.items(**f) if unit in (i.department, i.section)),
+                          key=lambda i: (i.due_at, i.ticket, i.seq))
+            for limit in (1, 2, 50):
+                assert [i.ref for i in db.items(unit=unit, limit=limit, by_due=True, **f)] == [
+                    i.ref for i in mine[:limit]], (unit, f, limit)

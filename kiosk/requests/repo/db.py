@@ -303,9 +303,14 @@ class RequestDB:
               limit: int | None = None, by_due: bool = False) -> list[Item]:
         """Items matching every filter given; ``unit`` is a department or section handling them (either field).
 
-        The first ``limit`` by deadline over several states are read state by state along the (state, due_at)
-        index and merged, so the district-wide queue never sorts every open item (a unit's few are found by unit)."""
-        if by_due and limit is not None and states and len(states) > 1 and not unit:
+        The first ``limit`` by deadline are read along the deadline indexes and merged, so a queue never sorts
+        every open item: for a unit, its items as department and as section apart (each index is in deadline order
+        within one of them); district-wide over several states, state by state."""
+        if by_due and limit is not None and unit and not (section or department):
+            found = {(i.ticket, i.seq): i for column in ("department", "section") for i in self.items(
+                states, due_before=due_before, due_after=due_after, limit=limit, by_due=True, **{column: unit})}
+            return sorted(found.values(), key=lambda i: (i.due_at, i.ticket, i.seq))[:limit]
+        if by_due and limit is not None and states and len(states) > 1 and not (section or department):
             merged = [i for state in states for i in self.items([state], section, department, due_before, unit,
                                                                   due_after, limit, by_due)]
             return sorted(merged, key=lambda i: (i.due_at, i.ticket, i.seq))[:limit]
