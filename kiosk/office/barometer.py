@@ -87,7 +87,6 @@ def _requests(b: Barometer, service: RequestService, period: tuple[str, str]) ->
                         f" GROUP BY 2, 1, 3 HAVING SUM({sign} * n) > 0", values).fetchall()
     sections, categories, pairs = Counter(), Counter(), Counter()
     units: dict[str, list[float]] = {}  # unit → [total, resolved, on time, rated, rating sum]
-    b.ratings = [0] * 5
     for section, category, dept, n, done, in_time, rated, stars, *stars_given in rows:
         sections[section] += n
         categories[category] += n
@@ -122,12 +121,12 @@ def _category(service: RequestService, category_id: str) -> str:
     return cat.name if cat else category_id
 
 
-def _span(days: tuple[str, str], inside: int, outside: int) -> tuple[str, tuple[str, ...], str]:
+def _span(days: tuple[str, str], inside: int, before: int) -> tuple[str, tuple[str, ...], str]:
     """Where a period's figures are summed in a kept-count table (one row per day, and one for all days): its own
     days' rows, or, for a period that runs up to now and holds more than the days before it, the all-days rows less
     those days' rows, which is fewer rows to read. Returns the condition on ``day``, its values and each row's sign.
-    ``inside`` and ``outside`` are how many are counted in the period and before it."""
-    if days[1] == OPEN_END and outside < inside:
+    ``inside`` and ``before`` are how many are counted in the period and before it."""
+    if days[1] == OPEN_END and before < inside:
         return "day < ?", days[:1], f"(CASE day WHEN '{ALL_DAYS}' THEN 1 ELSE -1 END)"
     return "day >= ? AND day < ?", days, "1"
 
