@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from support_office import office_world, submit
@@ -104,18 +105,22 @@ def test_chart_labels_are_escaped():
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "<b>" not in svg
 
 
-DIRECT = ("SELECT substr(created_at, 1, 10), IFNULL(section, ''), category, department, COUNT(*),"
-          " SUM(resolved_at IS NOT NULL), SUM(IFNULL(resolved_at <= due_at, 0)), COUNT(rating), TOTAL(rating),"
-          " SUM(rating IS 1), SUM(rating IS 2), SUM(rating IS 3), SUM(rating IS 4), SUM(rating IS 5)"
-          " FROM items GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")
+COUNTS = ("COUNT(*), SUM(resolved_at IS NOT NULL), SUM(IFNULL(resolved_at <= due_at, 0)), COUNT(rating),"
+          " TOTAL(rating), SUM(rating IS 1), SUM(rating IS 2), SUM(rating IS 3), SUM(rating IS 4), SUM(rating IS 5)")
 
 
 def kept_days(conn) -> list[tuple]:
-    return [tuple(r) for r in conn.execute("SELECT * FROM item_days ORDER BY 1, 2, 3, 4")]
+    return [tuple(r) for r in conn.execute("SELECT * FROM item_days ORDER BY 1, 2, 3, 4")] + [
+        tuple(r) for r in conn.execute("SELECT * FROM item_dates ORDER BY 1")]
 
 
 def direct_days(conn) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(DIRECT)]
+    """Counted from the items: each unit and category for all days (day ''), then per day; the items of each day."""
+    return [tuple(r) for r in conn.execute(
+        f"SELECT '', IFNULL(section, ''), category, department, {COUNTS} FROM items GROUP BY 2, 3, 4"
+        f" UNION ALL SELECT substr(created_at, 1, 10), IFNULL(section, ''), category, department, {COUNTS}"
+        " FROM items GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")] + [
+        tuple(r) for r in conn.execute("SELECT substr(created_at, 1, 10), COUNT(*) FROM items GROUP BY 1 ORDER BY 1")]
 
 
 def test_kept_day_counts_match_a_direct_count_through_every_change(world):
@@ -160,4 +165,75 @@ def test_an_older_request_file_gets_its_day_counts(kiosk_env, store):
     conn.close()
     service = RequestService.open(store.departments(), path=kiosk_env / "old.db")
     conn = service.db.conn
-    assert kept_days(conn) == direct_days(conn) and sum(r[4] for r in kept_days(conn)) == 2
+    assert kept_days(conn) == direct_days(conn)
+    assert conn.execute("SELECT SUM(n) FROM item_days WHERE day = ''").fetchone()[0] == 2
+
+
+def test_an_older_request_file_with_day_counts_gets_the_all_days_rows(kiosk_env, store):
+    """A file counted per day only (before the all-days rows and the items of each day) is counted afresh."""
+    import sqlite3
+
+    from kiosk.requests.repo import schema
+    from kiosk.requests.service import RequestService
+
+    service = RequestService.open(store.departments(), path=kiosk_env / "old.db")
+    submit(service, "店门口的井盖松动了。", "杭州市西湖区翠苑街道文一路101号")
+    submit(service, "想咨询人才认定。", "", "13900001111", "杭州人才测试有限公司")
+    submit(service, "厂区旁边的下水道堵塞了。", "杭州市西湖区西溪街道天目山路1号", "13700002222", "杭州另一家有限公司")
+    service.close()
+    counted_per_day_only = max(i for i, step in enumerate(schema.MIGRATIONS) if step is schema._item_days)
+    conn = sqlite3.connect(kiosk_env / "old.db")
+    conn.executescript("DROP TABLE item_dates; DELETE FROM item_days WHERE day = '';"
+                       f" UPDATE meta SET value = '{counted_per_day_only}' WHERE key = 'schema_version';")
+    conn.close()
+    service = RequestService.open(store.departments(), path=kiosk_env / "old.db")
+    conn = service.db.conn
+    assert kept_days(conn) == direct_days(conn)
+    assert conn.execute("SELECT SUM(n) FROM item_days WHERE day = ''").fetchone()[0] == 3
+
+
+def test_every_period_matches_a_direct_count(world):
+    """Short periods sum their own days, long ones the all-days rows less the days before them, a week is closed
+    at both ends: each gives what counting the raw items and turns of that period gives."""
+    service, conn, log = world.service, world.service.db.conn, world.questions.conn
+    today = service.clock().date()
+    conn.execute("INSERT INTO items (ticket, seq, text, category, section, department, tier, state, created_at,"
+                 " due_at, updated_at, resolved_at) SELECT ticket, seq + 10 * k.k, text, category, section, department,"
+                 " tier, state, created_at, due_at, updated_at, CASE k.k WHEN 1 THEN due_at END FROM items,"
+                 " (SELECT 1 AS k UNION ALL SELECT 2) AS k")
+    for n, (item_id,) in enumerate(conn.execute("SELECT id FROM items ORDER BY id").fetchall()):
+        conn.execute("UPDATE items SET created_at = ?, rating = ? WHERE id = ?",
+                     (f"{today - timedelta(days=3 * n)}T10:00:00", n % 6 or None, item_id))
+    turns = [(f"t{day}-{k}", f"{today - timedelta(days=day)}T0{k}:00:00", f"问题{(day * k) % 5}？",
+              ("政策服务专区", "人才服务专区")[k % 2], int((day + k) % 3 == 0))
+             for day in range(20) for k in range(1, 5)]
+    log.executemany("INSERT INTO turns (id, at, question, topic, intent, answered, engine, document, latency_ms)"
+                    " VALUES (?, ?, ?, ?, 'policy_question', ?, 'extractive', '', 1.0)", turns)
+    monday = today - timedelta(days=today.weekday() + 7)
+    periods = [(d, barometer.collect(service, world.questions, d)) for d in (1, 4, 12, 18, 3660)]
+    periods.append((7, barometer.collect_week(service, world.questions, monday)))
+    for _, b in periods:
+        period = (b.since, (b.until or "9999-12-31"))
+        items = "FROM items WHERE created_at >= ? AND created_at < ?"
+        assert b.requests == conn.execute(f"SELECT COUNT(*) {items}", period).fetchone()[0]
+        assert {u["unit"]: u["total"] for u in b.units} == {
+            service.department_name(d): n for d, n in conn.execute(f"SELECT department, COUNT(*) {items} GROUP BY 1",
+                                                                   period)}
+        assert b.ratings == [conn.execute(f"SELECT COUNT(*) {items} AND rating = ?", (*period, r)).fetchone()[0]
+                             for r in range(1, 6)]
+        assert sum(n for _, n in b.by_week) == b.requests
+        done, in_time = conn.execute(f"SELECT COUNT(resolved_at), TOTAL(resolved_at <= due_at) {items}",
+                                     period).fetchone()
+        assert b.on_time_rate == (round(in_time / done, 3) if done else None)
+        asked = "FROM turns WHERE at >= ? AND at < ?"
+        assert b.top_questions == [tuple(r) for r in log.execute(
+            f"SELECT question, COUNT(*) {asked} GROUP BY 1 ORDER BY 2 DESC, substr(MAX(at), 1, 10) DESC, 1 LIMIT 10", period)]
+        groups: dict[str, list] = {}
+        for topic, question, n in log.execute(f"SELECT topic, question, COUNT(*) {asked} AND answered = 0"
+                                              " GROUP BY 1, 2 ORDER BY 3 DESC, substr(MAX(at), 1, 10) DESC, 2",
+                                              period):
+            groups.setdefault(topic, []).append({"question": question, "count": n})
+        assert b.unanswered == sorted(
+            ({"topic": t, "refused": sum(q["count"] for q in qs), "questions": qs[:barometer.QUESTIONS_PER_GROUP]}
+             for t, qs in groups.items()), key=lambda g: (-g["refused"], g["topic"]))
+    assert [b.requests for _, b in periods[:5]] == [1, 2, 5, 7, 9] and periods[3][1].top_questions

@@ -126,32 +126,64 @@ def test_a_broken_log_never_costs_the_answer(store) -> None:
     assert isinstance(events[-1], AnswerDone) and not events[-1].refused and events[-1].turn == ""
 
 
+KEPT = {  # each kept table against the same figures counted from the turns
+    "turn_days": "SELECT substr(at, 1, 10), intent, topic, answered, COUNT(*), SUM(helpful IS 1), SUM(helpful IS 0)"
+                 " FROM turns GROUP BY 1, 2, 3, 4",
+    "question_days": "SELECT '', intent, question, COUNT(*), substr(MAX(at), 1, 10) FROM turns GROUP BY 2, 3"
+                     " UNION ALL SELECT substr(at, 1, 10), intent, question, COUNT(*), substr(MAX(at), 1, 10)"
+                     " FROM turns GROUP BY 1, 2, 3",
+    "refusal_days": "SELECT '', intent, topic, question, COUNT(*), substr(MAX(at), 1, 10) FROM turns"
+                    " WHERE answered = 0 GROUP BY 2, 3, 4 UNION ALL SELECT substr(at, 1, 10), intent, topic, question,"
+                    " COUNT(*), substr(MAX(at), 1, 10) FROM turns WHERE answered = 0 GROUP BY 1, 2, 3, 4",
+}
+
+
+def same(log: QuestionLog) -> bool:
+    for table, direct in KEPT.items():
+        kept = sorted(tuple(r) for r in log.conn.execute(f"SELECT * FROM {table}"))
+        if not kept or kept != sorted(tuple(r) for r in log.conn.execute(direct)):
+            return False
+    return True
+
+
 def test_kept_day_counts_match_a_direct_count(tmp_path: Path) -> None:
-    """The barometer reads turn_days, which triggers keep through records, 👍/👎, purges and a log that had
-    turns before the counts existed; each time it equals counting the turns."""
-    direct = ("SELECT substr(at, 1, 10), intent, topic, answered, COUNT(*), SUM(helpful IS 1), SUM(helpful IS 0)"
-              " FROM turns GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")
-
-    def same(log: QuestionLog) -> bool:
-        kept = [tuple(r) for r in log.conn.execute("SELECT * FROM turn_days ORDER BY 1, 2, 3, 4")]
-        return kept == [tuple(r) for r in log.conn.execute(direct)] and bool(kept)
-
+    """The barometer reads turn_days, question_days and refusal_days, which triggers keep through records, 👍/👎,
+    purges, changed and deleted turns; each time they equal counting the turns."""
     clock = Clock(datetime(2026, 3, 2, 9, 0))
     log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
     ids = [log.record(summary(answered=i % 3 != 0)) for i in range(6)]
     clock.now += timedelta(days=20)
     ids += [log.record(summary("社保怎么交？", answered=False)) for _ in range(3)]
+    clock.now += timedelta(days=2)
+    ids += [log.record(summary(answered=False)) for _ in range(2)]
     log.feedback(ids[0], True)
     log.feedback(ids[1], False, "unclear")
     log.feedback(ids[0], False)  # changed their mind
     log.feedback(ids[7], True)
     assert same(log)
-    clock.now += timedelta(days=15)
+    log.conn.execute("DELETE FROM turns WHERE id = ?", (ids[9],))  # one of the last day's: that day stays the last
+    assert same(log)
+    log.conn.execute("DELETE FROM turns WHERE id = ?", (ids[10],))  # the last day's last: an earlier day is last
+    assert same(log)
+    clock.now += timedelta(days=13)
     assert log.purge() == 6 and same(log)
     log.conn.execute("UPDATE turns SET topic = '人才服务' WHERE id = ?", (ids[8],))
+    log.conn.execute("UPDATE turns SET at = '2026-03-01T08:00:00', answered = 1 WHERE id = ?", (ids[7],))
+    log.conn.execute("UPDATE turns SET question = '社保在哪交？' WHERE id = ?", (ids[6],))
     assert same(log)
-    log.conn.executescript("DROP TABLE turn_days; DROP TRIGGER turn_days_insert; DROP TRIGGER turn_days_update;"
-                           " DROP TRIGGER turn_days_delete;")
+
+
+def test_an_older_log_gets_its_counts(tmp_path: Path) -> None:
+    """A log written before the counts existed (no numbered migrations, no kept tables) gets them filled from the
+    turns already there when it is next opened."""
+    clock = Clock(datetime(2026, 3, 2, 9, 0))
+    log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
+    for i in range(8):
+        clock.now += timedelta(hours=7)
+        log.record(summary(f"问题{i % 3}？", answered=i % 2 == 0))
+    drops = [f"DROP TRIGGER {t}_{kind};" for t in KEPT for kind in ("insert", "delete", "update")]
+    log.conn.executescript(" ".join(drops) + " DROP TABLE turn_days; DROP TABLE question_days;"
+                           " DROP TABLE refusal_days; PRAGMA user_version = 0;")
     log.close()
     log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
-    assert same(log)
+    assert same(log) and log.conn.execute("SELECT SUM(n) FROM question_days WHERE day = ''").fetchone()[0] == 8

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kiosk import config
 from kiosk.dialogue.protocols import TurnSummary
+from kiosk.office.questionlog_schema import migrate
 from kiosk.privacy import redact
 
 log = logging.getLogger(__name__)
@@ -34,40 +35,6 @@ FEEDBACK_REASONS = {
     "outdated": "信息过时了",
     "incomplete": "不够详细",
 }
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS turns (
-    id TEXT PRIMARY KEY, at TEXT NOT NULL, question TEXT NOT NULL, topic TEXT NOT NULL, intent TEXT NOT NULL,
-    answered INTEGER NOT NULL, engine TEXT NOT NULL, document TEXT NOT NULL, latency_ms REAL NOT NULL,
-    helpful INTEGER, reason TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS turns_at ON turns(at);
-CREATE INDEX IF NOT EXISTS turns_topic ON turns(topic, answered);
--- the barometer's groupings of questions read these covering indexes instead of the table (its counts by topic
--- come from turn_days, so the index that served them is gone)
-CREATE INDEX IF NOT EXISTS turns_questions ON turns(intent, question, at);
-DROP INDEX IF EXISTS turns_outcomes;
-CREATE INDEX IF NOT EXISTS turns_unanswered ON turns(intent, answered, topic, question, at);
-"""
-# The barometer's turns per day, intent, topic and outcome with their 👍 and 👎, kept by triggers so every writer
-# and the purge keep them exact: counting a period's questions and each topic's refusals then sums a few thousand
-# rows instead of reading two million.
-_TURN_KEY = "day, intent, topic, answered"
-_TURN_DAYS = f"""
-CREATE TABLE IF NOT EXISTS turn_days (day TEXT NOT NULL, intent TEXT NOT NULL, topic TEXT NOT NULL, answered INTEGER NOT NULL,
-    n INTEGER NOT NULL, up INTEGER NOT NULL, down INTEGER NOT NULL, PRIMARY KEY ({_TURN_KEY})) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS turn_days_insert AFTER INSERT ON turns BEGIN {{add}} END;
-CREATE TRIGGER IF NOT EXISTS turn_days_delete AFTER DELETE ON turns BEGIN {{remove}} END;
-CREATE TRIGGER IF NOT EXISTS turn_days_update AFTER UPDATE OF at, intent, topic, answered, helpful ON turns BEGIN {{remove}} {{add}} END;
-INSERT INTO turn_days SELECT substr(at, 1, 10), intent, topic, answered, COUNT(*), SUM(helpful IS 1), SUM(helpful IS 0)
-    FROM turns WHERE NOT EXISTS (SELECT 1 FROM turn_days) GROUP BY 1, 2, 3, 4;
-"""
-_TURN_ADD = (f"INSERT INTO turn_days ({_TURN_KEY}, n, up, down) VALUES (substr(NEW.at, 1, 10), NEW.intent, NEW.topic,"
-             " NEW.answered, 1, NEW.helpful IS 1, NEW.helpful IS 0) ON CONFLICT DO UPDATE SET n = n + 1,"
-             " up = up + excluded.up, down = down + excluded.down;")
-_TURN_WHERE = "day = substr(OLD.at, 1, 10) AND intent = OLD.intent AND topic = OLD.topic AND answered = OLD.answered"
-_TURN_REMOVE = (f"UPDATE turn_days SET n = n - 1, up = up - (OLD.helpful IS 1), down = down - (OLD.helpful IS 0)"
-                f" WHERE {_TURN_WHERE}; DELETE FROM turn_days WHERE {_TURN_WHERE} AND n = 0;")
 
 
 def log_path() -> Path:
@@ -110,12 +77,7 @@ class QuestionLog:
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA secure_delete=ON")  # purged questions do not linger in free pages
-        self.conn.executescript(_SCHEMA)
-        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'turn_days'").fetchone():
-            # one locked transaction: a log that already has turns gets its counts together with the triggers that
-            # keep them, and a second process opening the log at the same time finds both made and fills nothing
-            self.conn.executescript("BEGIN IMMEDIATE;" + _TURN_DAYS.format(add=_TURN_ADD, remove=_TURN_REMOVE)
-                                    + "COMMIT;")
+        migrate(self.conn)
         self._purged_at: datetime | None = None
         self.purge()
 

@@ -303,9 +303,14 @@ class RequestDB:
               limit: int | None = None, by_due: bool = False) -> list[Item]:
         """Items matching every filter given; ``unit`` is a department or section handling them (either field).
 
-        The first ``limit`` by deadline over several states are read state by state along the (state, due_at)
-        index and merged, so the district-wide queue never sorts every open item (a unit's few are found by unit)."""
-        if by_due and limit is not None and states and len(states) > 1 and not unit:
+        The first ``limit`` by deadline are read along the deadline indexes and merged, so a queue never sorts
+        every open item: for a unit, its items as department and as section apart (each index is in deadline order
+        within one of them); district-wide over several states, state by state."""
+        if by_due and limit is not None and unit and not (section or department):
+            found = {(i.ticket, i.seq): i for column in ("department", "section") for i in self.items(
+                states, due_before=due_before, due_after=due_after, limit=limit, by_due=True, **{column: unit})}
+            return sorted(found.values(), key=lambda i: (i.due_at, i.ticket, i.seq))[:limit]
+        if by_due and limit is not None and states and len(states) > 1 and not (section or department):
             merged = [i for state in states for i in self.items([state], section, department, due_before, unit,
                                                                   due_after, limit, by_due)]
             return sorted(merged, key=lambda i: (i.due_at, i.ticket, i.seq))[:limit]
@@ -317,18 +322,21 @@ class RequestDB:
         return [self._item(r) for r in self.conn.execute(sql, args)]
 
     def count_many(self, unit: str | None, filters: dict[str, dict]) -> dict[str, int]:
-        """How many of a unit's items (every item when ``unit`` is None) match each filter: district-wide, each
-        count is read from the (state, due_at) index alone; for one unit, its few items are read once."""
-        parts = [self._where(f.get("states"), None, None, f.get("due_before"), None, f.get("due_after"))
-                 for f in filters.values()]
-        if unit is None:
-            return {name: self.conn.execute(f"SELECT COUNT(*) FROM items{where}", args).fetchone()[0]  # noqa: S608
-                    for name, (where, args) in zip(filters, parts, strict=True)}
-        sums = [f"COALESCE(SUM({where[len(' WHERE '):] or '1'}), 0)" for where, _ in parts]
-        where, more = self._where(None, None, None, None, unit, None)
-        args = [a for _, part_args in parts for a in part_args] + more
-        row = self.conn.execute(f"SELECT {', '.join(sums)} FROM items{where}", args).fetchone()  # noqa: S608
-        return dict(zip(filters, row, strict=True))
+        """How many of a unit's items (every item when ``unit`` is None) match each filter."""
+        return {name: self._count(unit, f.get("states"), f.get("due_before"), f.get("due_after"))
+                for name, f in filters.items()}
+
+    def _count(self, unit: str | None, states: list[str] | None, due_before: datetime | None,
+               due_after: datetime | None) -> int:
+        """Items by state are counted from item_states (kept by triggers), whose columns the filter shares; those
+        due before a moment are that less the ones due from then on, and a window of deadlines is counted along
+        the deadline indexes: both read only items not yet due, which are few next to the million done."""
+        if due_after:
+            where, args = self._where(states, None, None, due_before, unit, due_after)
+            return self.conn.execute(f"SELECT COUNT(*) FROM items{where}", args).fetchone()[0]  # noqa: S608
+        where, args = self._where(states, None, None, None, unit, None)
+        n = int(self.conn.execute(f"SELECT TOTAL(n) FROM item_states{where}", args).fetchone()[0])  # noqa: S608
+        return n - self._count(unit, states, None, due_before) if due_before else n
 
     @staticmethod
     def _where(states, section, department, due_before, unit, due_after) -> tuple[str, list]:

@@ -29,51 +29,95 @@ def _scrub_free_text(conn: sqlite3.Connection) -> None:
 # The barometer's counts per day of creation, unit and category, kept by triggers so that every writer (the
 # kiosk, the office, an older version's code) keeps them exact; the barometer then sums a few thousand rows
 # instead of grouping a million items. A row holds the items' count, how many are resolved and resolved on time,
-# how many are rated, the stars' sum and how many got each of 1..5 stars.
-_DAY_COUNTS = ("n", "resolved", "on_time", "rated", "stars", "r1", "r2", "r3", "r4", "r5")
+# how many are rated, the stars' sum and how many got each of 1..5 stars. Each unit and category also has a row
+# for all days (day ALL_DAYS): a period holding most items reads those less the days before it. The items of
+# each day, whatever their unit, are counted apart (item_dates) for the barometer's weeks.
+ALL_DAYS = ""  # sorts before any date
+DAY_COUNTS = ("n", "resolved", "on_time", "rated", "stars", "r1", "r2", "r3", "r4", "r5")
 _DAY_KEY = "day, section, category, department"
 _DAY_TRIGGER_COLUMNS = ("created_at", "section", "category", "department", "resolved_at", "due_at", "rating")
 
 
-def _day_key(row: str) -> list[str]:
-    """The day's row an item counts in (``row`` is NEW, OLD or the table)."""
-    return [f"substr({row}.created_at, 1, 10)", f"IFNULL({row}.section, '')", f"{row}.category", f"{row}.department"]
+def _day_key(row: str, day: str) -> list[str]:
+    """The row an item counts in (``row`` is NEW, OLD or the table), for ``day``."""
+    return [day, f"IFNULL({row}.section, '')", f"{row}.category", f"{row}.department"]
 
 
 def _day_counts(row: str) -> list[str]:
-    """What one item adds to each of _DAY_COUNTS."""
+    """What one item adds to each of DAY_COUNTS."""
     return ["1", f"{row}.resolved_at IS NOT NULL", f"IFNULL({row}.resolved_at <= {row}.due_at, 0)",
             f"{row}.rating IS NOT NULL", f"IFNULL({row}.rating, 0)", *(f"{row}.rating IS {n}" for n in range(1, 6))]
 
 
 def _add(row: str) -> str:
-    return (f"INSERT INTO item_days ({_DAY_KEY}, {', '.join(_DAY_COUNTS)})"
-            f" VALUES ({', '.join(_day_key(row) + _day_counts(row))}) ON CONFLICT DO UPDATE SET "
-            + ", ".join(f"{c} = {c} + excluded.{c}" for c in _DAY_COUNTS) + ";")
+    created = f"substr({row}.created_at, 1, 10)"
+    return (f"INSERT INTO item_days ({_DAY_KEY}, {', '.join(DAY_COUNTS)})"
+            f" SELECT {', '.join(_day_key(row, 'd') + _day_counts(row))} FROM (SELECT {created} AS d UNION ALL"
+            f" SELECT '{ALL_DAYS}') WHERE 1 ON CONFLICT DO UPDATE SET "
+            + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_COUNTS) + ";"
+            f" INSERT INTO item_dates VALUES ({created}, 1) ON CONFLICT DO UPDATE SET n = n + 1;")
 
 
 def _remove(row: str) -> str:
-    key = " AND ".join(f"{column} = {value}" for column, value in zip(_DAY_KEY.split(", "), _day_key(row), strict=True))
-    return ("UPDATE item_days SET " + ", ".join(f"{c} = {c} - ({v})" for c, v in zip(_DAY_COUNTS, _day_counts(row),
+    created = f"substr({row}.created_at, 1, 10)"
+    same = zip(_DAY_KEY.split(", ")[1:], _day_key(row, created)[1:], strict=True)
+    key = " AND ".join([f"day IN ({created}, '{ALL_DAYS}')", *(f"{column} = {value}" for column, value in same)])
+    return ("UPDATE item_days SET " + ", ".join(f"{c} = {c} - ({v})" for c, v in zip(DAY_COUNTS, _day_counts(row),
                                                                                       strict=True))
-            + f" WHERE {key}; DELETE FROM item_days WHERE {key} AND n = 0;")
+            + f" WHERE {key}; DELETE FROM item_days WHERE {key} AND n = 0;"
+            f" UPDATE item_dates SET n = n - 1 WHERE day = {created};"
+            f" DELETE FROM item_dates WHERE day = {created} AND n = 0;")
 
 
 def _item_days(conn: sqlite3.Connection) -> None:
-    """Built afresh from the items, so running it again (a file whose recorded version was set back) stays exact."""
+    """Built afresh from the items, so running it again (a file whose recorded version was set back, or one
+    counted before the all-days rows) stays exact."""
     conn.execute("DROP TABLE IF EXISTS item_days")
+    conn.execute("DROP TABLE IF EXISTS item_dates")
     for trigger in ("insert", "delete", "update"):
         conn.execute(f"DROP TRIGGER IF EXISTS item_days_{trigger}")
-    counts = ", ".join(f"{c} {'REAL' if c == 'stars' else 'INTEGER'} NOT NULL" for c in _DAY_COUNTS)
+    counts = ", ".join(f"{c} {'REAL' if c == 'stars' else 'INTEGER'} NOT NULL" for c in DAY_COUNTS)
     conn.execute(f"CREATE TABLE item_days (day TEXT NOT NULL, section TEXT NOT NULL, category TEXT NOT NULL,"
                  f" department TEXT NOT NULL, {counts}, PRIMARY KEY ({_DAY_KEY})) WITHOUT ROWID")
+    conn.execute("CREATE TABLE item_dates (day TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _DAY_TRIGGER_COLUMNS)
     conn.execute(f"CREATE TRIGGER item_days_insert AFTER INSERT ON items BEGIN {_add('NEW')} END")
     conn.execute(f"CREATE TRIGGER item_days_delete AFTER DELETE ON items BEGIN {_remove('OLD')} END")
     conn.execute(f"CREATE TRIGGER item_days_update AFTER UPDATE OF {', '.join(_DAY_TRIGGER_COLUMNS)} ON items"
                  f" WHEN {changed} BEGIN {_remove('OLD')} {_add('NEW')} END")
     sums = ", ".join(f"SUM({v})" for v in _day_counts("items"))
-    conn.execute(f"INSERT INTO item_days SELECT {', '.join(_day_key('items'))}, {sums} FROM items GROUP BY 1, 2, 3, 4")
+    conn.execute(f"INSERT INTO item_days SELECT {', '.join(_day_key('items', 'substr(items.created_at, 1, 10)'))},"
+                 f" {sums} FROM items GROUP BY 1, 2, 3, 4")
+    conn.execute(f"INSERT INTO item_days SELECT '{ALL_DAYS}', section, category, department,"
+                 f" {', '.join(f'SUM({c})' for c in DAY_COUNTS)} FROM item_days GROUP BY 2, 3, 4")
+    conn.execute("INSERT INTO item_dates SELECT day, SUM(n) FROM item_days WHERE day != ? GROUP BY day", (ALL_DAYS,))
+
+
+# 10: how many items each unit has in each state, kept by triggers: the queues' counts read these few hundred rows
+# instead of counting along an index that holds a million items. A unit's due items are read by deadline.
+_STATE_KEY = "state = {r}.state AND department = {r}.department AND section = IFNULL({r}.section, '')"
+_STATE_ADD = ("INSERT INTO item_states VALUES (NEW.state, NEW.department, IFNULL(NEW.section, ''), 1)"
+              " ON CONFLICT DO UPDATE SET n = n + 1;")
+_STATE_REMOVE = (f"UPDATE item_states SET n = n - 1 WHERE {_STATE_KEY.format(r='OLD')};"
+                 f" DELETE FROM item_states WHERE {_STATE_KEY.format(r='OLD')} AND n = 0;")
+
+
+def _item_states(conn: sqlite3.Connection) -> None:
+    """Built afresh from the items, like _item_days."""
+    conn.execute("DROP TABLE IF EXISTS item_states")
+    for trigger in ("insert", "delete", "update"):
+        conn.execute(f"DROP TRIGGER IF EXISTS item_states_{trigger}")
+    conn.execute("CREATE TABLE item_states (state TEXT NOT NULL, department TEXT NOT NULL, section TEXT NOT NULL,"
+                 " n INTEGER NOT NULL, PRIMARY KEY (state, department, section)) WITHOUT ROWID")
+    conn.execute(f"CREATE TRIGGER item_states_insert AFTER INSERT ON items BEGIN {_STATE_ADD} END")
+    conn.execute(f"CREATE TRIGGER item_states_delete AFTER DELETE ON items BEGIN {_STATE_REMOVE} END")
+    conn.execute("CREATE TRIGGER item_states_update AFTER UPDATE OF state, department, section ON items WHEN"
+                 " OLD.state IS NOT NEW.state OR OLD.department IS NOT NEW.department OR OLD.section IS NOT NEW.section"
+                 f" BEGIN {_STATE_REMOVE} {_STATE_ADD} END")
+    conn.execute("INSERT INTO item_states SELECT state, department, IFNULL(section, ''), COUNT(*) FROM items"
+                 " GROUP BY 1, 2, 3")
+    conn.execute("CREATE INDEX IF NOT EXISTS items_department_due ON items(department, due_at)")
+    conn.execute("DROP INDEX IF EXISTS items_department")  # the index above serves what it served
 
 
 # Outbox fields written by people in their own words; they travel redacted. The contact fields the platform
@@ -149,5 +193,8 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     _item_days,
     # 8: a hot spot's addresses are the period's items of one unit and category: read straight from an index
     "CREATE INDEX IF NOT EXISTS items_unit_category ON items(department, category, created_at);",
+    # 9: the per-day counts again, with each unit and category's all-days row and the items of each day
+    _item_days,
+    _item_states,  # 10
 ]
 SCRUBBED_SCHEMA = 4

@@ -1,0 +1,122 @@
+"""The question log's schema: its migrations, in order, each run once inside one locked transaction. The file's
+``user_version`` says how many have run, so the kiosk and the office opening the log together migrate it once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from kiosk.requests.repo.schema import ALL_DAYS
+
+_TURNS = """
+CREATE TABLE IF NOT EXISTS turns (
+    id TEXT PRIMARY KEY, at TEXT NOT NULL, question TEXT NOT NULL, topic TEXT NOT NULL, intent TEXT NOT NULL,
+    answered INTEGER NOT NULL, engine TEXT NOT NULL, document TEXT NOT NULL, latency_ms REAL NOT NULL,
+    helpful INTEGER, reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS turns_at ON turns(at);
+CREATE INDEX IF NOT EXISTS turns_topic ON turns(topic, answered);
+-- the last day a question was asked (or refused) is found again from these when a deleted turn was that day's
+CREATE INDEX IF NOT EXISTS turns_questions ON turns(intent, question, at);
+DROP INDEX IF EXISTS turns_outcomes;
+CREATE INDEX IF NOT EXISTS turns_unanswered ON turns(intent, answered, topic, question, at);
+"""
+# The barometer's turns per day, intent, topic and outcome with their 👍 and 👎, kept by triggers so every writer
+# and the purge keep them exact: counting a period's questions and each topic's refusals then sums a few thousand
+# rows instead of reading two million. IF NOT EXISTS and filled only when empty: logs written before the log had
+# numbered migrations may hold these already.
+_TURN_KEY = "day, intent, topic, answered"
+_TURN_ADD = (f"INSERT INTO turn_days ({_TURN_KEY}, n, up, down) VALUES (substr(NEW.at, 1, 10), NEW.intent, NEW.topic,"
+             " NEW.answered, 1, NEW.helpful IS 1, NEW.helpful IS 0) ON CONFLICT DO UPDATE SET n = n + 1,"
+             " up = up + excluded.up, down = down + excluded.down;")
+_TURN_WHERE = "day = substr(OLD.at, 1, 10) AND intent = OLD.intent AND topic = OLD.topic AND answered = OLD.answered"
+_TURN_REMOVE = (f"UPDATE turn_days SET n = n - 1, up = up - (OLD.helpful IS 1), down = down - (OLD.helpful IS 0)"
+                f" WHERE {_TURN_WHERE}; DELETE FROM turn_days WHERE {_TURN_WHERE} AND n = 0;")
+_TURN_DAYS = f"""
+CREATE TABLE IF NOT EXISTS turn_days (day TEXT NOT NULL, intent TEXT NOT NULL, topic TEXT NOT NULL, answered INTEGER NOT NULL,
+    n INTEGER NOT NULL, up INTEGER NOT NULL, down INTEGER NOT NULL, PRIMARY KEY ({_TURN_KEY})) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS turn_days_insert AFTER INSERT ON turns BEGIN {_TURN_ADD} END;
+CREATE TRIGGER IF NOT EXISTS turn_days_delete AFTER DELETE ON turns BEGIN {_TURN_REMOVE} END;
+CREATE TRIGGER IF NOT EXISTS turn_days_update AFTER UPDATE OF at, intent, topic, answered, helpful ON turns BEGIN {_TURN_REMOVE} {_TURN_ADD} END;
+INSERT INTO turn_days SELECT substr(at, 1, 10), intent, topic, answered, COUNT(*), SUM(helpful IS 1), SUM(helpful IS 0)
+    FROM turns WHERE NOT EXISTS (SELECT 1 FROM turn_days) GROUP BY 1, 2, 3, 4;
+"""
+
+def _kept(table: str, key: tuple[str, ...], only: str) -> str:
+    """A count table kept by triggers on turns: per day and key, how many turns (``only`` says which count) and the
+    last day one was asked; and per key one row for all days (day ALL_DAYS). A period that holds most of the log
+    then reads the all-days rows less the few days outside it, instead of every day's rows. The day comes before
+    the key's last column (the question), so one topic's period is one range of rows.
+
+    The all-days row's last day is found again from the turns' indexes when a deleted turn was its last day."""
+    def match(row: str) -> str:
+        return " AND ".join(f"{k} = {row}.{k}" for k in key)
+
+    def add(row: str) -> str:
+        return (f"INSERT INTO {table} (day, {', '.join(key)}, n, last) SELECT d, {', '.join(f'{row}.{k}' for k in key)},"
+                f" 1, substr({row}.at, 1, 10) FROM (SELECT substr({row}.at, 1, 10) AS d UNION ALL SELECT '{ALL_DAYS}')"
+                f" WHERE {only.format(r=row)} ON CONFLICT DO UPDATE SET n = n + 1, last = MAX(last, excluded.last);")
+
+    def remove(row: str) -> str:
+        days = f"day IN (substr({row}.at, 1, 10), '{ALL_DAYS}') AND {match(row)}"
+        latest = f"SELECT substr(MAX(at), 1, 10) FROM turns WHERE {match(row)} AND {only.format(r='turns')}"
+        return (f"UPDATE {table} SET n = n - 1 WHERE {days} AND {only.format(r=row)};"
+                f" DELETE FROM {table} WHERE {days} AND n = 0;"
+                f" UPDATE {table} SET last = ({latest}) WHERE day = '{ALL_DAYS}'"
+                f" AND {match(row)} AND last = substr({row}.at, 1, 10) AND {only.format(r=row)};")
+
+    columns = ", ".join(f"{k} {'INTEGER' if k == 'answered' else 'TEXT'} NOT NULL" for k in key)
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("at", "answered", *key))
+    return f"""
+DROP TABLE IF EXISTS {table};
+CREATE TABLE {table} (day TEXT NOT NULL, {columns}, n INTEGER NOT NULL, last TEXT NOT NULL,
+    PRIMARY KEY ({', '.join(key[:-1])}, day, {key[-1]})) WITHOUT ROWID;
+DROP TRIGGER IF EXISTS {table}_insert;
+DROP TRIGGER IF EXISTS {table}_delete;
+DROP TRIGGER IF EXISTS {table}_update;
+CREATE TRIGGER {table}_insert AFTER INSERT ON turns BEGIN {add('NEW')} END;
+CREATE TRIGGER {table}_delete AFTER DELETE ON turns BEGIN {remove('OLD')} END;
+CREATE TRIGGER {table}_update AFTER UPDATE OF at, answered, {', '.join(key)} ON turns WHEN {changed}
+    BEGIN {remove('OLD')} {add('NEW')} END;
+INSERT INTO {table} SELECT substr(at, 1, 10), {', '.join(key)}, COUNT(*), substr(MAX(at), 1, 10) FROM turns
+    WHERE {only.format(r='turns')} GROUP BY 1, {', '.join(key)};
+INSERT INTO {table} SELECT '{ALL_DAYS}', {', '.join(key)}, SUM(n), MAX(last) FROM {table} GROUP BY {', '.join(key)};
+"""
+
+
+MIGRATIONS: list[str] = [
+    # 1: the turns and their counts per day and topic
+    _TURNS + _TURN_DAYS,
+    # 2: the barometer's top questions and unanswered questions by topic, counted per day and for all days
+    _kept("question_days", ("intent", "question"), "1") + _kept("refusal_days", ("intent", "topic", "question"),
+                                                                "{r}.answered = 0"),
+]
+
+
+def _statements(script: str) -> list[str]:
+    """The script's statements one by one; a trigger's body holds semicolons of its own."""
+    out, pending = [], ""
+    for part in script.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                out.append(pending)
+            pending = ""
+    return out
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Run the migrations the file has not had, in one transaction that holds the write lock."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]  # again, inside the lock
+        for script in MIGRATIONS[version:]:
+            for statement in _statements(script):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
