@@ -6,14 +6,11 @@ next visitor's question is then answered exactly as if the cancelled turn had ne
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from unittest import mock
 
 import pytest
-
-from kiosk import config, modelstore
+from support_models import default_llm
 
 pytestmark = pytest.mark.slow
 
@@ -29,19 +26,9 @@ def long_question(topic: str) -> str:
 
 @pytest.fixture(scope="module")
 def qwen():
-    pytest.importorskip("llama_cpp")
     from kiosk.dialogue.prompts import answer_prefix
-    from kiosk.engines.llm import LlmEngine
 
-    path = modelstore.path_for("llm", "qwen2.5-coder-0.5b")
-    if path is None:  # tests may run with an empty models dir; the installed one lives in the repository
-        with mock.patch.dict(os.environ, {"KIOSK_MODELS_DIR": str(config.REPO_ROOT / "models")}):
-            path = modelstore.path_for("llm", "qwen2.5-coder-0.5b")
-    if path is None:
-        pytest.skip("default language model not installed (kiosk models install)")
-    engine = LlmEngine.load(path)
-    engine.warm(answer_prefix())
-    return engine, answer_prefix()
+    return default_llm(), answer_prefix()
 
 
 @pytest.fixture(scope="module")
