@@ -52,6 +52,19 @@ def test_request_submit_track_and_queue(adapter):
     assert sum(figures.by_section.values()) >= len(ticket.items)
 
 
+def test_a_colleague_repeating_an_open_request_is_shown_its_ticket_and_locks_nobody_out() -> None:
+    """The same enterprise's second request about the same matter joins its open ticket; the colleague's own
+    phone is not the ticket's, and looking the ticket up with it was refused as a wrong guess and counted
+    against the kiosk's look-ups, until every visitor's status check was refused for 15 minutes."""
+    adapter = KioskAdapter()
+    text, company = "我们小区门口的路灯坏了一个月了，晚上很危险，希望尽快修。", "杭州样例科技有限公司"
+    first = adapter.submit(text, company, "13812345678")
+    for n in range(12):  # more than the kiosk's allowance of wrong look-ups
+        joined = adapter.submit(text, company, f"1390000{n:04d}")
+        assert joined.ticket == first.ticket and joined.items
+    assert adapter.track(first.ticket, "5678").ticket == first.ticket
+
+
 def test_guides_tailor_and_print(adapter, tmp_path):
     guides = adapter.guides()
     assert len(guides) >= 5

@@ -381,6 +381,15 @@ class RequestService:
         """
         ticket, _ = parse_ref(ticket_ref)
         self._check_owner(ticket, phone_last4, source)
+        return self._view(ticket)
+
+    def receipt_status(self, receipt: Receipt) -> StatusView:
+        """The progress of the ticket a submission was just filed under, for the screen that filed it. A
+        submission joined to its enterprise's open ticket carries the visitor's phone, not the ticket's: the owner's
+        check would refuse it as a wrong guess and count it against every visitor's look-ups on this kiosk."""
+        return self._view(receipt.ticket)
+
+    def _view(self, ticket: str) -> StatusView:
         t = self.db.ticket(ticket)
         return StatusView(t.ticket, t.company, t.phone_masked, t.created_at, t.items, self.db.events_of(ticket))
 
