@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
-from unittest import mock
 
 import pytest
-
-from kiosk import config, modelstore
+from support_models import default_llm
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def qwen():
-    pytest.importorskip("llama_cpp")
-    from kiosk.dialogue.prompts import answer_prefix
-    from kiosk.engines.llm import LlmEngine
-
-    path = modelstore.path_for("llm", "qwen2.5-coder-0.5b")
-    if path is None:  # tests may run with an empty models dir; the installed one lives in the repository
-        with mock.patch.dict(os.environ, {"KIOSK_MODELS_DIR": str(config.REPO_ROOT / "models")}):
-            path = modelstore.path_for("llm", "qwen2.5-coder-0.5b")
-    if path is None:
-        pytest.skip("default language model not installed (kiosk models install)")
-    engine = LlmEngine.load(path)
-    engine.warm(answer_prefix())
-    return engine
+    return default_llm()
 
 
 def test_qwen_answers_with_a_valid_citation_and_grounded_numbers(qwen, store) -> None:

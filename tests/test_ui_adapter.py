@@ -52,6 +52,23 @@ def test_request_submit_track_and_queue(adapter):
     assert sum(figures.by_section.values()) >= len(ticket.items)
 
 
+def test_a_colleague_repeating_an_open_request_is_shown_its_ticket_and_locks_nobody_out() -> None:
+    """The same enterprise's second request about the same matter joins its open ticket; the colleague's own
+    phone is not the ticket's, and looking the ticket up with it was refused as a wrong guess and counted
+    against the kiosk's look-ups, until every visitor's status check was refused for 15 minutes."""
+    adapter = KioskAdapter()
+    text, company = "我们小区门口的路灯坏了一个月了，晚上很危险，希望尽快修。", "杭州样例科技有限公司"
+    first = adapter.submit(f"{text}还有，我们公司的营业执照要变更经营地址，请帮忙办理。", company, "13812345678")
+    assert any("营业执照" in item.text for item in first.items)
+    for n in range(12):  # more than the kiosk's allowance of wrong look-ups
+        joined = adapter.submit(text, company, f"1390000{n:04d}")
+        assert joined.ticket == first.ticket and joined.items
+        # the colleague sees what they filed, not the rest of the enterprise's ticket
+        assert not any("营业执照" in item.text for item in joined.items)
+    owner = adapter.track(first.ticket, "5678")
+    assert owner.ticket == first.ticket and any("营业执照" in item.text for item in owner.items)
+
+
 def test_guides_tailor_and_print(adapter, tmp_path):
     guides = adapter.guides()
     assert len(guides) >= 5

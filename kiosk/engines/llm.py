@@ -1,7 +1,8 @@
 """Local language model through llama.cpp (``llama-cpp-python``), for a Qwen-style chat GGUF.
 
 Loading is explicit and once (:meth:`LlmEngine.load`); generation streams text pieces by iteration and stops
-when the caller sets a cancel event from another thread. Prompts are built from token pieces: the template's
+when the caller sets a cancel event from another thread, also while llama.cpp is still reading the prompt (its
+abort callback, asked between the steps of a batch). Prompts are built from token pieces: the template's
 special tokens are parsed as such, while everything that came from a visitor or a document is tokenized as
 plain text, so a fake ``<|im_start|>system`` inside a question stays words. Every prompt starts with the same
 system turn, which llama.cpp keeps in its KV cache between calls; only the variable tail is read again.
@@ -9,11 +10,12 @@ system turn, which llama.cpp keeps in its KV cache between calls; only the varia
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +81,12 @@ class LlmEngine:
         self.load_s = load_s
         self._lock = threading.Lock()
         self.last = GenerationStats()
+        self._cancel: threading.Event | None = None  # the running call's, read by the abort callback
+        self._abort = _abort_callback(llama, self._cancelled)  # kept here: llama.cpp holds only its address
+
+    def _cancelled(self) -> bool:
+        cancel = self._cancel
+        return cancel is not None and cancel.is_set()
 
     @classmethod
     def load(cls, path: Path | None = None, *, n_ctx: int = 2048, n_threads: int | None = None) -> LlmEngine:
@@ -152,7 +160,8 @@ class LlmEngine:
 
                 kwargs["grammar"] = LlamaGrammar.from_string(grammar, verbose=False)
             started = time.perf_counter()
-            pieces = self._llama.create_completion(
+            self._cancel = cancel
+            chunks = _aborted_when(self._llama.create_completion(
                 tokens,
                 max_tokens=max_tokens,
                 temperature=temperature,
@@ -161,11 +170,10 @@ class LlmEngine:
                 stop=list(STOP),
                 stream=True,
                 **kwargs,
-            )
+            ), self._cancelled)
             try:
-                for chunk in pieces:
-                    if cancel is not None and cancel.is_set():
-                        stats.cancelled = True
+                for chunk in chunks:
+                    if self._cancelled():
                         break
                     text = chunk["choices"][0]["text"]
                     if not text:
@@ -175,13 +183,36 @@ class LlmEngine:
                     stats.completion_tokens += 1
                     yield text
             finally:
-                pieces.close()
+                stats.cancelled = self._cancelled()
+                self._cancel = None
+                chunks.close()
                 stats.total_s = time.perf_counter() - started
 
     def complete_json(self, turns: Sequence[Message], grammar: str, max_tokens: int = 48) -> dict:
         """A JSON object constrained by a GBNF grammar; raises ValueError if the model still fails to close it."""
         text = "".join(self.stream(turns, max_tokens=max_tokens, temperature=0.0, grammar=grammar))
         return json.loads(text)
+
+
+def _abort_callback(llama, cancelled: Callable[[], bool]) -> object:
+    """Installs ``cancelled`` as llama.cpp's abort callback, so a cancel also ends the reading of a long prompt
+    (between tokens is too late there: a prompt takes seconds on a busy CPU). Returns the ctypes callback, which
+    must outlive the context. An aborted batch is removed from the KV cache by llama.cpp and never counted by
+    llama-cpp-python, so the next call finds the cache consistent with the tokens it records."""
+    import llama_cpp
+
+    callback = llama_cpp.ggml_abort_callback(lambda _data: cancelled())
+    llama_cpp.llama_set_abort_callback(llama.ctx, callback, ctypes.c_void_p())
+    return callback
+
+
+def _aborted_when(pieces: Iterator[dict], cancelled: Callable[[], bool]) -> Iterator[dict]:
+    """The completion's chunks; llama.cpp's refusal to go on after an abort ends them quietly when it was ours."""
+    try:
+        yield from pieces
+    except RuntimeError:
+        if not cancelled():
+            raise
 
 
 def _plain(text: str) -> str:

@@ -8,7 +8,7 @@ lifecycle transition recorded with who, when and a note, and queued for the dist
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -381,6 +381,22 @@ class RequestService:
         """
         ticket, _ = parse_ref(ticket_ref)
         self._check_owner(ticket, phone_last4, source)
+        return self._view(ticket)
+
+    def receipt_status(self, receipt: Receipt, phone: str) -> StatusView:
+        """The progress of what a submission just filed, for the screen that filed it. A submission joined to its
+        enterprise's open ticket carries the visitor's phone, not the ticket's: the owner's check would refuse it as
+        a wrong guess and count it against every visitor's look-ups on this kiosk. Whoever filed it sees the ticket
+        whole when the phone would open it at the status check too; anyone else sees only the items of this receipt
+        and their history, so typing an enterprise's name never shows what others asked or were told."""
+        view = self._view(receipt.ticket)
+        if len(phone) >= 4 and self.db.ticket(receipt.ticket).phone.endswith(phone[-4:]):
+            return view
+        mine = {i.ref for i in receipt.items}
+        return replace(view, items=[i for i in view.items if i.ref in mine],
+                       events=[e for e in view.events if e.item_ref in mine])
+
+    def _view(self, ticket: str) -> StatusView:
         t = self.db.ticket(ticket)
         return StatusView(t.ticket, t.company, t.phone_masked, t.created_at, t.items, self.db.events_of(ticket))
 

@@ -228,7 +228,7 @@ class KioskAdapter:
         svc = self.requests()
         receipt = self._request_call(lambda: svc.submit(SubmitForm(text, company, phone, address,
                                                                    channel="kiosk-text")))
-        status = self._request_call(lambda: svc.status(receipt.ticket, phone[-4:]))
+        status = self._request_call(lambda: svc.receipt_status(receipt, phone))
         return presenters.ticket_view(receipt.ticket, status.items, status.events, svc.department_name, receipt.qr_text)
 
     def track(self, ticket: str, last4: str) -> TicketView:

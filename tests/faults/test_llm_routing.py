@@ -26,19 +26,33 @@ MARGIN_S = 0.3  # a loaded CI machine, on top of a budget
 DEFAULT = intent.Intent(intent.POLICY_QUESTION, "default")
 
 
-class TrickleModel:
-    """Writes a piece every ``TOKEN_S`` and never finishes on its own (a generation far slower than any budget);
-    like llama.cpp it looks at its ``cancel`` between pieces and stops there."""
+class FakeModel:
+    """The language model's streaming call as the router uses it, recording each call and its cancel; what the
+    model then does is its ``pieces``."""
 
     def __init__(self) -> None:
         self.calls = 0
-        self.entered = threading.Event()
-        self.stopped = threading.Event()
         self.cancels: list[threading.Event] = []
 
     def stream(self, turns, *, max_tokens=160, temperature=0.2, cancel=None, grammar=None) -> Iterator[str]:
         self.calls += 1
         self.cancels.append(cancel)
+        yield from self.pieces(cancel)
+
+    def pieces(self, cancel: threading.Event) -> Iterator[str]:
+        raise NotImplementedError
+
+
+class TrickleModel(FakeModel):
+    """Writes a piece every ``TOKEN_S`` and never finishes on its own (a generation far slower than any budget);
+    like llama.cpp it looks at its ``cancel`` between pieces and stops there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.stopped = threading.Event()
+
+    def pieces(self, cancel: threading.Event) -> Iterator[str]:
         self.entered.set()
         while not cancel.is_set():
             time.sleep(TOKEN_S)  # the work of one token, which a cancel cannot cut short
@@ -46,26 +60,20 @@ class TrickleModel:
         self.stopped.set()
 
 
-class HungModel:
+class HungModel(FakeModel):
     """Never returns and ignores ``cancel`` (a wedged native call); released when the test ends."""
 
     def __init__(self) -> None:
-        self.calls = 0
+        super().__init__()
         self.release = threading.Event()
-        self.cancels: list[threading.Event] = []
 
-    def stream(self, turns, *, max_tokens=160, temperature=0.2, cancel=None, grammar=None) -> Iterator[str]:
-        self.calls += 1
-        self.cancels.append(cancel)
+    def pieces(self, cancel: threading.Event) -> Iterator[str]:
         self.release.wait()
         yield from ()
 
 
-class BrokenModel:
-    calls = 0
-
-    def stream(self, turns, **options) -> Iterator[str]:
-        self.calls += 1
+class BrokenModel(FakeModel):
+    def pieces(self, cancel: threading.Event) -> Iterator[str]:
         raise RuntimeError("llama_decode returned -3")
 
 
