@@ -54,6 +54,7 @@ from kiosk.store import Store  # noqa: E402
 FAST_SIZE = 30  # questions from each set in the fast form
 BOOTSTRAP = 1000
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+MARKER_RE = re.compile(r"\[\d+\]")
 SPOKEN = GroundedAnswerer()  # without a language model: the answer `kiosk ask --engine auto` prints without one
 
 
@@ -87,10 +88,11 @@ def ask(service: AskService, question: str) -> tuple[dict, float]:
 
 def grounded_numbers(answer: Answer) -> tuple[int, int]:
     """(numbers of the answer `kiosk ask --json` prints that its citations' text holds, numbers in it): every
-    run of digits (“3.5”, the [n] markers too) as written, looked up in the citations' texts joined."""
+    run of digits (“3.5”) as written, looked up in the citations' texts joined; the [n] markers are references to
+    the citations, not figures, and are left out."""
     spoken = next(e for e in SPOKEN.stream(answer) if isinstance(e, AnswerDone))
     source = "".join(c.text for c in answer.citations)
-    numbers = NUMBER_RE.findall(spoken.answer)
+    numbers = NUMBER_RE.findall(MARKER_RE.sub("", spoken.answer))
     return sum(n in source for n in numbers), len(numbers)
 
 
