@@ -41,6 +41,9 @@ from train_answer_model import (  # noqa: E402
     training_set,
 )
 
+from kiosk.dialogue.answering import GroundedAnswerer  # noqa: E402
+from kiosk.events import AnswerDone  # noqa: E402
+from kiosk.knowledge.answer import Answer  # noqa: E402
 from kiosk.knowledge.answer_model import AnswerModel, shipped  # noqa: E402
 from kiosk.knowledge.ask import AskService  # noqa: E402
 from kiosk.knowledge.features import Question, body  # noqa: E402
@@ -50,6 +53,9 @@ from kiosk.store import Store  # noqa: E402
 
 FAST_SIZE = 30  # questions from each set in the fast form
 BOOTSTRAP = 1000
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+MARKER_RE = re.compile(r"\[\d+\]")
+SPOKEN = GroundedAnswerer()  # without a language model: the answer `kiosk ask --engine auto` prints without one
 
 
 def fast_subset(items: list, seed: int) -> list:
@@ -77,7 +83,17 @@ def ask(service: AskService, question: str) -> tuple[dict, float]:
     answer, _ = service.ask(question)
     elapsed = (time.perf_counter() - start) * 1000
     return {"answer": answer.text, "refused": answer.refused, "confidence": round(answer.confidence, 3),
-            "cited": [c.source for c in answer.citations][:3]}, elapsed
+            "cited": [c.source for c in answer.citations][:3], "numbers": grounded_numbers(answer)}, elapsed
+
+
+def grounded_numbers(answer: Answer) -> tuple[int, int]:
+    """(numbers of the answer `kiosk ask --json` prints that its citations' text holds, numbers in it): every
+    run of digits (“3.5”) as written, looked up in the citations' texts joined; the [n] markers are references to
+    the citations, not figures, and are left out."""
+    spoken = next(e for e in SPOKEN.stream(answer) if isinstance(e, AnswerDone))
+    source = "".join(c.text for c in answer.citations)
+    numbers = NUMBER_RE.findall(MARKER_RE.sub("", spoken.answer))
+    return sum(n in source for n in numbers), len(numbers)
 
 
 def naive(retriever: Retriever, question: str) -> dict:
@@ -136,8 +152,17 @@ def dev_summary(rows: list[dict]) -> dict[str, str]:
         "unanswerable refused": fmt([float(r["refused"]) for r in no]),
         "answerable answered": fmt([float(not r["refused"]) for r in yes]),
         "median answer chars": f"{median(spoken):.0f}" if spoken else "-",
+        "grounded numbers": numbers_share(rows),
         "n": f"{len(yes)} + {len(no)}",
     }
+
+
+def numbers_share(rows: list[dict]) -> str:
+    """The share of the numbers in the answers that their citations hold ("-" for the baseline, which cites no
+    text)."""
+    counted = [r["numbers"] for r in rows if "numbers" in r]
+    total = sum(n for _, n in counted)
+    return f"{sum(found for found, _ in counted) / total:.2f} ({total})" if total else "-"
 
 
 def ncp_summary(rows: list[dict]) -> dict[str, str]:
@@ -149,6 +174,7 @@ def ncp_summary(rows: list[dict]) -> dict[str, str]:
         "ROUGE-L precision": fmt([r["precision"] for r in rows]),
         "answered": fmt([float(not r["refused"]) for r in rows]),
         "median answer chars": f"{median(spoken):.0f}" if spoken else "-",
+        "grounded numbers": numbers_share(rows),
         "n": str(len(rows)),
     }
 

@@ -37,4 +37,6 @@ def test_a_question_answered_only_in_part_asks_which_part_is_meant(real: AskServ
     answer, _ = real.ask(first + "2030年杭州的人才公寓怎么申请？")
     assert answer.refused and not answer.citations
     assert "哪一件" in answer.text and "市场主体歇业" in answer.text and "人才公寓" in answer.text
+    # the parts are counted in words: the only digits are the visitor's own
+    assert __import__("re").findall(r"\d+", answer.text) == ["2030"]
     assert answer.suggestions == [first]

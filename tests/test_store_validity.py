@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,16 @@ import pytest
 from kiosk.knowledge.segment import TOKENIZER
 from kiosk.store import Store
 from kiosk.store.importer import build
-from kiosk.store.validity import Window, cn_number, notice, parse_date, parse_validity, parse_window
+from kiosk.store.records import Document
+from kiosk.store.validity import (
+    ValidityNote,
+    Window,
+    cn_number,
+    notice,
+    parse_date,
+    parse_validity,
+    parse_window,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 NCP = CORPUS.parent / "eval" / "external" / "ncp" / "docs"
@@ -93,10 +104,61 @@ def test_annual_windows_and_front_matter_forms():
 
 def test_notice_comes_first_for_an_expired_document(store):
     expired = store.document("gz_jiuye_jianxi_jidi_2019.txt")
-    assert notice(expired, date(2026, 12, 2)) == "该政策已于2024年10月15日失效，以下内容仅供参考。"
-    assert notice(expired, date(2020, 1, 1)) == ""
-    assert notice(store.document("cn_shehui_baoxianfa.md"), date(2026, 12, 2)) == ""
-    assert "尚未生效" in notice(store.document("cn_shehui_baoxianfa.md"), date(2010, 1, 1))
+    # without the document's text only the stored date can be said, and there is nothing to cite
+    assert notice(expired, date(2026, 12, 2)) == ValidityNote("该政策已于2024年10月15日失效，以下内容仅供参考。")
+    assert notice(expired, date(2020, 1, 1)) is None
+    assert notice(store.document("cn_shehui_baoxianfa.md"), date(2026, 12, 2)) is None
+    assert "尚未生效" in notice(store.document("cn_shehui_baoxianfa.md"), date(2010, 1, 1)).text
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+(?:\.\d+)?", text)
+
+
+def test_a_date_computed_from_a_period_is_said_as_the_period_its_clause_states():
+    text = "第一条 为了……制定本办法。\n第十三条 本办法自2023年9月8日起施行，有效期3年。本办法有效期满而资金尚未支付完毕的，应继续执行。"
+    doc = Document("t.txt", "测试办法", effective="2023-09-08", expires="2026-09-07")
+    note = notice(doc, date(2026, 12, 2), text)
+    # the computed last day (2026-09-07) is written nowhere, so the note does not say it
+    assert "2026" not in note.text and "期满" in note.text
+    assert note.clause and note.clause in text
+    assert _numbers(note.text) and all(n in note.clause for n in _numbers(note.text))
+    # “自印发之日起施行” starts on the signature's date, which the clause then carries too
+    issued = "第九条 本办法自印发之日起施行，有效期五年。\n\n2019年10月16日\n"
+    doc = Document("i.txt", "测试通知", effective="2019-10-16", expires="2024-10-15")
+    note = notice(doc, date(2026, 12, 2), issued)
+    assert all(line in issued for line in note.clause.split("\n"))
+    assert all(n in note.clause for n in _numbers(note.text)) and "五年" in note.text
+
+
+def test_the_front_matter_date_is_kept_when_the_text_states_another():
+    doc = Document("t.md", "测试办法", expires="2025-01-31")
+    note = notice(doc, date(2026, 12, 2), "第二条 本办法自2020年3月1日起施行，有效期至2030年12月31日。")
+    assert note == ValidityNote("该政策已于2025年1月31日失效，以下内容仅供参考。")
+
+
+@pytest.mark.parametrize("when", ["expired", "pending"])
+def test_every_corpus_notice_states_only_figures_its_own_words_hold(when):
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.*")) if p.suffix in (".txt", ".md")}
+    notes = []
+    for name, text in texts.items():
+        validity = parse_validity(text)
+        day = validity.expires if when == "expired" else validity.effective
+        if day is None:
+            continue
+        doc = Document(name, name, effective=validity.effective.isoformat() if validity.effective else "",
+                       expires=validity.expires.isoformat() if validity.expires else "")
+        today = day + timedelta(days=1) if when == "expired" else day - timedelta(days=1)
+        if when == "expired":
+            doc = replace(doc, effective="")  # judged on its expiry alone
+        note = notice(doc, today, text)
+        assert note is not None, name
+        notes.append((name, text, note))
+    assert notes, "the corpus states no such dates"
+    for name, text, note in notes:
+        flat = re.sub(r"\s+", "", text)
+        assert note.clause and all(re.sub(r"\s+", "", line) in flat for line in note.clause.split("\n")), name
+        assert all(n in note.clause for n in _numbers(note.text)), (name, note)
 
 
 def test_importer_stores_dates_and_front_matter_overrides_the_text(tmp_path):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from support_ui import ScriptedAdapter, make_window, settle
+from support_ui import CITATION, ScriptedAdapter, make_window, settle
 
-from kiosk.ui.chat import KioskBubble, VisitorBubble
+from kiosk.dialogue.answering import GroundedAnswerer
+from kiosk.events import Citation
+from kiosk.knowledge.answer import Answer
+from kiosk.knowledge.parts import which_part
+from kiosk.ui.chat import KioskBubble, SourceButton, VisitorBubble
 
 
 def test_text_question_streams_answer_with_citation_card(qtbot):
@@ -121,3 +126,49 @@ def test_keyboard_navigation_reaches_and_activates_buttons(qtbot):
     qtbot.waitUntil(lambda: window.current().name == "scan", timeout=2000)
     qtbot.keyClick(window.current(), Qt.Key.Key_Escape)
     assert window.current().name == "attract"
+
+
+class DomainAnswers(ScriptedAdapter):
+    """Answers streamed as the dialogue streams the composer's: the scripted answer for any other question."""
+
+    def __init__(self, answers: dict[str, Answer]):
+        super().__init__()
+        self.answers = answers
+
+    def answer(self, text: str, cancelled):
+        if text in self.answers:
+            yield from GroundedAnswerer().stream(self.answers[text], "auto", cancel=cancelled)
+        else:
+            yield from super().answer(text, cancelled)
+
+
+def test_a_refusal_shows_what_it_suggests_and_a_question_in_parts_offers_each_part(qtbot):
+    title = "2025年度积分制入户工作热点13问"
+    suggested = Citation(1, "jifen.txt", title, "问一", f"{title}\n积分制入户指标共1.6万个。")
+    refusal = Answer("2026年的积分入户指标有多少？", "抱歉，政策库里没有找到能准确回答这个问题的依据。", True, 0.2,
+                     citations=[suggested], suggestions=[f"《{title}》讲了什么？"])
+    parts = ["市场主体歇业最长可以多久？", "2030年杭州的人才公寓怎么申请？"]
+    answered = Answer(parts[0], "歇业期限最长不得超过3年。[1]", False, 0.8, citations=[CITATION])
+    asked = which_part("".join(parts), parts, [answered, replace(refusal, question=parts[1])], refusal)
+    window = make_window(qtbot, DomainAnswers({refusal.question: refusal, asked.question: asked}))
+    window.navigate("conversation")
+    conv = window.current()
+
+    conv.ask(refusal.question)
+    settle(window)
+    bubble = conv.area.widget().findChildren(KioskBubble)[-1]
+    assert bubble.text.startswith(refusal.text) and f"《{title}》" in bubble.text  # the suggestion, said
+    sources = [b.full for b in bubble.findChildren(SourceButton)]
+    assert sources == [f"[1] 《{title}》 问一"]  # and its source, shown
+    chips = [conv.suggestions.itemAt(i).widget() for i in range(conv.suggestions.count())]
+    assert [c.accessibleName() for c in chips] == refusal.suggestions
+
+    conv.ask(asked.question)
+    settle(window)
+    assert "两件事" in conv.area.widget().findChildren(KioskBubble)[-1].text
+    chips = [conv.suggestions.itemAt(i).widget() for i in range(conv.suggestions.count())]
+    assert [c.accessibleName() for c in chips] == [parts[0]]  # the part the store answers, a tap away
+    qtbot.mouseClick(chips[0], Qt.MouseButton.LeftButton)
+    settle(window)
+    visitors = [b.label.text() for b in conv.area.widget().findChildren(VisitorBubble)]
+    assert visitors[-1] == parts[0]

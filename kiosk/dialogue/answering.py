@@ -180,13 +180,11 @@ def sample_note(citations: list[Citation]) -> str:
 
 
 def related_hint(citations: list[Citation]) -> str:
-    """When nothing answers directly, name the related documents, plainly as a suggestion."""
+    """When nothing answers directly, name the related documents a refusal cites, plainly as a suggestion."""
     titles = []
-    for c in citations[:2]:
+    for c in citations:
         plain = f"《{c.title.replace(f'（{SAMPLE_MARK}）', '')}》"
-        title = marked(plain) if c.sample else plain
-        if title not in titles:
-            titles.append(title)
+        titles.append(marked(plain) if c.sample else plain)
     if not titles:
         return ""
     return f"这只是我的建议，仅供参考：可以先看看{'和'.join(titles)}，里面可能有和您的情况相关的内容。"

@@ -26,10 +26,11 @@ from kiosk.knowledge.retrieve import Hit, Retriever, TermGroup
 from kiosk.knowledge.routing import referral_department
 from kiosk.knowledge.sentences import bigram_similarity, split_sentences
 from kiosk.store import Store
-from kiosk.store.records import Department
+from kiosk.store.records import Department, Document
 from kiosk.store.validity import notice
 
 MAX_CITATIONS = 3
+SUGGESTED = 2  # related documents a refusal names
 GENERIC_SUGGESTIONS = ("开公司需要什么材料？", "专精特新企业有什么奖励？", "中心几点上班？")
 MAX_ANSWER_CHARS = 220
 MIN_COVERAGE = 0.3
@@ -140,14 +141,31 @@ def compose(question: str, hits: list[Hit], store: Store | None = None, retrieve
             today: date | None = None) -> Answer:
     """Build the answer from ``hits`` (best first): the sentence the answer model ranks first, and its neighbour
     when that belongs to it, or a referral when the model judges that the evidence does not answer. An answer from
-    a document that is no longer (or not yet) in force says so first."""
+    a document that is no longer (or not yet) in force says so first, citing the document's words that say so."""
     answer = _compose(question, hits, store, retriever, groups, model or shipped())
     if not answer.refused and answer.citations and retriever:
         document = retriever.document(answer.citations[0].source)
-        if document and (note := notice(document, today or date.today())):
-            answer.sentences.insert(0, note)
-            answer.text = note + answer.text
+        if document and (note := notice(document, today or date.today(), retriever.store.document_text(document.id))):
+            sentence = note.text
+            if note.clause:
+                n = _cite_clause(answer.citations, document, note.clause, retriever.store)
+                sentence = f"{note.text}[{n}]"
+            answer.sentences.insert(0, sentence)
+            answer.text = sentence + answer.text
     return answer
+
+
+def _cite_clause(citations: list[Citation], document: Document, clause: str, store: Store) -> int:
+    """The number of the citation holding ``clause`` (the document's words on when it applies), added after the
+    others, under the article that states it, when no cited passage holds it."""
+    lines = clause.split("\n")
+    for c in citations:
+        if c.source == document.id and all(line in c.text for line in lines):
+            return c.n
+    article = next((p.article for p in store.passages(document.id) if lines[-1] in p.text), "")
+    citations.append(Citation(len(citations) + 1, document.id, document.title, article, clause, document.doc_number,
+                              document.sample))
+    return citations[-1].n
 
 
 def _compose(question: str, hits: list[Hit], store: Store | None, retriever: Retriever | None,
@@ -212,12 +230,28 @@ def _citations(hits: list[Hit]) -> tuple[list[Citation], dict[int, int]]:
         if hit.passage_id in numbers:
             continue
         numbers[hit.passage_id] = len(out) + 1
-        text = f"{hit.question}\n{hit.text}" if hit.kind == "faq" else hit.text
-        article = hit.question if hit.kind == "faq" else hit.article
-        out.append(Citation(len(out) + 1, hit.doc_id, hit.title, article, text, hit.doc_number, hit.sample))
+        out.append(_citation(len(out) + 1, hit))
         if len(out) == MAX_CITATIONS:
             break
     return out, numbers
+
+
+def _citation(n: int, hit: Hit, heading: str = "") -> Citation:
+    """Citation ``n`` of ``hit``'s passage (an FAQ's with its question), under ``heading`` when it has one."""
+    text = f"{hit.question}\n{hit.text}" if hit.kind == "faq" else hit.text
+    article = hit.question if hit.kind == "faq" else hit.article
+    text = f"{heading}\n{text}" if heading else text
+    return Citation(n, hit.doc_id, hit.title, article, text, hit.doc_number, hit.sample)
+
+
+def _suggested(hits: list[Hit]) -> list[Citation]:
+    """The documents a refusal suggests, one citation each: the title it names, over the passage that made it
+    relevant."""
+    out: list[Citation] = []
+    for hit in hits:
+        if all(c.source != hit.doc_id for c in out):
+            out.append(_citation(len(out) + 1, hit, heading=hit.title))
+    return out[:SUGGESTED]
 
 
 def _quoting(citations: list[Citation], quotes: list[tuple[int, str]]) -> list[Citation]:
@@ -251,7 +285,7 @@ def _refusal(question: str, hits: list[Hit], department: Department | None, conf
         return Answer(question, text, True, 0.0, department=department, suggestions=list(GENERIC_SUGGESTIONS))
     where = f"建议您咨询{department.contact()}" if department else "建议您到综合受理窗口咨询工作人员"
     text = f"抱歉，政策库里没有找到能准确回答这个问题的依据，我不想给您不准确的信息。{where}。"
-    related = [h for h in hits[:MAX_CITATIONS] if h.place_ok and h.coverage >= MIN_COVERAGE / 2]
-    suggestions = [f"《{h.title.replace('（样例）', '')}》讲了什么？" for h in related][:2]
-    return Answer(question, text, True, confidence, citations=_citations(related)[0], department=department,
+    related = _suggested([h for h in hits[:MAX_CITATIONS] if h.place_ok and h.coverage >= MIN_COVERAGE / 2])
+    suggestions = [f"《{c.title.replace('（样例）', '')}》讲了什么？" for c in related]
+    return Answer(question, text, True, confidence, citations=related, department=department,
                   suggestions=suggestions, hits=hits)

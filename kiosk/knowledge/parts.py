@@ -12,6 +12,7 @@ from kiosk.knowledge.answer import MAX_CITATIONS, Answer
 _PART_RE = re.compile(r"[^？?]+(?:[？?]|$)")
 _MARK_RE = re.compile(r"\[(\d+)\]")
 MAX_PARTS = 3
+_DIGITS = "零一二三四五六七八九"  # enough to count MAX_PARTS parts
 MIN_PART_CHARS = 4  # "多少？" alone is not a question of its own
 
 
@@ -46,7 +47,9 @@ def combine(question: str, answers: list[Answer]) -> Answer:
 def which_part(question: str, parts: list[str], answers: list[Answer], whole: Answer) -> Answer:
     """When only some parts can be answered and the whole cannot, answering those parts alone could mislead (the
     other part may carry the year or place they depend on): ask which one is meant, each part a tap away."""
-    listed = "；".join(f"{n}. {p.rstrip('？?')}" for n, p in enumerate(parts, 1))
-    text = f"您一次问了{len(parts)}件事：{listed}。您想先了解哪一件？请点一下，或者把那一件说得完整一些。"
+    # counted in words: every digit an answer states is one its sources state, and these are the kiosk's own
+    listed = "；".join(f"{_DIGITS[n]}是{p.rstrip('？?')}" for n, p in enumerate(parts, 1))
+    count = "两" if len(parts) == 2 else _DIGITS[len(parts)]
+    text = f"您一次问了{count}件事：{listed}。您想先了解哪一件？请点一下，或者把那一件说得完整一些。"
     return replace(whole, question=question, text=text, sentences=[text], citations=[],
                    suggestions=[p for p, a in zip(parts, answers, strict=True) if not a.refused] or parts)

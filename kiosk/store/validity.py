@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -138,38 +138,65 @@ def _in_year(day: date, year: int) -> date:
 
 
 @dataclass(frozen=True)
+class Stated:
+    """The document's own words a date was read from, and the date as written there (“2026年12月31日”,
+    “二〇二五年三月一日”, “2025年底”). A date that ends a period (“自2023年9月8日起施行，有效期3年”) keeps the
+    period's start and length as written instead, since the date itself is written nowhere."""
+
+    words: tuple[str, ...]
+    written: str = ""
+    start: str = ""
+    period: str = ""
+
+
+@dataclass(frozen=True)
 class Validity:
+    """When a document applies; ``effective_from`` and ``expires_from`` say where the text states it (they are
+    provenance, not part of the validity, so two texts stating the same dates are equal)."""
+
     effective: date | None = None
     expires: date | None = None
     windows: tuple[Window, ...] = ()
+    effective_from: Stated | None = field(default=None, compare=False)
+    expires_from: Stated | None = field(default=None, compare=False)
 
 
 def parse_validity(text: str) -> Validity:
-    """Effective date, expiry date and application windows as the text states them.
+    """Effective date, expiry date and application windows as the text states them, with the words each date
+    was read from.
 
     Only sentences about the document itself count (“本办法自…起施行，有效期5年”), so a licence's or a
     card's own validity period (“电子居住证有效期为一年”) is not mistaken for the policy's."""
-    own = [s for s in re.split(r"[。\n]", text) if _SELF_RE.search(s) or _STARTS_RE.search(s)]
-    effective = _first_date(_EFFECTIVE_LABEL_RE, text)
-    starts = [m for s in own for m in _STARTS_RE.finditer(s)]
-    if starts:
-        stated = parse_date(starts[0].group(1))
-        effective = effective or stated or _first_date(_ISSUED_RE, text)
-    expires = _first_date(_EXPIRY_LABEL_RE, text)
+    own = [s.strip() for s in re.split(r"[。\n]", text) if _SELF_RE.search(s) or _STARTS_RE.search(s)]
+    effective, effective_from = _labelled(_EFFECTIVE_LABEL_RE, text)
+    starts = [(s, m) for s in own for m in _STARTS_RE.finditer(s)]
+    if starts and effective is None:
+        sentence, m = starts[0]
+        if stated := parse_date(m.group(1)):
+            effective, effective_from = stated, Stated((sentence,), m.group(1))
+        else:  # “自印发之日起施行”: the day it was issued
+            effective, issued = _labelled(_ISSUED_RE, text)
+            effective_from = Stated((sentence, *issued.words), issued.written) if issued else None
+    expires, expires_from = _labelled(_EXPIRY_LABEL_RE, text)
     for sentence in own:
         if expires is None and (m := _UNTIL_RE.search(sentence)):
             expires = parse_date(m.group(1))
+            expires_from = Stated((sentence,), m.group(1)) if expires else None
         if expires is None and effective and (m := _PERIOD_RE.search(sentence)) and (n := cn_number(m.group("n"))):
             expires = add_period(effective, n, m.group("unit"))
-    return Validity(effective, expires, tuple(dict.fromkeys(parse_windows(text))))
+            words = tuple(dict.fromkeys([*(effective_from.words if effective_from else ()), sentence]))
+            expires_from = Stated(words, start=effective_from.written if effective_from else "",
+                                  period=m.group("n") + m.group("unit"))
+    return Validity(effective, expires, tuple(dict.fromkeys(parse_windows(text))), effective_from, expires_from)
 
 
-def _first_date(pattern: re.Pattern[str], text: str) -> date | None:
+def _labelled(pattern: re.Pattern[str], text: str) -> tuple[date | None, Stated | None]:
+    """The first date ``pattern`` finds that is a real day, and the label or line it stands in."""
     for m in pattern.finditer(text):
         value = next((g for g in m.groups() if g), "")
         if day := parse_date(value):
-            return day
-    return None
+            return day, Stated((re.sub(r"\s+", "", m.group(0)),), value)
+    return None, None
 
 
 def parse_windows(text: str) -> list[Window]:
@@ -240,13 +267,43 @@ def pending_until(doc: Dated, today: date) -> date | None:
     return effective if effective and effective > today else None
 
 
-def notice(doc: Dated, today: date) -> str:
-    """The sentence an answer from ``doc`` must start with on ``today``, or "" when the document is in force."""
-    if expired := expired_on(doc, today):
-        return f"该政策已于{cn_date(expired)}失效，以下内容仅供参考。"
-    if starts := pending_until(doc, today):
-        return f"该政策自{cn_date(starts)}起施行，目前尚未生效，以下内容仅供参考。"
-    return ""
+@dataclass(frozen=True)
+class ValidityNote:
+    """The sentence an answer from a document not in force starts with, and the document's own words it rests
+    on (the clause an answer cites for it; "" when only the front matter says when the document applies)."""
+
+    text: str
+    clause: str = ""
+
+
+def notice(doc: Dated, today: date, text: str = "") -> ValidityNote | None:
+    """The note an answer from ``doc`` must start with on ``today``, or None when the document is in force.
+
+    ``text`` is the document's own text: when it states the date the note rests on, the note says it in those
+    words (a date it computes from a period is said as that period) and carries them as its clause, so every
+    figure the note states is in what it cites."""
+    expired, starts = expired_on(doc, today), pending_until(doc, today)
+    if not (expired or starts):
+        return None
+    stated = parse_validity(text) if text else Validity()
+    if expired:
+        # a date the text does not state is the front matter's, which overrides the text
+        said = stated.expires_from if stated.expires == expired else None
+        if said and said.period and said.start:
+            return ValidityNote(f"该政策自{said.start}起施行，有效期{said.period}，现已期满，以下内容仅供参考。",
+                                _clause(said))
+        return ValidityNote(f"该政策已于{_day(said, expired)}失效，以下内容仅供参考。", _clause(said))
+    said = stated.effective_from if stated.effective == starts else None
+    return ValidityNote(f"该政策自{_day(said, starts)}起施行，目前尚未生效，以下内容仅供参考。", _clause(said))
+
+
+def _day(said: Stated | None, day: date) -> str:
+    """The date as the document writes it, else as the kiosk writes dates."""
+    return said.written if said and said.written else cn_date(day)
+
+
+def _clause(said: Stated | None) -> str:
+    return "\n".join(said.words) if said else ""
 
 
 def expiring(doc: Dated, today: date, days: int = 30) -> bool:
