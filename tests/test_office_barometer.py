@@ -111,16 +111,20 @@ COUNTS = ("COUNT(*), SUM(resolved_at IS NOT NULL), SUM(IFNULL(resolved_at <= due
 
 def kept_days(conn) -> list[tuple]:
     return [tuple(r) for r in conn.execute("SELECT * FROM item_days ORDER BY 1, 2, 3, 4")] + [
-        tuple(r) for r in conn.execute("SELECT * FROM item_dates ORDER BY 1")]
+        tuple(r) for r in conn.execute("SELECT * FROM item_dates ORDER BY 1")] + [
+        tuple(r) for r in conn.execute("SELECT * FROM item_months ORDER BY 1, 2, 3, 4")]
 
 
 def direct_days(conn) -> list[tuple]:
-    """Counted from the items: each unit and category for all days (day ''), then per day; the items of each day."""
+    """Counted from the items: each unit and category for all days (day ''), then per day; the items of each day;
+    each unit and category per month."""
     return [tuple(r) for r in conn.execute(
         f"SELECT '', IFNULL(section, ''), category, department, {COUNTS} FROM items GROUP BY 2, 3, 4"
         f" UNION ALL SELECT substr(created_at, 1, 10), IFNULL(section, ''), category, department, {COUNTS}"
         " FROM items GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")] + [
-        tuple(r) for r in conn.execute("SELECT substr(created_at, 1, 10), COUNT(*) FROM items GROUP BY 1 ORDER BY 1")]
+        tuple(r) for r in conn.execute("SELECT substr(created_at, 1, 10), COUNT(*) FROM items GROUP BY 1 ORDER BY 1")
+    ] + [tuple(r) for r in conn.execute(f"SELECT substr(created_at, 1, 7), IFNULL(section, ''), category, department,"
+                                        f" {COUNTS} FROM items GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")]
 
 
 def test_kept_day_counts_match_a_direct_count_through_every_change(world):
@@ -133,6 +137,9 @@ def test_kept_day_counts_match_a_direct_count_through_every_change(world):
     service.transfer(world.refs["xixi"], "street_cuiyuan", "t", "地址在翠苑")
     assert kept_days(conn) == direct_days(conn)
     conn.execute("UPDATE items SET created_at = '2026-01-05T09:00:00', rating = 2 WHERE ticket = ?",
+                 (world.refs["talent"].rsplit("-", 1)[0],))
+    assert kept_days(conn) == direct_days(conn)
+    conn.execute("UPDATE items SET created_at = '2025-12-31T23:00:00' WHERE ticket = ?",  # into another month and year
                  (world.refs["talent"].rsplit("-", 1)[0],))
     conn.execute("UPDATE items SET due_at = '2000-01-01T00:00:00' WHERE department = 'street_cuiyuan'")
     assert kept_days(conn) == direct_days(conn)
@@ -190,6 +197,32 @@ def test_an_older_request_file_with_day_counts_gets_the_all_days_rows(kiosk_env,
     conn = service.db.conn
     assert kept_days(conn) == direct_days(conn)
     assert conn.execute("SELECT SUM(n) FROM item_days WHERE day = ''").fetchone()[0] == 3
+
+
+def test_an_older_request_file_gets_its_month_counts_from_its_day_counts(kiosk_env, store):
+    """A file counted per day (before the month rows) gets its months from item_days when it is next opened, and
+    triggers keep them from then on."""
+    import sqlite3
+
+    from kiosk.requests.repo import schema
+    from kiosk.requests.service import RequestService
+
+    service = RequestService.open(store.departments(), path=kiosk_env / "old.db")
+    submit(service, "店门口的井盖松动了。", "杭州市西湖区翠苑街道文一路101号")
+    submit(service, "想咨询人才认定。", "", "13900001111", "杭州人才测试有限公司")
+    service.db.conn.execute("UPDATE items SET created_at = '2025-11-30T18:00:00' WHERE seq = 1 AND id = 1")
+    service.close()
+    conn = sqlite3.connect(kiosk_env / "old.db")
+    conn.executescript("DROP TABLE item_months; DROP TRIGGER item_months_insert; DROP TRIGGER item_months_update;"
+                       " DROP TRIGGER item_months_delete; UPDATE meta SET value ="
+                       f" '{schema.MIGRATIONS.index(schema._item_months)}' WHERE key = 'schema_version';")
+    conn.close()
+    service = RequestService.open(store.departments(), path=kiosk_env / "old.db")
+    conn = service.db.conn
+    assert kept_days(conn) == direct_days(conn)
+    assert [tuple(r) for r in conn.execute("SELECT month, n FROM item_months ORDER BY 1")][0] == ("2025-11", 1)
+    submit(service, "厂区旁边的下水道堵塞了。", "杭州市西湖区西溪街道天目山路1号", "13700002222", "杭州另一家有限公司")
+    assert kept_days(conn) == direct_days(conn)
 
 
 def test_every_period_matches_a_direct_count(world):

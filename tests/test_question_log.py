@@ -135,6 +135,10 @@ KEPT = {  # each kept table against the same figures counted from the turns
     "refusal_days": "SELECT '', intent, topic, question, COUNT(*), substr(MAX(at), 1, 10) FROM turns"
                     " WHERE answered = 0 GROUP BY 2, 3, 4 UNION ALL SELECT substr(at, 1, 10), intent, topic, question,"
                     " COUNT(*), substr(MAX(at), 1, 10) FROM turns WHERE answered = 0 GROUP BY 1, 2, 3, 4",
+    "question_months": "SELECT substr(at, 1, 7), intent, question, COUNT(*), substr(MAX(at), 1, 10) FROM turns"
+                       " GROUP BY 1, 2, 3",
+    "refusal_months": "SELECT substr(at, 1, 7), intent, topic, question, COUNT(*), substr(MAX(at), 1, 10) FROM turns"
+                      " WHERE answered = 0 GROUP BY 1, 2, 3, 4",
 }
 
 
@@ -171,6 +175,9 @@ def test_kept_day_counts_match_a_direct_count(tmp_path: Path) -> None:
     log.conn.execute("UPDATE turns SET at = '2026-03-01T08:00:00', answered = 1 WHERE id = ?", (ids[7],))
     log.conn.execute("UPDATE turns SET question = '社保在哪交？' WHERE id = ?", (ids[6],))
     assert same(log)
+    ids += [log.record(summary("社保怎么交？", answered=False)) for _ in range(2)]  # in April
+    log.conn.execute("DELETE FROM turns WHERE id = ?", (ids[8],))  # March's last of its question: March 1 is again
+    assert same(log)
 
 
 def test_an_older_log_gets_its_counts(tmp_path: Path) -> None:
@@ -183,7 +190,29 @@ def test_an_older_log_gets_its_counts(tmp_path: Path) -> None:
         log.record(summary(f"问题{i % 3}？", answered=i % 2 == 0))
     drops = [f"DROP TRIGGER {t}_{kind};" for t in KEPT for kind in ("insert", "delete", "update")]
     log.conn.executescript(" ".join(drops) + " DROP TABLE turn_days; DROP TABLE question_days;"
-                           " DROP TABLE refusal_days; PRAGMA user_version = 0;")
+                           " DROP TABLE refusal_days; DROP TABLE question_months; DROP TABLE refusal_months;"
+                           " PRAGMA user_version = 0;")
     log.close()
     log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
     assert same(log) and log.conn.execute("SELECT SUM(n) FROM question_days WHERE day = ''").fetchone()[0] == 8
+
+
+def test_a_log_counted_per_day_gets_its_month_counts(tmp_path: Path) -> None:
+    """A log at the second migration (day counts, no month counts) gets its months from its day counts when it is
+    next opened, and triggers keep them from then on."""
+    clock = Clock(datetime(2026, 1, 30, 9, 0))
+    log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
+    for i in range(8):
+        clock.now += timedelta(hours=17)
+        log.record(summary(f"问题{i % 3}？", answered=i % 2 == 0))
+    drops = [f"DROP TRIGGER {t}_{kind};" for t in ("question_months", "refusal_months")
+             for kind in ("insert", "delete", "update")]
+    log.conn.executescript(" ".join(drops) + " DROP TABLE question_months; DROP TABLE refusal_months;"
+                           " PRAGMA user_version = 2;")
+    log.close()
+    log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
+    assert same(log) and log.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert [r[0] for r in log.conn.execute("SELECT DISTINCT month FROM question_months ORDER BY 1")] == [
+        "2026-01", "2026-02"]
+    log.record(summary("问题0？", answered=False))
+    assert same(log)

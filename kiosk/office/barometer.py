@@ -13,8 +13,9 @@ from datetime import date, datetime, timedelta
 
 import yaml
 
+from kiosk.office import period_rows
 from kiosk.office.questionlog import QuestionLog
-from kiosk.requests.repo.schema import ALL_DAYS, DAY_COUNTS
+from kiosk.requests.repo.schema import DAY_COUNTS
 from kiosk.requests.service import RequestService
 
 DEFAULT_DAYS = 90
@@ -71,20 +72,20 @@ def _collect(service: RequestService, log: QuestionLog, b: Barometer) -> Baromet
 
 
 def _requests(b: Barometer, service: RequestService, period: tuple[str, str]) -> None:
-    """Two grouped passes over the period's per-day counts (``item_days`` and ``item_dates``, kept exact by
-    triggers on the items table), which hold a few thousand rows where the items are a million; every figure is
-    summed from them."""
+    """Two grouped passes over the period's kept counts (``item_dates`` per day, ``item_days`` per day and
+    ``item_months`` per month, kept exact by triggers on the items table), which hold a few thousand rows where the
+    items are a million; every figure is summed from them."""
     conn, name = service.db.conn, service.department_name
     days = (period[0][:10], period[1][:10])  # a period runs from midnight to midnight, so whole days
     weeks = conn.execute("SELECT date(day, 'weekday 0', '-6 days'), SUM(n) FROM item_dates WHERE day >= ?"
                          " AND day < ? GROUP BY 1 ORDER BY 1", days).fetchall()
     b.by_week = [(monday[5:], n) for monday, n in weeks]  # each week named by its Monday
-    inside = sum(n for _, n in weeks)
-    before = conn.execute("SELECT TOTAL(n) FROM item_dates WHERE day < ?", days[:1]).fetchone()[0]
-    where, values, sign = _span(days, inside, before)
-    counts = ", ".join(f"SUM({sign} * {c})" for c in DAY_COUNTS)
-    rows = conn.execute(f"SELECT section, category, department, {counts} FROM item_days WHERE {where}"
-                        f" GROUP BY 2, 1, 3 HAVING SUM({sign} * n) > 0", values).fetchall()
+    held = conn.execute("SELECT MIN(day), MAX(day) FROM item_dates").fetchone()
+    parts, values = period_rows.union(_plan(days, held), "item_days", "item_months",
+                                      f"section, category, department, {', '.join(DAY_COUNTS)}")
+    counts = ", ".join(f"SUM(sign * {c})" for c in DAY_COUNTS)
+    rows = conn.execute(f"SELECT section, category, department, {counts} FROM ({parts})"
+                        " GROUP BY 2, 1, 3 HAVING SUM(sign * n) > 0 ORDER BY 2, 1, 3", values).fetchall()
     sections, categories, pairs = Counter(), Counter(), Counter()
     units: dict[str, list[float]] = {}  # unit → [total, resolved, on time, rated, rating sum]
     for section, category, dept, n, done, in_time, rated, stars, *stars_given in rows:
@@ -121,41 +122,39 @@ def _category(service: RequestService, category_id: str) -> str:
     return cat.name if cat else category_id
 
 
-def _span(days: tuple[str, str], inside: int, before: int) -> tuple[str, tuple[str, ...], str]:
-    """Where a period's figures are summed in a kept-count table (one row per day, and one for all days): its own
-    days' rows, or, for a period that runs up to now and holds more than the days before it, the all-days rows less
-    those days' rows, which is fewer rows to read. Returns the condition on ``day``, its values and each row's sign.
-    ``inside`` and ``before`` are how many are counted in the period and before it."""
-    if days[1] == OPEN_END and before < inside:
-        return "day < ?", days[:1], f"(CASE day WHEN '{ALL_DAYS}' THEN 1 ELSE -1 END)"
-    return "day >= ? AND day < ?", days, "1"
+def _plan(days: tuple[str, str], held: tuple[str | None, str | None]) -> list[period_rows.Rows]:
+    """The kept rows that sum to the period of ``days``, given the first and last day that hold data."""
+    first, last = (date.fromisoformat(d) if d else None for d in held)
+    end = None if days[1] == OPEN_END else date.fromisoformat(days[1])
+    return period_rows.plan(date.fromisoformat(days[0]), end, first, last)
 
 
 def _questions(b: Barometer, conn: sqlite3.Connection, period: tuple[str, str]) -> None:
-    """The count and the topics from the per-day counts (``turn_days``); the top questions and the unanswered ones
-    from ``question_days`` and ``refusal_days``. All three are kept by triggers."""
+    """The count and the topics from the per-day counts (``turn_days``, a few thousand rows); the top questions and
+    the unanswered ones from ``question_days`` and ``refusal_days`` with their months beside them. All are kept by
+    triggers."""
     days = (period[0][:10], period[1][:10])
     kept = "FROM turn_days WHERE day >= ? AND day < ?"
-    inside, before = conn.execute("SELECT TOTAL(n * (day >= ?)), TOTAL(n * (day < ?)) FROM turn_days WHERE day < ?",
-                                  (days[0], days[0], days[1])).fetchone()
-    b.questions = int(inside)
-    where, values, sign = _span(days, inside, before)
-    rows = conn.execute(f"SELECT question, SUM({sign} * n) AS asked FROM question_days WHERE {where}"
-                        " AND intent = 'policy_question' GROUP BY question HAVING asked > 0"
+    b.questions = int(conn.execute(f"SELECT TOTAL(n) {kept}", days).fetchone()[0])
+    plan = _plan(days, conn.execute("SELECT MIN(day), MAX(day) FROM turn_days").fetchone())
+    policy = "intent = 'policy_question'"
+    parts, values = period_rows.union(plan, "question_days", "question_months", "question, n, last", policy)
+    rows = conn.execute(f"SELECT question, SUM(sign * n) AS asked FROM ({parts}) GROUP BY question HAVING asked > 0"
                         " ORDER BY asked DESC, MAX(last) DESC, question LIMIT ?", (*values, TOP))
     b.top_questions = [(text, n) for text, n in rows]
     rows = conn.execute(f"SELECT topic, SUM(n), SUM(n * (answered = 0)), SUM(up), SUM(down) {kept}"
-                        " AND intent = 'policy_question' GROUP BY topic ORDER BY 2 DESC", days)
+                        f" AND {policy} GROUP BY topic ORDER BY 2 DESC", days)
     b.topics = [{"topic": t, "asked": n, "refused": r, "refusal_rate": round(r / n, 3), "helpful": up or 0,
                  "unhelpful": down or 0} for t, n, r, up, down in rows]
-    # each topic's most refused questions, one range of refusal_days a topic: a long period holds tens of thousands
-    # of (topic, question) pairs, and only a few of each topic are shown
+    # each topic's most refused questions, one range of rows a topic and part of the plan: a long period holds tens
+    # of thousands of (topic, question) pairs, and only a few of each topic are shown
     refused = sorted(((t["refused"], t["topic"]) for t in b.topics if t["refused"]), key=lambda rt: (-rt[0], rt[1]))
     for n, topic in refused:
-        rows = conn.execute(f"SELECT question, SUM({sign} * n) AS refused FROM refusal_days WHERE"
-                            f" intent = 'policy_question' AND topic = ? AND {where} GROUP BY question"
+        parts, values = period_rows.union(plan, "refusal_days", "refusal_months", "question, n, last",
+                                          f"{policy} AND topic = ?", (topic,))
+        rows = conn.execute(f"SELECT question, SUM(sign * n) AS refused FROM ({parts}) GROUP BY question"
                             " HAVING refused > 0 ORDER BY refused DESC, MAX(last) DESC, question LIMIT ?",
-                            (topic, *values, QUESTIONS_PER_GROUP))
+                            (*values, QUESTIONS_PER_GROUP))
         b.unanswered.append({"topic": topic, "refused": n,
                              "questions": [{"question": text, "count": count} for text, count in rows]})
 

@@ -84,12 +84,55 @@ INSERT INTO {table} SELECT '{ALL_DAYS}', {', '.join(key)}, SUM(n), MAX(last) FRO
 """
 
 
+def _monthly(table: str, days: str, key: tuple[str, ...], only: str) -> str:
+    """``days`` (a table made by _kept) again per month (month YYYY-MM), kept by triggers of its own: a period of a
+    few months sums its whole months from here and only the days at its edges from ``days``
+    (kiosk.office.period_rows). A month row's last day is found again from the turns' indexes, within that month,
+    when a deleted turn was its last. Filled from ``days``, which is exact and a fraction of the turns' size."""
+    def match(row: str) -> str:
+        return " AND ".join(f"{k} = {row}.{k}" for k in key)
+
+    def add(row: str) -> str:
+        return (f"INSERT INTO {table} (month, {', '.join(key)}, n, last) SELECT substr({row}.at, 1, 7),"
+                f" {', '.join(f'{row}.{k}' for k in key)}, 1, substr({row}.at, 1, 10) WHERE {only.format(r=row)}"
+                " ON CONFLICT DO UPDATE SET n = n + 1, last = MAX(last, excluded.last);")
+
+    def remove(row: str) -> str:
+        month = f"month = substr({row}.at, 1, 7) AND {match(row)}"
+        within = f"at >= substr({row}.at, 1, 7) AND at < date(substr({row}.at, 1, 7) || '-01', '+1 month')"
+        latest = f"SELECT substr(MAX(at), 1, 10) FROM turns WHERE {match(row)} AND {only.format(r='turns')} AND {within}"
+        return (f"UPDATE {table} SET n = n - 1 WHERE {month} AND {only.format(r=row)};"
+                f" DELETE FROM {table} WHERE {month} AND n = 0;"
+                f" UPDATE {table} SET last = ({latest}) WHERE {month} AND last = substr({row}.at, 1, 10)"
+                f" AND {only.format(r=row)};")
+
+    columns = ", ".join(f"{k} {'INTEGER' if k == 'answered' else 'TEXT'} NOT NULL" for k in key)
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("at", "answered", *key))
+    return f"""
+DROP TABLE IF EXISTS {table};
+CREATE TABLE {table} (month TEXT NOT NULL, {columns}, n INTEGER NOT NULL, last TEXT NOT NULL,
+    PRIMARY KEY ({', '.join(key[:-1])}, month, {key[-1]})) WITHOUT ROWID;
+DROP TRIGGER IF EXISTS {table}_insert;
+DROP TRIGGER IF EXISTS {table}_delete;
+DROP TRIGGER IF EXISTS {table}_update;
+CREATE TRIGGER {table}_insert AFTER INSERT ON turns BEGIN {add('NEW')} END;
+CREATE TRIGGER {table}_delete AFTER DELETE ON turns BEGIN {remove('OLD')} END;
+CREATE TRIGGER {table}_update AFTER UPDATE OF at, answered, {', '.join(key)} ON turns WHEN {changed}
+    BEGIN {remove('OLD')} {add('NEW')} END;
+INSERT INTO {table} SELECT substr(day, 1, 7), {', '.join(key)}, SUM(n), MAX(last) FROM {days}
+    WHERE day != '{ALL_DAYS}' GROUP BY 1, {', '.join(key)};
+"""
+
+
 MIGRATIONS: list[str] = [
     # 1: the turns and their counts per day and topic
     _TURNS + _TURN_DAYS,
     # 2: the barometer's top questions and unanswered questions by topic, counted per day and for all days
     _kept("question_days", ("intent", "question"), "1") + _kept("refusal_days", ("intent", "topic", "question"),
                                                                 "{r}.answered = 0"),
+    # 3: the same two per month, so a period of months sums a few rows per question instead of one per day
+    _monthly("question_months", "question_days", ("intent", "question"), "1")
+    + _monthly("refusal_months", "refusal_days", ("intent", "topic", "question"), "{r}.answered = 0"),
 ]
 
 

@@ -93,6 +93,44 @@ def _item_days(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO item_dates SELECT day, SUM(n) FROM item_days WHERE day != ? GROUP BY day", (ALL_DAYS,))
 
 
+# 11: the same counts per month of creation (month YYYY-MM), kept by their own triggers: a period of a few months
+# sums its whole months from here and only the days at its edges from item_days (kiosk.office.period_rows).
+_MONTH_KEY = "month, section, category, department"
+
+
+def _month_add(row: str) -> str:
+    values = _day_key(row, f"substr({row}.created_at, 1, 7)") + _day_counts(row)
+    return (f"INSERT INTO item_months ({_MONTH_KEY}, {', '.join(DAY_COUNTS)}) VALUES ({', '.join(values)})"
+            " ON CONFLICT DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_COUNTS) + ";")
+
+
+def _month_remove(row: str) -> str:
+    same = zip(_MONTH_KEY.split(", "), _day_key(row, f"substr({row}.created_at, 1, 7)"), strict=True)
+    key = " AND ".join(f"{column} = {value}" for column, value in same)
+    return ("UPDATE item_months SET " + ", ".join(f"{c} = {c} - ({v})" for c, v in zip(DAY_COUNTS, _day_counts(row),
+                                                                                        strict=True))
+            + f" WHERE {key}; DELETE FROM item_months WHERE {key} AND n = 0;")
+
+
+def _item_months(conn: sqlite3.Connection) -> None:
+    """Built afresh from item_days (exact: migration 9 built them from the items, and triggers kept them since), so
+    an existing file of a million items gets its months from a few hundred thousand day rows, not the items."""
+    conn.execute("DROP TABLE IF EXISTS item_months")
+    for trigger in ("insert", "delete", "update"):
+        conn.execute(f"DROP TRIGGER IF EXISTS item_months_{trigger}")
+    counts = ", ".join(f"{c} {'REAL' if c == 'stars' else 'INTEGER'} NOT NULL" for c in DAY_COUNTS)
+    conn.execute(f"CREATE TABLE item_months (month TEXT NOT NULL, section TEXT NOT NULL, category TEXT NOT NULL,"
+                 f" department TEXT NOT NULL, {counts}, PRIMARY KEY ({_MONTH_KEY})) WITHOUT ROWID")
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _DAY_TRIGGER_COLUMNS)
+    conn.execute(f"CREATE TRIGGER item_months_insert AFTER INSERT ON items BEGIN {_month_add('NEW')} END")
+    conn.execute(f"CREATE TRIGGER item_months_delete AFTER DELETE ON items BEGIN {_month_remove('OLD')} END")
+    conn.execute(f"CREATE TRIGGER item_months_update AFTER UPDATE OF {', '.join(_DAY_TRIGGER_COLUMNS)} ON items"
+                 f" WHEN {changed} BEGIN {_month_remove('OLD')} {_month_add('NEW')} END")
+    conn.execute(f"INSERT INTO item_months SELECT substr(day, 1, 7), section, category, department,"
+                 f" {', '.join(f'SUM({c})' for c in DAY_COUNTS)} FROM item_days WHERE day != ? GROUP BY 1, 2, 3, 4",
+                 (ALL_DAYS,))
+
+
 # 10: how many items each unit has in each state, kept by triggers: the queues' counts read these few hundred rows
 # instead of counting along an index that holds a million items. A unit's due items are read by deadline.
 _STATE_KEY = "state = {r}.state AND department = {r}.department AND section = IFNULL({r}.section, '')"
@@ -196,5 +234,6 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 9: the per-day counts again, with each unit and category's all-days row and the items of each day
     _item_days,
     _item_states,  # 10
+    _item_months,  # 11
 ]
 SCRUBBED_SCHEMA = 4
