@@ -86,7 +86,7 @@ def plan(start: date, end: date | None, first: date | None, last: date | None) -
         return plain  # start and end in one month: days only
     # the days from the start to the first whole month, or the start's whole month less the days before the start
     head = [[_days(start, whole_from)] if start < whole_from else [],
-            [_whole(_month(start), whole_from), _days(_month(start), start, -1)]]
+            [_days(_month(start), start, -1), _whole(_month(start), whole_from)]]
     tail = [_days(whole_to, end)] if whole_to is not None and end and whole_to < end else []
     candidates = [plain] + [h + [_whole(whole_from, whole_to)] + tail for h in head]
     if end is None:  # everything less what came before: the months before the start's, then its days before it
@@ -99,9 +99,9 @@ def plan(start: date, end: date | None, first: date | None, last: date | None) -
     for r in best:
         if r.kind != ALL and r.lo == r.hi:
             continue  # an empty range: one part less to read
-        before = merged[-1] if merged else None
-        if before and (before.kind, before.sign, before.hi) == (r.kind, r.sign, r.lo):
-            merged[-1] = Rows(r.kind, before.lo, r.hi, r.sign)  # the start's month and the months after it
+        prev = merged[-1] if merged else None
+        if prev and (prev.kind, prev.sign, prev.hi) == (r.kind, r.sign, r.lo):
+            merged[-1] = Rows(r.kind, prev.lo, r.hi, r.sign)  # the start's month and the months after it: one range
         else:
             merged.append(r)
     return merged
