@@ -93,6 +93,33 @@ def _item_days(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO item_dates SELECT day, SUM(n) FROM item_days WHERE day != ? GROUP BY day", (ALL_DAYS,))
 
 
+# 10: how many items each unit has in each state, kept by triggers: the queues' counts read these few hundred rows
+# instead of counting along an index that holds a million items. A unit's due items are read by deadline.
+_STATE_KEY = "state = {r}.state AND department = {r}.department AND section = IFNULL({r}.section, '')"
+_STATE_ADD = ("INSERT INTO item_states VALUES (NEW.state, NEW.department, IFNULL(NEW.section, ''), 1)"
+              " ON CONFLICT DO UPDATE SET n = n + 1;")
+_STATE_REMOVE = (f"UPDATE item_states SET n = n - 1 WHERE {_STATE_KEY.format(r='OLD')};"
+                 f" DELETE FROM item_states WHERE {_STATE_KEY.format(r='OLD')} AND n = 0;")
+
+
+def _item_states(conn: sqlite3.Connection) -> None:
+    """Built afresh from the items, like _item_days."""
+    conn.execute("DROP TABLE IF EXISTS item_states")
+    for trigger in ("insert", "delete", "update"):
+        conn.execute(f"DROP TRIGGER IF EXISTS item_states_{trigger}")
+    conn.execute("CREATE TABLE item_states (state TEXT NOT NULL, department TEXT NOT NULL, section TEXT NOT NULL,"
+                 " n INTEGER NOT NULL, PRIMARY KEY (state, department, section)) WITHOUT ROWID")
+    conn.execute(f"CREATE TRIGGER item_states_insert AFTER INSERT ON items BEGIN {_STATE_ADD} END")
+    conn.execute(f"CREATE TRIGGER item_states_delete AFTER DELETE ON items BEGIN {_STATE_REMOVE} END")
+    conn.execute("CREATE TRIGGER item_states_update AFTER UPDATE OF state, department, section ON items WHEN"
+                 " OLD.state IS NOT NEW.state OR OLD.department IS NOT NEW.department OR OLD.section IS NOT NEW.section"
+                 f" BEGIN {_STATE_REMOVE} {_STATE_ADD} END")
+    conn.execute("INSERT INTO item_states SELECT state, department, IFNULL(section, ''), COUNT(*) FROM items"
+                 " GROUP BY 1, 2, 3")
+    conn.execute("CREATE INDEX IF NOT EXISTS items_department_due ON items(department, due_at)")
+    conn.execute("DROP INDEX IF EXISTS items_department")  # the index above serves what it served
+
+
 # 11: the same counts per month of creation (month YYYY-MM), kept by their own triggers: a period of a few months
 # sums its whole months from here and only the days at its edges from item_days (kiosk.office.period_rows).
 _MONTH_KEY = "month, section, category, department"
@@ -129,33 +156,6 @@ def _item_months(conn: sqlite3.Connection) -> None:
     conn.execute(f"INSERT INTO item_months SELECT substr(day, 1, 7), section, category, department,"
                  f" {', '.join(f'SUM({c})' for c in DAY_COUNTS)} FROM item_days WHERE day != ? GROUP BY 1, 2, 3, 4",
                  (ALL_DAYS,))
-
-
-# 10: how many items each unit has in each state, kept by triggers: the queues' counts read these few hundred rows
-# instead of counting along an index that holds a million items. A unit's due items are read by deadline.
-_STATE_KEY = "state = {r}.state AND department = {r}.department AND section = IFNULL({r}.section, '')"
-_STATE_ADD = ("INSERT INTO item_states VALUES (NEW.state, NEW.department, IFNULL(NEW.section, ''), 1)"
-              " ON CONFLICT DO UPDATE SET n = n + 1;")
-_STATE_REMOVE = (f"UPDATE item_states SET n = n - 1 WHERE {_STATE_KEY.format(r='OLD')};"
-                 f" DELETE FROM item_states WHERE {_STATE_KEY.format(r='OLD')} AND n = 0;")
-
-
-def _item_states(conn: sqlite3.Connection) -> None:
-    """Built afresh from the items, like _item_days."""
-    conn.execute("DROP TABLE IF EXISTS item_states")
-    for trigger in ("insert", "delete", "update"):
-        conn.execute(f"DROP TRIGGER IF EXISTS item_states_{trigger}")
-    conn.execute("CREATE TABLE item_states (state TEXT NOT NULL, department TEXT NOT NULL, section TEXT NOT NULL,"
-                 " n INTEGER NOT NULL, PRIMARY KEY (state, department, section)) WITHOUT ROWID")
-    conn.execute(f"CREATE TRIGGER item_states_insert AFTER INSERT ON items BEGIN {_STATE_ADD} END")
-    conn.execute(f"CREATE TRIGGER item_states_delete AFTER DELETE ON items BEGIN {_STATE_REMOVE} END")
-    conn.execute("CREATE TRIGGER item_states_update AFTER UPDATE OF state, department, section ON items WHEN"
-                 " OLD.state IS NOT NEW.state OR OLD.department IS NOT NEW.department OR OLD.section IS NOT NEW.section"
-                 f" BEGIN {_STATE_REMOVE} {_STATE_ADD} END")
-    conn.execute("INSERT INTO item_states SELECT state, department, IFNULL(section, ''), COUNT(*) FROM items"
-                 " GROUP BY 1, 2, 3")
-    conn.execute("CREATE INDEX IF NOT EXISTS items_department_due ON items(department, due_at)")
-    conn.execute("DROP INDEX IF EXISTS items_department")  # the index above serves what it served
 
 
 # Outbox fields written by people in their own words; they travel redacted. The contact fields the platform
