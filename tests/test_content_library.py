@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 
@@ -111,6 +112,23 @@ def test_every_change_is_a_version_and_rollback_restores_the_store(site, capsys)
     assert OTHER[0] in _titles(site)
     with pytest.raises(ContentError, match="没有第 9 版"):
         library.rollback(9)
+
+
+def test_a_passage_corrected_from_the_command_line_is_what_the_store_cites(site, capsys, monkeypatch):
+    _, out = _run(capsys, "add", str(make_pdf(site / "a.pdf", POLICY)), "--json")
+    doc_id = out["imported"][0]["id"]
+    code, out = _run(capsys, "passage", "edit", doc_id, "4", "--text", "第四条 补助最高不超过80万元。", "--by", "王芳",
+                     "--json")
+    assert code == 0 and out["passages"] == 5
+    assert "80万元" in Store(site / "kiosk.db").passages(doc_id)[3].text
+    assert Library(site / "data" / "content").history.versions()[-1].who == "王芳"
+    monkeypatch.setattr("sys.stdin", io.StringIO("第二条 本办法适用于西湖区的企业。\n"))
+    assert _run(capsys, "passage", "edit", doc_id, "2", "--text", "-", "--json")[0] == 0
+    assert Store(site / "kiosk.db").passages(doc_id)[1].text == "第二条 本办法适用于西湖区的企业。"
+    # an empty correction would silently delete the passage's words: refused, nothing changed
+    assert main(["content", "passage", "edit", doc_id, "2", "--text", " "]) == 1
+    assert "段落文字不能为空" in capsys.readouterr().err
+    assert Store(site / "kiosk.db").passages(doc_id)[1].text == "第二条 本办法适用于西湖区的企业。"
 
 
 def test_bad_files_in_a_batch_do_not_stop_the_good_ones(site, capsys):

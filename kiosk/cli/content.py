@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from kiosk import config
@@ -43,13 +44,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     rm.add_argument("doc_id")
     _common(rm)
     rm.set_defaults(func=_remove)
-    ps = csub.add_parser("passage", help="合并、拆分段落或修改段落标题，并发布")
-    ps.add_argument("operation", choices=("merge", "split", "retitle"))
+    ps = csub.add_parser("passage", help="合并、拆分段落，修改段落标题或改正段落文字，并发布")
+    ps.add_argument("operation", choices=("merge", "split", "retitle", "edit"))
     ps.add_argument("doc_id")
     ps.add_argument("number", type=int, help="第几段（从 1 数起；merge 时与下一段合并）")
     ps.add_argument("--at", default="", help="split：从这段文字之前拆开")
     ps.add_argument("--heading", help="retitle：新的段落标题")
     ps.add_argument("--article", help="retitle / split：条目编号，如 第三条")
+    ps.add_argument("--text", help="edit：改正后的整段文字（写 - 则从标准输入读取）")
     _common(ps)
     ps.set_defaults(func=_passage)
     c = csub.add_parser("conditions", help="从正文起草一份政策的申报条件（YAML，供审核）")
@@ -200,6 +202,9 @@ def _passage(args: argparse.Namespace) -> int:
         cuts = passages.merge(cuts, index)
     elif args.operation == "split":
         cuts = passages.split(cuts, index, args.at, args.article or "")
+    elif args.operation == "edit":
+        text = sys.stdin.read() if args.text == "-" else args.text or ""
+        cuts = passages.edit_text(cuts, index, text)
     else:
         cuts = passages.retitle(cuts, index, args.heading, args.article)
     count = library.save_cut(args.doc_id, meta, cuts, args.by, f"{args.operation} 第 {args.number} 段《{meta.get('title')}》")
