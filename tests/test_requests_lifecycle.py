@@ -122,6 +122,28 @@ def test_mixed_request_links_old_matter_and_opens_new_one(svc):
     assert "另有1项已在办理中" in mixed.message
 
 
+def test_a_colleague_who_joined_an_item_looks_it_up_later_with_their_own_number(svc, clock):
+    """A colleague files the same matter under their own phone: it joins the open item, and later they can follow
+    (and chase) that item with their own last four digits, without seeing the enterprise's other items."""
+    first = submit(svc, "我们公司门口的路灯坏了一个多月了。另外公积金缴存基数怎么调整")
+    lamp = next(i for i in first.items if i.category != "provident")
+    clock.advance(days=1)
+    again = submit(svc, "公司门口路灯坏了很久，一直没人修", phone="13900001111")
+    assert again.ticket == first.ticket and list(again.linked.values()) == [lamp.ref]
+    clock.advance(days=2)
+    view = svc.status(first.ticket, "1111")
+    assert [i.ref for i in view.items] == [lamp.ref]
+    assert {e.item_ref for e in view.events} == {lamp.ref}
+    assert view.phone_masked == "138****5678"  # the ticket's own contact, masked, not the colleague's number
+    assert [i.ref for i in svc.chase(lamp.ref, "1111")] == [lamp.ref]
+    other = next(i.ref for i in first.items if i.ref != lamp.ref)
+    with pytest.raises(RequestError, match="没有找到"):
+        svc.chase(other, "1111")
+    assert len(svc.status(first.ticket, "5678").items) == 2  # the ticket's own number still opens all of it
+    with pytest.raises(RequestError, match="没有找到"):
+        svc.status(first.ticket, "2222")  # a number that joined nothing is a wrong guess, as before
+
+
 def test_other_enterprise_or_old_matter_is_not_linked(svc, clock):
     submit(svc, "我们公司门口的路灯坏了一个多月了")
     other = submit(svc, "我们公司门口的路灯坏了一个多月了", company="杭州另一家有限公司", phone="13900001111")

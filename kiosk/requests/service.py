@@ -8,7 +8,7 @@ lifecycle transition recorded with who, when and a note, and queued for the dist
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -147,6 +147,7 @@ class RequestService:
                     continue
                 linked[it.text] = original.ref
                 linked_items.append(original)
+                self.db.add_contact(original, phone, now)
                 event_id = self.db.add_event(original, now, "企业", "linked", None, None, f"同一企业再次反映：{it.text}")
                 self._queue(original, event_id, "linked", now, "企业", f"同一企业再次反映：{it.text}")
             if not fresh:
@@ -289,11 +290,11 @@ class RequestService:
         if not isinstance(score, int) or not 1 <= score <= 5:
             raise RequestError("评分请选 1 到 5 分。")
         ticket, _ = parse_ref(ref)
-        self._check_owner(ticket, phone_last4, source)
+        visible = self._check_owner(ticket, phone_last4, source)
         now = self.clock()
         comment = redact((comment or "").strip()[:500])
         with self.db.transaction():
-            items = self._targets(ref, "rate")
+            items = _only(self._targets(ref, "rate"), visible)
             for item in items:
                 self._transition(item, "rate", now, "企业", f"{score}分 {comment}".strip(), rating=score,
                                  rating_comment=comment)
@@ -310,10 +311,10 @@ class RequestService:
     def chase(self, ref: str, phone_last4: str, source: str = "kiosk") -> list[Item]:
         """The enterprise asks for progress (催单): the handling department is told at once."""
         ticket, _ = parse_ref(ref)
-        self._check_owner(ticket, phone_last4, source)
+        visible = self._check_owner(ticket, phone_last4, source)
         now = self.clock()
         with self.db.transaction():
-            items = [i for i in self._targets(ref, "chase") if i.state in OPEN_STATES]
+            items = [i for i in _only(self._targets(ref, "chase"), visible) if i.state in OPEN_STATES]
             if not items:
                 raise RequestError("这个工单的事项都已办结，不需要催办。")
             for item in items:
@@ -359,29 +360,36 @@ class RequestService:
 
     # ── reading ──
 
-    def _check_owner(self, ticket: str, phone_last4: str, source: str) -> None:
+    def _check_owner(self, ticket: str, phone_last4: str, source: str) -> frozenset[str] | None:
+        """Who may see the ticket: None when the phone is the ticket's own (all of it), else the items that a
+        submission from that phone joined (a colleague of the enterprise filing the same matter under their own
+        number). Neither: counted as a wrong guess at ``source`` and refused."""
         last4 = check_last4(phone_last4)
         now = self.clock()
         if self.db.failed_checks_since(source, now - LOCKOUT) >= MAX_FAILED_CHECKS:
             raise RequestError(LOCKED)
         t = self.db.ticket(ticket)
+        if t is not None and t.phone.endswith(last4):
+            return None
+        joined = self.db.joined_items(ticket, last4) if t is not None else frozenset()
+        if joined:
+            return joined
         # The same answer for a missing ticket and a wrong phone: a stranger learns nothing either way.
-        if t is None or not t.phone.endswith(last4):
-            try:
-                with self.db.transaction():
-                    self.db.add_failed_check(source, ticket, now)
-            except RequestError:
-                pass  # a full, locked or read-only file: the visitor still gets the plain answer below
-            raise RequestError(NOT_FOUND)
+        try:
+            with self.db.transaction():
+                self.db.add_failed_check(source, ticket, now)
+        except RequestError:
+            pass  # a full, locked or read-only file: the visitor still gets the plain answer below
+        raise RequestError(NOT_FOUND)
 
     def status(self, ticket_ref: str, phone_last4: str, source: str = "kiosk") -> StatusView:
-        """A ticket's progress for whoever knows its number and the last four digits of its contact phone.
+        """A ticket's progress for whoever knows its number and the last four digits of its contact phone (or of
+        the phone that joined one of its items, who sees only those items).
 
         ``source`` names where the check comes from (``kiosk``, ``cli``…); wrong guesses are throttled per source.
         """
         ticket, _ = parse_ref(ticket_ref)
-        self._check_owner(ticket, phone_last4, source)
-        return self._view(ticket)
+        return self._view(ticket, self._check_owner(ticket, phone_last4, source))
 
     def receipt_status(self, receipt: Receipt, phone: str) -> StatusView:
         """The progress of what a submission just filed, for the screen that filed it. A submission joined to its
@@ -389,16 +397,16 @@ class RequestService:
         a wrong guess and count it against every visitor's look-ups on this kiosk. Whoever filed it sees the ticket
         whole when the phone would open it at the status check too; anyone else sees only the items of this receipt
         and their history, so typing an enterprise's name never shows what others asked or were told."""
-        view = self._view(receipt.ticket)
-        if len(phone) >= 4 and self.db.ticket(receipt.ticket).phone.endswith(phone[-4:]):
-            return view
-        mine = {i.ref for i in receipt.items}
-        return replace(view, items=[i for i in view.items if i.ref in mine],
-                       events=[e for e in view.events if e.item_ref in mine])
+        own = len(phone) >= 4 and self.db.ticket(receipt.ticket).phone.endswith(phone[-4:])
+        return self._view(receipt.ticket, None if own else frozenset(i.ref for i in receipt.items))
 
-    def _view(self, ticket: str) -> StatusView:
+    def _view(self, ticket: str, only: frozenset[str] | None = None) -> StatusView:
+        """The ticket's progress; with ``only``, just those items and their history."""
         t = self.db.ticket(ticket)
-        return StatusView(t.ticket, t.company, t.phone_masked, t.created_at, t.items, self.db.events_of(ticket))
+        items, events = t.items, self.db.events_of(ticket)
+        if only is not None:
+            items, events = [i for i in items if i.ref in only], [e for e in events if e.item_ref in only]
+        return StatusView(t.ticket, t.company, t.phone_masked, t.created_at, items, events)
 
     def list_items(self, state: str | None = None, section: str | None = None, department: str | None = None,
                    overdue: bool = False) -> list[Item]:
@@ -434,6 +442,16 @@ class RequestService:
                 average_rating=sum(ratings) / len(ratings) if ratings else None,
             ))
         return out
+
+
+def _only(items: list[Item], visible: frozenset[str] | None) -> list[Item]:
+    """The items a visitor may act on or see: all of them for the ticket's own phone, else those they joined."""
+    if visible is None:
+        return items
+    mine = [i for i in items if i.ref in visible]
+    if not mine:
+        raise RequestError(NOT_FOUND)
+    return mine
 
 
 def company_key(company: str) -> str:

@@ -31,6 +31,8 @@ from kiosk.errors import BUSY, DISK_FULL, READ_ONLY, STORAGE, storage_message
 from kiosk.privacy import redact
 from kiosk.requests.lifecycle import State
 from kiosk.requests.records import Event, Item, Ticket
+from kiosk.requests.repo.rows import ITEM_COLUMNS, dt, ts
+from kiosk.requests.repo.rows import item as item_of
 from kiosk.requests.repo.schema import FREE_TEXT_FIELDS, MIGRATIONS, SCRUBBED_SCHEMA
 from kiosk.requests.validate import RequestError
 from kiosk.store.readonly import connect_readonly
@@ -40,48 +42,8 @@ DAMAGED = "工单数据库无法打开，文件未被改动。请联系工作人
 BUSY_TIMEOUT_S = 5.0  # how long a visitor waits on another terminal's write before hearing "系统正忙"
 
 
-_ITEM_COLUMNS = (
-    "id, ticket, seq, text, category, section, department, tier, state, created_at, due_at, updated_at, "
-    "resolved_at, reminders, last_reminded_at, escalation, reopened, rating, rating_comment, confident, version"
-)
-
-
 def requests_path() -> Path:
     return config.data_dir() / "requests.db"
-
-
-def _ts(dt: datetime | None) -> str | None:
-    return None if dt is None else dt.isoformat(timespec="seconds")
-
-
-def _dt(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _item(row: sqlite3.Row) -> Item:
-    return Item(
-        id=row["id"],
-        ticket=row["ticket"],
-        seq=row["seq"],
-        text=row["text"],
-        category=row["category"],
-        section=row["section"],
-        department=row["department"],
-        tier=row["tier"],
-        state=State(row["state"]),
-        created_at=_dt(row["created_at"]),
-        due_at=_dt(row["due_at"]),
-        updated_at=_dt(row["updated_at"]),
-        resolved_at=_dt(row["resolved_at"]),
-        reminders=row["reminders"],
-        last_reminded_at=_dt(row["last_reminded_at"]),
-        escalation=row["escalation"],
-        reopened=row["reopened"],
-        rating=row["rating"],
-        rating_comment=row["rating_comment"],
-        confident=bool(row["confident"]),
-        version=row["version"],
-    )
 
 
 class StaleItem(Exception):
@@ -166,7 +128,7 @@ class RequestDB:
         return text if self.scrubbed else redact(text)
 
     def _item(self, row: sqlite3.Row) -> Item:
-        item = _item(row)
+        item = item_of(row)
         item.text, item.rating_comment = self._shown(item.text), self._shown(item.rating_comment)
         return item
 
@@ -230,7 +192,7 @@ class RequestDB:
     def insert_ticket(self, t: Ticket, company_key: str, consent: bool) -> None:
         self.conn.execute(
             "INSERT INTO tickets VALUES (?,?,?,?,?,?,?,?,?)",
-            (t.ticket, _ts(t.created_at), t.company, company_key, t.phone, t.address, redact(t.text), t.channel,
+            (t.ticket, ts(t.created_at), t.company, company_key, t.phone, t.address, redact(t.text), t.channel,
              int(consent)),
         )
 
@@ -240,7 +202,7 @@ class RequestDB:
             " updated_at, confident) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 item.ticket, item.seq, redact(item.text), item.category, item.section, item.department, item.tier,
-                str(item.state), _ts(item.created_at), _ts(item.due_at), _ts(item.updated_at), int(item.confident),
+                str(item.state), ts(item.created_at), ts(item.due_at), ts(item.updated_at), int(item.confident),
             ),
         )
         item.id = cur.lastrowid
@@ -249,7 +211,7 @@ class RequestDB:
     def update_item(self, item: Item, **changes) -> None:
         """Write ``changes`` if the item is still at the version we read; bumps the version."""
         cols = ", ".join(f"{k} = ?" for k in changes)
-        values = [_ts(v) if isinstance(v, datetime) else (str(v) if isinstance(v, State) else v) for v in changes.values()]
+        values = [ts(v) if isinstance(v, datetime) else (str(v) if isinstance(v, State) else v) for v in changes.values()]
         cur = self.conn.execute(
             f"UPDATE items SET {cols}, version = version + 1 WHERE id = ? AND version = ?",
             (*values, item.id, item.version),
@@ -264,7 +226,7 @@ class RequestDB:
                   to_state: State | None, note: str = "") -> int:
         cur = self.conn.execute(
             "INSERT INTO events (item_id, at, actor, action, from_state, to_state, note) VALUES (?,?,?,?,?,?,?)",
-            (item.id, _ts(at), actor, action, from_state and str(from_state), to_state and str(to_state), redact(note)),
+            (item.id, ts(at), actor, action, from_state and str(from_state), to_state and str(to_state), redact(note)),
         )
         return cur.lastrowid
 
@@ -272,7 +234,7 @@ class RequestDB:
         record = {k: redact(v) if k in FREE_TEXT_FIELDS and isinstance(v, str) else v for k, v in payload.items()}
         self.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, kind, payload, created_at) VALUES (?,?,?,?)",
-            (key, kind, json.dumps(record, ensure_ascii=False), _ts(at)),
+            (key, kind, json.dumps(record, ensure_ascii=False), ts(at)),
         )
 
     # ── reads ──
@@ -282,19 +244,19 @@ class RequestDB:
         if row is None:
             return None
         t = Ticket(
-            ticket=row["ticket"], created_at=_dt(row["created_at"]), company=row["company"], phone=row["phone"],
+            ticket=row["ticket"], created_at=dt(row["created_at"]), company=row["company"], phone=row["phone"],
             address=row["address"], text=self._shown(row["text"]), channel=row["channel"],
         )
         t.items = self.items_of(ticket)
         return t
 
     def items_of(self, ticket: str) -> list[Item]:
-        rows = self.conn.execute(f"SELECT {_ITEM_COLUMNS} FROM items WHERE ticket = ? ORDER BY seq", (ticket,))
+        rows = self.conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE ticket = ? ORDER BY seq", (ticket,))
         return [self._item(r) for r in rows]
 
     def item(self, ticket: str, seq: int) -> Item | None:
         row = self.conn.execute(
-            f"SELECT {_ITEM_COLUMNS} FROM items WHERE ticket = ? AND seq = ?", (ticket, seq)
+            f"SELECT {ITEM_COLUMNS} FROM items WHERE ticket = ? AND seq = ?", (ticket, seq)
         ).fetchone()
         return self._item(row) if row else None
 
@@ -315,7 +277,7 @@ class RequestDB:
                                                                   due_after, limit, by_due)]
             return sorted(merged, key=lambda i: (i.due_at, i.ticket, i.seq))[:limit]
         where, args = self._where(states, section, department, due_before, unit, due_after)
-        sql = f"SELECT {_ITEM_COLUMNS} FROM items{where} ORDER BY "
+        sql = f"SELECT {ITEM_COLUMNS} FROM items{where} ORDER BY "
         sql += "due_at, ticket, seq" if by_due else "created_at, ticket, seq"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -354,15 +316,15 @@ class RequestDB:
         for condition, when in (("due_at < ?", due_before), ("due_at >= ?", due_after)):
             if when:
                 where.append(condition)
-                args.append(_ts(when))
+                args.append(ts(when))
         return (" WHERE " + " AND ".join(where)) if where else "", args
 
     def recent_items_of_enterprise(self, phone: str, company_key: str, since: datetime) -> list[Item]:
         rows = self.conn.execute(
-            f"SELECT {', '.join('i.' + c.strip() for c in _ITEM_COLUMNS.split(','))} FROM items i"
+            f"SELECT {', '.join('i.' + c.strip() for c in ITEM_COLUMNS.split(','))} FROM items i"
             " JOIN tickets t ON t.ticket = i.ticket"
             " WHERE (t.phone = ? OR t.company_key = ?) AND t.created_at >= ? ORDER BY i.id",
-            (phone, company_key, _ts(since)),
+            (phone, company_key, ts(since)),
         )
         return [self._item(r) for r in rows]
 
@@ -373,22 +335,36 @@ class RequestDB:
             (ticket,),
         )
         return [
-            Event(_dt(r["at"]), f"{r['ticket']}-{r['seq']}", r["actor"], r["action"], r["from_state"], r["to_state"],
+            Event(dt(r["at"]), f"{r['ticket']}-{r['seq']}", r["actor"], r["action"], r["from_state"], r["to_state"],
                   self._shown(r["note"]))
             for r in rows
         ]
+
+    def add_contact(self, item: Item, phone: str, at: datetime) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO item_contacts (item_id, phone, at) VALUES (?, ?, ?)",
+                          (item.id, phone, ts(at)))
+
+    def joined_items(self, ticket: str, phone_last4: str) -> frozenset[str]:
+        """The refs of the ticket's items that a submission from a phone ending in ``phone_last4`` joined."""
+        try:
+            rows = self.conn.execute(
+                "SELECT i.seq FROM item_contacts c JOIN items i ON i.id = c.item_id"
+                " WHERE i.ticket = ? AND substr(c.phone, -4) = ?", (ticket, phone_last4))
+            return frozenset(f"{ticket}-{r[0]}" for r in rows)
+        except sqlite3.OperationalError:
+            return frozenset()  # a read-only file from before contacts were kept: none were
 
     def failed_checks_since(self, source: str, since: datetime) -> int:
         """Wrong phone digits entered at ``source`` (a terminal or channel) since ``since``."""
         try:
             return self.conn.execute(
-                "SELECT COUNT(*) FROM failed_checks WHERE source = ? AND at >= ?", (source, _ts(since))
+                "SELECT COUNT(*) FROM failed_checks WHERE source = ? AND at >= ?", (source, ts(since))
             ).fetchone()[0]
         except sqlite3.OperationalError:
             return 0  # a read-only file from before per-source counting: nothing was counted by source
 
     def add_failed_check(self, source: str, ticket: str, at: datetime) -> None:
-        self.conn.execute("INSERT INTO failed_checks (source, ticket, at) VALUES (?, ?, ?)", (source, ticket, _ts(at)))
+        self.conn.execute("INSERT INTO failed_checks (source, ticket, at) VALUES (?, ?, ?)", (source, ticket, ts(at)))
 
     def count_tickets(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]

@@ -235,5 +235,13 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     _item_days,
     _item_states,  # 10
     _item_months,  # 11
+    # 12: a visitor whose submission joined the enterprise's open item under another phone number, so they can
+    # look that item up later with their own number (the ticket's own number still opens the whole ticket)
+    """
+    CREATE TABLE IF NOT EXISTS item_contacts (
+        item_id INTEGER NOT NULL REFERENCES items(id), phone TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (item_id, phone)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCRUBBED_SCHEMA = 4
