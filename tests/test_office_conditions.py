@@ -110,8 +110,17 @@ def test_a_document_that_states_no_conditions_offers_none_to_accept(world, tmp_p
                       encoding="utf-8")
     client = world.client("editor")
     doc_id = import_file(world, client, notice, issuer="西湖区经济和信息化局")
-    page = client.get(f"/content/documents/{doc_id}/conditions").text
-    assert "正文中没有找到申报条件" in page and "保存采用的条件" not in page
+    url = f"/content/documents/{doc_id}/conditions"
+    page = client.get(url).text
+    assert "正文中没有找到申报条件" in page and 'name="1-keep"' not in page and 'name="group"' not in page
+    # nothing to accept as drafted, but a condition the drafter missed can still be added
+    assert "添加条件" in page
+    form = {**form_of(page), "csrf": csrf(client), "new-kind": "tags", "new-direction": "require",
+            "new-tags": "高新技术企业", "new-text": "高新技术企业"}
+    saved = client.post(url, data=form, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    again = client.get(url).text
+    assert "由编辑添加" in again and form_of(again)["1-tags"] == "高新技术企业"
 
 
 def test_an_added_threshold_and_any_one_of_decide_kiosk_match(world, tmp_path, capsys):  # noqa: F811
