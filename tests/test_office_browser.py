@@ -200,10 +200,18 @@ def test_editor_uploads_confirms_and_publishes(own_store, server, shots, tmp_pat
         assert rd.locator("input[name$='-value']").input_value() == "3%"
         rd.locator("input[name$='-value']").fill("5%")
         page.locator("li.leaf", has_text="营业收入不超过2亿元").locator("input[value=no]").check()
+        assert not page.is_visible("input[name=new-value]")  # a kind's fields show once it is chosen
+        page.check("input[name=new-kind][value=fact]")
+        page.select_option("select[name=new-fact]", "employees")
+        page.select_option("select[name=new-op]", ">=")
+        page.fill("input[name=new-value]", "10")
+        page.fill("input[name=new-text]", "企业从业人员不少于10人")
+        assert not page.is_visible("input[name=new-tags]")
         page.screenshot(path=str(shots / "office-content-conditions.png"), full_page=True)
         page.click("button:has-text('保存采用的条件')")
         page.wait_for_selector("text=申报条件已采用")
-        assert page.locator("li.leaf").count() == 3
+        assert page.locator("li.leaf").count() == 4
+        assert "由编辑添加" in page.locator("li.leaf").nth(3).inner_text()
         browser.close()
     answer = json.loads(kiosk("ask", "科技型中小企业研发投入补助最高多少钱？", "--engine", "extractive", "--json"))
     assert "50万元" in answer["answer"]

@@ -1,7 +1,8 @@
 """The editors' review of a policy document's drafted eligibility conditions, leaf by leaf.
 
 The page shows the rule drafted from the document's passages as they stand (or the rule accepted before), each
-leaf with the clause and words it came from; the editor keeps, edits or drops each one and saves. Saving is the
+leaf with the clause and words it came from; the editor keeps, edits or drops each one, may add one the drafter
+missed and choose whether the top-level conditions must all hold or any one suffices, and saves. Saving is the
 content domain's `accept`, so the rule joins `kiosk match` and its check once published. The review itself
 (`kiosk.content.drafting.review`) names each problem by leaf and field.
 """
@@ -16,7 +17,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from kiosk.content.drafting import accept, accepted, draft_rule, review, to_yaml
-from kiosk.content.drafting.review import LeafProblem, ReviewError, review_leaves, reviewed
+from kiosk.content.drafting.additions import ADDED_CLAUSE, GROUP_WORDS, addable, added_leaf
+from kiosk.content.drafting.review import LeafProblem, ReviewError, review_leaves, reviewed, top_group
 from kiosk.content.errors import ContentError
 from kiosk.content.library import POLICIES, rule_file
 from kiosk.office.content_pages import STALE, audit, desk, document_of
@@ -57,13 +59,15 @@ async def conditions_page(request: Request, values: dict[str, str] | None = None
     if values is None:
         values = {k: str(rule.get(k) or "") for k in review.RULE_FIELDS}
         values.update({f"{leaf.number}-{k}": v for leaf in leaves for k, v in leaf.values.items()})
+        values["group"] = top_group(rule)[0]
     facts = [(k, f.name) for k, f in load_taxonomy().facts.items() if f.kind == "number"]
     # the bar shows while the document or its rule differs from what the kiosk answers and matches with
     pending = bool({f"{POLICIES}/{doc_id}", rule_file(doc_id)} & set(await run_in_threadpool(desk(request).pending)))
     return page(request, "content_conditions.html", status, doc_id=doc_id, rule=rule, saved=saved, fresh=fresh,
                 leaves=leaves, values=values, labels=review.LABELS, facts=facts, ops=list(OP_WORDS.items()),
                 directions=list(review.DIRECTIONS.items()), rev=_revision(rule), pending=pending, error=error,
-                problems={(f"{p.number}-{p.field}" if p.number else p.field): p.message for p in problems or []},
+                kinds=addable(), groups=list(GROUP_WORDS.items()), added_clause=ADDED_CLAUSE,
+                problems={p.key: p.message for p in problems or []},
                 done=DONE.get(request.query_params.get("done", ""), ""))
 
 
@@ -82,8 +86,9 @@ async def save(request: Request) -> Response:
     decisions = {leaf.number: None if form.get(f"{leaf.number}-keep") == "no" else
                  {k: form[f"{leaf.number}-{k}"] for k in FIELDS if f"{leaf.number}-{k}" in form}
                  for leaf in review_leaves(rule)}
+    added, group = added_leaf(form), form.get("group", "")
     try:
-        final = reviewed(rule, decisions, form)
+        final = reviewed(rule, decisions, form, [added] if added else [], group)
         rel = await run_in_threadpool(accept, desk(request).library, final, session.user.name)
     except ReviewError as exc:
         return await conditions_page(request, form, exc.problems, exc.friendly, 400, fresh)
@@ -91,6 +96,10 @@ async def save(request: Request) -> Response:
         return await conditions_page(request, form, [], exc.friendly, 400, fresh)
     dropped = sum(d is None for d in decisions.values())
     audit(request, session, "conditions", doc_id, f"{rel}：采用 {len(decisions) - dropped} 条，删除 {dropped} 条")
+    if added:
+        audit(request, session, "conditions.add", doc_id, f"{rel}：添加“{added['text']}”")
+    if group in GROUP_WORDS and group != top_group(rule)[0]:
+        audit(request, session, "conditions.regroup", doc_id, f"{rel}：改为{GROUP_WORDS[group]}")
     return RedirectResponse(f"/content/documents/{doc_id}/conditions?done=conditions", 303)
 
 

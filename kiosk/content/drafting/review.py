@@ -2,9 +2,10 @@
 
 Each leaf is shown with the clause and the words it was read from and its values as form text; the editor keeps
 it, changes its values (the measure, the comparison, the number; whether tags are required, any one of them, or
-excluded; places; founding dates) or drops it. The conditions checker (`kiosk.policy.conditions.parse_rule`)
-judges every kept leaf, so what a valid condition is stays written once; its messages are reworded to name the
-leaf and the field in the editor's words.
+excluded; places; founding dates) or drops it; it may add a leaf the drafter missed (`additions`) and choose
+whether the top-level conditions must all hold or any one suffices. The conditions checker
+(`kiosk.policy.conditions.parse_rule`) judges every kept leaf, so what a valid condition is stays written once; its
+messages are reworded to name the leaf and the field in the editor's words.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import copy
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +25,13 @@ TAG_KEYS = ("require", "require_any", "exclude")
 DIRECTIONS = {"require": "须具备", "require_any": "具备其中一项即可", "exclude": "不得属于"}
 # the rule's own fields an editor may change: the push message must fit one SMS
 RULE_FIELDS = ("sms_name", "apply")
-LABELS = {"fact": "指标", "op": "比较", "value": "数值", "direction": "要求", "tags": "资格或类别", "region": "注册地",
+GROUPS = ("all_of", "any_of")
+ADDED = -1  # the number of a leaf the editor adds: it has none in the draft
+NEW = "new-"  # and its form fields are named new-kind, new-text, new-value, …
+LABELS = {"text": "条件说明", "fact": "指标", "op": "比较", "value": "数值", "direction": "要求", "tags": "资格或类别", "region": "注册地",
           "from": "最早成立日期", "to": "最晚成立日期", "sms_name": "短信中的政策简称", "apply": "申报时间"}
 # the checker names the keys of the rule file; each is shown as the form field it comes from
-CHECKER_KEYS = {"fact": "fact", "op": "op", "value": "value", "require": "tags", "require_any": "tags",
+CHECKER_KEYS = {"text": "text", "fact": "fact", "op": "op", "value": "value", "require": "tags", "require_any": "tags",
                 "exclude": "tags", "region": "region", "established": "from", "from": "from", "to": "to",
                 "sms_name": "sms_name", "apply": "apply"}
 CHECKER_WORDS = {"数值事实": "fact", "地区": "region", "标签": "tags", "短信": "sms_name"}
@@ -49,12 +53,20 @@ class ReviewLeaf:
 
 @dataclass(frozen=True)
 class LeafProblem:
-    number: int  # the leaf's number; 0 for the rule's own fields
+    number: int  # the leaf's number; 0 for the rule's own fields, ADDED for the leaf the editor adds
     field: str
     message: str
 
+    @property
+    def key(self) -> str:
+        """The name of the form field the problem is shown beside."""
+        if self.number == ADDED:
+            return f"{NEW}{self.field}"
+        return f"{self.number}-{self.field}" if self.number else self.field
+
     def __str__(self) -> str:
-        named = "的".join(n for n in (f"第 {self.number} 条条件" if self.number else "", LABELS.get(self.field, "")) if n)
+        leaf = "添加的条件" if self.number == ADDED else f"第 {self.number} 条条件" if self.number else ""
+        named = "的".join(n for n in (leaf, LABELS.get(self.field, "")) if n)
         return f"{named}：{self.message}" if named else self.message
 
 
@@ -64,16 +76,28 @@ class ReviewError(ContentError):
         self.problems = problems
 
 
+def top_group(rule: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """How the rule's top-level conditions combine (all_of | any_of) and the conditions: a rule file writes a plain
+    list for all_of."""
+    conditions = rule["conditions"]
+    if isinstance(conditions, dict):
+        group = next(k for k in GROUPS if k in conditions)
+        return group, conditions[group]
+    return "all_of", conditions
+
+
 def review_leaves(rule: Mapping[str, Any]) -> list[ReviewLeaf]:
-    return [_as_review(number, node, alternative) for number, node, alternative in _walk(rule["conditions"])]
+    return [_as_review(number, node, alternative) for number, node, alternative in _walk(top_group(rule)[1])]
 
 
 def reviewed(rule: Mapping[str, Any], decisions: Mapping[int, Mapping[str, str] | None],
-             fields: Mapping[str, str]) -> dict[str, Any]:
+             fields: Mapping[str, str], added: Sequence[dict[str, Any]] = (), group: str = "") -> dict[str, Any]:
     """The rule after the editor's review: ``decisions`` maps a leaf's number to its values as edited, or to None
-    when the editor dropped it (a leaf not named is kept as it is); ``fields`` holds the rule's own fields. A group
-    left without conditions goes too. ReviewError names every problem, by leaf and field."""
+    when the editor dropped it (a leaf not named is kept as it is); ``fields`` holds the rule's own fields; the
+    ``added`` leaves join the top level, whose conditions then combine by ``group`` (all_of | any_of; as before
+    when not given). A group left without conditions goes too. ReviewError names every problem, by leaf and field."""
     out = copy.deepcopy(dict(rule))
+    group = group if group in GROUPS else top_group(rule)[0]
     out.update({k: fields[k].strip() for k in RULE_FIELDS if k in fields})
     problems: list[LeafProblem] = []
     numbers = itertools.count(1)
@@ -90,14 +114,18 @@ def reviewed(rule: Mapping[str, Any], decisions: Mapping[int, Mapping[str, str] 
             number = next(numbers)
             if number in decisions and decisions[number] is None:
                 continue
-            leaf = _edited(node, decisions.get(number))
+            leaf = edited(node, decisions.get(number))
             problems.extend(_check(number, leaf))
             kept.append(leaf)
         return kept
 
-    out["conditions"] = rebuild(out["conditions"])
+    kept = rebuild(top_group(out)[1])
+    for leaf in added:
+        problems.extend(_check(ADDED, leaf))
+    kept.extend(added)
+    out["conditions"] = kept if group == "all_of" else {"any_of": kept}
     if not problems:
-        if not out["conditions"]:
+        if not kept:
             problems.append(LeafProblem(0, "", "所有条件都已删除。文件本身没有申报条件时，不必采用。"))
         else:
             _, errors = parse_rule(out, "review")
@@ -155,7 +183,7 @@ def _name(taxonomy: Any, tag: object) -> str:
     return taxonomy.tags[tag].name if tag in taxonomy.tags else str(tag)
 
 
-def _edited(node: Mapping[str, Any], values: Mapping[str, str] | None) -> dict[str, Any]:
+def edited(node: Mapping[str, Any], values: Mapping[str, str] | None) -> dict[str, Any]:
     """The leaf with the editor's values; names are turned back into the taxonomy's ids where they are known, and
     anything else is left as typed for the checker to name."""
     leaf = dict(node)

@@ -16,6 +16,8 @@ class Region(ConditionKind):
 
     def parse(self, node, taxonomy, report, line):
         values = node["region"] if isinstance(node["region"], list) else [node["region"]]
+        if not values:
+            report(node, "“region”不能为空（写镇街 id 如 street_xixi，或 西湖区 / 杭州市 等地名）")
         for v in values:
             if not (is_place(str(v)) or (str(v) in taxonomy.tags and taxonomy.tags[str(v)].category == "street")):
                 report(node, f"未知地区“{v}”（写镇街 id 如 street_xixi，或 西湖区 / 杭州市 等地名）")
