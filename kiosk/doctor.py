@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(frozen=True)
 class Finding:
-    check: str  # models | devices | font | disk | databases | config | pin | clock
+    check: str  # models | devices | font | disk | databases | config | pin | clock | office
     ok: bool
     message: str  # what was found, in plain Chinese
     fix: str = ""  # what to do about it; empty when ok

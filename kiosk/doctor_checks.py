@@ -189,9 +189,36 @@ def check_clock(machine: Machine, checksums: bool) -> list[Finding]:
     return [Finding("clock", True, f"系统时间 {shown}")]
 
 
+def check_office(machine: Machine, checksums: bool) -> list[Finding]:
+    """For a hall that syncs with a district office: when a sync last went through (the kiosk's or by hand)."""
+    from kiosk.requests.office_sync import SYNCED_AT
+    from kiosk.requests.repo.db import requests_path
+    from kiosk.store.readonly import connect_readonly
+
+    settings = _settings()
+    if settings is None or not (settings.office_url and settings.office_token):
+        return []
+    fix = "检查网络和 config.toml 中的 office_url、office_token，再运行 kiosk request sync 查看原因"
+    row = None
+    if requests_path().is_file():
+        conn = connect_readonly(requests_path(), timeout=5.0)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (SYNCED_AT,)).fetchone()
+        finally:
+            conn.close()
+    if row is None:
+        return [Finding("office", False, "还没有与区办公台同步成功过", fix)]
+    shown = row[0].replace("T", " ")
+    # a day covers a kiosk switched off overnight; longer means requests are not reaching the officers
+    if settings.office_sync_interval_s and machine.now() - datetime.fromisoformat(row[0]).timestamp() > 86400:
+        return [Finding("office", False, f"超过一天没有与区办公台同步成功（上次 {shown}）", fix)]
+    return [Finding("office", True, f"上次与区办公台同步成功：{shown}")]
+
+
 TITLES = {"config": "设置", "pin": "工作人员密码", "databases": "数据库", "disk": "磁盘空间", "models": "模型",
-          "font": "中文字体", "devices": "设备", "clock": "系统时间"}
+          "font": "中文字体", "devices": "设备", "clock": "系统时间", "office": "区办公台同步"}
 CHECKS: dict[str, Callable[[Machine, bool], list[Finding]]] = {
     "config": check_config, "pin": check_pin, "databases": check_databases, "disk": check_disk,
     "models": check_models, "font": check_font, "devices": check_devices, "clock": check_clock,
+    "office": check_office,
 }

@@ -2,9 +2,10 @@
 
 `Kiosk` reads ``config.toml`` once, opens the store once and builds each service the first time it is asked for
 (the store, the retriever, the answer service, the language model, the dialogue manager, the policy matcher, the
-request service, the guide catalogue, the OCR engine and the voice). The commands, the touch screen's service
-process, the voice loop and the benchmarks all take one; nothing below it opens the store or reads the settings,
-so every service sees the same store and the same settings, and fails the same way.
+request service, the guide catalogue, the OCR engine and the voice), and starts the background sync with the
+district office. The commands, the touch screen's service process, the voice loop and the benchmarks all take
+one; nothing below it opens the store or reads the settings, so every service sees the same store and the same
+settings, and fails the same way.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # the services are imported when first built, so a command pa
     from kiosk.office.questionlog import QuestionLog
     from kiosk.policy.eligibility import Matcher
     from kiosk.requests.service import RequestService
+    from kiosk.requests.sync_loop import SyncLoop
     from kiosk.store import Store
     from kiosk.store.records import Department
 
@@ -65,6 +67,7 @@ class Kiosk:
         self._session: Session | None = None
         self._turn_log: QuestionLog | None = None
         self._turn_log_opened = False
+        self._office_sync: SyncLoop | None = None
 
     # -- settings and store --------------------------------------------------------------------------------
     @property
@@ -240,6 +243,29 @@ class Kiosk:
             if self._requests is None:
                 self._requests = RequestService.open(self.departments(), status_url=status_url)
             return self._requests
+
+    def start_office_sync(self) -> SyncLoop | None:
+        """Sync with the district office in the background while the kiosk runs, when config.toml names the office
+        and its token and ``office_sync_interval_s`` is not 0; None otherwise. Started once."""
+        from kiosk.requests.service import RequestService
+        from kiosk.requests.sync_loop import SyncLoop
+
+        settings = self.settings
+        with self._lock:
+            if self._office_sync is None and settings.office_sync_interval_s:
+                if settings.office_url and settings.office_token:
+                    # its own connection to the requests file: see kiosk.requests.sync_loop
+                    self._office_sync = SyncLoop(lambda: RequestService.open(self.departments()), settings.office_url,
+                                                 settings.office_token, settings.office_sync_interval_s).start()
+                elif settings.office_url or settings.office_token:
+                    log.warning("office sync off: config.toml needs both office_url and office_token")
+            return self._office_sync
+
+    def stop_office_sync(self) -> None:
+        with self._lock:
+            loop, self._office_sync = self._office_sync, None
+        if loop is not None:
+            loop.stop()
 
     @property
     def catalog(self) -> Catalog:

@@ -165,6 +165,28 @@ def test_a_font_without_chinese_glyphs_is_named(healthy: Path, monkeypatch: pyte
     assert found and "DejaVuSans.ttf" in found[0] and "fonts-noto-cjk" in found[0]
 
 
+def test_a_hall_that_never_reached_its_office_or_not_for_a_day_is_named(healthy: Path) -> None:
+    from kiosk.requests.office_sync import SYNCED_AT
+    from kiosk.requests.repo.db import RequestDB
+
+    assert doctor.run(healthy_machine(), only=["office"]).findings == []  # no office configured: nothing to say
+    (healthy / "config.toml").write_text('staff_pin = "135790"\noffice_url = "http://192.168.1.20:8700"\n'
+                                         f'office_token = "xk_{"a" * 40}"\n', encoding="utf-8")
+    found = problems(doctor.run(healthy_machine(), only=["office"]), "office")
+    assert found == ["还没有与区办公台同步成功过。检查网络和 config.toml 中的 office_url、office_token，"
+                     "再运行 kiosk request sync 查看原因"]
+    db = RequestDB(healthy / "requests.db")
+    with db.transaction():
+        db.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (SYNCED_AT, "2026-12-02T09:30:00"))
+    db.close()
+    evening = datetime(2026, 12, 2, 18, 0).timestamp()
+    report = doctor.run(healthy_machine(now=lambda: evening), only=["office"])
+    assert report.ok and "上次与区办公台同步成功：2026-12-02 09:30:00" in report.lines()[0]
+    two_days_on = datetime(2026, 12, 4, 10, 0).timestamp()
+    found = problems(doctor.run(healthy_machine(now=lambda: two_days_on), only=["office"]), "office")
+    assert found and found[0].startswith("超过一天没有与区办公台同步成功（上次 2026-12-02 09:30:00）")
+
+
 def test_cli_prints_one_line_per_problem_and_exits_non_zero(healthy: Path, capsys) -> None:
     (healthy / "config.toml").write_text("demo_content = false\n", encoding="utf-8")
     (healthy / "kiosk.db").write_bytes(b"not a database at all" * 100)

@@ -32,6 +32,7 @@ MAX_BATCH_BYTES = 200 * 1024  # below the office's bound on one push (256 KiB)
 ITEM_KINDS = ("item.created", "item.event")  # what the office takes; a unit's digest stays with its own outbox
 UNREACHABLE = "连不上区办公台，记录仍保存在本机，下次同步时再发送。"
 NOT_CONFIGURED = "没有配置区办公台（config.toml 中的 office_url 和 office_token）。"
+SYNCED_AT = "office_synced_at"  # meta key: when a sync last went through, for `kiosk doctor`
 
 
 @dataclass
@@ -53,6 +54,9 @@ def sync(service: RequestService, office_url: str, token: str) -> SyncReport:
     report = SyncReport()
     _push(service, base, token, report)
     _pull(service, base, token, report)
+    with service.db.transaction():
+        service.db.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                (SYNCED_AT, service.clock().isoformat(timespec="seconds")))
     return report
 
 

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from kiosk.errors import FriendlyError
 from kiosk.ui.adapter import Unavailable
 from kiosk.ui.messages import (
     Call,
@@ -247,6 +248,10 @@ def serve(conn) -> None:
     # initialized"), so the packages they share are imported here, before any call
     for package in SERVICE_PACKAGES:
         importlib.import_module(package)
+    try:  # a hall's requests reach the district office without anyone running `kiosk request sync`
+        adapter.kiosk.start_office_sync()
+    except FriendlyError as exc:  # a config.toml that cannot be used: `kiosk doctor` names it; calls still answer
+        log.warning("office sync not started: %s", exc.friendly)
     loaders = dict(adapter.loaders())
     send_lock = threading.Lock()
     cancels: dict[int, threading.Event] = {}
@@ -313,5 +318,6 @@ def serve(conn) -> None:
         elif isinstance(msg, Call) and msg.method in CALLS:
             threading.Thread(target=handle, args=(msg,), daemon=True).start()
     stop_levels.set()
+    adapter.kiosk.stop_office_sync()
     if adapter.voice is not None:
         adapter.voice.stop()

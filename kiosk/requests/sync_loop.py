@@ -1,0 +1,118 @@
+"""A hall's kiosk syncing with the district office by itself, so nobody has to type `kiosk request sync`.
+
+While the kiosk runs, one background thread calls `office_sync.sync` every ``office_sync_interval_s`` seconds,
+and within about a second of anything new in the outbox (a visitor's submission, a rating, staff's step), so an
+officer sees a request while the visitor is still at the hall. It works on a connection of its own to the
+requests file: a sync never joins a transaction of the screen's or the voice's, and its network calls happen
+outside any transaction, so a visitor's submission waits at most for one short write.
+
+An office that cannot be reached (or that refuses the token) is tried again after twice the last wait, up to
+`MAX_BACKOFF_S`; what waits stays in the outbox and goes with the next sync that gets through. The log says how
+a sync went in counts and the office's plain words, never with the token or a phone number.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kiosk.privacy import redact
+from kiosk.requests.office_sync import SyncReport, sync
+from kiosk.requests.service import RequestService
+
+log = logging.getLogger(__name__)
+WATCH_S = 1.0  # how often the outbox is looked at for something new: one indexed read of its last id
+MAX_BACKOFF_S = 600.0  # an office down for hours is still tried every ten minutes
+# how long shutdown waits for a sync in flight (an office call may take up to its 10 s timeout): less than the
+# window waits for the services process; the thread is a daemon and every write is one transaction, so leaving
+# mid-sync loses nothing, the rest goes next time
+JOIN_TIMEOUT_S = 2.0
+
+
+@dataclass
+class SyncLoop:
+    """Background sync with one office; `start()` it, `stop()` it on shutdown. Safe to build without starting."""
+
+    open_service: Callable[[], RequestService]  # a service on its own connection, opened on the loop's thread
+    office_url: str
+    token: str = field(repr=False)
+    interval_s: float = 60.0
+    watch_s: float = WATCH_S
+    failures: int = field(default=0, init=False)  # syncs in a row that did not get through
+    _service: RequestService | None = field(default=None, init=False, repr=False)
+    _seen: int = field(default=-1, init=False, repr=False)  # the outbox's last id when a sync last got through
+    _stop: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _thread: threading.Thread | None = field(default=None, init=False, repr=False)
+
+    @property
+    def delay_s(self) -> float:
+        """How long until the next sync: the interval, doubled for each failure in a row up to the cap."""
+        if not self.failures:
+            return self.interval_s
+        return min(self.interval_s * 2 ** self.failures, max(MAX_BACKOFF_S, self.interval_s))
+
+    def start(self) -> SyncLoop:
+        self._thread = threading.Thread(target=self._run, name="kiosk-office-sync", daemon=True)
+        self._thread.start()
+        log.info("office sync every %s s", self.interval_s)
+        return self
+
+    def stop(self, timeout_s: float = JOIN_TIMEOUT_S) -> None:
+        """Stop after the sync in flight, if any, waiting at most ``timeout_s``; the thread closes its connection."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                log.warning("office sync still finishing a call at shutdown")
+
+    def _run(self) -> None:
+        due = time.monotonic()  # at start: what waited while the kiosk was off goes now
+        try:
+            while not self._stop.is_set():
+                if time.monotonic() >= due or (not self.failures and self._outbox_grew()):
+                    self.sync_once()
+                    due = time.monotonic() + self.delay_s
+                self._stop.wait(max(0.0, min(self.watch_s, due - time.monotonic())))
+        finally:
+            if self._service is not None:
+                self._service.close()
+
+    def sync_once(self) -> SyncReport | None:
+        """One sync; whatever goes wrong is logged and counted for the back-off, never raised to the kiosk."""
+        try:
+            service = self._open()
+            report = sync(service, self.office_url, self.token)
+            self._seen = _last_id(service)
+        except Exception as exc:  # noqa: BLE001 - a background sync must never take the kiosk's services down
+            self.failures += 1
+            why = getattr(exc, "friendly", None) or type(exc).__name__
+            log.warning("office sync failed (%d in a row), next try in %.0f s: %s", self.failures, self.delay_s,
+                        redact(str(why)))
+            return None
+        self.failures = 0
+        if report.sent or report.applied or report.errors:
+            log.info("office sync: sent %d (office had %d), refused %d, applied %d", report.sent,
+                     report.duplicates, report.refused, report.applied)
+        for error in report.errors[:5]:
+            log.warning("office sync: %s", redact(error))
+        return report
+
+    def _open(self) -> RequestService:
+        if self._service is None:
+            self._service = self.open_service()
+        return self._service
+
+    def _outbox_grew(self) -> bool:
+        if self._service is None:  # not opened yet, or could not be: the interval's sync tries again
+            return False
+        try:
+            return _last_id(self._service) > self._seen
+        except Exception:  # noqa: BLE001 - the interval's sync reports what is wrong with the file
+            return False
+
+
+def _last_id(service: RequestService) -> int:
+    return int(service.db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM outbox").fetchone()[0])
