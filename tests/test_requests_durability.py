@@ -146,3 +146,25 @@ def test_commands_explain_a_full_disk_in_plain_words(capsys) -> None:
     assert fail(sqlite3.OperationalError("database or disk is full")) == 1
     err = capsys.readouterr().err
     assert err.count("存储空间已满") == 2 and "No space" not in err
+
+
+def test_a_new_file_opened_by_two_processes_at_once_waits_for_the_first(tmp_path):
+    """The first open of a new requests file switches it to WAL. A second opener meeting the first mid-way was
+    refused at once ("系统正忙") instead of waiting: the window's services and the office sync start together."""
+    import sqlite3
+    import threading
+
+    path = tmp_path / "requests.db"
+    first = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    first.execute("BEGIN IMMEDIATE")  # the first opener, still busy with the new file
+    first.execute("CREATE TABLE early (x)")
+    release = threading.Timer(0.3, lambda: first.execute("COMMIT"))
+    release.start()
+    try:
+        db = RequestDB(path)
+    finally:
+        release.join()
+        first.close()
+    assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.count_tickets() == 0
+    db.close()

@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -106,13 +107,27 @@ class RequestDB:
     def _make_durable_and_current(self) -> None:
         self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.execute("PRAGMA secure_delete=ON")
-        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            self.conn.execute("PRAGMA journal_mode=WAL")
+        self._switch_to_wal()
         if self._schema_version() < len(MIGRATIONS):
             # Disk full or another terminal busy: reading works on the current schema, and the migration runs
             # at the next open.
             with contextlib.suppress(RequestError):
                 self._migrate()
+
+    def _switch_to_wal(self) -> None:
+        """A new file becomes WAL at its first open. Two processes opening it at once (the window's services and
+        the office sync, or the window and a command) race for that switch, and SQLite refuses the loser at once
+        instead of waiting on the busy timeout: wait here, as long as the timeout, for the winner to finish."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if storage_message(exc) != BUSY or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def close(self) -> None:
         self.conn.close()
