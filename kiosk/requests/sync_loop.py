@@ -85,7 +85,7 @@ class SyncLoop:
         try:
             service = self._open()
             report = sync(service, self.office_url, self.token)
-            self._seen = _last_id(service)
+            self._seen = service.db.last_outbox_id()
         except Exception as exc:  # noqa: BLE001 - a background sync must never take the kiosk's services down
             self.failures += 1
             why = getattr(exc, "friendly", None) or type(exc).__name__
@@ -109,10 +109,6 @@ class SyncLoop:
         if self._service is None:  # not opened yet, or could not be: the interval's sync tries again
             return False
         try:
-            return _last_id(self._service) > self._seen
+            return self._service.db.last_outbox_id() > self._seen
         except Exception:  # noqa: BLE001 - the interval's sync reports what is wrong with the file
             return False
-
-
-def _last_id(service: RequestService) -> int:
-    return int(service.db.conn.execute("SELECT COALESCE(MAX(id), 0) FROM outbox").fetchone()[0])

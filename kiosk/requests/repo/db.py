@@ -254,6 +254,10 @@ class RequestDB:
 
     # ── reads ──
 
+    def last_outbox_id(self) -> int:
+        """The newest outbox record's id (0 when empty): one indexed read, for noticing that something is new."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM outbox").fetchone()[0])
+
     def ticket(self, ticket: str) -> Ticket | None:
         row = self.conn.execute("SELECT * FROM tickets WHERE ticket = ?", (ticket,)).fetchone()
         if row is None:
