@@ -75,3 +75,24 @@ def svc(tmp_path: Path, clock):
     service = RequestService(RequestDB(tmp_path / "requests.db"), Router(departments()), clock=clock)
     yield service
     service.close()
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+    """`kiosk` commands run in-process, for the hall and office tests (support_halls.Command)."""
+    from support_halls import Command
+
+    return Command(monkeypatch, capsys)
+
+
+@pytest.fixture
+def office(tmp_path: Path, store, run):
+    """A district office serving on loopback over this test's store's departments, stopped after the test."""
+    from support_halls import district
+
+    data = tmp_path / "office"
+    data.mkdir()
+    d = district(data, store.departments(), run)
+    yield d
+    d.stop()
+

@@ -8,7 +8,7 @@ import json
 import sqlite3
 
 import pytest
-from support_halls import Command, connect, district
+from support_halls import connect
 
 from kiosk.config import ConfigError, Settings
 from kiosk.requests import office_sync
@@ -16,20 +16,6 @@ from kiosk.requests.repo.db import RequestDB
 
 LAMP = ("公司门口的路灯坏了好几天，晚上不安全。", "杭州市西湖区翠苑街道文一路100号", "13812345678")
 DRAIN = ("厂区旁边的下水道堵塞了，污水漫到路上。", "杭州市西湖区西溪街道天目山路200号", "13987654321")
-
-
-@pytest.fixture
-def run(monkeypatch, capsys):
-    return Command(monkeypatch, capsys)
-
-
-@pytest.fixture
-def office(tmp_path, store, run):
-    data = tmp_path / "office"
-    data.mkdir()
-    d = district(data, store.departments(), run)
-    yield d
-    d.stop()
 
 
 @pytest.fixture

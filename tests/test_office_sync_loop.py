@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from support_halls import Command, connect, district
+from support_halls import connect
 from test_office_halls import LAMP, office_items, outbox
 
 from kiosk.config import ConfigError, Settings
@@ -31,20 +31,6 @@ def eventually(check: Callable[[], object], within_s: float = 10.0) -> object:
             return result
         time.sleep(0.05)
     raise AssertionError(f"not within {within_s} s")
-
-
-@pytest.fixture
-def run(monkeypatch, capsys):
-    return Command(monkeypatch, capsys)
-
-
-@pytest.fixture
-def office(tmp_path, store, run):
-    data = tmp_path / "office"
-    data.mkdir()
-    d = district(data, store.departments(), run)
-    yield d
-    d.stop()
 
 
 @pytest.fixture

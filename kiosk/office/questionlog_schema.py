@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from kiosk.requests.repo.schema import ALL_DAYS
 
@@ -42,6 +43,25 @@ INSERT INTO turn_days SELECT substr(at, 1, 10), intent, topic, answered, COUNT(*
     FROM turns WHERE NOT EXISTS (SELECT 1 FROM turn_days) GROUP BY 1, 2, 3, 4;
 """
 
+def _triggered(table: str, period: str, key: tuple[str, ...], add: Callable[[str], str],
+               remove: Callable[[str], str]) -> str:
+    """A count table per ``period`` (day or month) and ``key``, made afresh with the triggers that keep it on the
+    turns: the frame _kept and _monthly share; each fills it its own way."""
+    columns = ", ".join(f"{k} {'INTEGER' if k == 'answered' else 'TEXT'} NOT NULL" for k in key)
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("at", "answered", *key))
+    return f"""
+DROP TABLE IF EXISTS {table};
+CREATE TABLE {table} ({period} TEXT NOT NULL, {columns}, n INTEGER NOT NULL, last TEXT NOT NULL,
+    PRIMARY KEY ({', '.join(key[:-1])}, {period}, {key[-1]})) WITHOUT ROWID;
+DROP TRIGGER IF EXISTS {table}_insert;
+DROP TRIGGER IF EXISTS {table}_delete;
+DROP TRIGGER IF EXISTS {table}_update;
+CREATE TRIGGER {table}_insert AFTER INSERT ON turns BEGIN {add('NEW')} END;
+CREATE TRIGGER {table}_delete AFTER DELETE ON turns BEGIN {remove('OLD')} END;
+CREATE TRIGGER {table}_update AFTER UPDATE OF at, answered, {', '.join(key)} ON turns WHEN {changed}
+    BEGIN {remove('OLD')} {add('NEW')} END;"""
+
+
 def _kept(table: str, key: tuple[str, ...], only: str) -> str:
     """A count table kept by triggers on turns: per day and key, how many turns (``only`` says which count) and the
     last day one was asked; and per key one row for all days (day ALL_DAYS). A period that holds most of the log
@@ -65,19 +85,7 @@ def _kept(table: str, key: tuple[str, ...], only: str) -> str:
                 f" UPDATE {table} SET last = ({latest}) WHERE day = '{ALL_DAYS}'"
                 f" AND {match(row)} AND last = substr({row}.at, 1, 10) AND {only.format(r=row)};")
 
-    columns = ", ".join(f"{k} {'INTEGER' if k == 'answered' else 'TEXT'} NOT NULL" for k in key)
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("at", "answered", *key))
-    return f"""
-DROP TABLE IF EXISTS {table};
-CREATE TABLE {table} (day TEXT NOT NULL, {columns}, n INTEGER NOT NULL, last TEXT NOT NULL,
-    PRIMARY KEY ({', '.join(key[:-1])}, day, {key[-1]})) WITHOUT ROWID;
-DROP TRIGGER IF EXISTS {table}_insert;
-DROP TRIGGER IF EXISTS {table}_delete;
-DROP TRIGGER IF EXISTS {table}_update;
-CREATE TRIGGER {table}_insert AFTER INSERT ON turns BEGIN {add('NEW')} END;
-CREATE TRIGGER {table}_delete AFTER DELETE ON turns BEGIN {remove('OLD')} END;
-CREATE TRIGGER {table}_update AFTER UPDATE OF at, answered, {', '.join(key)} ON turns WHEN {changed}
-    BEGIN {remove('OLD')} {add('NEW')} END;
+    return _triggered(table, "day", key, add, remove) + f"""
 INSERT INTO {table} SELECT substr(at, 1, 10), {', '.join(key)}, COUNT(*), substr(MAX(at), 1, 10) FROM turns
     WHERE {only.format(r='turns')} GROUP BY 1, {', '.join(key)};
 INSERT INTO {table} SELECT '{ALL_DAYS}', {', '.join(key)}, SUM(n), MAX(last) FROM {table} GROUP BY {', '.join(key)};
@@ -106,19 +114,7 @@ def _monthly(table: str, days: str, key: tuple[str, ...], only: str) -> str:
                 f" UPDATE {table} SET last = ({latest}) WHERE {month} AND last = substr({row}.at, 1, 10)"
                 f" AND {only.format(r=row)};")
 
-    columns = ", ".join(f"{k} {'INTEGER' if k == 'answered' else 'TEXT'} NOT NULL" for k in key)
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("at", "answered", *key))
-    return f"""
-DROP TABLE IF EXISTS {table};
-CREATE TABLE {table} (month TEXT NOT NULL, {columns}, n INTEGER NOT NULL, last TEXT NOT NULL,
-    PRIMARY KEY ({', '.join(key[:-1])}, month, {key[-1]})) WITHOUT ROWID;
-DROP TRIGGER IF EXISTS {table}_insert;
-DROP TRIGGER IF EXISTS {table}_delete;
-DROP TRIGGER IF EXISTS {table}_update;
-CREATE TRIGGER {table}_insert AFTER INSERT ON turns BEGIN {add('NEW')} END;
-CREATE TRIGGER {table}_delete AFTER DELETE ON turns BEGIN {remove('OLD')} END;
-CREATE TRIGGER {table}_update AFTER UPDATE OF at, answered, {', '.join(key)} ON turns WHEN {changed}
-    BEGIN {remove('OLD')} {add('NEW')} END;
+    return _triggered(table, "month", key, add, remove) + f"""
 INSERT INTO {table} SELECT substr(day, 1, 7), {', '.join(key)}, SUM(n), MAX(last) FROM {days}
     WHERE day != '{ALL_DAYS}' GROUP BY 1, {', '.join(key)};
 """

@@ -69,22 +69,32 @@ def _remove(row: str) -> str:
             f" DELETE FROM item_dates WHERE day = {created} AND n = 0;")
 
 
+def _counted(conn: sqlite3.Connection, table: str, period: str, key: str, add: Callable[[str], str],
+             remove: Callable[[str], str], *also: str) -> None:
+    """A table of DAY_COUNTS per ``period`` (day or month) and unit, made afresh with the triggers that keep it on
+    the items (``also``: statements creating tables those triggers write besides): the frame _item_days and
+    _item_months share; each fills it its own way."""
+    conn.execute(f"DROP TABLE IF EXISTS {table}")
+    for trigger in ("insert", "delete", "update"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {table}_{trigger}")
+    counts = ", ".join(f"{c} {'REAL' if c == 'stars' else 'INTEGER'} NOT NULL" for c in DAY_COUNTS)
+    conn.execute(f"CREATE TABLE {table} ({period} TEXT NOT NULL, section TEXT NOT NULL, category TEXT NOT NULL,"
+                 f" department TEXT NOT NULL, {counts}, PRIMARY KEY ({key})) WITHOUT ROWID")
+    for statement in also:
+        conn.execute(statement)
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _DAY_TRIGGER_COLUMNS)
+    conn.execute(f"CREATE TRIGGER {table}_insert AFTER INSERT ON items BEGIN {add('NEW')} END")
+    conn.execute(f"CREATE TRIGGER {table}_delete AFTER DELETE ON items BEGIN {remove('OLD')} END")
+    conn.execute(f"CREATE TRIGGER {table}_update AFTER UPDATE OF {', '.join(_DAY_TRIGGER_COLUMNS)} ON items"
+                 f" WHEN {changed} BEGIN {remove('OLD')} {add('NEW')} END")
+
+
 def _item_days(conn: sqlite3.Connection) -> None:
     """Built afresh from the items, so running it again (a file whose recorded version was set back, or one
     counted before the all-days rows) stays exact."""
-    conn.execute("DROP TABLE IF EXISTS item_days")
     conn.execute("DROP TABLE IF EXISTS item_dates")
-    for trigger in ("insert", "delete", "update"):
-        conn.execute(f"DROP TRIGGER IF EXISTS item_days_{trigger}")
-    counts = ", ".join(f"{c} {'REAL' if c == 'stars' else 'INTEGER'} NOT NULL" for c in DAY_COUNTS)
-    conn.execute(f"CREATE TABLE item_days (day TEXT NOT NULL, section TEXT NOT NULL, category TEXT NOT NULL,"
-                 f" department TEXT NOT NULL, {counts}, PRIMARY KEY ({_DAY_KEY})) WITHOUT ROWID")
-    conn.execute("CREATE TABLE item_dates (day TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _DAY_TRIGGER_COLUMNS)
-    conn.execute(f"CREATE TRIGGER item_days_insert AFTER INSERT ON items BEGIN {_add('NEW')} END")
-    conn.execute(f"CREATE TRIGGER item_days_delete AFTER DELETE ON items BEGIN {_remove('OLD')} END")
-    conn.execute(f"CREATE TRIGGER item_days_update AFTER UPDATE OF {', '.join(_DAY_TRIGGER_COLUMNS)} ON items"
-                 f" WHEN {changed} BEGIN {_remove('OLD')} {_add('NEW')} END")
+    _counted(conn, "item_days", "day", _DAY_KEY, _add, _remove,
+             "CREATE TABLE item_dates (day TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID")
     sums = ", ".join(f"SUM({v})" for v in _day_counts("items"))
     conn.execute(f"INSERT INTO item_days SELECT {', '.join(_day_key('items', 'substr(items.created_at, 1, 10)'))},"
                  f" {sums} FROM items GROUP BY 1, 2, 3, 4")
@@ -142,17 +152,7 @@ def _month_remove(row: str) -> str:
 def _item_months(conn: sqlite3.Connection) -> None:
     """Built afresh from item_days (exact: migration 9 built them from the items, and triggers kept them since), so
     an existing file of a million items gets its months from a few hundred thousand day rows, not the items."""
-    conn.execute("DROP TABLE IF EXISTS item_months")
-    for trigger in ("insert", "delete", "update"):
-        conn.execute(f"DROP TRIGGER IF EXISTS item_months_{trigger}")
-    counts = ", ".join(f"{c} {'REAL' if c == 'stars' else 'INTEGER'} NOT NULL" for c in DAY_COUNTS)
-    conn.execute(f"CREATE TABLE item_months (month TEXT NOT NULL, section TEXT NOT NULL, category TEXT NOT NULL,"
-                 f" department TEXT NOT NULL, {counts}, PRIMARY KEY ({_MONTH_KEY})) WITHOUT ROWID")
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _DAY_TRIGGER_COLUMNS)
-    conn.execute(f"CREATE TRIGGER item_months_insert AFTER INSERT ON items BEGIN {_month_add('NEW')} END")
-    conn.execute(f"CREATE TRIGGER item_months_delete AFTER DELETE ON items BEGIN {_month_remove('OLD')} END")
-    conn.execute(f"CREATE TRIGGER item_months_update AFTER UPDATE OF {', '.join(_DAY_TRIGGER_COLUMNS)} ON items"
-                 f" WHEN {changed} BEGIN {_month_remove('OLD')} {_month_add('NEW')} END")
+    _counted(conn, "item_months", "month", _MONTH_KEY, _month_add, _month_remove)
     conn.execute(f"INSERT INTO item_months SELECT substr(day, 1, 7), section, category, department,"
                  f" {', '.join(f'SUM({c})' for c in DAY_COUNTS)} FROM item_days WHERE day != ? GROUP BY 1, 2, 3, 4",
                  (ALL_DAYS,))
