@@ -8,7 +8,8 @@ Reading never writes: the schema is checked with a plain read and migrated only 
 read-only data directory still answers status checks. A locked file is waited for briefly, then reported as busy;
 every storage failure reaches people as plain words (``kiosk.errors``), never as SQLite text or a path.
 
-Free text is written only redacted (``kiosk.privacy``): the contact phone lives in ``tickets.phone`` alone. A file
+Free text is written only redacted (``kiosk.privacy``): contact phones live in ``tickets.phone`` and, for
+a visitor whose submission joined an open item, ``item_contacts`` (never shown, never in the outbox). A file
 from before redaction that cannot be migrated yet (read-only, disk full) is redacted as it is read, so it shows
 nothing personal either. ``secure_delete`` zeroes what is overwritten, so text scrubbed by the redaction
 migration leaves no copy behind.
