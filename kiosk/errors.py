@@ -21,6 +21,7 @@ DISK_FULL = "存储空间已满，这次没能保存，之前保存的内容都�
 READ_ONLY = "本机现在只能查询，暂时不能保存新的内容。请到人工窗口办理，或请工作人员检查存储。"
 UNREADABLE = "数据文件无法打开，文件未被改动。请联系工作人员处理。"
 STORAGE = "数据暂时无法读写，请稍后再试；如仍不行，请联系工作人员。"
+UNREACHABLE = "暂时连不上办公台的数据库，请稍后再试，或请管理员检查数据库服务。"
 UNKNOWN = "出错了，这次操作没有完成。请检查输入后重试；如仍不行，请联系工作人员。"
 
 # SQLite's primary result codes (the low byte of an extended code), see sqlite.org/rescode.html.
@@ -31,6 +32,8 @@ _SQLITE_MESSAGES = {5: BUSY, 6: BUSY, 8: READ_ONLY, 10: STORAGE, 11: UNREADABLE,
 def storage_message(exc: BaseException) -> str:
     """Plain words for a failure of the database or the file system, or "" when ``exc`` is neither."""
     if isinstance(exc, sqlite3.Error):
+        if getattr(exc, "unreachable", False):  # a database server (kiosk.sqldb) that cannot be reached
+            return UNREACHABLE
         code = getattr(exc, "sqlite_errorcode", None)
         if code is not None and code & 0xFF in _SQLITE_MESSAGES:
             return _SQLITE_MESSAGES[code & 0xFF]

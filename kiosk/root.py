@@ -62,6 +62,7 @@ class Kiosk:
         self._managers: dict[str, DialogueManager] = {}
         self._matcher: Matcher | None = None
         self._requests: RequestService | None = None
+        self._office_requests: RequestService | None = None
         self._catalog: Catalog | None = None
         self._ocr: OcrEngine | None = None
         self._session: Session | None = None
@@ -243,6 +244,18 @@ class Kiosk:
             if self._requests is None:
                 self._requests = RequestService.open(self.departments(), status_url=status_url)
             return self._requests
+
+    def office_request_service(self) -> RequestService:
+        """The requests the district's office works on: the kiosk's own file, or the office's PostgreSQL database
+        when config.toml names one (``office_database``)."""
+        from kiosk.requests.service import RequestService
+
+        if not self.settings.office_database:
+            return self.request_service()
+        with self._lock:
+            if self._office_requests is None:
+                self._office_requests = RequestService.open(self.departments(), path=self.settings.office_database)
+            return self._office_requests
 
     def start_office_sync(self) -> SyncLoop | None:
         """Sync with the district office in the background while the kiosk runs, when config.toml names the office

@@ -60,7 +60,7 @@ def wheelhouse(top: Path, python: str) -> None:
     house = top / "wheelhouse"
     house.mkdir(parents=True)
     subprocess.run([python, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(house), "--find-links",
-                    str(LLAMA_WHEELS), f"{REPO}[llm,embed]"], check=True)
+                    str(LLAMA_WHEELS), f"{REPO}[llm,embed,postgres]"], check=True)
     for own in house.glob("xixiaofu_kiosk-*.whl"):  # the kiosk itself ships as source in app/
         own.unlink()
     if not any(house.glob("llama_cpp_python-*.whl")):

@@ -26,6 +26,7 @@ APT_PACKAGES=(
   libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxcb-shape0 libxcb-randr0 libwayland-cursor0 libdbus-1-3
   poppler-utils                                              # pdftotext, to check printed guides
   chromium chromium-driver                                   # the web office's end-to-end test in a real browser
+  postgresql                                                 # the office's tests on a real PostgreSQL server
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -57,7 +58,7 @@ fi
 step "Installing the kiosk and its Python packages"
 # pyproject.toml lists them all, with wheels for every platform (no compiler): among them pypdfium2 and
 # python-docx + lxml, which `kiosk content add` needs to read PDF, Word and saved web pages offline
-"$PY" -m pip install -q --find-links "$WHEELS" -e ".[llm,embed,test]"
+"$PY" -m pip install -q --find-links "$WHEELS" -e ".[llm,embed,postgres,test]"
 # misaki (the Kokoro voice's Mandarin front end) declares Python < 3.13 but is pure Python and runs on newer ones
 if ! "$PY" -c "import misaki.zh" >/dev/null 2>&1; then
   "$PY" -m pip install -q --no-deps --ignore-requires-python "misaki==0.9.4" addict regex

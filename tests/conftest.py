@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-pytest_plugins = ["support_ci", "pytester"]
+pytest_plugins = ["support_ci", "support_postgres", "pytester"]
 
 
 @pytest.fixture(scope="session")
@@ -85,14 +85,16 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
     return Command(monkeypatch, capsys)
 
 
-@pytest.fixture
-def office(tmp_path: Path, store, run):
-    """A district office serving on loopback over this test's store's departments, stopped after the test."""
+@pytest.fixture(params=["sqlite", "postgres"])
+def office(request: pytest.FixtureRequest, tmp_path: Path, store, run):
+    """A district office serving on loopback over this test's store's departments, stopped after the test: on its
+    data directory's files, and on a PostgreSQL database named in its config.toml."""
     from support_halls import district
 
     data = tmp_path / "office"
     data.mkdir()
-    d = district(data, store.departments(), run)
+    database = request.getfixturevalue("pg_url") if request.param == "postgres" else ""
+    d = district(data, store.departments(), run, database)
     yield d
     d.stop()
 

@@ -48,8 +48,22 @@ class District:
     server: uvicorn.Server
     thread: threading.Thread
 
+    database: str = ""  # its PostgreSQL database's address; "" for files in ``data``
+
     def client(self, user: str | None = None) -> TestClient:
         return logged_in(self.app, user)
+
+    def stored(self) -> bytes:
+        """Everything the office has stored of requests: the files' bytes, or every row of every table."""
+        if not self.database:
+            return b"".join(p.read_bytes() for p in self.data.glob("requests.db*"))
+        import psycopg
+
+        with psycopg.connect(self.database) as conn:
+            tables = conn.execute("SELECT table_schema, table_name FROM information_schema.tables"
+                                  " WHERE table_schema = 'requests'").fetchall()
+            return b"".join(str(conn.execute(f'SELECT t::text FROM "{a}"."{b}" t').fetchall()).encode()
+                            for a, b in tables)
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -57,22 +71,26 @@ class District:
         self.service.close()
 
 
-def district(data: Path, departments, run: Command) -> District:
-    """The office in ``data``: its administrator made by `kiosk office init`, street officers, and its app
-    listening on a socket bound before the server starts, so a client can connect at once."""
+def district(data: Path, departments, run: Command, database: str = "") -> District:
+    """The office in ``data`` (its stores in the PostgreSQL ``database`` its config.toml names, when given): its
+    administrator made by `kiosk office init`, street officers, and its app listening on a socket bound before
+    the server starts, so a client can connect at once."""
+    if database:
+        (data / "config.toml").write_text(f'office_database = "{database}"\n', encoding="utf-8")
     assert run(data, "office", "init", "--admin", "admin", "--password-stdin", stdin=PASSWORD + "\n")[0] == 0
-    accounts = Accounts(data / "office.db")
+    accounts = Accounts(database or data / "office.db")
     for name, (role, unit) in OFFICERS.items():
         accounts.add_user(name, PASSWORD, role, unit)
-    service = RequestService.open(departments, path=data / "requests.db")
-    app = create_app(service, accounts, QuestionLog(data / "questions.db", 180), data / "drafts")
+    service = RequestService.open(departments, path=database or data / "requests.db")
+    app = create_app(service, accounts, QuestionLog(database or data / "questions.db", 180), data / "drafts")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    return District(data, f"http://127.0.0.1:{sock.getsockname()[1]}", app, service, accounts, server, thread)
+    return District(data, f"http://127.0.0.1:{sock.getsockname()[1]}", app, service, accounts, server, thread,
+                    database)
 
 
 def connect(run: Command, office: District, hall: Path, name: str) -> str:

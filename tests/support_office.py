@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.testclient import TestClient
+from support_postgres import OfficeDatabase
 
 from kiosk.office.accounts import Accounts
 from kiosk.office.app import create_app
@@ -41,19 +42,25 @@ def submit(service: RequestService, text: str, address: str, phone: str = "13812
     return receipt.items[0].ref
 
 
-def office_world(data: Path, departments, clock=None) -> OfficeWorld:
-    service = RequestService.open(departments, path=data / "requests.db")
-    accounts = Accounts(data / "office.db", clock=clock) if clock else Accounts(data / "office.db")
+def office_world(data: Path, departments, clock=None, where: OfficeDatabase | None = None,
+                 seed: bool = True) -> OfficeWorld:
+    """The office on ``where`` (by default, SQLite files in ``data``); ``seed``: with the accounts of USERS and
+    three requests, otherwise as it is."""
+    where = where or OfficeDatabase(data / "requests.db", data / "office.db", data / "questions.db")
+    service = RequestService.open(departments, path=where.requests)
+    accounts = Accounts(where.office, clock=clock) if clock else Accounts(where.office)
+    questions = QuestionLog(where.questions, retention_days=180)
+    app = create_app(service, accounts, questions, data / "drafts")
+    if not seed:
+        return OfficeWorld(app, service, accounts, questions, {})
     for name, (role, unit) in USERS.items():
         accounts.add_user(name, PASSWORD, role, unit)
-    questions = QuestionLog(data / "questions.db", retention_days=180)
     refs = {
         "cuiyuan": submit(service, "公司门口的路灯坏了好几天，晚上不安全。", "杭州市西湖区翠苑街道文一路100号"),
         "xixi": submit(service, "厂区旁边的下水道堵塞了，污水漫到路上。", "杭州市西湖区西溪街道天目山路200号",
                        "13987654321"),
         "talent": submit(service, "想咨询高层次人才认定怎么申报，需要什么材料？", ""),
     }
-    app = create_app(service, accounts, questions, data / "drafts")
     return OfficeWorld(app, service, accounts, questions, refs)
 
 

@@ -9,14 +9,15 @@ from datetime import timedelta
 
 import pytest
 from support_office import office_world, submit
+from support_postgres import sqlite_copy
 
 from kiosk.dialogue.protocols import TurnSummary
 from kiosk.office import barometer, charts
 
 
 @pytest.fixture
-def world(kiosk_env, store):
-    return office_world(kiosk_env, store.departments())
+def world(kiosk_env, store, office_db):
+    return office_world(kiosk_env, store.departments(), where=office_db)
 
 
 def ask(world, question: str, topic: str, answered: bool) -> None:
@@ -118,6 +119,7 @@ def kept_days(conn) -> list[tuple]:
 def direct_days(conn) -> list[tuple]:
     """Counted from the items: each unit and category for all days (day ''), then per day; the items of each day;
     each unit and category per month."""
+    conn = sqlite_copy(conn, "items")
     return [tuple(r) for r in conn.execute(
         f"SELECT '', IFNULL(section, ''), category, department, {COUNTS} FROM items GROUP BY 2, 3, 4"
         f" UNION ALL SELECT substr(created_at, 1, 10), IFNULL(section, ''), category, department, {COUNTS}"
@@ -245,6 +247,7 @@ def test_every_period_matches_a_direct_count(world):
     monday = today - timedelta(days=today.weekday() + 7)
     periods = [(d, barometer.collect(service, world.questions, d)) for d in (1, 4, 12, 18, 3660)]
     periods.append((7, barometer.collect_week(service, world.questions, monday)))
+    conn = sqlite_copy(conn, "items")
     for _, b in periods:
         period = (b.since, (b.until or "9999-12-31"))
         items = "FROM items WHERE created_at >= ? AND created_at < ?"

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from support_office import office_world
+from support_postgres import a_month_before, shifted, sqlite_copy
 from test_office_barometer import direct_days, kept_days
 from test_question_log import same
 
@@ -18,14 +19,9 @@ from kiosk.office.barometer import Barometer
 SPAN = 420  # days of data, up to today
 
 
-def stamp(moment: str, shift: str) -> str:
-    """SQL for a moment shifted, written as the kiosk writes it (SQLite's datetime() puts a space for the T)."""
-    return f"strftime('%Y-%m-%dT%H:%M:%S', {moment}, '{shift}')"
-
-
 @pytest.fixture
-def world(kiosk_env, store):
-    w = office_world(kiosk_env, store.departments())
+def world(kiosk_env, store, office_db):
+    w = office_world(kiosk_env, store.departments(), where=office_db)
     spread(w)
     return w
 
@@ -41,9 +37,9 @@ def spread(world) -> None:
                  " state, created_at, due_at, updated_at FROM items, k")
     for n, (item_id,) in enumerate(conn.execute("SELECT id FROM items ORDER BY id").fetchall()):
         created = f"{today - timedelta(days=(3 * n) % SPAN)}T{10 + n % 12}:00:00"
-        conn.execute(f"UPDATE items SET created_at = ?, due_at = {stamp('?', '+3 days')}, rating = ?, resolved_at ="
-                     f" CASE ? WHEN 1 THEN {stamp('?', '+1 day')} WHEN 2 THEN {stamp('?', '+5 days')} END WHERE id = ?",
-                     (created, created, n % 6 or None, n % 3, created, created, item_id))
+        resolved = {1: shifted(created, days=1), 2: shifted(created, days=5)}.get(n % 3)
+        conn.execute("UPDATE items SET created_at = ?, due_at = ?, rating = ?, resolved_at = ? WHERE id = ?",
+                     (created, shifted(created, days=3), n % 6 or None, resolved, item_id))
     turns = [(f"t{day}-{k}", f"{today - timedelta(days=day)}T0{k}:00:00", f"问题{(day * k) % 7}？",
               ("政策服务专区", "人才服务专区", "企业服务")[(day + k) % 3], "chitchat" if day % 11 == 0 else
               "policy_question", int((day + k) % 3 == 0), (None, 1, 0)[(day * k) % 3])
@@ -54,7 +50,8 @@ def spread(world) -> None:
 
 def recount(world, since: str, until: str) -> dict:
     """The barometer's figures counted from the raw items and turns of the period."""
-    service, conn, log = world.service, world.service.db.conn, world.questions.conn
+    service = world.service
+    conn, log = sqlite_copy(service.db.conn, "items"), sqlite_copy(world.questions.conn, "turns")
     name = service.department_name
     period = (since + "T00:00:00", until + "T00:00:00" if until else barometer.OPEN_END)
     items = "FROM items WHERE created_at >= ? AND created_at < ?"
@@ -147,7 +144,8 @@ def test_a_day_of_writes_and_the_purge_keep_days_and_months_exact(world):
     service.act(world.refs["cuiyuan"], "resolve", "t", "答复：已修")
     service.rate(world.refs["cuiyuan"], "5678", 4)
     service.transfer(world.refs["xixi"], "street_cuiyuan", "t", "地址在翠苑")
-    conn.execute(f"UPDATE items SET created_at = {stamp('created_at', '-20 days')} WHERE id % 7 = 0")
+    conn.executemany("UPDATE items SET created_at = ? WHERE id = ?", [
+        (shifted(at, days=-20), i) for i, at in conn.execute("SELECT id, created_at FROM items WHERE id % 7 = 0")])
     conn.execute("UPDATE items SET rating = 1, resolved_at = NULL WHERE id % 5 = 0")
     conn.execute("DELETE FROM events WHERE item_id IN (SELECT id FROM items WHERE id % 9 = 0)")
     conn.execute("DELETE FROM items WHERE id % 9 = 0")
@@ -157,7 +155,8 @@ def test_a_day_of_writes_and_the_purge_keep_days_and_months_exact(world):
     turn = log.record(TurnSummary("问题3？", "policy_question", "企业服务", False, "extractive", "", 10.0))
     log.feedback(turn, False, "unclear")
     log.conn.execute("UPDATE turns SET answered = 1 - answered WHERE id LIKE 't3%'")
-    log.conn.execute(f"UPDATE turns SET at = {stamp('at', '-1 month')} WHERE id LIKE 't2%-1'")
+    log.conn.executemany("UPDATE turns SET at = ? WHERE id = ?", [
+        (a_month_before(at), i) for i, at in log.conn.execute("SELECT id, at FROM turns WHERE id LIKE 't2%-1'")])
     log.conn.execute("DELETE FROM turns WHERE id LIKE 't1%-2'")
     assert same(log)
     assert log.purge() > 0 and same(log)

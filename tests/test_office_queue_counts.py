@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from support_office import office_world, submit
+from support_postgres import sqlite_copy
 
 from kiosk.office.work import bucket_filters
 
@@ -15,8 +16,8 @@ DIRECT = "SELECT state, department, IFNULL(section, ''), COUNT(*) FROM items GRO
 
 
 @pytest.fixture
-def world(kiosk_env, store):
-    return office_world(kiosk_env, store.departments())
+def world(kiosk_env, store, office_db):
+    return office_world(kiosk_env, store.departments(), where=office_db)
 
 
 def kept(conn) -> list[tuple]:
@@ -24,7 +25,7 @@ def kept(conn) -> list[tuple]:
 
 
 def direct(conn) -> list[tuple]:
-    return [tuple(r) for r in conn.execute(DIRECT)]
+    return [tuple(r) for r in sqlite_copy(conn, "items").execute(DIRECT)]
 
 
 def counted(db, unit, now) -> dict[str, int]:

@@ -24,8 +24,8 @@ RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 @pytest.fixture
-def world(kiosk_env, store):
-    w = office_world(kiosk_env, store.departments())
+def world(kiosk_env, store, office_db):
+    w = office_world(kiosk_env, store.departments(), where=office_db)
     for question, topic, answered in [("社保怎么交？", "人才服务专区", True), ("社保怎么交？", "人才服务专区", True),
                                       ("火星补贴多少？", "政策服务专区", False)]:
         w.questions.record(TurnSummary(question, "policy_question", topic, answered, "extractive", "", 10.0))

@@ -16,8 +16,9 @@ ACTIONS = {"accept": {}, "note": {"note": "已电话联系企业"}, "transfer": 
 
 
 @pytest.fixture
-def world(kiosk_env, store):
-    return office_world(kiosk_env, store.departments())
+def world(kiosk_env, store, office_db):
+    """The office on each database it runs on: SQLite files, and a real PostgreSQL server."""
+    return office_world(kiosk_env, store.departments(), where=office_db)
 
 
 def state(world, ref: str) -> str:
@@ -84,7 +85,14 @@ def test_without_login_pages_send_to_login_and_api_says_so(world):
     assert client.post(f"/api/items/{world.refs['cuiyuan']}/accept", json={}).status_code == 401
 
 
-def test_street_officer_accepts_and_resolves_and_the_visitor_reads_the_reply(world, capsys):
+@pytest.fixture
+def hall_world(kiosk_env, store):
+    """The office beside the kiosk on the hall's PC, on the kiosk's own files."""
+    return office_world(kiosk_env, store.departments())
+
+
+def test_street_officer_accepts_and_resolves_and_the_visitor_reads_the_reply(hall_world, capsys):
+    world = hall_world
     client = world.client("cuiyuan")
     ref = world.refs["cuiyuan"]
     early = client.post(f"/api/items/{ref}/resolve", json={"reply": "已修"})

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from support_postgres import sqlite_copy
 
 from kiosk.cli import main
 from kiosk.config import ConfigError, Settings
@@ -143,9 +144,10 @@ KEPT = {  # each kept table against the same figures counted from the turns
 
 
 def same(log: QuestionLog) -> bool:
+    raw = sqlite_copy(log.conn, "turns")
     for table, direct in KEPT.items():
         kept = sorted(tuple(r) for r in log.conn.execute(f"SELECT * FROM {table}"))
-        if not kept or kept != sorted(tuple(r) for r in log.conn.execute(direct)):
+        if not kept or kept != sorted(tuple(r) for r in raw.execute(direct)):
             return False
     return True
 

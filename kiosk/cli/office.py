@@ -51,6 +51,10 @@ def register(sub) -> None:
     s.add_argument("--out", required=True, help="PDF 文件保存到哪里，例如 周报.pdf")
     s.set_defaults(func=_report)
 
+    s = os_.add_parser("copy-to", help="把本机办公台的工单、账号和问答记录复制到 PostgreSQL 数据库（换用数据库服务器时）")
+    s.add_argument("database", help="PostgreSQL 数据库地址，例如 postgresql://office:密码@db.example/kiosk")
+    s.set_defaults(func=_copy_to)
+
     s = os_.add_parser("serve", help="启动办公台网站")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8700)
@@ -70,7 +74,7 @@ def _password() -> str:
 def _init(args: argparse.Namespace) -> int:
     from kiosk.office.accounts import Accounts
 
-    accounts = Accounts()
+    accounts = Accounts(args.kiosk.settings.office_database or None)
     if accounts.has_users():
         raise KioskError("办公台已经初始化过了；添加账号请用 kiosk office user add。")
     accounts.add_user(args.admin, _password(), "centre", by="kiosk office init")
@@ -81,7 +85,7 @@ def _init(args: argparse.Namespace) -> int:
 def _user_add(args: argparse.Namespace) -> int:
     from kiosk.office.accounts import UNIT_KINDS, Accounts
 
-    accounts = Accounts()
+    accounts = Accounts(args.kiosk.settings.office_database or None)
     if not accounts.has_users():
         raise KioskError("请先用 kiosk office init --admin 名字 --password-stdin 创建管理员。")
     if args.unit:
@@ -96,19 +100,19 @@ def _user_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _registry():
+def _registry(args: argparse.Namespace):
     """The office's accounts (for the audit log) and its kiosk tokens, once the administrator exists."""
     from kiosk.office.accounts import Accounts
     from kiosk.office.kiosk_tokens import KioskTokens
 
-    accounts = Accounts()
+    accounts = Accounts(args.kiosk.settings.office_database or None)
     if not accounts.has_users():
         raise KioskError("请先用 kiosk office init --admin 名字 --password-stdin 创建管理员。")
     return accounts, KioskTokens(accounts.path)
 
 
 def _kiosk_add(args: argparse.Namespace) -> int:
-    accounts, kiosks = _registry()
+    accounts, kiosks = _registry(args)
     token = kiosks.add(args.name)
     accounts.audit("kiosk office kiosk add", "", "kiosk.add", args.name)
     print(f"已接入一体机 {args.name}。凭证只显示这一次，请写入该一体机数据目录的 config.toml：")
@@ -117,7 +121,7 @@ def _kiosk_add(args: argparse.Namespace) -> int:
 
 
 def _kiosk_list(args: argparse.Namespace) -> int:
-    records = _registry()[1].records()
+    records = _registry(args)[1].records()
     if not records:
         print("还没有接入一体机。用 kiosk office kiosk add 名称 接入。")
     for r in records:
@@ -127,7 +131,7 @@ def _kiosk_list(args: argparse.Namespace) -> int:
 
 
 def _kiosk_revoke(args: argparse.Namespace) -> int:
-    accounts, kiosks = _registry()
+    accounts, kiosks = _registry(args)
     kiosks.revoke(args.name)
     accounts.audit("kiosk office kiosk revoke", "", "kiosk.revoke", args.name)
     print(f"已停用一体机 {args.name} 的凭证；它已推送的事项仍在办公台。")
@@ -138,7 +142,7 @@ def _digest(args: argparse.Namespace) -> int:
     from kiosk.cli.terminal import print_json
     from kiosk.office.digest import queue_digests
 
-    digests = queue_digests(args.kiosk.request_service())
+    digests = queue_digests(args.kiosk.office_request_service())
     for d in digests:
         print_json(d) if args.json else print(d["message"])
     if not digests and not args.json:
@@ -152,13 +156,14 @@ def _report(args: argparse.Namespace) -> int:
     from kiosk.office import barometer, report_pdf
     from kiosk.office.questionlog import QuestionLog
 
-    service = args.kiosk.request_service()
+    service = args.kiosk.office_request_service()
     today = service.clock().date()
     try:
         monday = report_pdf.parse_week(args.week) if args.week else report_pdf.last_week(today)
     except report_pdf.BadWeek as exc:
         raise KioskError(exc.friendly) from None
-    b = barometer.collect_week(service, QuestionLog(None, args.kiosk.settings.question_log_days), monday)
+    questions = QuestionLog(args.kiosk.settings.office_database or None, args.kiosk.settings.question_log_days)
+    b = barometer.collect_week(service, questions, monday)
     out = Path(args.out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +172,19 @@ def _report(args: argparse.Namespace) -> int:
         raise KioskError(f"无法保存到 {out}：{exc.strerror or exc}。") from None
     week = report_pdf.week_name(monday)
     print(f"已生成 {week} 周报：{out}（诉求 {b.requests} 件，问答 {b.questions} 次）。")
+    return 0
+
+
+def _copy_to(args: argparse.Namespace) -> int:
+    from kiosk import config, sqldb
+    from kiosk.office.to_postgres import copy_office
+
+    if not sqldb.is_postgres(args.database):
+        raise KioskError("数据库地址应以 postgresql:// 开头，例如 postgresql://office:密码@db.example/kiosk。")
+    copied = copy_office(config.data_dir(), args.database, args.kiosk.settings.question_log_days)
+    print(f"已复制到 PostgreSQL（{sqldb.redacted(args.database)}）：工单库 {copied['requests']:,} 行，"
+          f"账号库 {copied['office']:,} 行，问答记录库 {copied['questions']:,} 行。")
+    print("在本机数据目录的 config.toml 中写入 office_database = \"该地址\"，再重新启动办公台；本机的文件未被改动。")
     return 0
 
 
@@ -180,5 +198,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"办公台：http://{args.host}:{args.port}/login （Ctrl+C 停止）", flush=True)
     # the editors publish into the kiosk's own store, with the demo pack it was built with and the same OCR
     content = ContentDesk.here(args.kiosk.store_path, args.kiosk.demo_pack(), page_reader(args.kiosk))
-    serve(args.kiosk.request_service(), args.kiosk.settings.question_log_days, args.host, args.port, content)
+    settings = args.kiosk.settings
+    serve(args.kiosk.office_request_service(), settings.question_log_days, args.host, args.port, content,
+          settings.office_database)
     return 0

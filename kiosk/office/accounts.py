@@ -21,7 +21,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from kiosk import config
+from kiosk import config, sqldb
 from kiosk.errors import FriendlyError
 
 ROLES = {
@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE TABLE IF NOT EXISTS failures (id INTEGER PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS failures_at ON failures(at);
 CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, address TEXT NOT NULL, action TEXT NOT NULL,
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, "user" TEXT NOT NULL, address TEXT NOT NULL, action TEXT NOT NULL,
     target TEXT NOT NULL, detail TEXT NOT NULL
 );
 """
@@ -100,15 +100,14 @@ def token_digest(token: str) -> str:
 
 
 class Accounts:
-    def __init__(self, path: Path | None = None, clock: Callable[[], datetime] = now):
-        self.path = Path(path) if path else office_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    """The office's own file, or its schema in the office's PostgreSQL database (``path`` its address)."""
+
+    def __init__(self, path: Path | str | None = None, clock: Callable[[], datetime] = now):
+        self.path = sqldb.target_of(path, office_path())
         self.clock = clock
         self.hasher = PasswordHasher()
-        self.conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
-        self.conn.row_factory = sqlite3.Row
+        self.conn = sqldb.connect_file_or_server(self.path, "office", 5.0)
         self._lock = threading.Lock()
-        self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.executescript(_SCHEMA)
 
     def close(self) -> None:
@@ -148,7 +147,8 @@ class Accounts:
         now = self.clock()
         since = (now - FAILURE_WINDOW).isoformat()
         with self._lock:
-            failures = self.conn.execute("SELECT SUM(name = ?), SUM(address = ?) FROM failures WHERE at >= ?",
+            failures = self.conn.execute("SELECT SUM(CASE WHEN name = ? THEN 1 ELSE 0 END), SUM(CASE WHEN address = ? THEN 1 ELSE 0 END)"
+                                         " FROM failures WHERE at >= ?",
                                          (name, address, since)).fetchone()
             row = self.conn.execute("SELECT hash FROM users WHERE name = ?", (name,)).fetchone()
         if max(failures[0] or 0, failures[1] or 0) >= MAX_FAILURES:
@@ -207,11 +207,11 @@ class Accounts:
     # -- the audit log ---------------------------------------------------------------------------------------
     def audit(self, user: str, address: str, action: str, target: str, detail: str = "") -> None:
         with self._lock:
-            self.conn.execute("INSERT INTO audit (at, user, address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            self.conn.execute('INSERT INTO audit (at, "user", address, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)',
                               (self.clock().isoformat(), user, address, action, target, detail[:500]))
 
     def audit_log(self, limit: int = 200) -> list[dict]:
         with self._lock:
-            rows = self.conn.execute("SELECT at, user, address, action, target, detail FROM audit ORDER BY id DESC"
+            rows = self.conn.execute('SELECT at, "user", address, action, target, detail FROM audit ORDER BY id DESC'
                                      " LIMIT ?", (limit,)).fetchall()
         return [dict(r) for r in rows]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import yaml
 
+from kiosk import sqldb
 from kiosk.office import period_rows
 from kiosk.office.questionlog import QuestionLog
 from kiosk.requests.repo.schema import DAY_COUNTS
@@ -77,14 +77,16 @@ def _requests(b: Barometer, service: RequestService, period: tuple[str, str]) ->
     items are a million; every figure is summed from them."""
     conn, name = service.db.conn, service.department_name
     days = (period[0][:10], period[1][:10])  # a period runs from midnight to midnight, so whole days
-    weeks = conn.execute("SELECT date(day, 'weekday 0', '-6 days'), SUM(n) FROM item_dates WHERE day >= ?"
-                         " AND day < ? GROUP BY 1 ORDER BY 1", days).fetchall()
-    b.by_week = [(monday[5:], n) for monday, n in weeks]  # each week named by its Monday
+    weeks: Counter[str] = Counter()
+    for day, n in conn.execute("SELECT day, n FROM item_dates WHERE day >= ? AND day < ?", days):
+        start = date.fromisoformat(day)
+        weeks[(start - timedelta(days=start.weekday())).isoformat()] += n
+    b.by_week = [(monday[5:], weeks[monday]) for monday in sorted(weeks)]  # each week named by its Monday
     held = conn.execute("SELECT MIN(day), MAX(day) FROM item_dates").fetchone()
     parts, values = period_rows.union(_plan(days, held), "item_days", "item_months",
                                       f"section, category, department, {', '.join(DAY_COUNTS)}")
     counts = ", ".join(f"SUM(sign * {c})" for c in DAY_COUNTS)
-    rows = conn.execute(f"SELECT section, category, department, {counts} FROM ({parts})"
+    rows = conn.execute(f"SELECT section, category, department, {counts} FROM ({parts}) AS kept"
                         " GROUP BY 2, 1, 3 HAVING SUM(sign * n) > 0 ORDER BY 2, 1, 3", values).fetchall()
     sections, categories, pairs = Counter(), Counter(), Counter()
     units: dict[str, list[float]] = {}  # unit → [total, resolved, on time, rated, rating sum]
@@ -129,20 +131,20 @@ def _plan(days: tuple[str, str], held: tuple[str | None, str | None]) -> list[pe
     return period_rows.plan(date.fromisoformat(days[0]), end, first, last)
 
 
-def _questions(b: Barometer, conn: sqlite3.Connection, period: tuple[str, str]) -> None:
+def _questions(b: Barometer, conn: sqldb.Connection, period: tuple[str, str]) -> None:
     """The count and the topics from the per-day counts (``turn_days``, a few thousand rows); the top questions and
     the unanswered ones from ``question_days`` and ``refusal_days`` with their months beside them. All are kept by
     triggers."""
     days = (period[0][:10], period[1][:10])
     kept = "FROM turn_days WHERE day >= ? AND day < ?"
-    b.questions = int(conn.execute(f"SELECT TOTAL(n) {kept}", days).fetchone()[0])
+    b.questions = int(conn.execute(f"SELECT COALESCE(SUM(n), 0) {kept}", days).fetchone()[0])
     plan = _plan(days, conn.execute("SELECT MIN(day), MAX(day) FROM turn_days").fetchone())
     policy = "intent = 'policy_question'"
     parts, values = period_rows.union(plan, "question_days", "question_months", "question, n, last", policy)
-    rows = conn.execute(f"SELECT question, SUM(sign * n) AS asked FROM ({parts}) GROUP BY question HAVING asked > 0"
-                        " ORDER BY asked DESC, MAX(last) DESC, question LIMIT ?", (*values, TOP))
+    rows = conn.execute(f"SELECT question, SUM(sign * n) FROM ({parts}) AS kept GROUP BY question HAVING SUM(sign * n) > 0"
+                        " ORDER BY 2 DESC, MAX(last) DESC, question LIMIT ?", (*values, TOP))
     b.top_questions = [(text, n) for text, n in rows]
-    rows = conn.execute(f"SELECT topic, SUM(n), SUM(n * (answered = 0)), SUM(up), SUM(down) {kept}"
+    rows = conn.execute(f"SELECT topic, SUM(n), SUM(CASE WHEN answered = 0 THEN n ELSE 0 END), SUM(up), SUM(down) {kept}"
                         f" AND {policy} GROUP BY topic ORDER BY 2 DESC", days)
     b.topics = [{"topic": t, "asked": n, "refused": r, "refusal_rate": round(r / n, 3), "helpful": up or 0,
                  "unhelpful": down or 0} for t, n, r, up, down in rows]
@@ -152,8 +154,8 @@ def _questions(b: Barometer, conn: sqlite3.Connection, period: tuple[str, str]) 
     for n, topic in refused:
         parts, values = period_rows.union(plan, "refusal_days", "refusal_months", "question, n, last",
                                           f"{policy} AND topic = ?", (topic,))
-        rows = conn.execute(f"SELECT question, SUM(sign * n) AS refused FROM ({parts}) GROUP BY question"
-                            " HAVING refused > 0 ORDER BY refused DESC, MAX(last) DESC, question LIMIT ?",
+        rows = conn.execute(f"SELECT question, SUM(sign * n) FROM ({parts}) AS kept GROUP BY question"
+                            " HAVING SUM(sign * n) > 0 ORDER BY 2 DESC, MAX(last) DESC, question LIMIT ?",
                             (*values, QUESTIONS_PER_GROUP))
         b.unanswered.append({"topic": topic, "refused": n,
                              "questions": [{"question": text, "count": count} for text, count in rows]})

@@ -8,13 +8,13 @@ its token at once; adding the same name again issues a fresh token for that hall
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from kiosk import sqldb
 from kiosk.office.accounts import NAME_RE, AccountError, now, office_path, token_digest
 
 TOKEN_PREFIX = "xk_"  # tells a kiosk token apart from other secrets in a config file
@@ -38,14 +38,11 @@ class KioskRecord:
 
 
 class KioskTokens:
-    def __init__(self, path: Path | None = None, clock: Callable[[], datetime] = now):
-        self.path = Path(path) if path else office_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path | str | None = None, clock: Callable[[], datetime] = now):
+        self.path = sqldb.target_of(path, office_path())
         self.clock = clock
-        self.conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None, check_same_thread=False)
-        self.conn.row_factory = sqlite3.Row
+        self.conn = sqldb.connect_file_or_server(self.path, "office", 5.0)
         self._lock = threading.Lock()
-        self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.executescript(_SCHEMA)
 
     def close(self) -> None:

@@ -107,7 +107,7 @@ def plan(start: date, end: date | None, first: date | None, last: date | None) -
     return merged
 
 
-def union(rows: list[Rows], day_table: str, month_table: str, columns: str, where: str = "1",
+def union(rows: list[Rows], day_table: str, month_table: str, columns: str, where: str = "1 = 1",
           values: tuple = ()) -> tuple[str, list]:
     """One UNION ALL over the plan's rows that match ``where`` (its ``values`` bound in each part): ``columns``
     (named alike in both tables) and ``sign``, by which every count is multiplied when it is summed."""

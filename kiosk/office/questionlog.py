@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from kiosk import config
+from kiosk import config, sqldb
 from kiosk.dialogue.protocols import TurnSummary
 from kiosk.office.questionlog_schema import migrate
 from kiosk.privacy import redact
@@ -61,22 +61,20 @@ class LoggedTurn:
 
 
 class QuestionLog:
-    """The log file (SQLite, WAL: the office reads it while the kiosk writes). Whoever opens it says how many
-    days of rows to keep (``Settings.question_log_days``): opening purges the older ones."""
+    """The log file (SQLite, WAL: the office reads it while the kiosk writes), or the office's PostgreSQL database
+    (``path`` its address). Whoever opens it says how many days of rows to keep (``Settings.question_log_days``):
+    opening purges the older ones."""
 
-    def __init__(self, path: Path | None, retention_days: int, clock: Callable[[], datetime] = _now):
+    def __init__(self, path: Path | str | None, retention_days: int, clock: Callable[[], datetime] = _now):
         if not retention_days or retention_days < 1:
             raise ValueError(f"question log retention must be at least a day, not {retention_days!r}")
-        self.path = Path(path) if path else log_path()
+        self.path = sqldb.target_of(path, log_path())
         self.retention = timedelta(days=retention_days)
         self.clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-        self.conn.row_factory = sqlite3.Row
+        self.conn = sqldb.connect_file_or_server(self.path, "questions", BUSY_TIMEOUT_S)
         self._lock = threading.Lock()
-        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA secure_delete=ON")  # purged questions do not linger in free pages
+        if not sqldb.postgres(self.conn):
+            self.conn.execute("PRAGMA secure_delete=ON")  # purged questions do not linger in free pages
         migrate(self.conn)
         self._purged_at: datetime | None = None
         self.purge()

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
-from kiosk.requests.repo.schema import ALL_DAYS
+from kiosk import sqldb
+from kiosk.requests.repo.schema import ALL_DAYS, one_if
 
 _TURNS = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -27,11 +27,12 @@ CREATE INDEX IF NOT EXISTS turns_unanswered ON turns(intent, answered, topic, qu
 # rows instead of reading two million. IF NOT EXISTS and filled only when empty: logs written before the log had
 # numbered migrations may hold these already.
 _TURN_KEY = "day, intent, topic, answered"
+_UP, _DOWN = one_if("{r}.helpful = 1"), one_if("{r}.helpful = 0")
 _TURN_ADD = (f"INSERT INTO turn_days ({_TURN_KEY}, n, up, down) VALUES (substr(NEW.at, 1, 10), NEW.intent, NEW.topic,"
-             " NEW.answered, 1, NEW.helpful IS 1, NEW.helpful IS 0) ON CONFLICT DO UPDATE SET n = n + 1,"
-             " up = up + excluded.up, down = down + excluded.down;")
+             f" NEW.answered, 1, {_UP.format(r='NEW')}, {_DOWN.format(r='NEW')}) ON CONFLICT ({_TURN_KEY}) DO UPDATE"
+             " SET n = turn_days.n + 1, up = turn_days.up + excluded.up, down = turn_days.down + excluded.down;")
 _TURN_WHERE = "day = substr(OLD.at, 1, 10) AND intent = OLD.intent AND topic = OLD.topic AND answered = OLD.answered"
-_TURN_REMOVE = (f"UPDATE turn_days SET n = n - 1, up = up - (OLD.helpful IS 1), down = down - (OLD.helpful IS 0)"
+_TURN_REMOVE = (f"UPDATE turn_days SET n = n - 1, up = up - {_UP.format(r='OLD')}, down = down - {_DOWN.format(r='OLD')}"
                 f" WHERE {_TURN_WHERE}; DELETE FROM turn_days WHERE {_TURN_WHERE} AND n = 0;")
 _TURN_DAYS = f"""
 CREATE TABLE IF NOT EXISTS turn_days (day TEXT NOT NULL, intent TEXT NOT NULL, topic TEXT NOT NULL, answered INTEGER NOT NULL,
@@ -39,16 +40,23 @@ CREATE TABLE IF NOT EXISTS turn_days (day TEXT NOT NULL, intent TEXT NOT NULL, t
 CREATE TRIGGER IF NOT EXISTS turn_days_insert AFTER INSERT ON turns BEGIN {_TURN_ADD} END;
 CREATE TRIGGER IF NOT EXISTS turn_days_delete AFTER DELETE ON turns BEGIN {_TURN_REMOVE} END;
 CREATE TRIGGER IF NOT EXISTS turn_days_update AFTER UPDATE OF at, intent, topic, answered, helpful ON turns BEGIN {_TURN_REMOVE} {_TURN_ADD} END;
-INSERT INTO turn_days SELECT substr(at, 1, 10), intent, topic, answered, COUNT(*), SUM(helpful IS 1), SUM(helpful IS 0)
+INSERT INTO turn_days SELECT substr(at, 1, 10), intent, topic, answered, COUNT(*), SUM({_UP.format(r='turns')}),
+    SUM({_DOWN.format(r='turns')})
     FROM turns WHERE NOT EXISTS (SELECT 1 FROM turn_days) GROUP BY 1, 2, 3, 4;
 """
+
+def _counted_once(table: str, key: tuple[str, ...]) -> str:
+    """The conflict clause that counts one more turn in the row kept under ``key``, keeping its latest day."""
+    return (f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET n = {table}.n + 1, last = CASE WHEN excluded.last >"
+            f" {table}.last THEN excluded.last ELSE {table}.last END")
+
 
 def _triggered(table: str, period: str, key: tuple[str, ...], add: Callable[[str], str],
                remove: Callable[[str], str]) -> str:
     """A count table per ``period`` (day or month) and ``key``, made afresh with the triggers that keep it on the
     turns: the frame _kept and _monthly share; each fills it its own way."""
     columns = ", ".join(f"{k} {'INTEGER' if k == 'answered' else 'TEXT'} NOT NULL" for k in key)
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("at", "answered", *key))
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in ("at", "answered", *key))
     return f"""
 DROP TABLE IF EXISTS {table};
 CREATE TABLE {table} ({period} TEXT NOT NULL, {columns}, n INTEGER NOT NULL, last TEXT NOT NULL,
@@ -68,21 +76,23 @@ def _kept(table: str, key: tuple[str, ...], only: str) -> str:
     then reads the all-days rows less the few days outside it, instead of every day's rows. The day comes before
     the key's last column (the question), so one topic's period is one range of rows.
 
-    The all-days row's last day is found again from the turns' indexes when a deleted turn was its last day."""
+    The all-days row's last day is found again from the turns' indexes when a deleted turn was its last day. On
+    PostgreSQL a statement's row triggers run after all its rows changed: when none of the key's turns is left,
+    the rest of that statement's triggers take the row to zero, so its last day is kept until then."""
     def match(row: str) -> str:
         return " AND ".join(f"{k} = {row}.{k}" for k in key)
 
     def add(row: str) -> str:
         return (f"INSERT INTO {table} (day, {', '.join(key)}, n, last) SELECT d, {', '.join(f'{row}.{k}' for k in key)},"
                 f" 1, substr({row}.at, 1, 10) FROM (SELECT substr({row}.at, 1, 10) AS d UNION ALL SELECT '{ALL_DAYS}')"
-                f" WHERE {only.format(r=row)} ON CONFLICT DO UPDATE SET n = n + 1, last = MAX(last, excluded.last);")
+                f" AS days WHERE {only.format(r=row)}{_counted_once(table, ('day', *key))};")
 
     def remove(row: str) -> str:
         days = f"day IN (substr({row}.at, 1, 10), '{ALL_DAYS}') AND {match(row)}"
         latest = f"SELECT substr(MAX(at), 1, 10) FROM turns WHERE {match(row)} AND {only.format(r='turns')}"
         return (f"UPDATE {table} SET n = n - 1 WHERE {days} AND {only.format(r=row)};"
                 f" DELETE FROM {table} WHERE {days} AND n = 0;"
-                f" UPDATE {table} SET last = ({latest}) WHERE day = '{ALL_DAYS}'"
+                f" UPDATE {table} SET last = COALESCE(({latest}), last) WHERE day = '{ALL_DAYS}'"
                 f" AND {match(row)} AND last = substr({row}.at, 1, 10) AND {only.format(r=row)};")
 
     return _triggered(table, "day", key, add, remove) + f"""
@@ -103,15 +113,16 @@ def _monthly(table: str, days: str, key: tuple[str, ...], only: str) -> str:
     def add(row: str) -> str:
         return (f"INSERT INTO {table} (month, {', '.join(key)}, n, last) SELECT substr({row}.at, 1, 7),"
                 f" {', '.join(f'{row}.{k}' for k in key)}, 1, substr({row}.at, 1, 10) WHERE {only.format(r=row)}"
-                " ON CONFLICT DO UPDATE SET n = n + 1, last = MAX(last, excluded.last);")
+                f"{_counted_once(table, ('month', *key))};")
 
     def remove(row: str) -> str:
         month = f"month = substr({row}.at, 1, 7) AND {match(row)}"
-        within = f"at >= substr({row}.at, 1, 7) AND at < date(substr({row}.at, 1, 7) || '-01', '+1 month')"
+        # every moment of the month starts "YYYY-MM-", which sorts before "YYYY-MM~" and after "YYYY-MM"
+        within = f"at >= substr({row}.at, 1, 7) AND at < substr({row}.at, 1, 7) || '~'"
         latest = f"SELECT substr(MAX(at), 1, 10) FROM turns WHERE {match(row)} AND {only.format(r='turns')} AND {within}"
         return (f"UPDATE {table} SET n = n - 1 WHERE {month} AND {only.format(r=row)};"
                 f" DELETE FROM {table} WHERE {month} AND n = 0;"
-                f" UPDATE {table} SET last = ({latest}) WHERE {month} AND last = substr({row}.at, 1, 10)"
+                f" UPDATE {table} SET last = COALESCE(({latest}), last) WHERE {month} AND last = substr({row}.at, 1, 10)"
                 f" AND {only.format(r=row)};")
 
     return _triggered(table, "month", key, add, remove) + f"""
@@ -124,37 +135,25 @@ MIGRATIONS: list[str] = [
     # 1: the turns and their counts per day and topic
     _TURNS + _TURN_DAYS,
     # 2: the barometer's top questions and unanswered questions by topic, counted per day and for all days
-    _kept("question_days", ("intent", "question"), "1") + _kept("refusal_days", ("intent", "topic", "question"),
+    _kept("question_days", ("intent", "question"), "1 = 1") + _kept("refusal_days", ("intent", "topic", "question"),
                                                                 "{r}.answered = 0"),
     # 3: the same two per month, so a period of months sums a few rows per question instead of one per day
-    _monthly("question_months", "question_days", ("intent", "question"), "1")
+    _monthly("question_months", "question_days", ("intent", "question"), "1 = 1")
     + _monthly("refusal_months", "refusal_days", ("intent", "topic", "question"), "{r}.answered = 0"),
 ]
 
 
-def _statements(script: str) -> list[str]:
-    """The script's statements one by one; a trigger's body holds semicolons of its own."""
-    out, pending = [], ""
-    for part in script.split(";"):
-        pending += part + ";"
-        if sqlite3.complete_statement(pending):
-            if pending.strip(" \n;"):
-                out.append(pending)
-            pending = ""
-    return out
-
-
-def migrate(conn: sqlite3.Connection) -> None:
-    """Run the migrations the file has not had, in one transaction that holds the write lock."""
-    if conn.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+def migrate(conn: sqldb.Connection) -> None:
+    """Run the migrations the log has not had, in one transaction that holds the write lock."""
+    if sqldb.user_version(conn) >= len(MIGRATIONS):
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]  # again, inside the lock
+        version = sqldb.user_version(conn)  # again, inside the lock
         for script in MIGRATIONS[version:]:
-            for statement in _statements(script):
+            for statement in sqldb.statements(script):
                 conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        sqldb.set_user_version(conn, len(MIGRATIONS))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -55,8 +55,7 @@ def sync(service: RequestService, office_url: str, token: str) -> SyncReport:
     _push(service, base, token, report)
     _pull(service, base, token, report)
     with service.db.transaction():
-        service.db.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                                (SYNCED_AT, service.clock().isoformat(timespec="seconds")))
+        service.db.put_meta(SYNCED_AT, service.clock().isoformat(timespec="seconds"))
     return report
 
 
@@ -102,8 +101,7 @@ def _push(service: RequestService, base: str, token: str, report: SyncReport) ->
 def _pull(service: RequestService, base: str, token: str, report: SyncReport) -> None:
     db = service.db
     where = f"office_updates {urlsplit(base).netloc}"  # a kiosk moved to another office starts from its beginning
-    row = db.conn.execute("SELECT value FROM meta WHERE key = ?", (where,)).fetchone()
-    since = int(row[0]) if row else 0
+    since = int(db.meta(where) or 0)
     while True:
         answer = _call(f"{base}/api/kiosk/updates?since={since}", token)
         updates, reached = answer.get("updates"), answer.get("next")
@@ -126,7 +124,7 @@ def _pull(service: RequestService, base: str, token: str, report: SyncReport) ->
                 continue
             report.applied += applied
         with db.transaction():
-            db.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (where, str(reached)))
+            db.put_meta(where, str(reached))
         if not updates:
             return
         since = reached

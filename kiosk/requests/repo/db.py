@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from kiosk import config
+from kiosk import config, sqldb
 from kiosk.errors import BUSY, DISK_FULL, READ_ONLY, STORAGE, storage_message
 from kiosk.privacy import redact
 from kiosk.requests.lifecycle import State
@@ -53,15 +53,19 @@ class StaleItem(Exception):
 
 
 class RequestDB:
-    """The requests file; opened read-only when the data directory cannot be written (status checks still work)."""
+    """The requests file; opened read-only when the data directory cannot be written (status checks still work).
+    An office that serves a district's halls may keep it on PostgreSQL instead: ``path`` is then the database's
+    address (``postgresql://…``), and the same code runs on it (``kiosk.sqldb``)."""
 
-    def __init__(self, path: Path | None = None):
-        self.path = Path(path) if path else requests_path()
-        self.readonly = not _writable(self.path)
+    def __init__(self, path: Path | str | None = None):
+        self.path = sqldb.target_of(path, requests_path())
+        self.readonly = not sqldb.is_postgres(self.path) and not _writable(self.path)
         self.exclusive = False
         try:
             self._open()
         except sqlite3.DatabaseError as exc:
+            if sqldb.is_postgres(self.path):
+                raise RequestError(storage_message(exc)) from None
             message = storage_message(exc)
             if self.readonly or message not in (READ_ONLY, DISK_FULL, STORAGE):
                 raise RequestError(_open_message(exc)) from None
@@ -84,7 +88,9 @@ class RequestDB:
             self.conn.close()
             raise
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> sqldb.Connection:
+        if sqldb.is_postgres(self.path):
+            return sqldb.PgConnection(self.path, "requests")
         # Autocommit mode: transactions are opened explicitly with BEGIN IMMEDIATE.
         options = {"isolation_level": None, "check_same_thread": False}
         if self.readonly:
@@ -98,17 +104,22 @@ class RequestDB:
         return conn
 
     def _prepare(self) -> None:
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        if self.readonly or self.exclusive:
+        if sqldb.postgres(self.conn):
+            self._migrate_if_behind()
+        elif self.readonly or self.exclusive:
             self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")  # fail here, not on the first query
         else:
             self._make_durable_and_current()
         self.scrubbed = self._schema_version() >= SCRUBBED_SCHEMA
 
     def _make_durable_and_current(self) -> None:
+        self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.execute("PRAGMA secure_delete=ON")
         self._switch_to_wal()
+        self._migrate_if_behind()
+
+    def _migrate_if_behind(self) -> None:
         if self._schema_version() < len(MIGRATIONS):
             # Disk full or another terminal busy: reading works on the current schema, and the migration runs
             # at the next open.
@@ -134,7 +145,7 @@ class RequestDB:
         self.conn.close()
 
     def _schema_version(self) -> int:
-        if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
+        if not sqldb.has_table(self.conn, "meta"):
             return 0
         row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         return int(row[0]) if row else 0
@@ -158,7 +169,7 @@ class RequestDB:
                     for statement in step.split(";"):
                         if statement.strip():
                             self.conn.execute(statement)
-                self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(number),))
+                self.put_meta("schema_version", str(number))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -201,7 +212,7 @@ class RequestDB:
     def next_ticket(self, now: datetime) -> str:
         day = now.strftime("%Y%m%d")
         row = self.conn.execute(
-            "INSERT INTO counters VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET n = n + 1 RETURNING n", (day,)
+            "INSERT INTO counters VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET n = counters.n + 1 RETURNING n", (day,)
         ).fetchone()
         return f"XH{day}-{row[0]:04d}"
 
@@ -213,15 +224,15 @@ class RequestDB:
         )
 
     def insert_item(self, item: Item) -> int:
-        cur = self.conn.execute(
+        row = self.conn.execute(
             "INSERT INTO items (ticket, seq, text, category, section, department, tier, state, created_at, due_at,"
-            " updated_at, confident) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " updated_at, confident) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (
                 item.ticket, item.seq, redact(item.text), item.category, item.section, item.department, item.tier,
                 str(item.state), ts(item.created_at), ts(item.due_at), ts(item.updated_at), int(item.confident),
             ),
-        )
-        item.id = cur.lastrowid
+        ).fetchone()
+        item.id = row[0]
         return item.id
 
     def update_item(self, item: Item, **changes) -> None:
@@ -240,20 +251,28 @@ class RequestDB:
 
     def add_event(self, item: Item, at: datetime, actor: str, action: str, from_state: State | None,
                   to_state: State | None, note: str = "") -> int:
-        cur = self.conn.execute(
-            "INSERT INTO events (item_id, at, actor, action, from_state, to_state, note) VALUES (?,?,?,?,?,?,?)",
+        return self.conn.execute(
+            "INSERT INTO events (item_id, at, actor, action, from_state, to_state, note) VALUES (?,?,?,?,?,?,?)"
+            " RETURNING id",
             (item.id, ts(at), actor, action, from_state and str(from_state), to_state and str(to_state), redact(note)),
-        )
-        return cur.lastrowid
+        ).fetchone()[0]
 
     def add_outbox(self, key: str, kind: str, payload: dict, at: datetime) -> None:
         record = {k: redact(v) if k in FREE_TEXT_FIELDS and isinstance(v, str) else v for k, v in payload.items()}
         self.conn.execute(
-            "INSERT OR IGNORE INTO outbox (key, kind, payload, created_at) VALUES (?,?,?,?)",
+            "INSERT INTO outbox (key, kind, payload, created_at) VALUES (?,?,?,?) ON CONFLICT (key) DO NOTHING",
             (key, kind, json.dumps(record, ensure_ascii=False), ts(at)),
         )
 
     # ── reads ──
+
+    def put_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                          (key, value))
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     def last_outbox_id(self) -> int:
         """The newest outbox record's id (0 when empty): one indexed read, for noticing that something is new."""
@@ -317,7 +336,7 @@ class RequestDB:
             where, args = self._where(states, None, None, due_before, unit, due_after)
             return self.conn.execute(f"SELECT COUNT(*) FROM items{where}", args).fetchone()[0]  # noqa: S608
         where, args = self._where(states, None, None, None, unit, None)
-        n = int(self.conn.execute(f"SELECT TOTAL(n) FROM item_states{where}", args).fetchone()[0])  # noqa: S608
+        n = int(self.conn.execute(f"SELECT COALESCE(SUM(n), 0) FROM item_states{where}", args).fetchone()[0])  # noqa: S608
         return n - self._count(unit, states, None, due_before) if due_before else n
 
     @staticmethod
@@ -361,7 +380,8 @@ class RequestDB:
         ]
 
     def add_contact(self, item: Item, phone: str, at: datetime) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO item_contacts (item_id, phone, at) VALUES (?, ?, ?)",
+        self.conn.execute("INSERT INTO item_contacts (item_id, phone, at) VALUES (?, ?, ?)"
+                          " ON CONFLICT (item_id, phone) DO NOTHING",
                           (item.id, phone, ts(at)))
 
     def joined_items(self, ticket: str, phone_last4: str) -> frozenset[str]:
@@ -369,7 +389,7 @@ class RequestDB:
         try:
             rows = self.conn.execute(
                 "SELECT i.seq FROM item_contacts c JOIN items i ON i.id = c.item_id"
-                " WHERE i.ticket = ? AND substr(c.phone, -4) = ?", (ticket, phone_last4))
+                " WHERE i.ticket = ? AND substr(c.phone, length(c.phone) - 3) = ?", (ticket, phone_last4))
             return frozenset(f"{ticket}-{r[0]}" for r in rows)
         except sqlite3.OperationalError:
             return frozenset()  # a read-only file from before contacts were kept: none were

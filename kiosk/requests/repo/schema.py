@@ -40,22 +40,32 @@ _DAY_TRIGGER_COLUMNS = ("created_at", "section", "category", "department", "reso
 
 def _day_key(row: str, day: str) -> list[str]:
     """The row an item counts in (``row`` is NEW, OLD or the table), for ``day``."""
-    return [day, f"IFNULL({row}.section, '')", f"{row}.category", f"{row}.department"]
+    return [day, f"COALESCE({row}.section, '')", f"{row}.category", f"{row}.department"]
 
 
 def _day_counts(row: str) -> list[str]:
     """What one item adds to each of DAY_COUNTS."""
-    return ["1", f"{row}.resolved_at IS NOT NULL", f"IFNULL({row}.resolved_at <= {row}.due_at, 0)",
-            f"{row}.rating IS NOT NULL", f"IFNULL({row}.rating, 0)", *(f"{row}.rating IS {n}" for n in range(1, 6))]
+    return ["1", one_if(f"{row}.resolved_at IS NOT NULL"), one_if(f"{row}.resolved_at <= {row}.due_at"),
+            one_if(f"{row}.rating IS NOT NULL"), f"COALESCE({row}.rating, 0)", *(one_if(f"{row}.rating = {n}")
+                                                                              for n in range(1, 6))]
+
+
+def one_if(condition: str) -> str:
+    """1 where ``condition`` holds, else 0 (also where it is unknown): a count both SQLite and PostgreSQL add up."""
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def _upsert(table: str, key: str, counts: tuple[str, ...]) -> str:
+    """The conflict clause that adds a new row's ``counts`` to the row already kept under ``key``."""
+    return f" ON CONFLICT ({key}) DO UPDATE SET " + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counts)
 
 
 def _add(row: str) -> str:
     created = f"substr({row}.created_at, 1, 10)"
     return (f"INSERT INTO item_days ({_DAY_KEY}, {', '.join(DAY_COUNTS)})"
             f" SELECT {', '.join(_day_key(row, 'd') + _day_counts(row))} FROM (SELECT {created} AS d UNION ALL"
-            f" SELECT '{ALL_DAYS}') WHERE 1 ON CONFLICT DO UPDATE SET "
-            + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_COUNTS) + ";"
-            f" INSERT INTO item_dates VALUES ({created}, 1) ON CONFLICT DO UPDATE SET n = n + 1;")
+            f" SELECT '{ALL_DAYS}') AS days WHERE true{_upsert('item_days', _DAY_KEY, DAY_COUNTS)};"
+            f" INSERT INTO item_dates VALUES ({created}, 1){_upsert('item_dates', 'day', ('n',))};")
 
 
 def _remove(row: str) -> str:
@@ -82,7 +92,7 @@ def _counted(conn: sqlite3.Connection, table: str, period: str, key: str, add: C
                  f" department TEXT NOT NULL, {counts}, PRIMARY KEY ({key})) WITHOUT ROWID")
     for statement in also:
         conn.execute(statement)
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _DAY_TRIGGER_COLUMNS)
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _DAY_TRIGGER_COLUMNS)
     conn.execute(f"CREATE TRIGGER {table}_insert AFTER INSERT ON items BEGIN {add('NEW')} END")
     conn.execute(f"CREATE TRIGGER {table}_delete AFTER DELETE ON items BEGIN {remove('OLD')} END")
     conn.execute(f"CREATE TRIGGER {table}_update AFTER UPDATE OF {', '.join(_DAY_TRIGGER_COLUMNS)} ON items"
@@ -105,9 +115,9 @@ def _item_days(conn: sqlite3.Connection) -> None:
 
 # 10: how many items each unit has in each state, kept by triggers: the queues' counts read these few hundred rows
 # instead of counting along an index that holds a million items. A unit's due items are read by deadline.
-_STATE_KEY = "state = {r}.state AND department = {r}.department AND section = IFNULL({r}.section, '')"
-_STATE_ADD = ("INSERT INTO item_states VALUES (NEW.state, NEW.department, IFNULL(NEW.section, ''), 1)"
-              " ON CONFLICT DO UPDATE SET n = n + 1;")
+_STATE_KEY = "state = {r}.state AND department = {r}.department AND section = COALESCE({r}.section, '')"
+_STATE_ADD = ("INSERT INTO item_states VALUES (NEW.state, NEW.department, COALESCE(NEW.section, ''), 1)"
+              f"{_upsert('item_states', 'state, department, section', ('n',))};")
 _STATE_REMOVE = (f"UPDATE item_states SET n = n - 1 WHERE {_STATE_KEY.format(r='OLD')};"
                  f" DELETE FROM item_states WHERE {_STATE_KEY.format(r='OLD')} AND n = 0;")
 
@@ -121,10 +131,10 @@ def _item_states(conn: sqlite3.Connection) -> None:
                  " n INTEGER NOT NULL, PRIMARY KEY (state, department, section)) WITHOUT ROWID")
     conn.execute(f"CREATE TRIGGER item_states_insert AFTER INSERT ON items BEGIN {_STATE_ADD} END")
     conn.execute(f"CREATE TRIGGER item_states_delete AFTER DELETE ON items BEGIN {_STATE_REMOVE} END")
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in ("state", "department", "section"))
     conn.execute("CREATE TRIGGER item_states_update AFTER UPDATE OF state, department, section ON items WHEN"
-                 " OLD.state IS NOT NEW.state OR OLD.department IS NOT NEW.department OR OLD.section IS NOT NEW.section"
-                 f" BEGIN {_STATE_REMOVE} {_STATE_ADD} END")
-    conn.execute("INSERT INTO item_states SELECT state, department, IFNULL(section, ''), COUNT(*) FROM items"
+                 f" {changed} BEGIN {_STATE_REMOVE} {_STATE_ADD} END")
+    conn.execute("INSERT INTO item_states SELECT state, department, COALESCE(section, ''), COUNT(*) FROM items"
                  " GROUP BY 1, 2, 3")
     conn.execute("CREATE INDEX IF NOT EXISTS items_department_due ON items(department, due_at)")
     conn.execute("DROP INDEX IF EXISTS items_department")  # the index above serves what it served
@@ -138,7 +148,7 @@ _MONTH_KEY = "month, section, category, department"
 def _month_add(row: str) -> str:
     values = _day_key(row, f"substr({row}.created_at, 1, 7)") + _day_counts(row)
     return (f"INSERT INTO item_months ({_MONTH_KEY}, {', '.join(DAY_COUNTS)}) VALUES ({', '.join(values)})"
-            " ON CONFLICT DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_COUNTS) + ";")
+            f"{_upsert('item_months', _MONTH_KEY, DAY_COUNTS)};")
 
 
 def _month_remove(row: str) -> str:
