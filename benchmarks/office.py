@@ -2,11 +2,12 @@
 page with N requests and M logged questions, and concurrent officers against the real server on 127.0.0.1.
 
 Run: .venv/bin/python benchmarks/office.py [--requests 100000] [--questions 200000] [--officers 20] [--seconds 10]
-    [--data DIR]
+    [--data DIR] [--database postgresql://…]
 
 ``--data DIR`` keeps the generated requests and questions in DIR and reuses them on the next run (generation takes
 minutes at a million), so two versions of the code can be timed on the same data: the first opening by newer code
-migrates the files, and that time is reported.
+migrates the files, and that time is reported. ``--database`` times the office on an empty PostgreSQL database
+instead: the generated files are copied into it as `kiosk office copy-to` copies them (that time is reported too).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from kiosk.office.accounts import Accounts  # noqa: E402
 from kiosk.office.app import create_app  # noqa: E402
 from kiosk.office.barometer import DEFAULT_DAYS  # noqa: E402
 from kiosk.office.questionlog import QuestionLog  # noqa: E402
+from kiosk.office.to_postgres import copy_office  # noqa: E402
 from kiosk.requests.lifecycle import State  # noqa: E402
 from kiosk.requests.service import RequestService  # noqa: E402
 from kiosk.store import Store  # noqa: E402
@@ -162,6 +164,7 @@ def main() -> None:
     parser.add_argument("--officers", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--data", type=Path, help="keep the generated files here and reuse them")
+    parser.add_argument("--database", default="", help="an empty PostgreSQL database to run the office on")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="office-bench-") as tmp:
         run(args, Path(tmp), args.data or Path(tmp))
@@ -180,7 +183,16 @@ def run(args: argparse.Namespace, folder: Path, data: Path) -> None:
     if not reuse:
         generate(service, log, args.requests, args.questions)
     generated_s = time.perf_counter() - start - opened_s
-    accounts = Accounts(folder / "office.db")
+    copied_s = None
+    if args.database:
+        service.close()
+        log.close()
+        start = time.perf_counter()
+        copy_office(data, args.database, 3650)
+        copied_s = time.perf_counter() - start
+        service = RequestService.open(Store.open().departments(), path=args.database)
+        log = QuestionLog(args.database, retention_days=3650)
+    accounts = Accounts(args.database or folder / "office.db")
     accounts.add_user("centre", PASSWORD, "centre")
     streets = [d.id for d in service.router.departments.values() if d.kind == "street"]
     officers = [f"street{i}" for i in range(args.officers)]
@@ -202,6 +214,7 @@ def run(args: argparse.Namespace, folder: Path, data: Path) -> None:
         ("generated requests / logged questions", f"{args.requests:,} / {args.questions:,}", ""),
         ("generation time (s)" if not reuse else "opening the reused files (s)",
          round(generated_s if not reuse else opened_s, 1), ""),
+        *([("copied into PostgreSQL (s)", round(copied_s, 1), "")] if args.database else []),
         ("queue page, centre (all units) p50 / p95 ms",
          f"{median(queue_centre):.0f} / {percentile(queue_centre, 95):.0f}", "p95 < 200"),
         ("queue page, one street p50 / p95 ms",
@@ -216,7 +229,8 @@ def run(args: argparse.Namespace, folder: Path, data: Path) -> None:
          f"{median(latencies):.0f} / {percentile(latencies, 95):.0f}" if latencies else "-", ""),
     ]
     # other jobs share the machine: its load is part of every figure
-    report("office" if args.requests == 100_000 else f"office-{args.requests}", rows,
+    name = "office" if args.requests == 100_000 else f"office-{args.requests}"
+    report(name + ("-postgres" if args.database else ""), rows,
            {"requests": args.requests, "questions": args.questions, "load_average_before": load_before,
             "load_average_after": os.getloadavg()})
 

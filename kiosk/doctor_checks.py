@@ -128,7 +128,7 @@ def _integrity(path: Path) -> str:
 
 
 def check_databases(machine: Machine, checksums: bool) -> list[Finding]:
-    from kiosk.requests.repo.db import requests_path
+    from kiosk.requests.repo.file import requests_path
 
     out = []
     store = config.store_path()
@@ -174,7 +174,7 @@ def check_pin(machine: Machine, checksums: bool) -> list[Finding]:
 
 
 def check_clock(machine: Machine, checksums: bool) -> list[Finding]:
-    from kiosk.requests.repo.db import requests_path
+    from kiosk.requests.repo.file import requests_path
 
     now = machine.now()
     shown = datetime.fromtimestamp(now).strftime("%Y-%m-%d %H:%M")
@@ -192,7 +192,7 @@ def check_clock(machine: Machine, checksums: bool) -> list[Finding]:
 def check_office(machine: Machine, checksums: bool) -> list[Finding]:
     """For a hall that syncs with a district office: when a sync last went through (the kiosk's or by hand)."""
     from kiosk.requests.office_sync import SYNCED_AT
-    from kiosk.requests.repo.db import requests_path
+    from kiosk.requests.repo.file import requests_path
     from kiosk.store.readonly import connect_readonly
 
     settings = _settings()
@@ -215,10 +215,28 @@ def check_office(machine: Machine, checksums: bool) -> list[Finding]:
     return [Finding("office", True, f"上次与区办公台同步成功：{shown}")]
 
 
+def check_office_database(machine: Machine, checksums: bool) -> list[Finding]:
+    """For an office that keeps its stores on PostgreSQL (``office_database``): whether the server answers."""
+    from kiosk import sqldb
+    from kiosk.errors import storage_message
+
+    settings = _settings()
+    if settings is None or not settings.office_database:
+        return []
+    where = sqldb.redacted(settings.office_database)
+    try:
+        sqldb.PgConnection(settings.office_database, "requests").close()
+    except sqlite3.Error as exc:
+        return [Finding("office_database", False, storage_message(exc).rstrip("。"),
+                        "检查数据库服务器是否开着、网络，以及 config.toml 中 office_database 的地址、用户名和密码")]
+    return [Finding("office_database", True, f"办公台数据库可以连接：{where}")]
+
+
 TITLES = {"config": "设置", "pin": "工作人员密码", "databases": "数据库", "disk": "磁盘空间", "models": "模型",
-          "font": "中文字体", "devices": "设备", "clock": "系统时间", "office": "区办公台同步"}
+          "font": "中文字体", "devices": "设备", "clock": "系统时间", "office": "区办公台同步",
+          "office_database": "办公台数据库"}
 CHECKS: dict[str, Callable[[Machine, bool], list[Finding]]] = {
     "config": check_config, "pin": check_pin, "databases": check_databases, "disk": check_disk,
     "models": check_models, "font": check_font, "devices": check_devices, "clock": check_clock,
-    "office": check_office,
+    "office": check_office, "office_database": check_office_database,
 }

@@ -20,7 +20,7 @@ import pytest
 from support_requests import REPO, departments
 
 from kiosk.errors import BUSY, DISK_FULL, READ_ONLY
-from kiosk.requests.repo import db as request_db
+from kiosk.requests.repo import file as request_file
 from kiosk.requests.service import RequestService, SubmitForm
 from kiosk.requests.validate import RequestError
 
@@ -128,7 +128,7 @@ def test_a_full_disk_still_looks_up_tickets(tmp_path):
 @pytest.fixture
 def quick_busy(monkeypatch):
     """A short busy timeout, so waiting on a held lock takes a moment rather than seconds."""
-    monkeypatch.setattr(request_db, "BUSY_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(request_file, "BUSY_TIMEOUT_S", 0.3)
 
 
 def test_a_locked_requests_file_waits_then_says_busy(kiosk_env, quick_busy):

@@ -74,7 +74,7 @@ def test_a_ready_machine_passes_every_check(healthy: Path) -> None:
 
 
 def test_corrupted_store_and_request_files_are_named(healthy: Path) -> None:
-    from kiosk.requests.repo.db import requests_path
+    from kiosk.requests.repo.file import requests_path
 
     store = healthy / "kiosk.db"
     data = bytearray(store.read_bytes())

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from support_requests import REPO, departments
 
-from kiosk.requests.repo.db import RequestDB, requests_path
+from kiosk.requests.repo.db import RequestDB
+from kiosk.requests.repo.file import requests_path
 from kiosk.requests.validate import RequestError
 
 SUBMITTER = textwrap.dedent(

@@ -135,3 +135,20 @@ def test_the_setting_takes_only_a_postgres_address_and_never_repeats_it(tmp_path
     with pytest.raises(ConfigError) as caught:
         Settings.load(config)
     assert "office_database" in str(caught.value) and "hunter22" not in str(caught.value)
+
+
+def test_doctor_says_whether_the_office_database_answers(kiosk_env, pg_url, tmp_path):
+    from test_doctor import healthy_machine
+
+    from kiosk import doctor
+
+    assert doctor.run(healthy_machine(), only=["office_database"]).findings == []  # files: nothing to say
+    config = kiosk_env / "config.toml"
+    config.write_text(f'office_database = "{pg_url}"\n', encoding="utf-8")
+    report = doctor.run(healthy_machine(), only=["office_database"])
+    assert report.ok and "办公台数据库可以连接" in report.lines()[0]
+    config.write_text(f'office_database = "postgresql://office:s3cret@/kiosk?host={tmp_path}&port=1"\n',
+                      encoding="utf-8")
+    report = doctor.run(healthy_machine(), only=["office_database"])
+    assert not report.ok and UNREACHABLE.rstrip("。") in report.lines()[0]
+    assert "s3cret" not in "\n".join(report.lines())

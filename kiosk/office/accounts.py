@@ -34,6 +34,7 @@ ROLES = {
 UNIT_KINDS = {"department": ("section", "unit"), "street": ("street",)}  # roles that act for one unit
 MIN_PASSWORD = 8
 IDLE_TIMEOUT = timedelta(minutes=30)
+TOUCH_EVERY = timedelta(minutes=1)  # how stale a session's last use may be recorded (well inside the idle timeout)
 MAX_SESSION = timedelta(hours=10)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -196,8 +197,11 @@ class Accounts:
         user = self.user(row["name"])
         if user is None:
             return None
-        with self._lock:
-            self.conn.execute("UPDATE sessions SET seen_at = ? WHERE token_hash = ?", (now.isoformat(), token_digest(token)))
+        if now - datetime.fromisoformat(row["seen_at"]) >= TOUCH_EVERY:
+            # kept alive at most once a minute, not on every page: each touch is a durable write
+            with self._lock:
+                self.conn.execute("UPDATE sessions SET seen_at = ? WHERE token_hash = ?",
+                                  (now.isoformat(), token_digest(token)))
         return Session(token, user, row["csrf"])
 
     def logout(self, token: str) -> None:
