@@ -106,13 +106,29 @@ class Kiosk:
         return self.store.departments()
 
     def reopen(self) -> None:
-        """Forget the store and everything built on it (after `kiosk db build` replaced it)."""
+        """Forget the store and everything built on it (after `kiosk db build` replaced it); requests are routed
+        among the new store's departments from now on, by the kiosk and by its office sync."""
         with self._manager_lock, self._lock:
             if self._store is not None:
                 self._store.close()
             self._store = self._retriever = self._ask = self._matcher = self._catalog = None
             self._managers.clear()
             self._session = None
+            routed = [s for s in (self._requests, self._office_requests) if s is not None]
+            sync = self._office_sync
+        if not routed and sync is None:
+            return
+        try:
+            departments = self.departments()
+        except sqlite3.Error:  # mid-rebuild: the next reload routes among the new departments
+            log.warning("departments unavailable after reopening the store", exc_info=True)
+            return
+        if not departments:
+            return  # a store without a department directory routes nothing: keep the last one
+        for service in routed:
+            service.router.use(departments)
+        if sync is not None:
+            sync.use_departments(departments)
 
     # -- answering -----------------------------------------------------------------------------------------
     @property

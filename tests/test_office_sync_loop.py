@@ -164,3 +164,26 @@ def test_a_bad_sync_interval_is_refused_naming_the_key(tmp_path, value):
         Settings.load(path)
     assert "config.toml" in caught.value.friendly and "office_sync_interval_s" in caught.value.friendly
     assert "0 表示不自动同步" in caught.value.friendly
+
+
+def test_a_department_added_by_a_rebuild_is_routed_without_a_restart(hall, store, monkeypatch):
+    """After `kiosk db build` adds a street, the running kiosk (staff 内容更新) routes to it, and so does its sync
+    with the office, whose officers may transfer an item there."""
+    from kiosk.store.records import Department
+
+    settings = Settings.load(hall / "config.toml")
+    settings.office_sync_interval_s = 3600
+    kiosk = Kiosk(settings, store_path=store.path)
+    loop = kiosk.start_office_sync()
+    try:
+        eventually(lambda: loop._service is not None)
+        new = Department("street_new", "street", "新建街道")
+        before = kiosk.departments()
+        assert "street_new" not in kiosk.request_service().router.departments
+        monkeypatch.setattr(Kiosk, "departments", lambda self: [*before, new])  # what the rebuilt store holds
+        kiosk.reopen()
+        assert kiosk.request_service().router.departments["street_new"] == new
+        loop.sync_once()
+        assert loop._service.router.departments["street_new"] == new
+    finally:
+        kiosk.stop_office_sync()

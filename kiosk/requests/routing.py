@@ -82,6 +82,10 @@ class Router:
         self.categories, self.place_cues = load_categories(categories_path)
         self._by_id = {c.id: c for c in self.categories}
 
+    def use(self, departments: list[Department]) -> None:
+        """Route among ``departments`` from now on (the store was rebuilt): one swap, safe beside a thread routing."""
+        self.departments = {d.id: d for d in departments}
+
     def category_of(self, text: str) -> Category | None:
         """The best-matching category, or None when no keyword matches."""
         territorial = self._by_id.get("territorial")

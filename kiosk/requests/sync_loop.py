@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from kiosk.privacy import redact
 from kiosk.requests.office_sync import SyncReport, sync
 from kiosk.requests.service import RequestService
+from kiosk.store.records import Department
 
 log = logging.getLogger(__name__)
 WATCH_S = 1.0  # how often the outbox is looked at for something new: one indexed read of its last id
@@ -46,6 +47,7 @@ class SyncLoop:
     _seen: int = field(default=-1, init=False, repr=False)  # the outbox's last id when a sync last got through
     _stop: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _thread: threading.Thread | None = field(default=None, init=False, repr=False)
+    _departments: list[Department] | None = field(default=None, init=False, repr=False)  # the store's, when rebuilt
 
     @property
     def delay_s(self) -> float:
@@ -59,6 +61,10 @@ class SyncLoop:
         self._thread.start()
         log.info("office sync every %s s", self.interval_s)
         return self
+
+    def use_departments(self, departments: list[Department]) -> None:
+        """The store was rebuilt: the next sync routes what the office sends among these departments."""
+        self._departments = departments
 
     def stop(self, timeout_s: float = JOIN_TIMEOUT_S) -> None:
         """Stop after the sync in flight, if any, waiting at most ``timeout_s``; the thread closes its connection."""
@@ -103,6 +109,9 @@ class SyncLoop:
     def _open(self) -> RequestService:
         if self._service is None:
             self._service = self.open_service()
+        departments, self._departments = self._departments, None
+        if departments is not None:
+            self._service.router.use(departments)
         return self._service
 
     def _outbox_grew(self) -> bool:
