@@ -53,7 +53,7 @@ _DDL = re.compile(r"\s*(CREATE TABLE|ALTER TABLE)\b", re.I)
 
 
 def _placeholders(sql: str) -> str:
-    """``?`` → ``%s`` and a literal ``%`` doubled, outside quoted strings and names."""
+    """``?`` → ``%s`` outside quoted strings and names, and every literal ``%`` doubled (psycopg reads both)."""
     out, quote = [], ""
     for ch in sql:
         if quote:
@@ -191,9 +191,12 @@ class PgConnection:
 
     @property
     def in_transaction(self) -> bool:
+        """Inside BEGIN … COMMIT (also after a failed statement there, until ROLLBACK); never on a connection the
+        server dropped, whose state is unknown: the next unit of work then begins afresh on a new one."""
         from psycopg.pq import TransactionStatus
 
-        return self._conn.info.transaction_status != TransactionStatus.IDLE
+        return not self._conn.broken and self._conn.info.transaction_status in (
+            TransactionStatus.INTRANS, TransactionStatus.INERROR, TransactionStatus.ACTIVE)
 
     def execute(self, sql: str, params: Sequence | None = None) -> _Cursor:
         import psycopg

@@ -117,6 +117,14 @@ def test_the_office_goes_on_after_the_server_drops_its_connection(pg_url):
     with pytest.raises(sqlite3.OperationalError):  # a write outside a unit of work may have been done: not resent
         service.db.conn.execute("UPDATE items SET reminders = reminders + 1")
     assert service.db.conn.execute("SELECT SUM(reminders) FROM items").fetchone()[0] == 0
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                      " AND pid != pg_backend_pid()")
+    with pytest.raises(sqlite3.OperationalError):
+        service.db.conn.execute("UPDATE items SET reminders = reminders + 1")
+    assert not service.db.conn.in_transaction  # a dropped connection is in no unit of work: the next one begins
+    service.submit(SubmitForm("井盖松了。", "杭州测试科技有限公司", "13812345678", "杭州市西湖区翠苑街道文一路100号"))
+    assert service.db.count_tickets() == 3
 
 
 def test_an_unreachable_database_is_named_without_its_password(tmp_path, caplog):
