@@ -247,6 +247,8 @@ def test_several_conditions_are_added_before_saving_and_each_is_named(world, tmp
                                  "add3-direction": "require", "add3-tags": "独角兽资质", "add3-text": "独角兽企业"})
     assert bad.status_code == 400 and "添加的第 1 条条件的数值：“数值”不是数值" in bad.text
     assert "添加的第 3 条条件的资格或类别：" in bad.text and "未知标签“独角兽资质”" in bad.text
+    beside = re.findall(r'role="alert">([^<]*)</span>', bad.text)  # each beside its field, naming the row
+    assert [m.split("：")[0] for m in beside] == ["添加的第 1 条条件的数值", "添加的第 3 条条件的资格或类别"]
     assert 'name="add1-value" value="很多" aria-invalid="true"' in bad.text and 'value="tags" checked' in bad.text
     forged = client.post(url, data={**two, "add2-ask": "made_up_question"})
     assert forged.status_code == 400 and "添加的第 2 条条件的要问企业的问题：请从列表中选择一个问题" in forged.text
@@ -294,7 +296,7 @@ def test_a_leaf_moves_into_and_out_of_a_support_item(world, tmp_path, capsys):  
                                (("region", "西湖区"), ("value", "2000万元"), ("tags", "高新技术企业")))
     assert (form[f"{region}-place"], form[f"{revenue}-place"], form[f"{gaoxin}-place"]) == ("0", "1.1", "1.2")
     wrong = client.post(url, data={**form, f"{region}-place": "7.3"})
-    assert wrong.status_code == 400 and f"第 {region} 条条件的位置：请从列表中选择" in wrong.text
+    assert wrong.status_code == 400 and f'role="alert">第 {region} 条条件的位置：请从列表中选择' in wrong.text
     # revenue holds for everyone now, the region only for the 高新技术企业 item, and a new item is added
     saved = client.post(url, follow_redirects=False, data={
         **form, f"{revenue}-place": "0", f"{region}-place": "1.2", "add1-kind": "fact", "add1-fact": "employees",
