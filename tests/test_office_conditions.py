@@ -188,6 +188,7 @@ def test_adding_is_refused_to_other_roles_and_to_a_stale_page(world, tmp_path): 
     officer = world.client("talent")  # a department officer
     assert officer.get(url).status_code == 403
     assert officer.post(url, data={**form, "csrf": csrf(officer)}).status_code == 403
+    assert officer.post(url, data={**form, "csrf": csrf(officer), "act": "add"}).status_code == 403
     # the passage the draft was read from changes after the page was opened: its leaf numbers no longer apply
     document = client.get(f"/content/documents/{doc_id}").text
     edit = client.post(f"/content/documents/{doc_id}/passages/3/edit", follow_redirects=False, data={
@@ -195,6 +196,8 @@ def test_adding_is_refused_to_other_roles_and_to_a_stale_page(world, tmp_path): 
     assert edit.status_code == 303
     stale = client.post(url, data=form)
     assert stale.status_code == 409 and "刚被改动过" in stale.text
+    listing = client.post(url, data={**form, "act": "add"})  # nor is an addition listed against it
+    assert listing.status_code == 409 and "添加的第 1 条条件" not in listing.text
     assert not (library(world).source / "conditions").exists()
     assert not [a for a in world.accounts.audit_log() if a["action"].startswith("content.conditions")]
 
