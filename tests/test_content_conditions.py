@@ -138,3 +138,31 @@ def test_an_editor_s_review_edits_drops_and_names_the_leaf_and_field():
     assert set(found) == {(rd, "value"), (region, "region")}
     assert found[(rd, "value")].startswith(f"第 {rd} 条条件的数值：") and "很多" in found[(rd, "value")]
     assert "未知地区“火星”" in found[(region, "region")] and "value" not in refused.value.friendly
+
+
+def test_leaves_move_between_the_common_conditions_and_support_items():
+    from kiosk.content.drafting.review import ReviewError, review_leaves, reviewed
+
+    rule = draft_rule("bj_keji.md", "滨江区科技企业培育细则", _passages())
+    rule["conditions"].append({"text": "符合以下任一支持项目的条件", "clause": "第四条", "any_of": [
+        {"text": "认定为高新技术企业的", "clause": "第四条（一）", "require": ["qual_gaoxin"]},
+        {"text": "参保人数50人以上", "clause": "第四条（二）", "fact": "insured_employees", "op": ">=", "value": 50}]})
+    by = {leaf.clause: leaf for leaf in review_leaves(rule)}
+    gaoxin, insured, region = by["第四条（一）"], by["第四条（二）"], next(
+        leaf for leaf in review_leaves(rule) if leaf.kind == "region")
+    assert (gaoxin.place, insured.place, region.place) == ("1.1", "1.2", "0")
+    added = {"text": "2023年以后成立", "clause": "由编辑添加", "established": {"from": "2023-01-01"}}
+    moves = {gaoxin.number: {**gaoxin.values, "place": "0"}, region.number: {**region.values, "place": "1.2"}}
+    done = reviewed(rule, moves, {},
+                    [(added, "1.new")], asks={})
+    parsed, errors = parse_rule(done, "review", known_docs={"bj_keji.md"})
+    assert errors == [] and len(parsed.leaves()) == len(review_leaves(rule)) + 1
+    items = done["conditions"][-2]["any_of"]  # the emptied item 1 is gone; the region joins item 2's all_of
+    assert [leaf["clause"] for leaf in items[0]["all_of"]] == ["第四条（二）", region.clause] and items[1] == added
+    assert done["conditions"][-1]["clause"] == "第四条（一）"  # moved out: it holds for every applicant
+    moved = {leaf.clause: leaf.place for leaf in review_leaves(done)}
+    assert moved["第四条（一）"] == "0" and moved[region.clause] == "1.1" and moved["由编辑添加"] == "1.2"
+    with pytest.raises(ReviewError) as refused:
+        reviewed(rule, {gaoxin.number: {**gaoxin.values, "place": "3.1"}}, {}, [(added, "2.new")])
+    assert set(map(str, refused.value.problems)) == {f"第 {gaoxin.number} 条条件的位置：请从列表中选择",
+                                                     "添加的第 1 条条件的位置：请从列表中选择"}

@@ -200,18 +200,25 @@ def test_editor_uploads_confirms_and_publishes(own_store, server, shots, tmp_pat
         assert rd.locator("input[name$='-value']").input_value() == "3%"
         rd.locator("input[name$='-value']").fill("5%")
         page.locator("li.leaf", has_text="营业收入不超过2亿元").locator("input[value=no]").check()
-        assert not page.is_visible("input[name=new-value]")  # a kind's fields show once it is chosen
-        page.check("input[name=new-kind][value=fact]")
-        page.select_option("select[name=new-fact]", "employees")
-        page.select_option("select[name=new-op]", ">=")
-        page.fill("input[name=new-value]", "10")
-        page.fill("input[name=new-text]", "企业从业人员不少于10人")
-        assert not page.is_visible("input[name=new-tags]")
+        assert not page.is_visible("input[name=add1-value]")  # a kind's fields show once it is chosen
+        page.check("input[name=add1-kind][value=fact]")
+        page.select_option("select[name=add1-fact]", "employees")
+        page.select_option("select[name=add1-op]", ">=")
+        page.fill("input[name=add1-value]", "10")
+        page.fill("input[name=add1-text]", "企业从业人员不少于10人")
+        assert not page.is_visible("input[name=add1-tags]")
+        page.click("button:has-text('添加这一条')")  # listed, and an empty row for the next one
+        page.wait_for_selector("text=添加的第 1 条条件")
+        assert rd.locator("input[name$='-value']").input_value() == "5%"  # the edits so far are kept
+        page.check("input[name=add2-kind][value=ask]")
+        page.select_option("select[name=add2-ask]", "staff_insured_3_months")
+        page.fill("input[name=add2-text]", "申请前连续3个月有员工正常缴纳社会保险费")
         page.screenshot(path=str(shots / "office-content-conditions.png"), full_page=True)
         page.click("button:has-text('保存采用的条件')")
         page.wait_for_selector("text=申报条件已采用")
-        assert page.locator("li.leaf").count() == 4
+        assert page.locator("li.leaf").count() == 5
         assert "由编辑添加" in page.locator("li.leaf").nth(3).inner_text()
+        assert "连续3个月有员工" in page.locator("li.leaf").nth(4).inner_text()
         browser.close()
     answer = json.loads(kiosk("ask", "科技型中小企业研发投入补助最高多少钱？", "--engine", "extractive", "--json"))
     assert "50万元" in answer["answer"]
