@@ -5,7 +5,10 @@ Measures the full build time and the store's size, an incremental rebuild after 
 latency (p50/p95) of the development questions, and their quality beside the same questions on the corpus-only
 store (the laws are distractors: corpus questions must still be answered from the corpus).
 
-Run: .venv/bin/python benchmarks/scale.py [--profile]
+With ``--folds 5`` every development question is answered, on both stores, by a model trained without any question
+about its document (as ``benchmarks/answers.py`` does); by default by the shipped model, which has seen them.
+
+Run: .venv/bin/python benchmarks/scale.py [--profile] [--folds 5]
 Writes benchmarks/results/scale.json.
 """
 
@@ -25,10 +28,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "scripts"))
 
-from answers import ask, dev_summary, score_dev  # noqa: E402
+from answers import _origin, ask, dev_summary, fold_models, score_dev  # noqa: E402
 from common import EVAL, median, percentile, report  # noqa: E402
-from train_answer_model import CACHE, CORPUS, dev_items, store_of  # noqa: E402
+from train_answer_model import CACHE, CORPUS, dev_items, fold_of, store_of  # noqa: E402
 
+from kiosk.knowledge.answer_model import AnswerModel, shipped  # noqa: E402
 from kiosk.knowledge.ask import AskService  # noqa: E402
 from kiosk.knowledge.segment import TOKENIZER  # noqa: E402
 from kiosk.store import Store  # noqa: E402
@@ -56,15 +60,18 @@ def incremental(store: Path, sources: list[Path], laws: Path) -> float:
     return timed_build(store, sources, full=False)
 
 
-def answer_all(store: Store, items: list, profile: bool) -> tuple[list[dict], list[float]]:
-    """Every question answered; every law of the corpus is also among the LawRefBook files, so citing that copy
-    (the same title) counts as citing the right document."""
-    service = AskService(store)
-    service.ask("预热")
+def answer_all(store: Store, items: list, profile: bool,
+               models: dict[int, AnswerModel] | None = None) -> tuple[list[dict], list[float]]:
+    """Every question answered (by its fold's model when ``models`` are given); every law of the corpus is also
+    among the LawRefBook files, so citing that copy (the same title) counts as citing the right document."""
+    services = {k: AskService(store, model=m) for k, m in (models or {-1: shipped()}).items()}
+    for service in services.values():
+        service.ask("预热")
     titles = {d.id: d.title for d in store.documents()}
     profiler = cProfile.Profile() if profile else None
     rows, latencies = [], []
     for item in items:
+        service = services.get(fold_of(_origin(item), len(services)), services.get(-1))
         if profiler:
             profiler.enable()
         out, ms = ask(service, item[0])
@@ -94,7 +101,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", action="store_true", help="print where answering spends its time")
     parser.add_argument("--keep", action="store_true", help="keep the large store in the cache for later runs")
+    parser.add_argument("--folds", type=int, default=0, help="held-out folds for the dev questions (0: shipped model)")
     args = parser.parse_args()
+    models = fold_models(args.folds) if args.folds > 1 else None
     work = Path(tempfile.mkdtemp(prefix="kiosk-scale-"))
     try:
         laws = unpack(work)
@@ -108,9 +117,9 @@ def main() -> None:
         documents = store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         passages = store.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
         items = dev_items()
-        big_rows, latencies = answer_all(store, items, args.profile)
+        big_rows, latencies = answer_all(store, items, args.profile, models)
         small_store = store_of("corpus", CORPUS)
-        small_rows, small_latencies = answer_all(small_store, items, False)
+        small_rows, small_latencies = answer_all(small_store, items, False, models)
         search, small_search = retrieval_ms(store, items), retrieval_ms(small_store, items)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -127,6 +136,7 @@ def main() -> None:
     ]
     rows += [(f"dev {metric}: large / small store", f"{big[metric]} / {small[metric]}", "within 0.02")
              for metric in ("hit@3", "key fact", "unanswerable refused", "answerable answered")]
+    rows.append(("evaluation", f"{args.folds} held-out folds by document" if models else "shipped model", ""))
     report("scale", rows, {"large": big, "small": small})
 
 
