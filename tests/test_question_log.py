@@ -15,6 +15,7 @@ from kiosk.dialogue.manager import DialogueManager
 from kiosk.dialogue.protocols import TurnSummary
 from kiosk.events import AnswerDone
 from kiosk.office.questionlog import QuestionLog
+from kiosk.office.questionlog_schema import MIGRATIONS
 
 PERSONAL = "我叫张伟，身份证330106199003071234，电话13812345678，卡号6222 0212 3456 7890 123，开公司要什么材料？"
 
@@ -213,7 +214,7 @@ def test_a_log_counted_per_day_gets_its_month_counts(tmp_path: Path) -> None:
                            " PRAGMA user_version = 2;")
     log.close()
     log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
-    assert same(log) and log.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert same(log) and log.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert [r[0] for r in log.conn.execute("SELECT DISTINCT month FROM question_months ORDER BY 1")] == [
         "2026-01", "2026-02"]
     log.record(summary("问题0？", answered=False))
