@@ -276,6 +276,7 @@ class Kiosk:
     def start_office_sync(self) -> SyncLoop | None:
         """Sync with the district office in the background while the kiosk runs, when config.toml names the office
         and its token and ``office_sync_interval_s`` is not 0; None otherwise. Started once."""
+        from kiosk.office.questionlog import open_log
         from kiosk.requests.service import RequestService
         from kiosk.requests.sync_loop import SyncLoop
 
@@ -284,8 +285,10 @@ class Kiosk:
             if self._office_sync is None and settings.office_sync_interval_s:
                 if settings.office_url and settings.office_token:
                     # its own connection to the requests file: see kiosk.requests.sync_loop
-                    self._office_sync = SyncLoop(lambda: RequestService.open(self.departments()), settings.office_url,
-                                                 settings.office_token, settings.office_sync_interval_s).start()
+                    self._office_sync = SyncLoop(
+                        lambda: RequestService.open(self.departments()), settings.office_url, settings.office_token,
+                        settings.office_sync_interval_s,
+                        open_questions=lambda: open_log(settings.question_log_days)).start()
                 elif settings.office_url or settings.office_token:
                     log.warning("office sync off: config.toml needs both office_url and office_token")
             return self._office_sync

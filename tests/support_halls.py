@@ -53,15 +53,16 @@ class District:
     def client(self, user: str | None = None) -> TestClient:
         return logged_in(self.app, user)
 
-    def stored(self) -> bytes:
-        """Everything the office has stored of requests: the files' bytes, or every row of every table."""
+    def stored(self, store: str = "requests") -> bytes:
+        """Everything the office has stored of requests (or of ``store``: "questions" for its question log): the
+        files' bytes, or every row of every table."""
         if not self.database:
-            return b"".join(p.read_bytes() for p in self.data.glob("requests.db*"))
+            return b"".join(p.read_bytes() for p in self.data.glob(f"{store}.db*"))
         import psycopg
 
         with psycopg.connect(self.database) as conn:
             tables = conn.execute("SELECT table_schema, table_name FROM information_schema.tables"
-                                  " WHERE table_schema = 'requests'").fetchall()
+                                  " WHERE table_schema = %s", (store,)).fetchall()
             return b"".join(str(conn.execute(f'SELECT t::text FROM "{a}"."{b}" t').fetchall()).encode()
                             for a, b in tables)
 

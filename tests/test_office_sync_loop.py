@@ -80,6 +80,25 @@ def test_a_running_kiosk_pushes_a_request_and_takes_the_officers_reply_without_t
     assert all(r["pushed_at"] for r in outbox(hall))
 
 
+def test_a_running_kiosk_sends_its_visitors_questions_and_their_thumbs_down(hall, office, store):
+    from kiosk.dialogue.protocols import TurnSummary
+
+    settings = Settings.load(hall / "config.toml")
+    settings.office_sync_interval_s = 1
+    kiosk = Kiosk(settings, store_path=store.path)
+    questions = office.app.state.office.questions
+    try:
+        kiosk.start_office_sync()
+        turn = kiosk.turn_log.record(TurnSummary("开公司要什么材料？", "policy_question", "开办企业", True,
+                                                 "extractive", "doc.md", 12.5))
+        [row] = eventually(lambda: questions.turns())
+        assert row.id == f"hall_a:{turn}" and row.helpful is None
+        kiosk.turn_log.feedback(turn, False, "outdated")
+        eventually(lambda: questions.turns()[0].helpful is False, within_s=5)
+    finally:
+        kiosk.stop_office_sync()
+
+
 def test_the_touch_screens_service_process_syncs_by_itself_and_stops_with_the_window(hall, office):
     from kiosk.ui.remote import RemoteAdapter
 

@@ -15,6 +15,7 @@ from kiosk.dialogue.manager import DialogueManager
 from kiosk.dialogue.protocols import TurnSummary
 from kiosk.events import AnswerDone
 from kiosk.office.questionlog import QuestionLog
+from kiosk.office.questionlog_schema import MIGRATIONS
 
 PERSONAL = "我叫张伟，身份证330106199003071234，电话13812345678，卡号6222 0212 3456 7890 123，开公司要什么材料？"
 
@@ -213,8 +214,25 @@ def test_a_log_counted_per_day_gets_its_month_counts(tmp_path: Path) -> None:
                            " PRAGMA user_version = 2;")
     log.close()
     log = QuestionLog(tmp_path / "q.db", retention_days=30, clock=clock)
-    assert same(log) and log.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert same(log) and log.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert [r[0] for r in log.conn.execute("SELECT DISTINCT month FROM question_months ORDER BY 1")] == [
         "2026-01", "2026-02"]
     log.record(summary("问题0？", answered=False))
     assert same(log)
+
+
+def test_the_order_of_writes_follows_feedback_and_outlives_a_purge(tmp_path: Path) -> None:
+    """A hall sends its log in the order it was written (kiosk.requests.turn_sync): a 👍/👎 moves a turn to the
+    end, and a purge of every row does not start the order again below what was already sent."""
+    clock = Clock(datetime(2026, 1, 1, 9))
+    log = QuestionLog(tmp_path / "q.db", retention_days=1, clock=clock)
+    first, second = log.record(summary("一？")), log.record(summary("二？"))
+    assert [t.id for t in log.changed_after(0, "", 10)] == [first, second]
+    log.feedback(first, False, "unclear")
+    assert [t.id for t in log.changed_after(0, "", 10)] == [second, first]
+    last = log.changed_after(0, "", 10)[-1]
+    assert (last.changed, log.last_change()) == (3, 3) and log.changed_after(last.changed, last.id, 10) == []
+    clock.now += timedelta(days=2)
+    assert log.purge() == 2
+    third = log.record(summary("三？"))
+    assert [t.id for t in log.changed_after(last.changed, last.id, 10)] == [third]

@@ -291,13 +291,19 @@ def _push(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
+    from kiosk.office.questionlog import open_log
     from kiosk.requests.office_sync import sync
 
     settings = args.kiosk.settings
-    report = sync(_service(args), args.office or settings.office_url, settings.office_token)
+    questions = open_log(settings.question_log_days)  # as the kiosk opens it: the barometer counts its rows
+    try:
+        report = sync(_service(args), args.office or settings.office_url, settings.office_token, questions)
+    finally:
+        if questions is not None:
+            questions.close()
     print(f"已推送 {report.sent} 条（办公台已有 {report.duplicates} 条），被拒收 {report.refused} 条；"
-          f"取回办理进度 {report.applied} 条。")
-    for e in report.errors[:10]:
+          f"提问记录送出 {report.turns_sent} 条；取回办理进度 {report.applied} 条。")
+    for e in [*report.errors[:10], *report.notes]:
         print(f"  {e}")
     return 0 if not report.errors else 1
 

@@ -6,15 +6,19 @@ cited, how long it took, and the question with phone, ID and bank-card numbers a
 so nothing personal can be typed in) is written against the row. Rows older than the retention period (the
 ``question_log_days`` setting, handed in by whoever opens the log) are deleted when the log opens and at most
 hourly while it is written.
+
+A hall's kiosk sends its log to the district office with its sync (``kiosk.requests.turn_sync``), in the order the
+rows were written; the office keeps them in its own log beside its own (``merge``), so its barometer counts them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -58,6 +62,7 @@ class LoggedTurn:
     latency_ms: float
     helpful: bool | None
     reason: str
+    changed: int = 0  # its place in the order the log was written (kiosk.office.questionlog_schema._changes)
 
 
 class QuestionLog:
@@ -87,12 +92,12 @@ class QuestionLog:
         turn_id = uuid.uuid4().hex
         now = self.clock()
         question = redact(turn.question.strip()[:MAX_QUESTION_CHARS])
-        with self._lock:
+        with self._write() as changed:
             self.conn.execute(
-                "INSERT INTO turns (id, at, question, topic, intent, answered, engine, document, latency_ms)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO turns (id, at, question, topic, intent, answered, engine, document, latency_ms, changed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (turn_id, now.isoformat(timespec="seconds"), question, turn.topic or "其他", turn.intent,
-                 int(turn.answered), turn.engine, turn.document, round(float(turn.latency_ms), 1)),
+                 int(turn.answered), turn.engine, turn.document, round(float(turn.latency_ms), 1), changed),
             )
         if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
             self.purge()
@@ -102,10 +107,67 @@ class QuestionLog:
         """A visitor's 👍/👎 on a turn; ``reason`` is one of FEEDBACK_REASONS' keys or "". False: no such turn."""
         if reason and reason not in FEEDBACK_REASONS:
             raise ValueError(f"unknown feedback reason {reason!r}")
-        with self._lock:
-            cur = self.conn.execute("UPDATE turns SET helpful = ?, reason = ? WHERE id = ?",
-                                    (int(helpful), reason, turn_id))
+        with self._write() as changed:
+            cur = self.conn.execute("UPDATE turns SET helpful = ?, reason = ?, changed = ? WHERE id = ?",
+                                    (int(helpful), reason, changed, turn_id))
         return cur.rowcount == 1
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[int]:
+        """One write in a transaction of its own, with the next number of the log's order of writes."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("UPDATE turn_changes SET n = n + 1")
+                yield self.conn.execute("SELECT n FROM turn_changes").fetchone()[0]
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def last_change(self) -> int:
+        """The number of the log's latest write (0 for a log nobody wrote to since it had numbers)."""
+        return self.conn.execute("SELECT n FROM turn_changes").fetchone()[0]
+
+    def changed_after(self, changed: int, turn_id: str, limit: int) -> list[LoggedTurn]:
+        """The turns written (or given a 👍/👎) after the turn at (``changed``, ``turn_id``), in the order written."""
+        rows = self.conn.execute("SELECT * FROM turns WHERE (changed, id) > (?, ?) ORDER BY changed, id LIMIT ?",
+                                 (changed, turn_id, limit)).fetchall()
+        return [_turn(r) for r in rows]
+
+    def merge(self, turns: list[LoggedTurn]) -> list[str]:
+        """Keep turns written elsewhere (a hall's, already checked and redacted), each once by its id: per turn
+        "new", "updated" (its 👍/👎 changed), "same" (already here as it is) or "expired" (older than the retention
+        period: not kept, as the purge would delete it). One transaction; the count tables follow by their
+        triggers."""
+        cutoff = (self.clock() - self.retention).isoformat(timespec="seconds")
+        outcomes = []
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for t in turns:
+                    at = t.at.isoformat(timespec="seconds")
+                    if at < cutoff:
+                        outcomes.append("expired")
+                        continue
+                    helpful = None if t.helpful is None else int(t.helpful)
+                    had = self.conn.execute("SELECT helpful, reason FROM turns WHERE id = ?", (t.id,)).fetchone()
+                    self.conn.execute(
+                        "INSERT INTO turns (id, at, question, topic, intent, answered, engine, document, latency_ms,"
+                        " helpful, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                        " helpful = excluded.helpful, reason = excluded.reason WHERE turns.helpful IS DISTINCT FROM"
+                        " excluded.helpful OR turns.reason IS DISTINCT FROM excluded.reason",
+                        (t.id, at, t.question, t.topic, t.intent, int(t.answered), t.engine, t.document,
+                         t.latency_ms, helpful, t.reason))
+                    outcomes.append("new" if had is None else "same" if (had["helpful"], had["reason"]) == (
+                        helpful, t.reason) else "updated")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        if self._purged_at is None or self.clock() - self._purged_at >= PURGE_EVERY:
+            self.purge()  # the office's own retention, for these rows as for its own
+        return outcomes
 
     def purge(self) -> int:
         """Delete the rows older than the retention period; returns how many went."""
@@ -119,9 +181,13 @@ class QuestionLog:
     def turns(self, since: datetime | None = None) -> list[LoggedTurn]:
         rows = self.conn.execute("SELECT * FROM turns WHERE at >= ? ORDER BY at",
                                  ((since or datetime.min).isoformat(timespec="seconds"),)).fetchall()
-        return [LoggedTurn(r["id"], datetime.fromisoformat(r["at"]), r["question"], r["topic"], r["intent"],
-                           bool(r["answered"]), r["engine"], r["document"], r["latency_ms"],
-                           None if r["helpful"] is None else bool(r["helpful"]), r["reason"]) for r in rows]
+        return [_turn(r) for r in rows]
+
+
+def _turn(r) -> LoggedTurn:
+    return LoggedTurn(r["id"], datetime.fromisoformat(r["at"]), r["question"], r["topic"], r["intent"],
+                      bool(r["answered"]), r["engine"], r["document"], r["latency_ms"],
+                      None if r["helpful"] is None else bool(r["helpful"]), r["reason"], r["changed"])
 
 
 def open_log(retention_days: int) -> QuestionLog | None:

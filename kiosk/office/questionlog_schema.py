@@ -131,7 +131,29 @@ INSERT INTO {table} SELECT substr(day, 1, 7), {', '.join(key)}, SUM(n), MAX(last
 """
 
 
-MIGRATIONS: list[str] = [
+def _columns(conn: sqldb.Connection, table: str) -> set[str]:
+    if sqldb.postgres(conn):
+        return {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_schema ="
+                                           " current_schema() AND table_name = ?", (table,)).fetchall()}
+    return {r[1] for r in conn.execute(f"PRAGMA table_info({table})").fetchall()}
+
+
+def _changes(conn: sqldb.Connection) -> None:
+    """Each turn's place in the order the log was written (its 👍/👎 moves it to the end), for a hall sending its
+    log to the office: the number comes from a counter of its own (``turn_changes``), taken in the same
+    transaction as the write, so a later write always has a larger one, whatever the clock says and after the rows
+    with the largest numbers were purged. Rows written before this have 0 and go first, in id order. Added only
+    when missing: a log set back to an earlier migration (an older kiosk's) may have it."""
+    if "changed" not in _columns(conn, "turns"):
+        conn.execute("ALTER TABLE turns ADD COLUMN changed INTEGER NOT NULL DEFAULT 0")
+    for statement in sqldb.statements(
+            "CREATE INDEX IF NOT EXISTS turns_changed ON turns(changed, id);"
+            " CREATE TABLE IF NOT EXISTS turn_changes (n INTEGER NOT NULL);"
+            " INSERT INTO turn_changes SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM turn_changes);"):
+        conn.execute(statement)
+
+
+MIGRATIONS: list[str | Callable[[sqldb.Connection], None]] = [
     # 1: the turns and their counts per day and topic
     _TURNS + _TURN_DAYS,
     # 2: the barometer's top questions and unanswered questions by topic, counted per day and for all days
@@ -140,6 +162,8 @@ MIGRATIONS: list[str] = [
     # 3: the same two per month, so a period of months sums a few rows per question instead of one per day
     _monthly("question_months", "question_days", ("intent", "question"), "1 = 1")
     + _monthly("refusal_months", "refusal_days", ("intent", "topic", "question"), "{r}.answered = 0"),
+    # 4: the order of the log's writes, for sending it to the district office
+    _changes,
 ]
 
 
@@ -150,8 +174,11 @@ def migrate(conn: sqldb.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = sqldb.user_version(conn)  # again, inside the lock
-        for script in MIGRATIONS[version:]:
-            for statement in sqldb.statements(script):
+        for step in MIGRATIONS[version:]:
+            if callable(step):
+                step(conn)
+                continue
+            for statement in sqldb.statements(step):
                 conn.execute(statement)
         sqldb.set_user_version(conn, len(MIGRATIONS))
         conn.execute("COMMIT")

@@ -7,6 +7,7 @@ updates are applied through the same path as an imported update file, each key o
 kept per office; the outbox records those changes make are marked sent, because the office already has them.
 
 The contact phone leaves the kiosk masked: officers see it masked, and the visitor checks progress at the hall.
+Then the hall's question log goes to the office's (``kiosk.requests.turn_sync``), for the district's barometer.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from kiosk.errors import BUSY, DISK_FULL, READ_ONLY, STORAGE
@@ -25,6 +27,9 @@ from kiosk.requests.lifecycle import InvalidTransition
 from kiosk.requests.outbox import TIMEOUT_S, apply_update
 from kiosk.requests.service import RequestService
 from kiosk.requests.validate import RequestError
+
+if TYPE_CHECKING:
+    from kiosk.office.questionlog import QuestionLog
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -35,6 +40,14 @@ NOT_CONFIGURED = "没有配置区办公台（config.toml 中的 office_url 和 o
 SYNCED_AT = "office_synced_at"  # meta key: when a sync last went through, for `kiosk doctor`
 
 
+class OfficeRefused(RequestError):
+    """The office answered with an HTTP error (``status``); ``friendly`` holds its own plain words."""
+
+    def __init__(self, friendly: str, status: int):
+        super().__init__(friendly)
+        self.status = status
+
+
 @dataclass
 class SyncReport:
     sent: int = 0
@@ -42,10 +55,14 @@ class SyncReport:
     refused: int = 0
     applied: int = 0
     errors: list[str] = field(default_factory=list)
+    turns_sent: int = 0  # question-log rows the office took (new ones and changed 👍/👎)
+    notes: list[str] = field(default_factory=list)  # what was left out this time, and why; not an error
 
 
-def sync(service: RequestService, office_url: str, token: str) -> SyncReport:
-    """Push what is waiting, then fetch and apply the office's changes; unreachable or refused raises RequestError."""
+def sync(service: RequestService, office_url: str, token: str, questions: QuestionLog | None = None) -> SyncReport:
+    """Push what is waiting, then fetch and apply the office's changes, then send the question log's new rows
+    (``questions``: the kiosk's, None for a hall without one); unreachable or refused raises RequestError. The
+    question log never fails the request sync: what goes wrong there is in the report."""
     if not office_url or not token:
         raise RequestError(NOT_CONFIGURED)
     if not re.fullmatch(r"https?://[^\s?#]+", office_url):
@@ -54,6 +71,9 @@ def sync(service: RequestService, office_url: str, token: str) -> SyncReport:
     report = SyncReport()
     _push(service, base, token, report)
     _pull(service, base, token, report)
+    from kiosk.requests.turn_sync import send_turns  # it uses this module's calls to the office
+
+    send_turns(questions, service, base, token, report)
     with service.db.transaction():
         service.db.put_meta(SYNCED_AT, service.clock().isoformat(timespec="seconds"))
     return report
@@ -152,7 +172,7 @@ def _call(url: str, token: str, body: dict | None = None) -> dict:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310 - http(s) from config
             answer = json.loads(response.read())
     except urllib.error.HTTPError as exc:
-        raise RequestError(f"区办公台拒绝了同步：{_said(exc)}") from None
+        raise OfficeRefused(f"区办公台拒绝了同步：{_said(exc)}", exc.code) from None
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         log.info("office unreachable: %s", getattr(exc, "reason", exc))
         raise RequestError(UNREACHABLE) from None

@@ -9,6 +9,9 @@ outside any transaction, so a visitor's submission waits at most for one short w
 An office that cannot be reached (or that refuses the token) is tried again after twice the last wait, up to
 `MAX_BACKOFF_S`; what waits stays in the outbox and goes with the next sync that gets through. The log says how
 a sync went in counts and the office's plain words, never with the token or a phone number.
+
+Each sync also sends the kiosk's question log (``kiosk.requests.turn_sync``), opened on the loop's thread as the
+kiosk opens it, so the office's barometer counts this hall's visitors' questions.
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kiosk.privacy import redact
 from kiosk.requests.office_sync import SyncReport, sync
 from kiosk.requests.service import RequestService
 from kiosk.store.records import Department
+
+if TYPE_CHECKING:
+    from kiosk.office.questionlog import QuestionLog
 
 log = logging.getLogger(__name__)
 WATCH_S = 1.0  # how often the outbox is looked at for something new: one indexed read of its last id
@@ -42,8 +49,12 @@ class SyncLoop:
     token: str = field(repr=False)
     interval_s: float = 60.0
     watch_s: float = WATCH_S
+    # the kiosk's question log on a connection of its own (None: it cannot be opened), sent with each sync
+    open_questions: Callable[[], QuestionLog | None] | None = None
     failures: int = field(default=0, init=False)  # syncs in a row that did not get through
     _service: RequestService | None = field(default=None, init=False, repr=False)
+    _questions: QuestionLog | None = field(default=None, init=False, repr=False)
+    _questions_opened: bool = field(default=False, init=False, repr=False)  # tried once; the warning said why
     _seen: int = field(default=-1, init=False, repr=False)  # the outbox's last id when a sync last got through
     _stop: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
     _thread: threading.Thread | None = field(default=None, init=False, repr=False)
@@ -85,13 +96,17 @@ class SyncLoop:
         finally:
             if self._service is not None:
                 self._service.close()
+            if self._questions is not None:
+                self._questions.close()
 
     def sync_once(self) -> SyncReport | None:
         """One sync; whatever goes wrong is logged and counted for the back-off, never raised to the kiosk."""
         try:
             service = self._open()
-            report = sync(service, self.office_url, self.token)
-            self._seen = service.db.last_outbox_id()
+            # read before the sync: a record written while it runs (after its push) brings the next one at once
+            seen = service.db.last_outbox_id()
+            report = sync(service, self.office_url, self.token, self._open_questions())
+            self._seen = seen
         except Exception as exc:  # noqa: BLE001 - a background sync must never take the kiosk's services down
             self.failures += 1
             why = getattr(exc, "friendly", None) or type(exc).__name__
@@ -99,9 +114,11 @@ class SyncLoop:
                         redact(str(why)))
             return None
         self.failures = 0
-        if report.sent or report.applied or report.errors:
-            log.info("office sync: sent %d (office had %d), refused %d, applied %d", report.sent,
-                     report.duplicates, report.refused, report.applied)
+        if report.sent or report.applied or report.errors or report.turns_sent:
+            log.info("office sync: sent %d (office had %d), refused %d, applied %d, questions sent %d", report.sent,
+                     report.duplicates, report.refused, report.applied, report.turns_sent)
+        for note in report.notes:
+            log.info("office sync: %s", note)
         for error in report.errors[:5]:
             log.warning("office sync: %s", redact(error))
         return report
@@ -113,6 +130,11 @@ class SyncLoop:
         if departments is not None:
             self._service.router.use(departments)
         return self._service
+
+    def _open_questions(self) -> QuestionLog | None:
+        if not self._questions_opened and self.open_questions is not None:
+            self._questions, self._questions_opened = self.open_questions(), True
+        return self._questions
 
     def _outbox_grew(self) -> bool:
         if self._service is None:  # not opened yet, or could not be: the interval's sync tries again
