@@ -29,7 +29,7 @@ from kiosk.requests.service import RequestService
 from kiosk.requests.validate import RequestError
 
 if TYPE_CHECKING:
-    from kiosk.office.questionlog import QuestionLog
+    from kiosk.requests.turn_sync import TurnLog
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -59,7 +59,7 @@ class SyncReport:
     notes: list[str] = field(default_factory=list)  # what was left out this time, and why; not an error
 
 
-def sync(service: RequestService, office_url: str, token: str, questions: QuestionLog | None = None) -> SyncReport:
+def sync(service: RequestService, office_url: str, token: str, questions: TurnLog | None = None) -> SyncReport:
     """Push what is waiting, then fetch and apply the office's changes, then send the question log's new rows
     (``questions``: the kiosk's, None for a hall without one); unreachable or refused raises RequestError. The
     question log never fails the request sync: what goes wrong there is in the report."""
@@ -97,9 +97,9 @@ def _push(service: RequestService, base: str, token: str, report: SyncReport) ->
             if batch and size > MAX_BATCH_BYTES:
                 break
             batch.append((row, event))
-        answer = _call(base + "/api/kiosk/push", token, {"events": [event for _, event in batch]})
+        answer = call_office(base + "/api/kiosk/push", token, {"events": [event for _, event in batch]})
         keys = {row["key"] for row, _ in batch}
-        accepted, duplicates = keys & _strings(answer, "accepted"), keys & _strings(answer, "duplicates")
+        accepted, duplicates = keys & strings_in(answer, "accepted"), keys & strings_in(answer, "duplicates")
         done = accepted | duplicates
         refused = answer.get("refused") if isinstance(answer.get("refused"), dict) else {}
         now = service.clock().isoformat(timespec="seconds")
@@ -123,7 +123,7 @@ def _pull(service: RequestService, base: str, token: str, report: SyncReport) ->
     where = f"office_updates {urlsplit(base).netloc}"  # a kiosk moved to another office starts from its beginning
     since = int(db.meta(where) or 0)
     while True:
-        answer = _call(f"{base}/api/kiosk/updates?since={since}", token)
+        answer = call_office(f"{base}/api/kiosk/updates?since={since}", token)
         updates, reached = answer.get("updates"), answer.get("next")
         if not isinstance(updates, list) or not isinstance(reached, int) or reached < since + bool(updates):
             raise RequestError("区办公台的回答无法识别，请联系工作人员。")
@@ -156,12 +156,12 @@ def _outgoing(payload: dict) -> dict:
     return payload
 
 
-def _strings(answer: dict, key: str) -> set[str]:
+def strings_in(answer: dict, key: str) -> set[str]:
     value = answer.get(key)
     return {v for v in value if isinstance(v, str)} if isinstance(value, list) else set()
 
 
-def _call(url: str, token: str, body: dict | None = None) -> dict:
+def call_office(url: str, token: str, body: dict | None = None) -> dict:
     """One request to the office; its refusal reaches people in the office's own plain words."""
     data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}

@@ -29,7 +29,7 @@ from kiosk.requests.service import RequestService
 from kiosk.store.records import Department
 
 if TYPE_CHECKING:
-    from kiosk.office.questionlog import QuestionLog
+    from kiosk.requests.turn_sync import TurnLog
 
 log = logging.getLogger(__name__)
 WATCH_S = 1.0  # how often the outbox is looked at for something new: one indexed read of its last id
@@ -50,10 +50,10 @@ class SyncLoop:
     interval_s: float = 60.0
     watch_s: float = WATCH_S
     # the kiosk's question log on a connection of its own (None: it cannot be opened), sent with each sync
-    open_questions: Callable[[], QuestionLog | None] | None = None
+    open_questions: Callable[[], TurnLog | None] | None = None
     failures: int = field(default=0, init=False)  # syncs in a row that did not get through
     _service: RequestService | None = field(default=None, init=False, repr=False)
-    _questions: QuestionLog | None = field(default=None, init=False, repr=False)
+    _questions: TurnLog | None = field(default=None, init=False, repr=False)
     _questions_opened: bool = field(default=False, init=False, repr=False)  # tried once; the warning said why
     _seen: int = field(default=-1, init=False, repr=False)  # the outbox's last id when a sync last got through
     _stop: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
@@ -131,7 +131,7 @@ class SyncLoop:
             self._service.router.use(departments)
         return self._service
 
-    def _open_questions(self) -> QuestionLog | None:
+    def _open_questions(self) -> TurnLog | None:
         if not self._questions_opened and self.open_questions is not None:
             self._questions, self._questions_opened = self.open_questions(), True
         return self._questions

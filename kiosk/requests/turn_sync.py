@@ -20,15 +20,40 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
-from kiosk.requests.office_sync import OfficeRefused, SyncReport, _call, _strings
+from kiosk.requests.office_sync import OfficeRefused, SyncReport, call_office, strings_in
 from kiosk.requests.service import RequestService
 from kiosk.requests.validate import RequestError
 
-if TYPE_CHECKING:
-    from kiosk.office.questionlog import LoggedTurn, QuestionLog
+
+class SentTurn(Protocol):
+    """One logged turn as the log hands it out (``kiosk.office.questionlog.LoggedTurn``)."""
+
+    id: str
+    at: datetime
+    question: str
+    topic: str
+    intent: str
+    answered: bool
+    engine: str
+    document: str
+    latency_ms: float
+    helpful: bool | None
+    reason: str
+    changed: int
+
+
+class TurnLog(Protocol):
+    """What the sync reads of the kiosk's question log (``kiosk.office.questionlog.QuestionLog``): the domain
+    names it here rather than importing the log, which lives above it."""
+
+    def last_change(self) -> int: ...
+
+    def changed_after(self, changed: int, turn_id: str, limit: int) -> Sequence[SentTurn]: ...
 
 log = logging.getLogger(__name__)
 BATCH = 200  # the office's bound on one batch
@@ -37,7 +62,7 @@ NO_LOG = "本机的提问记录打不开，这次没有发送提问记录。"
 OLD_OFFICE = "区办公台还不能接收提问记录（请升级办公台），这次没有发送。"
 
 
-def send_turns(questions: QuestionLog | None, service: RequestService, base: str, token: str,
+def send_turns(questions: TurnLog | None, service: RequestService, base: str, token: str,
                report: SyncReport) -> None:
     """Send the rows written since the last sync to this office; notes and errors go into ``report``."""
     if questions is None:
@@ -57,7 +82,7 @@ def send_turns(questions: QuestionLog | None, service: RequestService, base: str
         report.errors.append(f"提问记录：{NO_LOG}")
 
 
-def _send(questions: QuestionLog, service: RequestService, base: str, token: str, report: SyncReport) -> None:
+def _send(questions: TurnLog, service: RequestService, base: str, token: str, report: SyncReport) -> None:
     db = service.db
     where = f"office_turns {urlsplit(base).netloc}"
     changed, _, after = (db.meta(where) or "0 ").partition(" ")
@@ -74,12 +99,12 @@ def _send(questions: QuestionLog, service: RequestService, base: str, token: str
             if batch and size > MAX_BATCH_BYTES:
                 break
             batch.append(row)
-        answer = _call(base + "/api/kiosk/turns", token, {"turns": [_outgoing(row) for row in batch]})
+        answer = call_office(base + "/api/kiosk/turns", token, {"turns": [_outgoing(row) for row in batch]})
         if not any(isinstance(answer.get(key), list) for key in ("accepted", "updated", "duplicates")):
             raise RequestError("区办公台的回答无法识别，请联系工作人员。")
         ids = {row.id for row in batch}
-        taken = ids & (_strings(answer, "accepted") | _strings(answer, "updated"))
-        known = ids & (_strings(answer, "duplicates") | _strings(answer, "expired"))
+        taken = ids & (strings_in(answer, "accepted") | strings_in(answer, "updated"))
+        known = ids & (strings_in(answer, "duplicates") | strings_in(answer, "expired"))
         refused = answer.get("refused") if isinstance(answer.get("refused"), dict) else {}
         report.turns_sent += len(taken)
         # a turn the office refuses would be refused again: it is reported once and not sent again
@@ -90,7 +115,7 @@ def _send(questions: QuestionLog, service: RequestService, base: str, token: str
             db.put_meta(where, f"{position[0]} {position[1]}")
 
 
-def _outgoing(row: LoggedTurn) -> dict:
+def _outgoing(row: SentTurn) -> dict:
     return {"id": row.id, "at": row.at.isoformat(timespec="seconds"), "question": row.question, "topic": row.topic,
             "intent": row.intent, "answered": row.answered, "engine": row.engine, "document": row.document,
             "latency_ms": row.latency_ms, "helpful": row.helpful, "reason": row.reason}
