@@ -64,6 +64,14 @@ class LoggedTurn:
     reason: str
     changed: int = 0  # its place in the order the log was written (kiosk.office.questionlog_schema._changes)
 
+    def outgoing(self) -> dict:
+        """What of the turn a hall sends the district office (kiosk.requests.turn_sync): the log's own fields, not
+        its place in this log's order of writes."""
+        return {"id": self.id, "at": self.at.isoformat(timespec="seconds"), "question": self.question,
+                "topic": self.topic, "intent": self.intent, "answered": self.answered, "engine": self.engine,
+                "document": self.document, "latency_ms": self.latency_ms, "helpful": self.helpful,
+                "reason": self.reason}
+
 
 class QuestionLog:
     """The log file (SQLite, WAL: the office reads it while the kiosk writes), or the office's PostgreSQL database

@@ -21,7 +21,6 @@ import json
 import logging
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -31,20 +30,13 @@ from kiosk.requests.validate import RequestError
 
 
 class SentTurn(Protocol):
-    """One logged turn as the log hands it out (``kiosk.office.questionlog.LoggedTurn``)."""
+    """One logged turn as the log hands it out (``kiosk.office.questionlog.LoggedTurn``): its place in the log's
+    order of writes, and what of it may leave the hall."""
 
     id: str
-    at: datetime
-    question: str
-    topic: str
-    intent: str
-    answered: bool
-    engine: str
-    document: str
-    latency_ms: float
-    helpful: bool | None
-    reason: str
     changed: int
+
+    def outgoing(self) -> dict: ...
 
 
 class TurnLog(Protocol):
@@ -93,13 +85,15 @@ def _send(questions: TurnLog, service: RequestService, base: str, token: str, re
         rows = questions.changed_after(*position, BATCH)
         if not rows:
             return
-        batch, size = [], 0
+        batch, sent, size = [], [], 0
         for row in rows:
-            size += len(json.dumps(_outgoing(row), ensure_ascii=False).encode("utf-8")) + 2
+            turn = row.outgoing()
+            size += len(json.dumps(turn, ensure_ascii=False).encode("utf-8")) + 2
             if batch and size > MAX_BATCH_BYTES:
                 break
             batch.append(row)
-        answer = call_office(base + "/api/kiosk/turns", token, {"turns": [_outgoing(row) for row in batch]})
+            sent.append(turn)
+        answer = call_office(base + "/api/kiosk/turns", token, {"turns": sent})
         if not any(isinstance(answer.get(key), list) for key in ("accepted", "updated", "duplicates")):
             raise RequestError("区办公台的回答无法识别，请联系工作人员。")
         ids = {row.id for row in batch}
@@ -113,9 +107,3 @@ def _send(questions: TurnLog, service: RequestService, base: str, token: str, re
         position = (batch[-1].changed, batch[-1].id)
         with db.transaction():
             db.put_meta(where, f"{position[0]} {position[1]}")
-
-
-def _outgoing(row: SentTurn) -> dict:
-    return {"id": row.id, "at": row.at.isoformat(timespec="seconds"), "question": row.question, "topic": row.topic,
-            "intent": row.intent, "answered": row.answered, "engine": row.engine, "document": row.document,
-            "latency_ms": row.latency_ms, "helpful": row.helpful, "reason": row.reason}
