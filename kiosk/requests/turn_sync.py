@@ -47,6 +47,8 @@ class TurnLog(Protocol):
 
     def changed_after(self, changed: int, turn_id: str, limit: int) -> Sequence[SentTurn]: ...
 
+    def close(self) -> None: ...
+
 log = logging.getLogger(__name__)
 BATCH = 200  # the office's bound on one batch
 MAX_BATCH_BYTES = 200 * 1024  # below the office's bound on one batch's body (256 KiB)
