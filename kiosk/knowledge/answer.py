@@ -87,11 +87,12 @@ class Choice:
         return self.candidates[self.best]
 
     def chosen(self, margin: float) -> list[Candidate]:
-        """The best sentence, and the one next to it when that scores nearly as well (a fact and its condition)."""
+        """The best sentence, and another of its passage when that scores nearly as well (a fact and the condition
+        it depends on, which the passage may state a sentence or two away)."""
         best = self.sentence
         out = [best]
         neighbours = [(s, c) for c, s in zip(self.candidates, self.scores, strict=True)
-                      if c.hit.passage_id == best.hit.passage_id and abs(c.index - best.index) == 1
+                      if c.hit.passage_id == best.hit.passage_id and c.index != best.index
                       and not is_heading(c.sentence)]
         if neighbours:
             score, other = max(neighbours, key=lambda sc: sc[0])
