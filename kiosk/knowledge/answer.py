@@ -91,11 +91,11 @@ class Choice:
         it depends on, which the passage may state a sentence or two away)."""
         best = self.sentence
         out = [best]
-        neighbours = [(s, c) for c, s in zip(self.candidates, self.scores, strict=True)
-                      if c.hit.passage_id == best.hit.passage_id and c.index != best.index
-                      and not is_heading(c.sentence)]
-        if neighbours:
-            score, other = max(neighbours, key=lambda sc: sc[0])
+        others = [(s, c) for c, s in zip(self.candidates, self.scores, strict=True)
+                  if c.hit.passage_id == best.hit.passage_id and c.index != best.index
+                  and not is_heading(c.sentence)]
+        if others:
+            score, other = max(others, key=lambda sc: sc[0])
             if score >= self.scores[self.best] - margin and len(best.sentence) + len(other.sentence) <= MAX_ANSWER_CHARS:
                 out.append(other)
         return sorted(out, key=lambda c: c.index)
@@ -140,8 +140,8 @@ def read(evidence: Evidence, model: AnswerModel) -> Choice:
 def compose(question: str, hits: list[Hit], store: Store | None = None, retriever: Retriever | None = None,
             groups: list[TermGroup] | None = None, model: AnswerModel | None = None,
             today: date | None = None) -> Answer:
-    """Build the answer from ``hits`` (best first): the sentence the answer model ranks first, and its neighbour
-    when that belongs to it, or a referral when the model judges that the evidence does not answer. An answer from
+    """Build the answer from ``hits`` (best first): the sentence the answer model ranks first, and another of its
+    passage when that belongs to it, or a referral when the model judges that the evidence does not answer. An answer from
     a document that is no longer (or not yet) in force says so first, citing the document's words that say so."""
     answer = _compose(question, hits, store, retriever, groups, model or shipped())
     if not answer.refused and answer.citations and retriever:

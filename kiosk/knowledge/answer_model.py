@@ -51,7 +51,7 @@ class AnswerModel:
     ranker: Linear
     answerability: Linear
     threshold: float  # answer when the probability that the evidence answers is at least this
-    neighbour_margin: float  # a neighbouring sentence joins the answer when it scores within this of the best
+    neighbour_margin: float  # another sentence of the best one's passage joins the answer when it scores within this of the best
     trained_on: dict
 
     def scores(self, rows: list[list[float]]) -> list[float]:
