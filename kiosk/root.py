@@ -103,11 +103,12 @@ class Kiosk:
         return default_pack(self.settings.demo_content)
 
     def departments(self) -> list[Department]:
-        return self.store.departments()
+        """The directory requests are routed among (the hall's general window when the store has none)."""
+        return self.store.directory()
 
     def reopen(self) -> None:
         """Forget the store and everything built on it (after `kiosk db build` replaced it); requests are routed
-        among the new store's departments from now on, by the kiosk and by its office sync."""
+        among the new store's directory from now on, by the kiosk and by its office sync."""
         with self._manager_lock, self._lock:
             if self._store is not None:
                 self._store.close()
@@ -123,8 +124,6 @@ class Kiosk:
         except sqlite3.Error:  # mid-rebuild: the next reload routes among the new departments
             log.warning("departments unavailable after reopening the store", exc_info=True)
             return
-        if not departments:
-            return  # a store without a department directory routes nothing: keep the last one
         for service in routed:
             service.router.use(departments)
         if sync is not None:
@@ -309,10 +308,10 @@ class Kiosk:
             return self._catalog
 
     def departments_by_id(self) -> dict[str, Department]:
-        """Department records by id for names and windows; none when the store cannot be read."""
+        """Directory records by id for names and windows; none when the store cannot be read."""
         store = self._store_or_none()
         try:
-            return {d.id: d for d in store.departments()} if store is not None else {}
+            return {d.id: d for d in store.directory()} if store is not None else {}
         except sqlite3.Error:
             return {}
 

@@ -85,6 +85,7 @@ def _info(args: argparse.Namespace) -> int:
 
     from kiosk.store.demo import DEMO_BADGE
     from kiosk.store.importer import counts as store_counts
+    from kiosk.store.records import HALL_DESK
     from kiosk.store.validity import expired_on, expiring
 
     store = args.kiosk.store
@@ -96,6 +97,7 @@ def _info(args: argparse.Namespace) -> int:
     demo = store.has_demo_content()
     if args.json:
         print_json({"db": str(store.path), "counts": counts, "demo_content": demo,
+                    "department_directory": counts["departments"] > 0,
                     "expiring": [{"id": d.id, "title": d.title, "expires": d.expires} for d in soon],
                     "expired": [{"id": d.id, "title": d.title, "expires": d.expires} for d in expired]})
         return 0
@@ -103,6 +105,8 @@ def _info(args: argparse.Namespace) -> int:
     _print_counts(console, counts)
     if demo:
         console.print(f"  已载入{DEMO_BADGE}（样例数据，kiosk db build --no-demo 可去除）")
+    if not counts["departments"]:
+        console.print(NO_DIRECTORY.format(desk=HALL_DESK.name), markup=False, highlight=False, soft_wrap=True)
     console.print(f"  {EXPIRY_NOTICE_DAYS} 天内到期：{len(soon)} 份" + ("" if soon else "（无）"))
     for d in sorted(soon, key=lambda d: d.expires):
         console.print(f"    {d.expires}  {d.title}（{d.id}）", markup=False, highlight=False, soft_wrap=True)
@@ -111,6 +115,10 @@ def _info(args: argparse.Namespace) -> int:
 
 
 EXPIRY_NOTICE_DAYS = 30
+# Staff must know why every request lands at one window, and how to change that.
+NO_DIRECTORY = ("  没有部门目录：企业诉求都先交{desk}，由工作人员转交负责的部门。"
+                "把本区的 departments.yaml 放进 policies_db/（格式见 policies_db/README.md）后"
+                "运行 kiosk db build，就会按部门分派。")
 
 LABELS = {"documents": "政策法规文件", "sample_policies": "其中样例政策", "passages": "可引用段落", "faqs": "常见问答",
           "services": "办事事项", "departments": "部门与镇街", "streets": "其中镇街", "guides": "一件事指南",

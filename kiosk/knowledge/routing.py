@@ -11,10 +11,9 @@ DEFAULT_DEPARTMENT = "sec_policy"
 
 def referral_department(question: str, hits: list[Hit], store: Store) -> Department | None:
     """A named town/street first, then the department whose routing words the question uses most, then the
-    department responsible for the best passage's document, then the centre's policy desk."""
-    departments = store.departments()
-    if not departments:
-        return None
+    department responsible for the best passage's document, then the centre's policy desk; the hall's general
+    window when the store has no department directory."""
+    departments = store.directory()
     for dep in departments:
         if dep.kind == "street" and dep.name[:2] in question:
             return dep

@@ -24,7 +24,9 @@ from kiosk.requests.validate import RequestError, clean_company, clean_text, nor
 
 log = logging.getLogger(__name__)
 DRAFT_TTL = timedelta(minutes=3)
-NOT_SAVED = "抱歉，系统暂时没能保存这件事，请到二楼营商环境与市场开拓专区窗口当面反映，或稍后再试。"
+# {where}: the desk that takes in requests (`Router.intake`), named from the store, never a made-up location
+NOT_SAVED = "抱歉，系统暂时没能保存这件事，请到{where}当面反映，或稍后再试。"
+NOT_REGISTERED = "好的，没有登记。您也可以到{where}当面反映。"
 ASK_COMPANY = "请问企业的全称是什么？"
 ASK_PHONE = "请说一个联系手机号，办理结果会通知您。"
 ASK_CONSENT = "我们会把诉求和您的联系方式转给承办部门，您同意吗？"
@@ -81,11 +83,11 @@ class RequestDesk:
         if not items:
             return ServiceReply(["请说一说具体遇到了什么问题或想办什么事，我帮您转给对应的部门。"])
         self.draft = _Draft(cleaned, address, now)
-        names = [self.service.department_name(i.route.department) for i in items]
+        handlers = [self.service.handled_by(i.route.department) for i in items]
         if len(items) == 1:
-            first = f"好的，这件事我帮您登记，由{names[0]}办理。"
+            first = f"好的，这件事我帮您登记，{handlers[0]}。"
         else:
-            parts = "；".join(f"第{n}件，{i.text}，由{d}办理" for n, (i, d) in enumerate(zip(items, names, strict=True), 1))
+            parts = "；".join(f"第{n}件，{i.text}，{h}" for n, (i, h) in enumerate(zip(items, handlers, strict=True), 1))
             first = f"好的，您说的是{len(items)}件事：{parts}。"
         preview = [{"text": i.text, "section": i.route.section, "department": i.route.department} for i in items]
         return ServiceReply([first], follow_up=ASK_COMPANY, data={"request_preview": preview})
@@ -126,7 +128,7 @@ class RequestDesk:
         draft = self.draft
         if text.startswith(NO) or "不同意" in text:
             self.draft = None
-            return ServiceReply(["好的，没有登记。您也可以到二楼营商环境与市场开拓专区窗口当面反映。"])
+            return ServiceReply([NOT_REGISTERED.format(where=self._intake_name())])
         if not text.startswith(YES):
             return ServiceReply([], follow_up=ASK_CONSENT)
         self.draft = None
@@ -137,7 +139,7 @@ class RequestDesk:
         except sqlite3.Error:
             log.exception("request not saved")
             # Not committed, so not accepted: say so plainly rather than hand out a ticket that does not exist.
-            return ServiceReply([NOT_SAVED])
+            return ServiceReply([NOT_SAVED.format(where=self._intake_name())])
         return ServiceReply([receipt.message], suggestions=["查询工单进度"], data={"receipt": receipt.to_dict()})
 
     def _status(self, text: str) -> ServiceReply:
@@ -158,9 +160,12 @@ class RequestDesk:
         sentences = [f"工单{view.ticket}共{len(view.items)}项。"]
         for i in view.items:
             late = "，已超过时限，我们已催办" if i.is_overdue(now) else ""
-            sentences.append(f"第{i.seq}项{LABELS[i.state]}，由{self.service.department_name(i.department)}办理{late}。")
+            sentences.append(f"第{i.seq}项{LABELS[i.state]}，{self.service.handled_by(i.department)}{late}。")
         data = {"status": {"ticket": view.ticket, "items": [i.to_dict(now) for i in view.items]}}
         return ServiceReply(sentences, data=data)
+
+    def _intake_name(self) -> str:
+        return self.service.department_name(self.service.router.intake)
 
     def _ask(self, stage: str, question: str) -> ServiceReply:
         self.draft.stage = stage

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from kiosk.store.records import Department
+from kiosk.store.records import HALL_DESK, Department
 
 CATEGORIES_FILE = Path(__file__).with_name("categories.yaml")
 FALLBACK_SECTION = "sec_market"  # the section that takes in enterprise requests nobody else claims
@@ -86,6 +86,12 @@ class Router:
         """Route among ``departments`` from now on (the store was rebuilt): one swap, safe beside a thread routing."""
         self.departments = {d.id: d for d in departments}
 
+    @property
+    def intake(self) -> str:
+        """Who takes in what no other department claims: the hall's general window when it is the whole directory
+        (a store without departments), else the centre's intake section."""
+        return HALL_DESK.id if HALL_DESK.id in self.departments else FALLBACK_SECTION
+
     def category_of(self, text: str) -> Category | None:
         """The best-matching category, or None when no keyword matches."""
         territorial = self._by_id.get("territorial")
@@ -112,18 +118,18 @@ class Router:
             if street:
                 return Route(cat.id, cat.name, None, street.id, "street", cat.sla_days, True)
             # The street is unknown: the intake section finds it out and passes the matter down.
-            return Route(cat.id, cat.name, FALLBACK_SECTION, FALLBACK_SECTION, "section", cat.sla_days, False)
+            return Route(cat.id, cat.name, self.intake, self.intake, "section", cat.sla_days, False)
         if cat is not None:
-            section = self._known(cat.section) or FALLBACK_SECTION
+            section = self._known(cat.section) or self.intake
             department = self._known(cat.department) or self._best_department(text, kind="unit") or section
             return Route(cat.id, cat.name, section, department, "section", cat.sla_days, True)
         # No lexicon match: the departments' own keywords may still know.
         unit = self._best_department(text, kind="unit")
         section = self._best_department(text, kind="section")
         if unit or section:
-            chosen_section = section or FALLBACK_SECTION
+            chosen_section = section or self.intake
             return Route("general", "其他诉求", chosen_section, unit or chosen_section, "section", DEFAULT_SLA_DAYS, True)
-        return Route("general", "其他诉求", FALLBACK_SECTION, FALLBACK_SECTION, "section", DEFAULT_SLA_DAYS, False)
+        return Route("general", "其他诉求", self.intake, self.intake, "section", DEFAULT_SLA_DAYS, False)
 
     def _known(self, dept_id: str | None) -> str | None:
         # With fixtures or a partial store a lexicon id may be missing; never route to a department that isn't there.

@@ -29,7 +29,7 @@ from kiosk.requests.validate import (
     normalize_phone,
     parse_ref,
 )
-from kiosk.store.records import Department
+from kiosk.store.records import HALL_DESK, Department
 
 DEDUPE_DAYS = 7
 SAME_TOPIC_SIMILARITY = 0.3  # same topic and thing, and this alike: the same matter told again
@@ -102,12 +102,11 @@ class RequestService:
     @classmethod
     def open(cls, departments: list[Department], path: Path | None = None,
              llm: ChatModel | None = None, status_url: str = "") -> RequestService:
-        """The service on the kiosk's own requests file (``path``), routing among ``departments`` (the store's).
+        """The service on the kiosk's own requests file (``path``), routing among ``departments`` (the store's
+        directory, `Store.directory`: never empty, the hall's general window when the store has no departments).
 
         With ``llm`` a language model splits requests (the rules check it and take over when it strays).
         """
-        if not departments:
-            raise RequestError("部门目录还没有建立，请工作人员先运行 kiosk db build。")
         router = Router(departments)
         splitter = LlmSplitter.from_model(llm, RuleSplitter(router)) if llm is not None else None
         return cls(RequestDB(path), router, splitter, status_url=status_url)
@@ -118,6 +117,14 @@ class RequestService:
     def department_name(self, dept_id: str | None) -> str:
         d = self.router.departments.get(dept_id or "")
         return d.name if d else (dept_id or "")
+
+    def handled_by(self, dept_id: str | None) -> str:
+        """Who deals with an item, as the visitor hears it: the hall's general window only takes a request in, so
+        the visitor hears that staff pass it on rather than that the window itself will handle it."""
+        name = self.department_name(dept_id)
+        if dept_id == HALL_DESK.id:
+            return f"由{name}接收，工作人员会转交负责的部门办理"
+        return f"由{name}办理"
 
     # ── intake ──
 
@@ -175,7 +182,7 @@ class RequestService:
         parts = [f"已受理，工单号 {ticket.ticket}。"]
         for i in ticket.items:
             due = i.due_at.strftime("%m月%d日")
-            parts.append(f"第{i.seq}项由{self.department_name(i.department)}办理，{due}前答复。")
+            parts.append(f"第{i.seq}项{self.handled_by(i.department)}，{due}前答复。")
         if linked:
             refs = "、".join(sorted(set(linked.values())))
             parts.append(f"另有{len(linked)}项已在办理中（{refs}），已把您的补充转给承办部门。")

@@ -12,7 +12,7 @@ from typing import Any
 from kiosk import config
 from kiosk.store.demo import DEMO_PREFIX
 from kiosk.store.readonly import connect_readonly
-from kiosk.store.records import Department, Document, Faq, Passage, ServiceItem
+from kiosk.store.records import HALL_DESK, Department, Document, Faq, Passage, ServiceItem
 from kiosk.store.schema import MIGRATIONS
 from kiosk.store.tokenizer import Tokenizer
 from kiosk.store.validity import Window
@@ -95,6 +95,11 @@ class Store:
         sql = f"SELECT {_DEP_COLUMNS} FROM departments"  # noqa: S608 - fixed column list
         rows = self.conn.execute(sql + (" WHERE kind=? ORDER BY id" if kind else " ORDER BY id"), (kind,) if kind else ())
         return [_department(r) for r in rows]
+
+    def directory(self) -> list[Department]:
+        """Where requests and referrals go: the store's departments, or the hall's general window alone when the
+        store was built without a department directory."""
+        return self.departments() or [HALL_DESK]
 
     def department(self, dep_id: str) -> Department | None:
         row = self.conn.execute(f"SELECT {_DEP_COLUMNS} FROM departments WHERE id=?", (dep_id,)).fetchone()  # noqa: S608

@@ -38,6 +38,13 @@ class Department:
         return "，".join(parts)
 
 
+# The hall's own general window: the whole directory of a store built without a departments.yaml (real documents
+# only), so requests are still taken and refusals still refer somewhere. Staff there pass each request on to the
+# department responsible. It has no phone, window, hours or address: real content never carries invented contacts.
+HALL_DESK = Department(id="hall_desk", kind="section", name="服务大厅综合窗口",
+                       duties="接收企业的各类诉求和咨询，由工作人员转交负责的部门办理。")
+
+
 @dataclass(frozen=True)
 class Document:
     """A policy or law; ``id`` is the source file name, which answers cite."""
