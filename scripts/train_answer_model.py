@@ -35,7 +35,7 @@ from kiosk.knowledge.answer_model import MODEL_FILE, AnswerModel, Linear  # noqa
 from kiosk.knowledge.features import ANSWERABILITY_FEATURES, CANDIDATE_FEATURES  # noqa: E402
 from kiosk.knowledge.normalize import MAX_QUESTION_CHARS  # noqa: E402
 from kiosk.knowledge.numbers import arabic  # noqa: E402
-from kiosk.knowledge.places import PARENT, places_in  # noqa: E402
+from kiosk.knowledge.places import NAMED_PLACES, places_in  # noqa: E402
 from kiosk.knowledge.retrieve import Retriever  # noqa: E402
 from kiosk.knowledge.segment import TOKENIZER  # noqa: E402
 from kiosk.store import Store  # noqa: E402
@@ -278,7 +278,6 @@ def choose_threshold(probability: np.ndarray, labels: np.ndarray, weight: np.nda
 
 
 YEAR_RE = re.compile(r"(?:19|20)\d{2}(?=年)")
-PLACES = sorted(set(PARENT) - {"中国", "外地"})
 
 
 def perturbed(store: Store, items: list[tuple[str, str, str]], seed: int = SEED) -> list[tuple[str, str, str]]:
@@ -301,7 +300,7 @@ def perturbed(store: Store, items: list[tuple[str, str, str]], seed: int = SEED)
         elif stated:
             out.append((f"{int(max(stated)) + rng.randint(1, 3)}年{question}", doc))
         named = places_in(question)
-        foreign = [p for p in PLACES if p not in text and p not in question]
+        foreign = [p for p in NAMED_PLACES if p not in text and p not in question]
         if named:
             place = sorted(named)[0]
             out.append((question.replace(place, rng.choice(foreign)), doc))

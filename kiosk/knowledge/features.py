@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kiosk.knowledge.numbers import arabic
-from kiosk.knowledge.places import places_in
+from kiosk.knowledge.places import most_specific, places_in
 from kiosk.knowledge.retrieve import Hit, TermGroup
 from kiosk.knowledge.segment import topicality
 from kiosk.knowledge.sentences import (
@@ -81,8 +81,8 @@ class Question:
 
     @cached_property
     def places(self) -> set[str]:
-        # the whole country is every document's scope, not a place a document must name
-        return places_in(self.text) - {"中国"}
+        # the whole country is every document's scope, not a place a document must name; "广州南沙区" asks about 南沙
+        return most_specific(places_in(self.text) - {"中国"})
 
     @cached_property
     def subject(self) -> list[tuple[TermGroup, float]]:

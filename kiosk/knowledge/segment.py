@@ -64,6 +64,12 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def words(text: str) -> list[str]:
+    """The text's whole words as the segmenter cuts it (no sub-words)."""
+    _init()
+    return jieba.lcut(text)
+
+
 def content_terms(text: str) -> list[str]:
     """The distinct topic-bearing search tokens of a query (with sub-words), in order of appearance."""
     return _topical(tokens(text))
