@@ -257,3 +257,18 @@ def test_adding_a_kiosk_shows_its_token_once(office, run):
     assert code == 1 and "名称" in out
     actions = [a["action"] for a in office.accounts.audit_log()]
     assert actions.count("kiosk.add") == 2 and actions.count("kiosk.revoke") == 1
+
+
+def test_a_hall_without_a_directory_hands_its_general_windows_items_to_the_offices_routing(office, halls, run):
+    hall_a, _ = halls["hall_a"]
+    client = office.client()
+    client.headers["Authorization"] = f"Bearer {token_of(hall_a)}"
+    taken = {"key": "g-1", "kind": "item.created", "item": "XH20261202-0021-1", "action": "submit",
+             "state": "submitted", "category": "infrastructure", "section": "hall_desk", "department": "hall_desk",
+             "due": "2026-12-09T09:00", "at": "2026-12-02T09:00:00", "actor": "企业", "company": "杭州路灯测试有限公司",
+             "phone": "13700002222", "address": "杭州市西湖区翠苑街道文二路1号", "channel": "kiosk-text",
+             "text": "公司门口的路灯坏了好几天，晚上不安全。"}
+    answer = client.post("/api/kiosk/push", json={"events": [taken]}).json()
+    assert answer["accepted"] == ["g-1"], answer
+    # the office's directory knows 翠苑街道 looks after its street lamps
+    assert [i["department_id"] for i in office_items(office)] == ["street_cuiyuan"]

@@ -22,6 +22,7 @@ from kiosk.requests.outbox import IMPORTABLE_ACTIONS
 from kiosk.requests.records import Item, Ticket
 from kiosk.requests.service import RequestService, company_key
 from kiosk.requests.validate import RequestError, clean_address, clean_company, clean_text, parse_ref
+from kiosk.store.records import HALL_DESK
 
 MAX_EVENTS = 200  # events in one push
 MAX_KEY = 200
@@ -107,14 +108,19 @@ def _create(service: RequestService, hall: str, event: dict) -> int:
     ref, ticket_ref, seq = _ref(event)
     if _local(service, hall, ref) is not None:
         raise Refused(f"事项 {ref} 已经收到过。")
+    text = redact(clean_text(_text(event, "text"))[0])
     department = service.router.departments.get(_text(event, "department"))
+    section = event.get("section")
+    if department is None and _text(event, "department") == HALL_DESK.id:
+        # a hall without a department directory took it in at its general window for staff to pass on: the
+        # office's own directory routes it, as it would have been routed had the hall had one
+        route = service.router.route(text, clean_address(_text(event, "address")))
+        department, section = service.router.departments.get(route.department), route.section
     if department is None:
         raise Refused(f"事项 {ref} 的承办单位不在本区部门目录中。")
-    section = event.get("section")
     if section is not None and section not in service.router.departments:
         raise Refused(f"事项 {ref} 的专区不在本区部门目录中。")
     at, due = _when(event, "at"), _when(event, "due")
-    text = redact(clean_text(_text(event, "text"))[0])
     sibling = db.conn.execute(
         "SELECT i.ticket FROM hall_items h JOIN items i ON i.id = h.item_id WHERE h.hall = ? AND h.remote_ref LIKE ?",
         (hall, f"{ticket_ref}-%"),
