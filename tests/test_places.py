@@ -57,3 +57,12 @@ def test_another_districts_figure_does_not_answer(service: AskService) -> None:
     # the district's own question is answered from the same document
     answer, _ = service.ask("天河区人才公寓本批次一共有多少套？")
     assert not answer.refused and "66套" in answer.text
+
+
+def test_the_answerability_place_feature_reads_which_place_the_evidence_speaks_for() -> None:
+    from kiosk.knowledge.features import _place_missing
+
+    assert _place_missing({"东城"}, "北京市疫情防控期间，各社区实行封闭式管理。") == 0.0
+    assert _place_missing({"南沙"}, "天河区对入驻企业给予每人每月3000元实习补贴。") == 1.0
+    assert _place_missing({"南沙"}, "国家对实习补贴另有规定。") == 1.0  # "国家" names no place a local figure is for
+    assert _place_missing(set(), "天河区对入驻企业给予补贴。") == 0.0

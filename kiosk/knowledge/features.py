@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kiosk.knowledge.numbers import arabic
-from kiosk.knowledge.places import most_specific, places_in
+from kiosk.knowledge.places import covers, most_specific, places_in
 from kiosk.knowledge.retrieve import Hit, TermGroup
 from kiosk.knowledge.segment import topicality
 from kiosk.knowledge.sentences import (
@@ -266,7 +266,7 @@ def answerability_features(q: Question, hits: list[Hit], best: Candidate, best_r
         subject_largest,
         q.subject_missing(document)[0],
         float(bool(q.years) and not (q.years & stated_years)),
-        float(bool(q.places) and not places_in(evidence) & q.places),
+        _place_missing(q.places, evidence),
         row["quantity_missing"],
         row["type_missing"],
         row["kind_missing"],
@@ -275,6 +275,16 @@ def answerability_features(q: Question, hits: list[Hit], best: Candidate, best_r
         row["asked_similarity"],
         float(any(not h.place_ok for h in hits[:best_rank + 1])),
     ]
+
+
+def _place_missing(asked: set[str], evidence: str) -> float:
+    """1 when the question names a place and the evidence names none that speaks for it: a 北京 passage answers a
+    question about 东城区, a 天河区 one does not answer one about 南沙区, and "国家" names no place a local figure
+    could be read for."""
+    if not asked:
+        return 0.0
+    stated = most_specific(places_in(evidence) - {"中国"})
+    return float(not stated or not covers(stated, asked))
 
 
 def _rarest(missing: list[TermGroup], groups: list[TermGroup]) -> float:
