@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from importlib import resources
 
 from kiosk.knowledge.segment import words
@@ -11,15 +12,15 @@ from kiosk.store.records import Document
 
 # The district's own places, as visitors say them (bare district and street names): place → its parent. A
 # document about a place also covers the places below it.
-PARENT: dict[str, str] = {
+_DISTRICT_PARENT: dict[str, str] = {
     "浙江": "中国", "广东": "中国", "杭州": "浙江", "广州": "广东",
     "西湖": "杭州", "滨江": "杭州", "萧山": "杭州", "余杭": "杭州", "上城": "杭州", "拱墅": "杭州",
     "天河": "广州", "越秀": "广州", "海珠": "广州", "白云": "广州", "黄埔": "广州", "番禺": "广州",
 }
 XIHU_STREETS = ("北山", "西溪", "灵隐", "翠苑", "文新", "古荡", "留下", "转塘", "蒋村", "三墩", "双浦")
-PARENT.update({s: "西湖" for s in XIHU_STREETS})
+_DISTRICT_PARENT.update({s: "西湖" for s in XIHU_STREETS})
 # how the district's places appear in questions and titles ("西湖" alone is also the lake: require 西湖区)
-ALIASES: dict[str, tuple[str, ...]] = {name: (name,) for name in PARENT}
+ALIASES: dict[str, tuple[str, ...]] = {name: (name,) for name in _DISTRICT_PARENT}
 ALIASES["西湖"] = ("西湖区",)
 ALIASES["中国"] = ("全国", "国家")
 ID_PREFIX = {"cn": "中国", "zj": "浙江", "gd": "广东", "gz": "广州", "hz": "杭州", "hzs": "杭州", "xh": "西湖"}
@@ -64,7 +65,7 @@ def _register() -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, str
 
 
 PARENTS, _REGISTER_NAMES, _BARE = _register()
-for _place, _parent in PARENT.items():
+for _place, _parent in _DISTRICT_PARENT.items():
     PARENTS.setdefault(_place, set()).add(_parent)
 for _place, _names in _REGISTER_NAMES.items():
     ALIASES[_place] = tuple(sorted(set(ALIASES.get(_place, ())) | _names, key=len, reverse=True))
@@ -73,7 +74,7 @@ PARENTS.pop("中国", None)
 _BY_SPELLING = {spelling: place for place, spellings in ALIASES.items() for spelling in spellings}
 _SPELLING_SIZES = sorted({len(s) for s in [*_BY_SPELLING, *_BARE]})
 # places a visitor names by their bare name (the district's own, every province and city)
-NAMED_PLACES = sorted((set(PARENT) | set(_BARE)) - {"中国"})
+NAMED_PLACES = sorted((set(_DISTRICT_PARENT) | set(_BARE)) - {"中国"})
 
 
 def places_in(text: str) -> set[str]:
@@ -106,7 +107,9 @@ def most_specific(places: set[str]) -> set[str]:
     return {p for p in places if not any(p in _ancestors(q) for q in places if q != p)} or places
 
 
-def _ancestors(place: str) -> set[str]:
+@cache
+def _ancestors(place: str) -> frozenset[str]:
+    # asked for every retrieved passage of every question, and the register does not change while the kiosk runs
     out: set[str] = set()
     todo = [place]
     while todo:
@@ -114,7 +117,7 @@ def _ancestors(place: str) -> set[str]:
             if parent not in out:
                 out.add(parent)
                 todo.append(parent)
-    return out
+    return frozenset(out)
 
 
 def covers(doc_places: set[str], asked: set[str]) -> bool:
