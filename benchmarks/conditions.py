@@ -13,8 +13,9 @@ leaf drafted there is a false alarm an editor must reject.
 Those are development figures: the drafter's patterns were written while reading exactly those rules. `--heldout`
 measures the same drafter with the same matcher on documents it was never written against: twelve real 2020 policy
 documents of the NCP set (`train_answer_model.NCP`), with rules written by hand from their text alone
-(benchmarks/data/conditions_heldout/, where its README says how they were chosen). With so few leaves per kind, each
-figure carries a 95 % bootstrap interval over documents.
+(benchmarks/data/conditions_heldout/, where its README says how they were chosen). Since that first measurement they
+have been read to fix the drafter, so they are development material too (the README says so). With so few leaves per
+kind, each figure carries a 95 % bootstrap interval over documents.
 
 Run: .venv/bin/python benchmarks/conditions.py [--heldout]
 Writes benchmarks/results/conditions.json (conditions_heldout.json with --heldout).

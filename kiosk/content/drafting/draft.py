@@ -2,8 +2,10 @@
 
 The policy's passages are cut into clauses (an article, or an enumerated item inside it: 第三条（二）); clauses
 about who may apply give the rule's common conditions, clauses that grant a support item to those meeting a
-condition (“对…的，给予…”) give one alternative each, combined as an any_of. Clauses about materials, review
-and procedure give none. Every leaf carries the clause it came from and the words it was read from.
+condition (“对…的，给予…”) give one alternative each, combined as an any_of. A document of measures under headings
+(“一、支持企业稳定岗位”) gives one alternative per measure, and a condition every alternative states holds for all.
+Clauses about materials, review and procedure give none; which sentences may state conditions is `sentences`'s to
+say. Every leaf carries the clause it came from and the words it was read from.
 """
 
 from __future__ import annotations
@@ -15,27 +17,25 @@ from typing import Any
 import yaml
 
 from kiosk.content.drafting.leaves import find_leaves
+from kiosk.content.drafting.sentences import lists_conditions, lists_materials, stating
 from kiosk.content.errors import ContentError
 from kiosk.content.library import Library, rule_file, who_default
 from kiosk.policy.conditions import parse_rule
 from kiosk.store.records import Passage
 from kiosk.store.validity import parse_windows
 
-ITEM_RE = re.compile(r"（[一二三四五六七八九十]{1,3}）|\([一二三四五六七八九十\d]{1,3}\)|(?<![\d.])\d{1,2}[、．]|[①②③④⑤⑥⑦⑧⑨⑩]")
+# item marks: （一） （1） (1) 1、 1． and “1.” when no digit follows (not a decimal such as 1.5)
+ITEM_RE = re.compile(r"（(?:[一二三四五六七八九十]{1,3}|\d{1,2})）|\([一二三四五六七八九十\d]{1,3}\)|(?<![\d.])\d{1,2}(?:[、．]|\.(?!\d))|"
+                     r"[①②③④⑤⑥⑦⑧⑨⑩]")
 APPLIES_RE = re.compile(r"适用|对象|条件|申报|申请|符合|满足|具备|须|应当|应|资格|范围|主体|企业|单位")
 GRANTS_RE = re.compile(r"给予|奖励|补助|补贴|资助|扶持|贴息|支持|一次性")
-PROCESS_RE = re.compile(r"申报材料|提交|受理部门|咨询电话|负责解释|审核|公示|拨付|监督|追回|收回|骗取|弄虚作假|就高不重复|"
-                        r"不重复享受|解释|施行|有效期|材料")
-# a document's purpose (“为…，制定本办法”, “推动其成长为高新技术企业”) states aims, not conditions
-PURPOSE_RE = re.compile(r"制定本|特制定|结合[^，。]{0,8}实际|成长为|培育成|发展成为|争创|目标")
-# a higher rate for some of those already eligible (“补助比例提高到15%”) changes the amount, not who may apply
-TIER_RE = re.compile(r"提高到|提高至|提高|上浮|翻倍|加倍|延长|另给予|另行给予|再给予")
-# support paid to someone other than the applicant (“给予孵化器运营机构每家5万元”): the conditions are about
-# the enterprises it serves, not about who applies
-THIRD_PARTY_RE = re.compile(r"给予[^，。；]{0,10}(?:运营机构|服务机构|孵化器|运营方|中介机构|推荐单位)")
+# a grant of money (“给予10万元补助”), not the broad support (支持, 扶持) a document's headings and aims speak of
+PAYS_RE = re.compile(r"给予|奖励|补助|补贴|资助|贴息|一次性")
 # “…的，给予…” / “…的，按…享受”: what follows holds for those who meet the condition, an alternative
 CONDITIONAL_RE = re.compile(r"的[^。；]*?(给予|奖励|补助|补贴|资助)|的[，,]\s*(?:按|享受|可|予以)")
-SENTENCE_RE = re.compile(r"[^。；;]+[。；;]?")
+# outside an article or a list of conditions, a paragraph lists measures: a sentence naming whom one is for (“对认定的
+# 高新技术企业减按15%的税率征收”) is one alternative, unless it states what all must meet (“适用于…”, “申报单位须…”)
+REQUIRES_RE = re.compile(r"适用|须|应当")
 
 
 def clauses(passages: Iterable[Passage]) -> list[tuple[str, str]]:
@@ -50,7 +50,7 @@ def clauses(passages: Iterable[Passage]) -> list[tuple[str, str]]:
         if marks[0].start() > 0:
             out.append((label, p.text[:marks[0].start()]))
         for m, nxt in zip(marks, [*marks[1:], None], strict=False):
-            out.append((f"{label}{m.group(0).rstrip('、．')}", p.text[m.start():nxt.start() if nxt else len(p.text)]))
+            out.append((f"{label}{m.group(0).rstrip('、．.')}", p.text[m.start():nxt.start() if nxt else len(p.text)]))
     return out
 
 
@@ -63,14 +63,11 @@ def draft_rule(doc_id: str, title: str, passages: Iterable[Passage]) -> dict[str
         if not (APPLIES_RE.search(passage.text) or GRANTS_RE.search(passage.text)):
             continue
         for label, text in clauses([passage]):
-            base_rate = False  # a grant to all the clause covers: later grants in it are higher rates for some
-            for sentence in SENTENCE_RE.findall(text):
-                if any(r.search(sentence) for r in (PROCESS_RE, PURPOSE_RE, TIER_RE, THIRD_PARTY_RE)):
-                    continue
-                leaves = find_leaves(sentence, label or "正文")
-                if leaves and not (base_rate and GRANTS_RE.search(sentence)):
-                    _place(sentence, leaves, common, items)
-                base_rate = base_rate or (not leaves and bool(GRANTS_RE.search(sentence)))
+            if not lists_materials(passage, text):
+                _draft_clause(passage, label or "正文", text, common, items)
+    held = {_key(leaf) for leaf in common}  # what holds for all is not repeated in an item, wherever it was stated
+    items = [[leaf for leaf in group if _key(leaf) not in held] for group in items]
+    common.extend(_shared(items))
     conditions = list(common)
     alternatives = [kept for group in items if (kept := [leaf for leaf in group if not _narrows(leaf, common)])]
     if len(alternatives) == 1:
@@ -88,17 +85,61 @@ def draft_rule(doc_id: str, title: str, passages: Iterable[Passage]) -> dict[str
             f"请按《{title}》规定的时间和方式申报。", "conditions": conditions}
 
 
-def _place(sentence: str, leaves: list[dict[str, Any]], common: list[dict[str, Any]],
-           items: list[list[dict[str, Any]]]) -> None:
-    """A sentence granting support to those who meet its conditions is one alternative; others hold for all.
-    A condition already stated is not repeated within the same alternative, nor where it holds for all."""
+def _draft_clause(passage: Passage, label: str, text: str, common: list[dict[str, Any]],
+                  items: list[list[dict[str, Any]]]) -> None:
+    """The conditions one clause states, added where they hold: for all (``common``) or for one support item."""
+    # an article, an item or a paragraph under a heading naming a grant (“五、创业带动就业补贴”) is one measure: a
+    # grant to all it covers makes later grants in it higher rates for some. A paragraph under a heading naming an
+    # aim (“四、鼓励创业带动就业”) lists measures each standing on its own.
+    granted = bool(PAYS_RE.search(passage.heading))
+    one_measure = bool(passage.article or ITEM_RE.match(text) or granted)
+    listed = lists_conditions(passage, text)
+    base_rate = False
+    own: list[dict[str, Any]] | None = None  # the clause's support item, once it has one
+    # every sentence about one grant is about whom it is for
+    for sentence in stating(text, listed or granted):
+        leaves = find_leaves(sentence, label)
+        if leaves and not (base_rate and GRANTS_RE.search(sentence)):
+            if CONDITIONAL_RE.search(sentence):
+                _place(leaves, common, items)
+            elif listed or REQUIRES_RE.search(sentence):
+                _place(leaves, common)
+            else:
+                own = _place(leaves, common, items, own if one_measure else None)
+        base_rate = base_rate or (one_measure and not leaves and bool(PAYS_RE.search(sentence)))
+
+
+def _place(leaves: list[dict[str, Any]], common: list[dict[str, Any]], items: list[list[dict[str, Any]]] | None = None,
+           into: list[dict[str, Any]] | None = None) -> list[dict[str, Any]] | None:
+    """A sentence's leaves as conditions that hold for all (no ``items``), or as a support item: ``into`` when
+    given, else a new one of ``items``; returns that item. A condition already stated is not repeated within the
+    same item, nor where it holds for all."""
     held = {_key(leaf) for leaf in common}
-    if CONDITIONAL_RE.search(sentence):
-        fresh = _unique(leaves, held)
-        if fresh:
-            items.append(fresh)
-    else:
+    if items is None:
         common.extend(_unique(leaves, held))
+        return None
+    if into is not None:
+        into.extend(_unique(leaves, held | {_key(leaf) for leaf in into}))
+        return into
+    fresh = _unique(leaves, held)
+    if fresh:
+        items.append(fresh)
+    return fresh or None
+
+
+def _shared(items: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """A condition every one of several support items states (中小微企业 in each measure of a policy for them)
+    holds for all: taken out of the items and returned once — unless an item would be left with nothing of its
+    own, which would make the others' conditions moot."""
+    if len(items) < 2:
+        return []
+    keys = set.intersection(*({_key(leaf) for leaf in group} for group in items))
+    if any({_key(leaf) for leaf in group} <= keys for group in items):
+        return []
+    shared = [leaf for leaf in items[0] if _key(leaf) in keys]
+    for group in items:
+        group[:] = [leaf for leaf in group if _key(leaf) not in keys]
+    return shared
 
 
 def _unique(leaves: list[dict[str, Any]], seen: set[str]) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ class FactWords:
 class Vocabulary:
     tag_phrases: dict[str, tuple[str, ...]]  # phrase → tags it stands for
     tag_mode: dict[str, str]  # tag → require | exclude
+    hired: dict[str, str]  # founder tag → the tag for hiring such people
     facts: tuple[FactWords, ...]
     places: dict[str, str]  # phrase → region value (a place name or a street tag)
     phrase_re: re.Pattern[str]
@@ -49,7 +50,7 @@ def vocabulary() -> Vocabulary:
                   for fact, spec in raw["facts"].items())
     places = {p: p for p in PLACES if len(p) >= 2}
     places.update({t.name: t.id for t in taxonomy.tags.values() if t.category == "street"})
-    return Vocabulary(phrases, tag_mode, facts, places, _alternation(phrases), _alternation(places))
+    return Vocabulary(phrases, tag_mode, dict(raw["hired"]), facts, places, _alternation(phrases), _alternation(places))
 
 
 def _alternation(words: dict[str, object]) -> re.Pattern[str]:
