@@ -35,10 +35,11 @@ STATES_RE = re.compile(r"(?<![针相面应核比])对[^，,。；;]*?(?:企业|�
                        r"符合|满足|具备|属于|属(?!地)|须|应当|应(?=[在为是于具符满按有])|"
                        r"可(?:以)?申[报请]|申[报请](?:享受|补|奖|资|贷)|条件|对象|范围|资格|(?:经|被|新|获)认定|认定(?:的|为)|"
                        r"享受|优惠|减免|免征|减按|给予|奖励|补助|补贴|资助|贴息")
-# a heading (“申报条件”, “支持对象”) or a lead before a list (“补贴条件：”, “应符合下列条件：”) saying it lists conditions
-CONDITIONS_HEADING_RE = re.compile(r"条件|对象|范围|要求")
+# a heading (“申报条件”, “支持对象”) or a lead before a list (“补贴条件：”, “应符合下列条件：”) saying it lists conditions;
+# a bare “通知如下：” or “工作要求” introduces anything
+CONDITIONS_HEADING_RE = re.compile(r"条件|对象|范围|资格|申报要求|申请要求")
 LEAD_RE = re.compile(r"[^。；;：:]*[：:]")
-LIST_LEAD_RE = re.compile(r"(?:条件|对象|范围|要求|下列|如下)[^。；：:]{0,10}[：:]")
+LIST_LEAD_RE = re.compile(r"(?:条件|对象|范围|资格|申报要求|申请要求)[^。；：:]{0,10}[：:]")
 MATERIALS_LEAD_RE = re.compile(r"材料[^。；：:]{0,10}[：:]")
 # a document's title on a line of its own (“…关于…支持中小微企业…的通知”) names whom the document is about, not a condition
 TITLE_LINE_RE = re.compile(r"^[^\n。；]*关于[^\n。；]*(?:通知|意见|措施|办法|细则|规定|决定|公告|方案)\s*$", re.MULTILINE)
