@@ -81,6 +81,20 @@ def test_db_info_says_requests_go_to_the_general_window(real_store_path, default
     assert "没有部门目录" not in capsys.readouterr().out
 
 
+def test_db_build_says_so_too(tmp_path, capsys):
+    source = tmp_path / "docs"
+    source.mkdir()
+    (source / "notice.txt").write_text(
+        "# 来源: 区政府\n# 标题: 关于做好企业服务工作的通知\n\n各街道、各部门：为进一步优化营商环境，现就做好企业服务工作"
+        "通知如下。一、各部门要及时受理企业诉求，五个工作日内答复。二、各街道要定期走访辖区企业，了解企业困难。\n",
+        encoding="utf-8")
+    db = tmp_path / "kiosk.db"
+    assert main(["db", "build", "--no-demo", "--source", str(source), "--db", str(db)]) == 0
+    assert "没有部门目录" in capsys.readouterr().err
+    assert main(["db", "build", "--json", "--full", "--no-demo", "--source", str(source), "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out)["department_directory"] is False
+
+
 def test_with_the_demo_directory_nothing_changes(store):
     kiosk = Kiosk(store_path=store.path)
     assert kiosk.departments() == store.departments() and HALL_DESK not in kiosk.departments()

@@ -62,11 +62,13 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         print_json({"ok": True, "db": str(path), "read": report.read, "unchanged": report.skipped,
-                    "counts": report.counts, "demo_content": pack is not None})
+                    "counts": report.counts, "demo_content": pack is not None,
+                    "department_directory": report.counts["departments"] > 0})
     else:
         demo = f"，含{DEMO_BADGE}" if pack else "，不含演示内容"
         console.print(f"政策库已更新：{path}（读取 {len(report.read)} 个文件，{report.skipped} 个未变{demo}）")
         _print_counts(console, report.counts)
+        _note_directory(console, report.counts)
     return 0
 
 
@@ -85,7 +87,6 @@ def _info(args: argparse.Namespace) -> int:
 
     from kiosk.store.demo import DEMO_BADGE
     from kiosk.store.importer import counts as store_counts
-    from kiosk.store.records import HALL_DESK
     from kiosk.store.validity import expired_on, expiring
 
     store = args.kiosk.store
@@ -105,13 +106,19 @@ def _info(args: argparse.Namespace) -> int:
     _print_counts(console, counts)
     if demo:
         console.print(f"  已载入{DEMO_BADGE}（样例数据，kiosk db build --no-demo 可去除）")
-    if not counts["departments"]:
-        console.print(NO_DIRECTORY.format(desk=HALL_DESK.name), markup=False, highlight=False, soft_wrap=True)
+    _note_directory(console, counts)
     console.print(f"  {EXPIRY_NOTICE_DAYS} 天内到期：{len(soon)} 份" + ("" if soon else "（无）"))
     for d in sorted(soon, key=lambda d: d.expires):
         console.print(f"    {d.expires}  {d.title}（{d.id}）", markup=False, highlight=False, soft_wrap=True)
     console.print(f"  已失效：{len(expired)} 份")
     return 0
+
+
+def _note_directory(console, counts: dict[str, int]) -> None:
+    from kiosk.store.records import HALL_DESK
+
+    if not counts["departments"]:
+        console.print(NO_DIRECTORY.format(desk=HALL_DESK.name), markup=False, highlight=False, soft_wrap=True)
 
 
 EXPIRY_NOTICE_DAYS = 30
