@@ -23,6 +23,7 @@ import re
 import statistics
 import sys
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,7 @@ CACHE = Path(os.environ.get("KIOSK_CACHE", Path.home() / ".cache" / "kiosk")) / 
 FOLDS = 5
 SEED = 7
 TOP_K = 6
+LONG_SPAN = 20  # a gold span longer than this may be stated in part, or across sentences
 MAX_ANSWER_CHARS_MEDIAN = 110  # the spoken answer's median length the neighbour margin may not exceed
 
 
@@ -95,7 +97,15 @@ def sentence_label(gold: str, sentence: str) -> float:
         return 0.0
     if g in s:
         return 1.0
-    return len(s) / len(g) if len(s) >= 4 and s in g else 0.0
+    if len(s) >= 4 and s in g:
+        return len(s) / len(g)
+    # a long span that begins or ends inside the sentence ("他强调，" before it, a clause after it): the share of the
+    # span the sentence holds
+    if len(g) > LONG_SPAN:
+        m = SequenceMatcher(None, g, s, autojunk=False).find_longest_match(0, len(g), 0, len(s))
+        if m.size >= 10 and (m.a == 0 or m.a + m.size == len(g)):
+            return m.size / len(g)
+    return 0.0
 
 
 def answered(gold: str, text: str) -> bool:
@@ -105,7 +115,7 @@ def answered(gold: str, text: str) -> bool:
         return False
     if g in a:
         return True
-    return len(g) > 20 and sum(len(p) for p in _pieces(g) if p in a) >= 0.6 * len(g)
+    return len(g) > LONG_SPAN and sum(len(p) for p in _pieces(g) if p in a) >= 0.6 * len(g)
 
 
 def _pieces(g: str, size: int = 10) -> list[str]:
@@ -243,12 +253,23 @@ def fit(examples: list[Asked], trained_on: dict) -> AnswerModel:
     cross_fitted(examples)
     margin = choose_margin([a for a in examples if a.gold_doc and a.source == "ncp"])
     rows = np.array([a.choice.answer_row for a in examples])
-    labels = np.array([float(bool(a.gold_doc) and a.labels.max(initial=0.0) >= 1.0) for a in examples])
+    labels = np.array([float(evidence_answers(a)) for a in examples])
     weight = balanced_weights(labels, [a.source for a in examples])
     answerability = fit_answerability(rows, labels, weight)
     probability = 1 / (1 + np.exp(-answerability(rows)))
     threshold = choose_threshold(probability, labels, weight)
     return AnswerModel(fit_ranker([a for a in examples if a.gold_doc]), answerability, threshold, margin, trained_on)
+
+
+def evidence_answers(a: Asked) -> bool:
+    """Whether the retrieved evidence states the gold: one sentence holds it, or, for an answer longer than a
+    sentence, one passage does (a list of measures read out over several sentences is still there to answer)."""
+    if not a.gold_doc:
+        return False
+    if a.labels.max(initial=0.0) >= 1.0:
+        return True
+    passages = {c.hit.passage_id: c.hit.text for c in a.evidence.candidates}
+    return any(answered(a.gold, text) for text in passages.values())
 
 
 def choose_margin(examples: list[Asked]) -> float:
