@@ -33,8 +33,8 @@ from train_answer_model import (  # noqa: E402
     NCP,
     dev_examples,
     dev_items,
-    fit,
     fold_of,
+    held_out_models,
     ncp_items,
     squash,
     store_of,
@@ -202,9 +202,7 @@ def run_dev(items: list, models: dict[int, AnswerModel] | None) -> tuple[list[di
 def fold_models(folds: int) -> dict[int, AnswerModel]:
     """One model per fold of NCP documents, each trained without any question about that fold's documents."""
     examples, manifest = training_set()
-    examples += dev_examples()
-    return {k: fit([a for a in examples if fold_of(a.origin, folds) != k], {**manifest, "held_out_fold": k})
-            for k in range(folds)}
+    return held_out_models(examples + dev_examples(), manifest, folds)
 
 
 def run_ncp(items: list, models: dict[int, AnswerModel] | None) -> tuple[list[dict], list[dict], list[float]]:
