@@ -121,3 +121,36 @@ def test_definitions_and_titles_are_not_conditions():
     passages = [Passage(0, "law.md", 0, "", "", "某市人民政府关于支持中小企业共渡难关的若干意见\n各区人民政府："),
                 Passage(1, "law.md", 1, "第二条", "", "本法所称中小企业，是指在中华人民共和国境内依法设立的企业。")]
     assert draft_rule("law.md", "某法", passages)["conditions"] == []
+
+
+def _regions(title: str, opening: str, body: str) -> list[dict]:
+    passages = [Passage(0, "r.txt", 0, "", "", opening), Passage(1, "r.txt", 1, "", "一、支持企业稳定岗位", body)]
+    rule = draft_rule("r.txt", title, passages)
+    assert not rule["conditions"] or parse_rule(rule, "draft", known_docs={"r.txt"})[1] == []
+    return [leaf for leaf in rule["conditions"] if "region" in leaf]
+
+
+GRANT = "对受疫情影响的中小企业，给予一次性稳岗补贴。"
+
+
+def test_a_local_government_s_support_is_for_enterprises_of_its_place():
+    # the issuer line names the district; its clauses say only “对…企业，给予”
+    assert _regions("关于支持企业复工复产的若干意见", "中共杭州市西湖区委 杭州市西湖区人民政府\n各镇人民政府、街道办事处：",
+                    GRANT) == [{"text": "中共杭州市西湖区委 杭州市西湖区人民政府", "clause": "发文机关", "region": ["西湖区"]}]
+    assert _regions("杭州市萧山区人民政府关于支持企业复工复产的若干意见", "各镇人民政府、街道办事处：", GRANT) == [
+        {"text": "杭州市萧山区人民政府关于支持企业复工复产的若干意见", "clause": "标题", "region": ["萧山区"]}]
+    # a street names itself in full
+    assert _regions("关于支持企业复工复产的若干措施", "西溪街道办事处\n各社区：", GRANT)[0]["region"] == ["street_xixi"]
+    # a place the text states is not stated twice
+    assert _regions("杭州市西湖区人民政府关于支持企业的若干意见", "各镇人民政府：",
+                    "对注册在转塘街道的中小企业，给予一次性稳岗补贴。")[0]["region"] == ["street_zhuantang"]
+
+
+def test_no_place_is_drafted_for_a_national_document_or_one_that_cannot_be_written():
+    national = "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
+    assert _regions("国务院办公厅关于支持企业复工复产的意见", national, GRANT) == []
+    # a district of a city the conditions language knows only as a whole: the city would let in too much
+    assert _regions("关于支持企业复工复产的若干意见", "中共宁波市海曙区委 宁波市海曙区人民政府", GRANT) == []
+    # support for persons, and a local regulation, are not a local policy's support for enterprises
+    assert _regions("杭州市萧山区人民政府关于人才落户的通知", "", "对符合条件的引进人才，给予落户积分。") == []
+    assert _regions("杭州市企业工资集体协商条例", "杭州市人民代表大会常务委员会公告", GRANT) == []

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from kiosk.content.drafting.issuer import issuer_region, states_region
 from kiosk.content.drafting.leaves import find_leaves
 from kiosk.content.drafting.sentences import lists_conditions, lists_materials, stating
 from kiosk.content.errors import ContentError
@@ -76,6 +77,9 @@ def draft_rule(doc_id: str, title: str, passages: Iterable[Passage]) -> dict[str
         conditions.append({"any_of": [group[0] if len(group) == 1 else {"all_of": group} for group in alternatives],
                            "text": "符合以下任一支持项目的条件", "clause": "、".join(dict.fromkeys(
                                g[0]["clause"] for g in alternatives))})
+    # a local policy's support is for enterprises of its place, whether or not a clause says so
+    if not states_region(conditions) and (place := issuer_region(title, passages)):
+        conditions.insert(0, place)
     short = re.sub(r"^.*?关于(?:印发)?|的通知$|[《》]", "", title)[:24]
     windows = parse_windows("\n".join(p.text for p in passages))
     when = f"{windows[0].describe()}申报" if windows else "详见政策原文"
