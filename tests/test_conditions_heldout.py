@@ -12,7 +12,7 @@ from kiosk.policy.conditions import load_dir
 
 DATA = config.REPO_ROOT / "benchmarks" / "data"
 NCP_DOCS = config.REPO_ROOT.parent / "shared" / "eval" / "external" / "ncp" / "docs"
-SETS = {"conditions_heldout": 20, "conditions_ncp_dev": 12}
+SETS = {"conditions_heldout": 22, "conditions_ncp_dev": 12}
 
 
 @pytest.mark.parametrize(("name", "count"), SETS.items())
