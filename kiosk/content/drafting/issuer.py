@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from kiosk.content.drafting.sentences import stating
+from kiosk.content.drafting.places import walk
+from kiosk.content.drafting.sentences import TARGET, stating
 from kiosk.content.drafting.vocabulary import vocabulary
 from kiosk.knowledge.places import ALIASES, most_specific, places_in
 from kiosk.policy.taxonomy import DISTRICT, PLACES, place_chain
@@ -38,7 +39,7 @@ LEGISLATION_RE = re.compile(r"人民代表大会|条例$")
 # “给予…企业”), the one applying for it (“企业可申请…补贴”) or the one a support item is named for (“高新技术企业
 # 认定奖励”); not a person (“给予引进的人员”), nor an employer applying for a procedure (“用人单位可以申请补缴”)
 _ENTERPRISE = r"(?:企业|公司|用人单位|个体工商户|市场主体|经营主体|项目)"
-RECIPIENT_RE = re.compile(rf"(?<![针相面应核比])对[^，,。；;]*?{_ENTERPRISE}|给予[^，,。；;]{{0,12}}{_ENTERPRISE}|"
+RECIPIENT_RE = re.compile(rf"{TARGET}{_ENTERPRISE}|给予[^，,。；;]{{0,12}}{_ENTERPRISE}|"
                           rf"{_ENTERPRISE}[^，,。；;]{{0,8}}(?:申请|申报|享受|获得)|{_ENTERPRISE}[^，,。；;]{{0,6}}(?:奖励|补助|补贴|资助|贴息)")
 GRANT_RE = re.compile(r"给予|奖励|补助|补贴|资助|扶持|贴息|减免|减按|免征|优惠")
 CITATION_RE = re.compile(r"《[^》]*》|[（(][^）)]*〔\d{4}〕[^）)]*[）)]")
@@ -63,10 +64,7 @@ def issuer_region(title: str, passages: Iterable[Passage]) -> dict[str, Any] | N
 
 def states_region(conditions: Iterable[dict[str, Any]]) -> bool:
     """Whether a drafted rule already has a region condition, at any depth."""
-    for node in conditions:
-        if "region" in node or states_region(node.get("any_of", []) + node.get("all_of", [])):
-            return True
-    return False
+    return any("region" in leaf for _, leaf in walk(conditions))
 
 
 def _opening(title: str, passages: list[Passage]) -> list[tuple[str, str]]:

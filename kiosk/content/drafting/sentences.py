@@ -29,9 +29,11 @@ THIRD_PARTY_RE = re.compile(r"给予[^，。；]{0,10}(?:运营机构|服务机�
 # covers what its sentence says up to it; a later part (“…延长至8年，具备高新技术企业资格的企业可在10年内弥补”) names
 # a group of its own. (A relaxed requirement, 放宽/下调, widens who may apply: the group it names is a condition.)
 TIER_RE = re.compile(r"提高到|提高至|提高|上浮|上调|翻倍|加倍|延长|另给予|另行给予|再给予")
+# “对…” naming whom a clause is for, up to the recipient (not 针对, 相对, 面对, 应对, 核对, 比对)
+TARGET = r"(?<![针相面应核比])对[^，,。；;]*?"
 # the words of a sentence naming whom it grants or applies to: a target (“对…企业”, 凡…, “…的，”), a requirement, a
 # qualification, a benefit (not 对此, 针对 or 应对, 应用, 属地)
-STATES_RE = re.compile(r"(?<![针相面应核比])对[^，,。；;]*?(?:企业|单位|机构|个体|纳税人|主体|商户|公司|经营者|人员)|凡|的[，,]|"
+STATES_RE = re.compile(TARGET + r"(?:企业|单位|机构|个体|纳税人|主体|商户|公司|经营者|人员)|凡|的[，,]|"
                        r"符合|满足|具备|属于|属(?!地)|须|应当|应(?=[在为是于具符满按有])|"
                        r"可(?:以)?申[报请]|申[报请](?:享受|补|奖|资|贷)|条件|对象|范围|资格|(?:经|被|新|获)认定|认定(?:的|为)|"
                        r"享受|优惠|减免|免征|减按|给予|奖励|补助|补贴|资助|贴息")
